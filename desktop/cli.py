@@ -1,0 +1,446 @@
+"""``passerelle``: the practice workstation at the command line.
+
+Every command that changes something is first a local transaction in the
+store (with its request queued in the outbox); ``passerelle sync`` carries it
+to the relay. Without a command, ``passerelle`` opens the application.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+from typing import Any
+
+from desktop.core.errors import PasserelleError
+from desktop.core.model import ConversationState
+
+PASSPHRASE_ENV = "PASSERELLE_PASSPHRASE"
+MIN_PASSPHRASE = 10
+
+
+def _passphrase(prompt: str = "Store passphrase: ", *, new: bool = False, env: bool = True) -> str:
+    value = os.environ.get(PASSPHRASE_ENV) if env else None
+    if not value:
+        value = getpass.getpass(prompt)
+        if new and getpass.getpass("Same passphrase again: ") != value:
+            raise PasserelleError("The two passphrases differ; nothing was changed.")
+    if new and len(value) < MIN_PASSPHRASE:
+        raise PasserelleError(f"Choose a passphrase of at least {MIN_PASSPHRASE} characters.")
+    return value
+
+
+def _open(args: argparse.Namespace):  # -> Store (imported lazily: keeps `--help` fast)
+    from desktop.store import Store
+
+    return Store.open(args.store, _passphrase())
+
+
+def _workstation(store):
+    from desktop.sync.workstation import Workstation
+
+    return Workstation(store)
+
+
+def _author(store, args: argparse.Namespace) -> str:
+    chosen = getattr(args, "as_practitioner", None) or store.get_setting("default_practitioner")
+    if not chosen:
+        raise PasserelleError("Say who writes with --as PRACTITIONER_ID.")
+    return chosen
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+# -- commands ---------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from desktop.store import Store
+    from desktop.sync.engine import Sync
+    from desktop.sync.workstation import Workstation
+
+    if args.store.exists():
+        raise PasserelleError(f"{args.store} already exists; nothing was changed.")
+    passphrase = _passphrase("Choose a passphrase for the store: ", new=True)
+    store = Store.create(args.store, passphrase)
+    try:
+        ws = Workstation.enrol(store, args.relay, args.token, platform.node() or "workstation",
+                               args.practice or "")
+        practitioner = ws.add_practitioner(args.practitioner, args.profession, args.rpps,
+                                           accepts_messaging=True)
+        store.set_setting("default_practitioner", practitioner.id)
+        pushed, _ = Sync(ws).once()
+    except BaseException:
+        # Registration failed: leave no half-made store behind (the token is
+        # still usable if the relay never recorded it).
+        store.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(args.store) + suffix).unlink(missing_ok=True)
+        raise
+    store.close()
+    print(f"Store created at {args.store}; practice {ws.practice_id} registered with {args.relay}.")
+    print(f"{practitioner.name}: {practitioner.id} (accepts messaging)")
+    return 0
+
+
+def cmd_practitioner(args: argparse.Namespace) -> int:
+    store = _open(args)
+    try:
+        ws = _workstation(store)
+        if args.action == "add":
+            p = ws.add_practitioner(args.name, args.profession, args.rpps, args.messaging)
+            print(p.id)
+        elif args.action == "messaging":
+            ws.set_messaging(args.id, args.state == "on")
+            print(f"Messaging {args.state} (queued; sync carries it).")
+        else:
+            rows = [
+                {"id": p.id, "name": p.name, "profession": p.profession, "rpps": p.rpps,
+                 "accepts_messaging": p.accepts_messaging}
+                for p in store.practitioners()
+            ]
+            _print_json(rows) if args.json else [
+                print(f"{r['id']}  {r['name']} ({r['profession']})"
+                      f"{'  accepts messaging' if r['accepts_messaging'] else ''}") for r in rows]
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_patient(args: argparse.Namespace) -> int:
+    store = _open(args)
+    try:
+        if args.action == "add":
+            patient = store.add_patient(args.name, args.born)
+            print(patient.id)
+        else:
+            rows = [
+                {"id": p.id, "name": p.name, "born": p.born, "enrolled": p.enrolled}
+                for p in store.patients()
+            ]
+            _print_json(rows) if args.json else [
+                print(f"{r['id']}  {r['name']:<30} {r['born']}  "
+                      f"{'enrolled' if r['enrolled'] else 'not enrolled'}") for r in rows]
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    store = _open(args)
+    try:
+        code = _workstation(store).invite(args.patient, days=args.days)
+    finally:
+        store.close()
+    print(code)
+    print(f"Single use, valid {args.days} days once synced to the relay.", file=sys.stderr)
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from desktop.sync.engine import Sync, SyncEngine
+
+    store = _open(args)
+    try:
+        ws = _workstation(store)
+        if args.once:
+            pushed, applied = Sync(ws).once()
+            report = {
+                "sent": pushed.sent,
+                "refused": pushed.failed,
+                "new_messages": len(applied.new_messages),
+                "conversations_changed": len(applied.conversations),
+                "patients_joined": len(applied.patients),
+                "rejected_envelopes": applied.rejected,
+                "outbox_pending": store.outbox_count(),
+            }
+            if args.json:
+                _print_json(report)
+            else:
+                print(f"Sent {report['sent']}, received {report['new_messages']} new message(s), "
+                      f"{report['rejected_envelopes']} rejected, "
+                      f"{report['outbox_pending']} waiting to be sent.")
+                for refusal in pushed.failed:
+                    print(f"refused by the relay: {refusal}", file=sys.stderr)
+            return 1 if pushed.failed else 0
+        engine = SyncEngine(ws, on_status=lambda s: print(f"{s.state} {s.detail}", flush=True))
+        engine.start()
+        try:
+            while True:
+                engine._stop.wait(3600)
+        except KeyboardInterrupt:
+            engine.stop()
+    finally:
+        store.close()
+    return 0
+
+
+def _conversation_rows(store, convs) -> list[dict[str, Any]]:
+    names = {p.id: p.name for p in store.practitioners()}
+    return [
+        {
+            "id": c.id,
+            "patient": c.patient_name,
+            "category": str(c.category),
+            "state": str(c.state),
+            "practitioner": names.get(c.practitioner_id, c.practitioner_id),
+            "last_message_at": c.last_message_at.isoformat() if c.last_message_at else None,
+            "preview": c.last_preview,
+            "unread": c.unread,
+        }
+        for c in convs
+    ]
+
+
+def cmd_inbox(args: argparse.Namespace) -> int:
+    store = _open(args)
+    try:
+        rows = _conversation_rows(store, store.inbox(args.filter, limit=args.limit))
+    finally:
+        store.close()
+    if args.json:
+        _print_json(rows)
+    else:
+        for r in rows:
+            badge = f"({r['unread']})" if r["unread"] else "   "
+            print(f"{r['id']}  {badge:>5} {r['patient']:<25} {r['category']:<14} {r['state']:<9} "
+                  f"{(r['preview'] or '')[:50]}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    store = _open(args)
+    try:
+        conv = store.conversation(args.conversation)
+        if conv is None:
+            raise PasserelleError("No such conversation.")
+        messages = store.thread(args.conversation, limit=args.limit)
+        _workstation(store).mark_read(args.conversation)
+        names = {p.id: p.name for p in store.practitioners()}
+    finally:
+        store.close()
+    rows = [
+        {"id": m.id, "sender": str(m.sender),
+         "author": conv.patient_name if m.sender == "patient" else names.get(m.author, m.author),
+         "sent_at": m.sent_at.isoformat(), "text": m.text, "delivery": str(m.delivery)}
+        for m in messages
+    ]
+    if args.json:
+        _print_json({"conversation": _conversation_rows_single(conv, names), "messages": rows})
+    else:
+        print(f"{conv.patient_name} — {conv.category} — {conv.state}")
+        for r in rows:
+            print(f"[{r['sent_at'][:16]}] {r['author']}: {r['text']}  ({r['delivery']})")
+    return 0
+
+
+def _conversation_rows_single(conv, names) -> dict[str, Any]:
+    return {"id": conv.id, "patient": conv.patient_name, "category": str(conv.category),
+            "state": str(conv.state), "practitioner": names.get(conv.practitioner_id)}
+
+
+def cmd_reply(args: argparse.Namespace) -> int:
+    store = _open(args)
+    try:
+        print(_workstation(store).reply(args.conversation, args.text, _author(store, args)))
+    finally:
+        store.close()
+    return 0
+
+
+def _change(args: argparse.Namespace, state: ConversationState, note: str | None) -> int:
+    store = _open(args)
+    try:
+        _workstation(store).change_state(args.conversation, state, _author(store, args), note)
+    finally:
+        store.close()
+    print(f"Conversation {state} (queued; sync carries it).")
+    return 0
+
+
+def cmd_accept(args: argparse.Namespace) -> int:
+    return _change(args, ConversationState.OPEN, None)
+
+
+def cmd_decline(args: argparse.Namespace) -> int:
+    return _change(args, ConversationState.DECLINED, args.reason)
+
+
+def cmd_close(args: argparse.Namespace) -> int:
+    return _change(args, ConversationState.CLOSED, args.note)
+
+
+def cmd_reopen(args: argparse.Namespace) -> int:
+    return _change(args, ConversationState.OPEN, None)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    store = _open(args)
+    try:
+        hits = store.search(args.text, limit=args.limit)
+        rows = []
+        for message, conv in hits:
+            rows.append({"conversation": message.conversation_id, "message": message.id,
+                         "sent_at": message.sent_at.isoformat(), "text": message.text,
+                         "patient": getattr(conv, "patient_name", None)})
+    finally:
+        store.close()
+    if args.json:
+        _print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['conversation']}  {r['patient'] or ''}: {r['text'][:80]}")
+        if not rows:
+            print("No message matches.", file=sys.stderr)
+    return 0
+
+
+def cmd_passphrase(args: argparse.Namespace) -> int:
+    store = _open(args)
+    try:
+        new = _passphrase("New passphrase: ", new=True, env=False) if not args.new_from_env else \
+            os.environ.get("PASSERELLE_NEW_PASSPHRASE", "")
+        if len(new) < MIN_PASSPHRASE:
+            raise PasserelleError(f"Choose a passphrase of at least {MIN_PASSPHRASE} characters.")
+        store.change_passphrase(new)
+    finally:
+        store.close()
+    print("Passphrase changed.")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    store = _open(args)
+    try:
+        report = {
+            "relay": store.get_setting("relay_url"),
+            "practice_id": store.get_setting("practice_id"),
+            "outbox_pending": store.outbox_count(),
+            "rejected_envelopes": [
+                {"seq": r.seq, "kind": r.kind, "reason": r.reason} for r in store.rejected()
+            ],
+        }
+    finally:
+        store.close()
+    _print_json(report)
+    return 0
+
+
+# -- parser -----------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="passerelle", description="Passerelle practice workstation.")
+    p.add_argument("--demo", action="store_true", help="open the application on a demo store")
+    sub = p.add_subparsers(dest="command")
+    default_store = os.environ.get("PASSERELLE_STORE")
+
+    def cmd(name: str, func, help: str) -> argparse.ArgumentParser:
+        c = sub.add_parser(name, help=help)
+        c.add_argument("--store", type=Path, required=default_store is None, default=default_store,
+                       help="the practice's store (or PASSERELLE_STORE)")
+        c.set_defaults(func=func)
+        return c
+
+    def conv(name: str, func, help: str, who: bool = True) -> argparse.ArgumentParser:
+        c = cmd(name, func, help)
+        c.add_argument("conversation", help="conversation id")
+        if who:
+            c.add_argument("--as", dest="as_practitioner", help="practitioner id (default: yours)")
+        return c
+
+    c = cmd("init", cmd_init, "create the store and register the practice with a relay")
+    c.add_argument("--relay", required=True, help="relay address, e.g. https://relay.example")
+    c.add_argument("--token", required=True, help="the practice's enrolment token")
+    c.add_argument("--practitioner", required=True, help='e.g. "Dr Claire Dupont"')
+    c.add_argument("--profession", default="Médecin généraliste")
+    c.add_argument("--rpps", default=None)
+    c.add_argument("--practice", default=None, help="practice name shown to patients")
+
+    c = cmd("practitioner", cmd_practitioner, "list or add practitioners, messaging on/off")
+    c.add_argument("action", choices=["list", "add", "messaging"])
+    c.add_argument("--name")
+    c.add_argument("--profession", default="Médecin généraliste")
+    c.add_argument("--rpps")
+    c.add_argument("--messaging", action="store_true", help="with add: accepts messaging")
+    c.add_argument("--id", help="with messaging")
+    c.add_argument("--state", choices=["on", "off"], help="with messaging")
+    c.add_argument("--json", action="store_true")
+
+    c = cmd("patient", cmd_patient, "list or add patients")
+    c.add_argument("action", choices=["list", "add"])
+    c.add_argument("--name")
+    c.add_argument("--born", help="date of birth, YYYY-MM-DD")
+    c.add_argument("--json", action="store_true")
+
+    c = cmd("invite", cmd_invite, "create an invitation code for a patient")
+    c.add_argument("--patient", required=True)
+    c.add_argument("--days", type=int, default=30)
+
+    c = cmd("sync", cmd_sync, "send the outbox and fetch new events")
+    c.add_argument("--once", action="store_true", help="one pass, then exit")
+    c.add_argument("--json", action="store_true")
+
+    c = cmd("inbox", cmd_inbox, "list conversations with unread counts")
+    c.add_argument("--filter", default="all",
+                   choices=["all", "to_process", "open", "closed", "requested"])
+    c.add_argument("--limit", type=int, default=50)
+    c.add_argument("--json", action="store_true")
+
+    c = conv("show", cmd_show, "show a conversation (marks it read)", who=False)
+    c.add_argument("--limit", type=int, default=100)
+    c.add_argument("--json", action="store_true")
+    c = conv("reply", cmd_reply, "write to the patient (accepts a pending request)")
+    c.add_argument("text")
+    conv("accept", cmd_accept, "accept a patient's request")
+    c = conv("decline", cmd_decline, "decline a request, with the reason the patient reads")
+    c.add_argument("--reason", required=True)
+    c = conv("close", cmd_close, "close a conversation")
+    c.add_argument("--note", default=None, help="a last word the patient reads")
+    conv("reopen", cmd_reopen, "reopen a closed conversation")
+
+    c = cmd("search", cmd_search, "full-text search of all messages")
+    c.add_argument("text")
+    c.add_argument("--limit", type=int, default=50)
+    c.add_argument("--json", action="store_true")
+
+    c = cmd("passphrase", cmd_passphrase, "change the store's passphrase")
+    c.add_argument("--new-from-env", action="store_true",
+                   help="take the new passphrase from PASSERELLE_NEW_PASSPHRASE (scripts)")
+    cmd("status", cmd_status, "outbox and rejected envelopes")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.demo:
+        from desktop.demo.story import run as demo
+
+        return demo()
+    if args.command is None:
+        print("The Passerelle window is not part of this build yet; use the commands below,",
+              file=sys.stderr)
+        print("or `passerelle --demo` for the whole story on a throwaway relay.", file=sys.stderr)
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return args.func(args)
+    except PasserelleError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # input checks (empty message, bad date) raise ValueError
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

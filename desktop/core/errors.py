@@ -1,0 +1,37 @@
+"""Errors a person can read: each says what happened and what to do."""
+
+
+class PasserelleError(Exception):
+    """Base of every error Passerelle reports to a person."""
+
+
+class WrongPassphrase(PasserelleError):
+    """The passphrase does not open the store. Nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("Wrong passphrase: the store was not opened and nothing was changed.")
+
+
+class StoreError(PasserelleError):
+    """The store cannot do what was asked (missing file, corrupt file, bad input)."""
+
+
+class EnvelopeRejected(PasserelleError):
+    """An envelope failed its integrity or signature check; it is never shown."""
+
+
+class RelayError(PasserelleError):
+    """The relay refused a request; ``code`` is machine-readable, the message is for people."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+    @property
+    def retryable(self) -> bool:
+        """A 5xx, a timeout or a lost connection may succeed later; a 4xx will not."""
+        return self.status >= 500 or self.status == 0 or self.code == "rate_limited"
+
+    def __str__(self) -> str:
+        return f"{self.args[0]} [{self.code}]"

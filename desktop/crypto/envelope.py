@@ -1,0 +1,121 @@
+"""End-to-end envelopes: encrypt once, seal the key to each recipient, sign the whole.
+
+Layout (all lengths in bytes)::
+
+    magic "PSE1" (4) | sender Ed25519 public key (32) | recipient count (1)
+    | per recipient: key id (8) + sealed content key (80)
+    | nonce (24) | XChaCha20-Poly1305 ciphertext | Ed25519 signature (64)
+
+The signature covers every byte before it *and* the context (the ids of the
+conversation and of the message), as does the AEAD's associated data: the
+relay cannot move an envelope into another conversation or replay it under
+another id without the recipient noticing.
+"""
+
+from __future__ import annotations
+
+import struct
+
+import nacl.bindings as sodium
+import nacl.exceptions
+import nacl.hash
+import nacl.utils
+from nacl.encoding import RawEncoder
+from nacl.public import PrivateKey, PublicKey, SealedBox
+from nacl.signing import SigningKey, VerifyKey
+
+from desktop.core.errors import EnvelopeRejected
+
+MAGIC = b"PSE1"
+_KEY_ID = 8
+_SEALED = 32 + 48  # content key + sealed-box overhead (ephemeral key and MAC)
+_NONCE = 24
+_SIG = 64
+_HEADER = len(MAGIC) + 32 + 1
+MAX_RECIPIENTS = 255
+
+
+def key_id(enc_pk: bytes) -> bytes:
+    """A short tag telling a recipient which sealed key is his, without trying all of them."""
+    return nacl.hash.blake2b(enc_pk, digest_size=_KEY_ID, person=b"pse1-keyid", encoder=RawEncoder)
+
+
+def seal_envelope(
+    content: bytes, context: bytes, sender: SigningKey, recipients: list[bytes]
+) -> bytes:
+    """Encrypt ``content`` for each X25519 public key in ``recipients`` and sign it."""
+    unique = list(dict.fromkeys(recipients))
+    if not 1 <= len(unique) <= MAX_RECIPIENTS:
+        raise ValueError("an envelope needs between 1 and 255 recipients")
+    content_key = nacl.utils.random(32)
+    nonce = nacl.utils.random(_NONCE)
+    ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+        content, context, nonce, content_key
+    )
+    parts = [MAGIC, bytes(sender.verify_key), struct.pack("B", len(unique))]
+    for pk in unique:
+        parts.append(key_id(pk))
+        parts.append(SealedBox(PublicKey(pk)).encrypt(content_key))
+    parts.append(nonce)
+    parts.append(ciphertext)
+    body = b"".join(parts)
+    signature = sender.sign(body + context).signature
+    return body + signature
+
+
+def envelope_signer(envelope: bytes) -> bytes:
+    """The Ed25519 public key the envelope claims as its sender (not yet verified)."""
+    if len(envelope) < _HEADER or envelope[:4] != MAGIC:
+        raise EnvelopeRejected("not a Passerelle envelope")
+    return envelope[4:36]
+
+
+def open_envelope(
+    envelope: bytes, context: bytes, recipient: PrivateKey, trusted_signers: list[bytes]
+) -> bytes:
+    """Verify the signature (against a signer we trust) and decrypt; raise EnvelopeRejected."""
+    signer = envelope_signer(envelope)
+    if signer not in trusted_signers:
+        raise EnvelopeRejected("envelope signed by an unknown sender")
+    if len(envelope) < _HEADER + _NONCE + 16 + _SIG:
+        raise EnvelopeRejected("envelope too short")
+    body, signature = envelope[:-_SIG], envelope[-_SIG:]
+    try:
+        VerifyKey(signer).verify(body + context, signature)
+    except nacl.exceptions.BadSignatureError:
+        raise EnvelopeRejected("envelope signature does not match its content") from None
+    count = body[_HEADER - 1]
+    offset = _HEADER
+    mine = key_id(bytes(recipient.public_key))
+    content_key = None
+    for _ in range(count):
+        kid = body[offset : offset + _KEY_ID]
+        sealed = body[offset + _KEY_ID : offset + _KEY_ID + _SEALED]
+        offset += _KEY_ID + _SEALED
+        if kid == mine and content_key is None:
+            try:
+                content_key = SealedBox(recipient).decrypt(sealed)
+            except nacl.exceptions.CryptoError:
+                raise EnvelopeRejected("envelope key cannot be opened") from None
+    if content_key is None:
+        raise EnvelopeRejected("envelope is not addressed to this recipient")
+    nonce = body[offset : offset + _NONCE]
+    ciphertext = body[offset + _NONCE :]
+    if len(nonce) != _NONCE:
+        raise EnvelopeRejected("envelope truncated")
+    try:
+        return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+            ciphertext, context, nonce, content_key
+        )
+    except nacl.exceptions.CryptoError:
+        raise EnvelopeRejected("envelope content fails its integrity check") from None
+
+
+def message_context(conversation_id: str, message_id: str) -> bytes:
+    """What a message envelope is bound to: its conversation and its own id."""
+    return f"passerelle/v1/message/{conversation_id}/{message_id}".encode()
+
+
+def state_context(conversation_id: str, event_id: str, state: str) -> bytes:
+    """What a state-change note (a decline reason) is bound to."""
+    return f"passerelle/v1/state/{conversation_id}/{event_id}/{state}".encode()

@@ -1,0 +1,314 @@
+"""A patient's client: redeem an invitation, write to the practice, read its replies.
+
+Like the workstation it is local-first: what the patient writes is kept with
+its own outbox first and sent with an idempotency key, so a retry after a
+lost connection never doubles a message.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from desktop.core.errors import EnvelopeRejected, PasserelleError, RelayError
+from desktop.core.model import Category, ConversationState
+from desktop.crypto import Identity, open_envelope, seal_envelope
+from desktop.crypto import invitation as inv
+from desktop.crypto.envelope import message_context, state_context
+from desktop.patient.state import load_state, save_state
+from desktop.sync.client import API, RelayClient, b64, unb64
+from desktop.sync.content import check_text, decode, encode
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class PatientClient:
+    """One patient's account with his practice, as the patient app would hold it."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        self.state = state
+        self.identity = Identity.from_bytes(unb64(state["identity"]))
+        self.practice_enc_pk = unb64(state["welcome"]["practice_enc_pk"])
+        self.practice_sign_pk = unb64(state["welcome"]["practice_sign_pk"])
+        self._client = RelayClient(state["relay_url"], state["token"])
+
+    # -- enrolment ------------------------------------------------------
+
+    @classmethod
+    def redeem(cls, relay_url: str, code: str) -> PatientClient:
+        """Redeem the practice's invitation code: creates the patient's keys and account."""
+        code = inv.normalise_code(code)
+        identity = Identity.generate()
+        anonymous = RelayClient(relay_url)
+        try:
+            result = anonymous.post(
+                f"{API}/invitations/redeem",
+                {
+                    "redeem_token": b64(inv.redeem_token(code)),
+                    "enc_pk": b64(identity.enc_pk),
+                    "sign_pk": b64(identity.sign_pk),
+                    "binding": b64(inv.binding(code, identity.enc_pk, identity.sign_pk)),
+                },
+                str(uuid.uuid4()),
+            )
+        finally:
+            anonymous.close()
+        welcome = inv.open_welcome(code, unb64(result.get("welcome")))
+        if welcome.get("invitation_id") != result.get("invitation_id"):
+            raise PasserelleError("The relay answered with another invitation than this code's.")
+        state = {
+            "relay_url": relay_url.rstrip("/"),
+            "token": result["token"],
+            "patient_id": result["patient_id"],
+            "practice_id": result["practice_id"],
+            "identity": b64(identity.to_bytes()),
+            "welcome": welcome,
+            "cursor": None,
+            "conversations": {},
+            "outbox": [],
+            "rejected": [],
+        }
+        return cls(state)
+
+    @classmethod
+    def load(cls, path: Path, passphrase: str) -> PatientClient:
+        return cls(load_state(path, passphrase))
+
+    def save(self, path: Path, passphrase: str) -> None:
+        save_state(path, self.state, passphrase)
+
+    def close(self) -> None:
+        self._client.close()
+
+    # -- what the patient sees --------------------------------------------
+
+    @property
+    def practice_name(self) -> str:
+        return str(self.state["welcome"].get("practice_name", ""))
+
+    @property
+    def patient_id(self) -> str:
+        return str(self.state["patient_id"])
+
+    def practitioners(self) -> list[dict[str, Any]]:
+        """The practice's practitioners, with names from the welcome and who accepts messaging now."""
+        names = {p["id"]: p for p in self.state["welcome"].get("practitioners", [])}
+        live = self._client.get(f"{API}/practitioners").get("items", [])
+        return [
+            {
+                "id": p["id"],
+                "name": names.get(p["id"], {}).get("name", "?"),
+                "profession": names.get(p["id"], {}).get("profession", ""),
+                "accepts_messaging": bool(p.get("accepts_messaging")),
+            }
+            for p in live
+            if isinstance(p, dict) and "id" in p
+        ]
+
+    def conversations(self) -> list[dict[str, Any]]:
+        return list(self.state["conversations"].values())
+
+    def thread(self, conversation_id: str) -> list[dict[str, Any]]:
+        return list(self._conversation(conversation_id)["messages"])
+
+    def _conversation(self, conversation_id: str) -> dict[str, Any]:
+        try:
+            return self.state["conversations"][conversation_id]
+        except KeyError:
+            raise PasserelleError("No such conversation.") from None
+
+    # -- writing ----------------------------------------------------------
+
+    def request(self, practitioner_id: str, category: Category | str, text: str) -> str:
+        """Open a request to a practitioner; the first message says what it is about."""
+        category = Category(category)
+        text = check_text(text)
+        conv_id, msg_id = str(uuid.uuid4()), str(uuid.uuid4())
+        sent_at = _now()
+        doc = {"type": "request", "category": str(category), "text": text, "sent_at": sent_at}
+        envelope = self._seal(doc, message_context(conv_id, msg_id))
+        self.state["conversations"][conv_id] = {
+            "id": conv_id,
+            "practitioner_id": practitioner_id,
+            "category": str(category),
+            "state": "pending",
+            "messages": [self._mine(msg_id, text, sent_at)],
+        }
+        self._queue(f"{API}/conversations", {
+            "id": conv_id, "practitioner_id": practitioner_id,
+            "message_id": msg_id, "envelope": envelope,
+        }, msg_id)
+        return conv_id
+
+    def write(self, conversation_id: str, text: str) -> str:
+        conv = self._conversation(conversation_id)
+        if conv["state"] in ("closed", "declined"):
+            raise PasserelleError(f"This conversation is {conv['state']}: open a new request.")
+        text = check_text(text)
+        msg_id, sent_at = str(uuid.uuid4()), _now()
+        doc = {"type": "message", "text": text, "sent_at": sent_at}
+        envelope = self._seal(doc, message_context(conversation_id, msg_id))
+        conv["messages"].append(self._mine(msg_id, text, sent_at))
+        self._queue(f"{API}/conversations/{conversation_id}/messages",
+                    {"id": msg_id, "envelope": envelope}, msg_id)
+        return msg_id
+
+    def mark_read(self, conversation_id: str) -> int:
+        conv = self._conversation(conversation_id)
+        unread = [m for m in conv["messages"] if m["sender"] == "practice" and not m.get("read")]
+        for m in unread:
+            m["read"] = True
+        if unread:
+            self._queue(f"{API}/conversations/{conversation_id}/receipts",
+                        {"message_ids": [m["id"] for m in unread], "receipt": "read"},
+                        str(uuid.uuid4()), send_now=True)
+        return len(unread)
+
+    def _seal(self, doc: dict[str, Any], context: bytes) -> str:
+        return b64(seal_envelope(encode(doc), context, self.identity.sign_key,
+                                 [self.practice_enc_pk, self.identity.enc_pk]))
+
+    def _mine(self, msg_id: str, text: str, sent_at: str) -> dict[str, Any]:
+        return {"id": msg_id, "sender": "patient", "text": text, "sent_at": sent_at,
+                "delivery": "pending", "read": True}
+
+    def _queue(self, path: str, body: dict[str, Any], key: str, send_now: bool = True) -> None:
+        self.state["outbox"].append({"key": key, "path": path, "body": body})
+        if send_now:
+            try:
+                self.push()
+            except RelayError as exc:
+                if not exc.retryable:
+                    raise
+                # Offline: it stays in the outbox and goes with the next sync.
+
+    # -- sync -------------------------------------------------------------
+
+    def push(self) -> int:
+        """Send the outbox in order; a refusal is raised and its row dropped (it will not pass)."""
+        sent = 0
+        while self.state["outbox"]:
+            item = self.state["outbox"][0]
+            try:
+                self._client.post(item["path"], item["body"], item["key"])
+            except RelayError as exc:
+                if exc.retryable:
+                    raise
+                self.state["outbox"].pop(0)
+                self._refused(item, exc)
+                raise
+            self.state["outbox"].pop(0)
+            sent += 1
+        return sent
+
+    def _refused(self, item: dict[str, Any], exc: RelayError) -> None:
+        body = item["body"]
+        conv_id = body.get("id") if item["path"] == f"{API}/conversations" else None
+        if conv_id and conv_id in self.state["conversations"]:
+            self.state["conversations"][conv_id]["state"] = "refused"
+            self.state["conversations"][conv_id]["refusal"] = exc.code
+
+    def sync(self, wait: float = 0) -> list[dict[str, Any]]:
+        """Push, then pull everything after the cursor. Returns the new messages from the practice."""
+        self.push()
+        new: list[dict[str, Any]] = []
+        first = True
+        while True:
+            page = self._client.events(self.state["cursor"], limit=500, wait=wait if first else 0)
+            first = False
+            for event in page.items:
+                try:
+                    got = self._apply(event)
+                except (EnvelopeRejected, KeyError, TypeError, ValueError, RelayError) as exc:
+                    self.state["rejected"].append({"seq": event.get("seq"), "reason": str(exc)})
+                    continue
+                if got is not None:
+                    new.append(got)
+            self.state["cursor"] = page.cursor
+            if page.done:
+                break
+        delivered: dict[str, list[str]] = {}
+        for m in new:
+            delivered.setdefault(m["conversation_id"], []).append(m["id"])
+        for conv_id, ids in delivered.items():
+            self._queue(f"{API}/conversations/{conv_id}/receipts",
+                        {"message_ids": ids, "receipt": "delivered"}, str(uuid.uuid4()),
+                        send_now=False)
+        self.push()
+        return new
+
+    def _apply(self, event: dict[str, Any]) -> dict[str, Any] | None:
+        kind = event["kind"]
+        conv_id = event.get("conversation_id")
+        if kind in ("conversation_requested", "message"):
+            msg_id = event["message_id"]
+            conv = self.state["conversations"].get(conv_id)
+            mine = next((m for m in conv["messages"] if m["id"] == msg_id), None) if conv else None
+            if kind == "conversation_requested":
+                if conv is None:  # written from another device of the patient
+                    raw = self._open(event["envelope"], message_context(conv_id, msg_id),
+                                     self.identity.sign_pk)
+                    doc = decode(raw, "request")
+                    conv = self.state["conversations"][conv_id] = {
+                        "id": conv_id, "practitioner_id": event["practitioner_id"],
+                        "category": str(doc["category"]), "state": "requested",
+                        "messages": [self._mine(msg_id, doc["text"], doc["sent_at"].isoformat())],
+                    }
+                    mine = conv["messages"][0]
+                if conv["state"] == "pending":
+                    conv["state"] = "requested"
+                mine["delivery"] = "sent"
+                return None
+            if conv is None:
+                raise ValueError("a message in an unknown conversation")
+            if mine is not None:
+                mine["delivery"] = max(mine["delivery"], "sent", key=_rank)
+                return None
+            signer = self.practice_sign_pk if event["sender"] == "practice" else self.identity.sign_pk
+            doc = decode(self._open(event["envelope"], message_context(conv_id, msg_id), signer),
+                         "message")
+            msg = {"id": msg_id, "sender": event["sender"], "text": doc["text"],
+                   "sent_at": doc["sent_at"].isoformat(), "author_name": doc.get("author_name", ""),
+                   "delivery": "sent", "read": event["sender"] != "practice",
+                   "conversation_id": conv_id}
+            conv["messages"].append(msg)
+            return msg if event["sender"] == "practice" else None
+        if kind == "state_changed":
+            conv = self.state["conversations"][conv_id]
+            state = ConversationState(event["state"])
+            conv["state"] = str(state)
+            if event.get("envelope"):
+                raw = self._open(event["envelope"],
+                                 state_context(conv_id, event["event_id"], str(state)),
+                                 self.practice_sign_pk)
+                doc = decode(raw, "state")
+                msg = {"id": event["event_id"], "sender": "practice", "text": doc["text"],
+                       "sent_at": doc["sent_at"].isoformat(),
+                       "author_name": doc.get("author_name", ""), "delivery": "sent",
+                       "read": False, "conversation_id": conv_id, "state": str(state)}
+                conv["messages"].append(msg)
+                return msg
+            return None
+        if kind == "receipt":
+            conv = self.state["conversations"][conv_id]
+            ids = set(event["message_ids"])
+            for m in conv["messages"]:
+                if m["id"] in ids and m["sender"] == "patient":
+                    m["delivery"] = max(m["delivery"], event["receipt"], key=_rank)
+            return None
+        return None  # kinds from a newer relay
+
+    def _open(self, envelope: str, context: bytes, signer: bytes) -> bytes:
+        return open_envelope(unb64(envelope), context, self.identity.enc_key, [signer])
+
+
+_ORDER = ["pending", "sent", "delivered", "read"]
+
+
+def _rank(state: str) -> int:
+    return _ORDER.index(state) if state in _ORDER else 0
+

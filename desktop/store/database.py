@@ -1,0 +1,449 @@
+"""Opening, creating and re-keying the encrypted file; transactions and threads.
+
+Open order, fixed so that a wrong passphrase fails before anything can write:
+key → a test query → only then WAL, foreign keys and the other pragmas →
+migrations. A refused file is closed and left exactly as it was found.
+
+One connection per ``Database`` object, shared by threads under an ``RLock``
+(SQLite is built thread-safe; the lock keeps a transaction to one thread at a
+time). A window that must not wait behind a long write opens a second,
+read-only connection with :meth:`Database.reader`, with the key already
+derived.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Self
+
+import nacl.utils
+import sqlcipher3
+
+from desktop.core.errors import StoreError, WrongPassphrase
+from desktop.store import keys, migrations
+
+# Another process (the command line while the window is open) may hold the
+# write lock for a moment: wait for it rather than fail.
+BUSY_TIMEOUT_SECONDS = 10.0
+# Negative = KiB: 32 MB of decrypted pages per connection. Every page read
+# from disk is decrypted and checked, so keeping hot pages is what brings
+# SQLCipher close to plain SQLite.
+CACHE_SIZE_KIB = 32_000
+# After a large sync the WAL is truncated back to this size at checkpoint.
+JOURNAL_SIZE_LIMIT = 16 * 1024 * 1024
+
+_PLAIN_SQLITE_MAGIC = b"SQLite format 3\x00"
+_WAL_HEADER = 32
+_WAL_FRAME_HEADER = 24
+
+
+def _refusal(exc: sqlcipher3.Error, path: Path, key: bytes, diagnose: bool) -> Exception:
+    """The error a person should read for a file SQLCipher would not read.
+
+    ``diagnose``: whether the file's own page 1 is the current one (it is not
+    while a newer one waits in the WAL), so that its HMAC means something.
+    """
+    if getattr(exc, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
+        try:
+            with open(path, "rb") as f:
+                first_page = f.read(keys.PAGE_SIZE)
+        except OSError:
+            first_page = b""
+        if diagnose and keys.first_page_is_authentic(first_page, key):
+            return StoreError(
+                f"{path} is damaged: the passphrase is right but part of the file cannot be "
+                "read. Restore it from a backup."
+            )
+        return WrongPassphrase()
+    return StoreError(f"{path} cannot be opened: {exc}.")
+
+
+def _describe(exc: sqlcipher3.Error, doing: str) -> StoreError:
+    """A driver error, once the store is open, as a person should read it."""
+    if getattr(exc, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
+        return StoreError(
+            "The store is damaged: part of the file cannot be read. Restore it from a backup."
+        )
+    return StoreError(f"{doing}: {exc}.")
+
+
+def _check_file(path: Path) -> bytes:
+    """Refuse, with a clear message, what cannot be a store; returns its first page."""
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise StoreError(f"{path} is a folder, not a Passerelle store.")
+        with open(path, "rb") as f:
+            first_page = f.read(keys.PAGE_SIZE)
+    except FileNotFoundError:
+        raise StoreError(
+            f"There is no store at {path}. Check the path, or create a new store."
+        ) from None
+    except OSError as exc:
+        raise StoreError(f"{path} cannot be read: {exc.strerror}.") from None
+    if size == 0:
+        raise StoreError(f"{path} is empty: it is not a Passerelle store.")
+    if first_page.startswith(_PLAIN_SQLITE_MAGIC):
+        raise StoreError(f"{path} is an unencrypted SQLite database, not a Passerelle store.")
+    if size < keys.PAGE_SIZE or size % keys.PAGE_SIZE:
+        raise StoreError(f"{path} is not a Passerelle store, or it is damaged (truncated).")
+    return first_page
+
+
+def _salts_in_wal(path: Path) -> list[bytes]:
+    """Salts found on page 1 in the WAL, newest first.
+
+    Only differs from the file's own salt after a passphrase change whose WAL
+    was never checkpointed (a crash, or another process holding the file):
+    then the current page 1, with the new salt, is still in the WAL.
+    """
+    wal = Path(str(path) + "-wal")
+    found: list[bytes] = []
+    try:
+        with open(wal, "rb") as f:
+            header = f.read(_WAL_HEADER)
+            if len(header) < _WAL_HEADER:
+                return []
+            page_size = int.from_bytes(header[8:12], "big")
+            if page_size != keys.PAGE_SIZE:
+                return []
+            offset = _WAL_HEADER
+            while True:
+                f.seek(offset)
+                frame = f.read(_WAL_FRAME_HEADER + keys.SALT_BYTES)
+                if len(frame) < _WAL_FRAME_HEADER + keys.SALT_BYTES:
+                    break
+                # A frame belongs to the current WAL only if it repeats the header's salts.
+                if int.from_bytes(frame[:4], "big") == 1 and frame[8:16] == header[16:24]:
+                    found.append(frame[_WAL_FRAME_HEADER:])
+                offset += _WAL_FRAME_HEADER + page_size
+    except OSError:
+        return []
+    newest_first: list[bytes] = []
+    for salt in reversed(found):
+        if salt not in newest_first:
+            newest_first.append(salt)
+    return newest_first
+
+
+def _candidate_salts(path: Path, first_page: bytes) -> list[bytes]:
+    """The salts that may be current: a newer one in the WAL first, then the file's."""
+    salts = _salts_in_wal(path)
+    if first_page[: keys.SALT_BYTES] not in salts:
+        salts.append(first_page[: keys.SALT_BYTES])
+    return salts
+
+
+def _connect(path: Path, key: bytes, salt: bytes, *, diagnose: bool = True) -> Any:
+    """A keyed connection that has proved the key with a read; nothing written yet.
+
+    The salt is always given with the key: SQLCipher derives its page HMAC
+    key from it, and would otherwise read it from the file's first bytes,
+    which lag behind the WAL right after a passphrase change.
+    """
+    # mode=rw: never let SQLite create a missing file behind our back.
+    uri = path.resolve().as_uri() + "?mode=rw"
+    try:
+        connection = sqlcipher3.connect(
+            uri,
+            uri=True,
+            isolation_level=None,  # we say BEGIN and COMMIT ourselves
+            check_same_thread=False,  # shared by threads, under the Database's lock
+            timeout=BUSY_TIMEOUT_SECONDS,
+        )
+    except sqlcipher3.Error as exc:
+        raise StoreError(f"{path} cannot be opened: {exc}.") from None
+    try:
+        # SQLCipher logs a failed HMAC to stderr; a wrong passphrase is not news
+        # for the console. (This setting is process-wide.)
+        connection.execute("PRAGMA cipher_log_level = NONE")
+        connection.execute(f"PRAGMA key = {keys.key_pragma_value(key, salt)}")
+        # Pin the SQLCipher 4 format: a later SQLCipher must still read our files.
+        connection.execute("PRAGMA cipher_compatibility = 4")
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.Error as exc:
+        connection.close()
+        raise _refusal(exc, path, key, diagnose) from None
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+class Database:
+    """An open, decrypted store file: its connection, its key, its transactions.
+
+    Build one with :meth:`create`, :meth:`open` or :meth:`open_with_key`;
+    :class:`desktop.store.Store` adds the practice's queries on top.
+    """
+
+    def __init__(
+        self, path: Path, key: bytes, salt: bytes, connection: Any, *, read_only: bool = False
+    ) -> None:
+        self._path = path
+        self._key = key
+        self._salt = salt
+        self._conn = connection
+        self._read_only = read_only
+        self._lock = threading.RLock()
+        self._depth = 0  # nesting of transaction(): 0 = none open
+        self._readers: weakref.WeakSet[Database] = weakref.WeakSet()
+
+    # -- opening ---------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], passphrase: str) -> Self:
+        """Create a new, empty store; an existing file is never written over."""
+        path = Path(path)
+        if not passphrase:
+            raise StoreError("Choose a passphrase: a store cannot be created without one.")
+        try:
+            # O_EXCL: the check for an existing file and the creation are one
+            # step; 0600: the file (and the -wal/-shm SQLite derives from it)
+            # is for this account only.
+            fd = os.open(
+                path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o600
+            )
+        except FileExistsError:
+            raise StoreError(
+                f"{path} already exists; a new store is never written over a file."
+            ) from None
+        except OSError as exc:
+            raise StoreError(f"{path} cannot be created: {exc.strerror}.") from None
+        os.close(fd)
+        connection = None
+        try:
+            salt = nacl.utils.random(keys.SALT_BYTES)
+            key = keys.derive_key(passphrase, salt)
+            # Given with the key, the salt becomes the file's first 16 bytes.
+            connection = _connect(path, key, salt)
+            store = cls(path, key, salt, connection)
+            store._prepare()
+            return store
+        except BaseException:
+            if connection is not None:
+                connection.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], passphrase: str) -> Self:
+        """Open an existing store with its passphrase (one key derivation).
+
+        Raises :class:`WrongPassphrase` (nothing written) or :class:`StoreError`
+        (missing, not a store, damaged, or made by a newer Passerelle).
+        """
+        path = Path(path)
+        # Normally one salt, so one derivation; two only after an interrupted
+        # passphrase change (see _salts_in_wal).
+        salts = _candidate_salts(path, _check_file(path))
+        for salt in salts:
+            try:
+                key = keys.derive_key(passphrase, salt)
+                return cls._open_keyed(path, key, salt, diagnose=len(salts) == 1)
+            except WrongPassphrase:
+                continue
+        raise WrongPassphrase()
+
+    @classmethod
+    def open_with_key(cls, path: str | os.PathLike[str], key: bytes) -> Self:
+        """Open with a key already derived (see :attr:`raw_key`), without deriving again."""
+        path = Path(path)
+        salts = _candidate_salts(path, _check_file(path))
+        for salt in salts:
+            try:
+                return cls._open_keyed(path, key, salt, diagnose=len(salts) == 1)
+            except WrongPassphrase:
+                continue
+        raise WrongPassphrase()
+
+    @classmethod
+    def _open_keyed(cls, path: Path, key: bytes, salt: bytes, *, diagnose: bool) -> Self:
+        connection = _connect(path, key, salt, diagnose=diagnose)
+        store = cls(path, key, salt, connection)
+        try:
+            store._prepare()
+        except BaseException:
+            connection.close()
+            raise
+        return store
+
+    def _prepare(self) -> None:
+        """The pragmas that may write, then the migrations: only once the key is proven."""
+        c = self._conn
+        mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StoreError(f"{self._path} cannot use write-ahead logging (mode {mode}).")
+        self._pragmas()
+        try:
+            migrations.migrate(c)
+        except sqlcipher3.Error as exc:
+            raise StoreError(f"{self._path} could not be brought up to date: {exc}.") from exc
+
+    def _pragmas(self) -> None:
+        c = self._conn
+        c.execute("PRAGMA foreign_keys = ON")
+        c.execute("PRAGMA temp_store = MEMORY")  # sorts and temp indexes never touch disk
+        c.execute("PRAGMA secure_delete = ON")  # freed pages are zeroed, not left readable
+        c.execute(f"PRAGMA cache_size = {-CACHE_SIZE_KIB}")
+        c.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
+
+    def reader(self) -> Self:
+        """A second connection, read-only, for a window that must not wait behind writes.
+
+        Same key, no derivation. Close it before :meth:`change_passphrase`.
+        """
+        with self._lock:
+            self._check_open()
+            connection = _connect(self._path, self._key, self._salt)
+            reader = type(self)(self._path, self._key, self._salt, connection, read_only=True)
+            try:
+                reader._pragmas()
+                connection.execute("PRAGMA query_only = ON")
+                if migrations.version(connection) != len(migrations.MIGRATIONS):
+                    raise StoreError("The store changed version while open; open it again.")
+            except BaseException:
+                connection.close()
+                raise
+            self._readers.add(reader)
+            return reader
+
+    # -- about this store ------------------------------------------------
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def raw_key(self) -> bytes:
+        """The derived key, for :meth:`open_with_key` in another thread or window."""
+        return self._key
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
+
+    @property
+    def closed(self) -> bool:
+        return self._conn is None
+
+    def close(self) -> None:
+        """Close the connection (the last one out checkpoints and removes the WAL)."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def change_passphrase(self, new_passphrase: str) -> None:
+        """Re-encrypt the whole file under a key from ``new_passphrase`` and a new salt.
+
+        The store stays open and usable. Refused inside a transaction or while a
+        reader of this store is open (it would be left holding the old key).
+        """
+        if self._read_only:
+            raise StoreError("The passphrase cannot be changed from a read-only connection.")
+        if not new_passphrase:
+            raise StoreError("Choose a passphrase: a store cannot be left without one.")
+        salt = nacl.utils.random(keys.SALT_BYTES)
+        key = keys.derive_key(new_passphrase, salt)  # slow: outside the lock
+        with self._lock:
+            self._check_open()
+            if self._depth:
+                raise StoreError("The passphrase cannot be changed in the middle of a change.")
+            if any(not r.closed for r in self._readers):
+                raise StoreError(
+                    "Close the other views of the store before changing its passphrase."
+                )
+            try:
+                self._conn.execute(f"PRAGMA rekey = {keys.key_pragma_value(key, salt)}")
+            except sqlcipher3.Error as exc:
+                raise StoreError(f"The passphrase could not be changed: {exc}.") from exc
+            self._key, self._salt = key, salt
+            # Put page 1 (and its new salt) back into the file itself, and drop
+            # WAL frames written under the old key. If another process holds
+            # the file this may not complete; `open` then finds the salt in the WAL.
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+    # -- transactions ----------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._conn is None:
+            raise StoreError("The store is closed.")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All-or-nothing; reentrant.
+
+        The outermost level takes the write lock at once (``BEGIN IMMEDIATE``:
+        no deadlock upgrading a read). Inner levels are savepoints, so that a
+        method failing inside an outer transaction undoes only its own part
+        and the caller may carry on (the sync records a rejected event and
+        goes on with the page).
+        """
+        with self._lock:
+            self._check_open()
+            level = self._depth
+            if level == 0:
+                self._conn.execute("BEGIN" if self._read_only else "BEGIN IMMEDIATE")
+            else:
+                self._conn.execute(f"SAVEPOINT level_{level}")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                self._undo(level)
+                raise
+            self._depth -= 1
+            if level:
+                self._conn.execute(f"RELEASE level_{level}")
+                return
+            try:
+                self._conn.execute("COMMIT")
+            except sqlcipher3.Error as exc:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise StoreError(f"The change could not be saved: {exc}.") from exc
+
+    def _undo(self, level: int) -> None:
+        # SQLite rolls back by itself after some errors (disk full, I/O): then
+        # there is nothing left to undo, and the first error is the one to report.
+        if self._conn is None or not self._conn.in_transaction:
+            return
+        if level == 0:
+            self._conn.execute("ROLLBACK")
+        else:
+            self._conn.execute(f"ROLLBACK TO level_{level}")
+            self._conn.execute(f"RELEASE level_{level}")
+
+    @contextmanager
+    def _writing(self) -> Iterator[Any]:
+        """The connection, inside a transaction, with driver errors made readable."""
+        if self._read_only:
+            raise StoreError("This view of the store is read-only.")
+        try:
+            with self.transaction():
+                yield self._conn
+        except sqlcipher3.Error as exc:
+            raise _describe(exc, "The store refused the change") from exc
+
+    @contextmanager
+    def _reading(self) -> Iterator[Any]:
+        with self._lock:
+            self._check_open()
+            try:
+                yield self._conn
+            except sqlcipher3.Error as exc:
+                raise _describe(exc, "The store could not be read") from exc

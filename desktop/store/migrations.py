@@ -1,0 +1,240 @@
+"""The store's schema, as numbered migrations.
+
+``PRAGMA user_version`` holds the number of the last migration applied. Each
+migration is a list of statements run in ONE transaction together with the
+version bump, so a crash or an error mid-way leaves the file at the previous
+version, never between two. Migrations are only ever appended: once a version
+has shipped, its statements are frozen.
+
+The statements are kept as separate strings rather than one script because
+``executescript`` commits any open transaction first, which would break that
+promise. Everything here works on a stdlib ``sqlite3`` connection too, so a
+benchmark can build a plain (unencrypted) copy of the same schema with
+:func:`apply_all`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from desktop.core.errors import StoreError
+
+# What the inbox shows of a new message: one line, cut short.
+PREVIEW_CHARS = 140
+
+_PREVIEW = (
+    f"substr(trim(replace(replace(NEW.body, char(13), ' '), char(10), ' ')), 1, {PREVIEW_CHARS})"
+)
+# The new message becomes the conversation's last one unless an older message
+# arrives late (a patient's phone offline for a day): order is by sent_at.
+_IS_LATEST = "(last_message_at IS NULL OR NEW.sent_at >= last_message_at)"
+
+# The inbox's "to process" and "closed" tabs, shared by the partial indexes
+# below and the queries (SQLite uses a partial index only for a query that
+# repeats its condition). Frozen with V1: a new condition needs new indexes.
+TO_PROCESS = (
+    "(state = 'requested' OR (state = 'open' AND (unread_count > 0 OR last_sender = 'patient')))"
+)
+CLOSED = "state IN ('closed', 'declined')"
+
+V1: tuple[str, ...] = (
+    # Practice identity, relay address, account ids: text. Keys and tokens live
+    # in `secrets` as bytes so that a text setting is never a blob by surprise.
+    """CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    """CREATE TABLE secrets (
+        key   TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    ) WITHOUT ROWID""",
+    """CREATE TABLE practitioners (
+        id                TEXT PRIMARY KEY,
+        name              TEXT NOT NULL,
+        profession        TEXT NOT NULL,
+        rpps              TEXT,
+        accepts_messaging INTEGER NOT NULL DEFAULT 0 CHECK (accepts_messaging IN (0, 1)),
+        created_at        TEXT NOT NULL
+    )""",
+    """CREATE TABLE patients (
+        id               TEXT PRIMARY KEY,
+        name             TEXT NOT NULL,
+        born             TEXT NOT NULL,
+        relay_patient_id TEXT UNIQUE,
+        enc_pk           BLOB,
+        sign_pk          BLOB,
+        enrolled         INTEGER NOT NULL DEFAULT 0 CHECK (enrolled IN (0, 1)),
+        created_at       TEXT NOT NULL,
+        revoked_at       TEXT
+    )""",
+    """CREATE TABLE invitations (
+        id          TEXT PRIMARY KEY,
+        patient_id  TEXT NOT NULL REFERENCES patients (id),
+        code        TEXT NOT NULL,
+        expires_at  TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        redeemed_at TEXT,
+        revoked_at  TEXT
+    )""",
+    "CREATE INDEX invitations_by_patient ON invitations (patient_id)",
+    # last_*, unread_count and activity_at are kept by the triggers below, so
+    # that the inbox reads one row per line and never aggregates messages.
+    # activity_at (creation, then the newest message) orders the inbox: a
+    # conversation without a message yet does not sink to the bottom.
+    # num: a stable small integer that places the conversation's messages
+    # together in the messages table (see conversations.MESSAGE_ROWID).
+    """CREATE TABLE conversations (
+        num             INTEGER PRIMARY KEY,
+        id              TEXT NOT NULL UNIQUE,
+        patient_id      TEXT REFERENCES patients (id),
+        practitioner_id TEXT NOT NULL REFERENCES practitioners (id),
+        assigned_to     TEXT REFERENCES practitioners (id),
+        category        TEXT NOT NULL
+                        CHECK (category IN ('renewal', 'document', 'administrative', 'other')),
+        state           TEXT NOT NULL
+                        CHECK (state IN ('requested', 'open', 'closed', 'declined')),
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        activity_at     TEXT NOT NULL,
+        last_message_at TEXT,
+        last_preview    TEXT NOT NULL DEFAULT '',
+        last_sender     TEXT CHECK (last_sender IN ('patient', 'practice')),
+        unread_count    INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX conversations_by_activity ON conversations (activity_at)",
+    "CREATE INDEX conversations_by_state ON conversations (state, activity_at)",
+    "CREATE INDEX conversations_by_assignee ON conversations (assigned_to, activity_at)",
+    "CREATE INDEX conversations_by_practitioner ON conversations (practitioner_id, activity_at)",
+    "CREATE INDEX conversations_by_patient ON conversations (patient_id)",
+    # The two tabs whose condition is not one state: an index each that is
+    # already in inbox order, so a page is read without sorting the lot.
+    f"CREATE INDEX conversations_to_process ON conversations (activity_at) WHERE {TO_PROCESS}",
+    f"CREATE INDEX conversations_closed ON conversations (activity_at) WHERE {CLOSED}",
+    # An explicit INTEGER PRIMARY KEY: the full-text index refers to messages by
+    # rowid, and a declared one survives VACUUM unchanged. Its value is chosen
+    # on insert so that a conversation's messages sit together (see
+    # conversations.MESSAGE_ROWID).
+    """CREATE TABLE messages (
+        rowid           INTEGER PRIMARY KEY,
+        id              TEXT NOT NULL UNIQUE,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        sender          TEXT NOT NULL CHECK (sender IN ('patient', 'practice')),
+        author          TEXT NOT NULL,
+        body            TEXT NOT NULL,
+        sent_at         TEXT NOT NULL,
+        received_at     TEXT NOT NULL,
+        delivery        TEXT NOT NULL CHECK (delivery IN ('pending', 'sent', 'delivered', 'read')),
+        read_at         TEXT
+    )""",
+    "CREATE INDEX messages_by_thread ON messages (conversation_id, sent_at)",
+    # Small by nature (only what nobody has read yet): marking a thread read
+    # finds its unread messages without walking the thread.
+    """CREATE INDEX messages_unread ON messages (conversation_id, sent_at)
+        WHERE sender = 'patient' AND read_at IS NULL""",
+    # External content: the text is stored once, in messages; the index holds
+    # tokens only. remove_diacritics 2 folds "résultats" and "resultats".
+    """CREATE VIRTUAL TABLE messages_fts USING fts5 (
+        body,
+        content = 'messages',
+        content_rowid = 'rowid',
+        tokenize = 'unicode61 remove_diacritics 2'
+    )""",
+    """CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts (rowid, body) VALUES (NEW.rowid, NEW.body);
+    END""",
+    """CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', OLD.rowid, OLD.body);
+    END""",
+    """CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', OLD.rowid, OLD.body);
+        INSERT INTO messages_fts (rowid, body) VALUES (NEW.rowid, NEW.body);
+    END""",
+    f"""CREATE TRIGGER messages_to_conversation AFTER INSERT ON messages BEGIN
+        UPDATE conversations SET
+            unread_count = unread_count + (NEW.sender = 'patient' AND NEW.read_at IS NULL),
+            last_preview = CASE WHEN {_IS_LATEST} THEN {_PREVIEW} ELSE last_preview END,
+            last_sender = CASE WHEN {_IS_LATEST} THEN NEW.sender ELSE last_sender END,
+            last_message_at = CASE WHEN {_IS_LATEST} THEN NEW.sent_at ELSE last_message_at END,
+            activity_at = max(activity_at, NEW.sent_at),
+            updated_at = max(updated_at, NEW.received_at)
+        WHERE id = NEW.conversation_id;
+    END""",
+    """CREATE TRIGGER messages_read AFTER UPDATE OF read_at ON messages
+        WHEN NEW.sender = 'patient' AND (OLD.read_at IS NULL) != (NEW.read_at IS NULL)
+    BEGIN
+        UPDATE conversations
+        SET unread_count = max(0, unread_count + CASE WHEN NEW.read_at IS NULL THEN 1 ELSE -1 END)
+        WHERE id = NEW.conversation_id;
+    END""",
+    # position gives the sending order; AUTOINCREMENT so that a position is
+    # never reused after the last row is sent. id is the Idempotency-Key.
+    """CREATE TABLE outbox (
+        position        INTEGER PRIMARY KEY AUTOINCREMENT,
+        id              TEXT NOT NULL UNIQUE,
+        method          TEXT NOT NULL,
+        path            TEXT NOT NULL,
+        body            TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        last_error      TEXT,
+        next_attempt_at TEXT,
+        state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'failed'))
+    )""",
+    """CREATE TABLE cursors (
+        mailbox TEXT PRIMARY KEY,
+        cursor  TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    """CREATE TABLE rejected_envelopes (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        seq         INTEGER NOT NULL,
+        kind        TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        received_at TEXT NOT NULL
+    )""",
+)
+
+# MIGRATIONS[n - 1] brings a file from version n - 1 to version n.
+MIGRATIONS: tuple[Sequence[str], ...] = (V1,)
+
+
+def version(connection: Any) -> int:
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(connection: Any, migrations: Sequence[Sequence[str]] | None = None) -> int:
+    """Bring the file up to the newest version; returns the version it had before.
+
+    ``connection`` must not be inside a transaction. A file newer than this code
+    is refused untouched: an older Passerelle must not write to a schema it
+    does not know.
+    """
+    if migrations is None:
+        migrations = MIGRATIONS  # looked up now, so that a test can add a version
+    found = version(connection)
+    if found > len(migrations):
+        raise StoreError(
+            f"This store was made by a newer version of Passerelle (schema {found}, this "
+            f"version knows up to {len(migrations)}). Update Passerelle to open it."
+        )
+    for number in range(found + 1, len(migrations) + 1):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read under the write lock: another process may have migrated
+            # the file between our first look and this transaction.
+            if version(connection) >= number:
+                connection.execute("ROLLBACK")
+                continue
+            for statement in migrations[number - 1]:
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {int(number)}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    return found
+
+
+def apply_all(connection: Any) -> None:
+    """Create the whole current schema on an empty database of either driver."""
+    migrate(connection)

@@ -1,0 +1,306 @@
+"""``Store``: the practice's encrypted store, as the rest of the application sees it.
+
+Every method takes the store's lock; every write is one transaction of its
+own, or a savepoint inside the caller's :meth:`~Database.transaction` — so
+``with store.transaction(): ...many calls...`` is all-or-nothing, and a call
+that fails inside it undoes only itself. Driver errors come out as
+``StoreError``. The SQL lives in the modules this class delegates to, as
+functions of a connection (a benchmark can run the very same queries on a
+plain SQLite copy).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from desktop.core.model import (
+    Category,
+    Conversation,
+    ConversationState,
+    DeliveryState,
+    Message,
+    Patient,
+    Practitioner,
+    Sender,
+)
+from desktop.store import conversations as conv
+from desktop.store import outbox as box
+from desktop.store import practice as prac
+from desktop.store import search as fts
+from desktop.store.database import Database
+from desktop.store.records import Invitation, OutboxItem, RejectedEnvelope, SearchHit
+from desktop.store.timestamps import now
+
+
+class Store(Database):
+    """The practice's local store: one SQLCipher file, opened with a passphrase.
+
+    ``Store.create(path, passphrase)`` for a new file, ``Store.open(path,
+    passphrase)`` for an existing one; ``close()`` (or use it as a context
+    manager) when done.
+    """
+
+    # -- settings and secrets --------------------------------------------
+
+    def get_setting(self, key: str) -> str | None:
+        with self._reading() as c:
+            return prac.get_setting(c, key)
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        """Text settings (relay address, practice id…); ``None`` removes one."""
+        with self._writing() as c:
+            prac.set_setting(c, key, value)
+
+    def get_secret(self, key: str) -> bytes | None:
+        with self._reading() as c:
+            return prac.get_secret(c, key)
+
+    def set_secret(self, key: str, value: bytes | None) -> None:
+        """Keys and tokens, as bytes; ``None`` removes one."""
+        with self._writing() as c:
+            prac.set_secret(c, key, value)
+
+    # -- practitioners ---------------------------------------------------
+
+    def add_practitioner(
+        self,
+        name: str,
+        profession: str,
+        rpps: str | None = None,
+        accepts_messaging: bool = False,
+        id: str | None = None,
+    ) -> Practitioner:
+        with self._writing() as c:
+            return prac.add_practitioner(c, name, profession, rpps, accepts_messaging, id)
+
+    def practitioner(self, practitioner_id: str) -> Practitioner | None:
+        with self._reading() as c:
+            return prac.practitioner(c, practitioner_id)
+
+    def practitioners(self) -> list[Practitioner]:
+        with self._reading() as c:
+            return prac.practitioners(c)
+
+    def set_accepts_messaging(self, practitioner_id: str, accepts: bool) -> None:
+        with self._writing() as c:
+            prac.set_accepts_messaging(c, practitioner_id, accepts)
+
+    # -- patients --------------------------------------------------------
+
+    def add_patient(self, name: str, born: str | date, id: str | None = None) -> Patient:
+        """A patient of the practice; ``born`` is YYYY-MM-DD and not in the future."""
+        with self._writing() as c:
+            return prac.add_patient(c, name, born, id)
+
+    def patient(self, patient_id: str) -> Patient | None:
+        with self._reading() as c:
+            return prac.patient(c, patient_id)
+
+    def patients(self) -> list[Patient]:
+        with self._reading() as c:
+            return prac.patients(c)
+
+    def patient_by_relay_id(self, relay_patient_id: str) -> Patient | None:
+        with self._reading() as c:
+            return prac.patient_by_relay_id(c, relay_patient_id)
+
+    def record_patient_joined(
+        self, patient_id: str, relay_patient_id: str, enc_pk: bytes, sign_pk: bytes
+    ) -> None:
+        with self._writing() as c:
+            prac.record_patient_joined(c, patient_id, relay_patient_id, enc_pk, sign_pk)
+
+    def revoke_patient(self, patient_id: str) -> None:
+        with self._writing() as c:
+            prac.revoke_patient(c, patient_id)
+
+    def patient_keys(self, patient_id: str) -> tuple[bytes, bytes] | None:
+        """``(enc_pk, sign_pk)`` once the patient has joined; kept after a revocation."""
+        with self._reading() as c:
+            return prac.patient_keys(c, patient_id)
+
+    # -- invitations -----------------------------------------------------
+
+    def add_invitation(self, id: str, patient_id: str, code: str, expires_at: datetime) -> None:
+        with self._writing() as c:
+            prac.add_invitation(c, id, patient_id, code, expires_at)
+
+    def invitation(self, invitation_id: str) -> Invitation | None:
+        with self._reading() as c:
+            return prac.invitation(c, invitation_id)
+
+    def invitations_of(self, patient_id: str) -> list[Invitation]:
+        with self._reading() as c:
+            return prac.invitations_of(c, patient_id)
+
+    def mark_invitation_redeemed(self, invitation_id: str) -> None:
+        with self._writing() as c:
+            prac.mark_invitation_redeemed(c, invitation_id)
+
+    def revoke_invitation(self, invitation_id: str) -> None:
+        with self._writing() as c:
+            prac.revoke_invitation(c, invitation_id)
+
+    # -- conversations ---------------------------------------------------
+
+    def upsert_conversation(
+        self,
+        id: str,
+        patient_id: str | None,
+        practitioner_id: str,
+        category: Category | str,
+        state: ConversationState | str,
+        created_at: datetime | None = None,
+    ) -> bool:
+        """Record a conversation; ``False`` and no change if it is already here."""
+        with self._writing() as c:
+            return conv.upsert_conversation(
+                c, id, patient_id, practitioner_id, category, state, created_at
+            )
+
+    def conversation(self, conversation_id: str) -> Conversation | None:
+        with self._reading() as c:
+            return conv.conversation(c, conversation_id)
+
+    def set_conversation_state(self, conversation_id: str, state: ConversationState | str) -> None:
+        with self._writing() as c:
+            conv.set_conversation_state(c, conversation_id, state)
+
+    def assign(self, conversation_id: str, practitioner_id: str | None) -> None:
+        with self._writing() as c:
+            conv.assign(c, conversation_id, practitioner_id)
+
+    def inbox(
+        self,
+        filter: str = "all",
+        practitioner_id: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Conversation]:
+        """A page of the inbox, newest activity first.
+
+        ``filter``: all, to_process (requests, and open conversations where the
+        patient waits), requested, open, closed (with declined), assigned.
+        ``practitioner_id``: only what is on that practitioner's desk.
+        """
+        with self._reading() as c:
+            return conv.inbox(c, filter, practitioner_id, limit, offset)
+
+    def count_inbox(self, filter: str = "all", practitioner_id: str | None = None) -> int:
+        with self._reading() as c:
+            return conv.count_inbox(c, filter, practitioner_id)
+
+    # -- messages --------------------------------------------------------
+
+    def add_message(
+        self,
+        id: str,
+        conversation_id: str,
+        sender: Sender | str,
+        author: str,
+        body: str,
+        sent_at: datetime,
+        delivery: DeliveryState | str,
+    ) -> bool:
+        """Store a message; ``False`` and no change if its id is already here.
+
+        The conversation's last message, preview and unread count follow.
+        """
+        with self._writing() as c:
+            return conv.add_message(c, id, conversation_id, sender, author, body, sent_at, delivery)
+
+    def add_messages_bulk(self, rows: Iterable[Sequence[Any]]) -> int:
+        """Many messages in one transaction, for imports and benchmarks; returns how many
+        were new. Rows: ``(id, conversation_id, sender, author, body, sent_at, delivery[,
+        read_at])``."""
+        with self._writing() as c:
+            return conv.add_messages_bulk(c, rows)
+
+    def message(self, message_id: str) -> Message | None:
+        with self._reading() as c:
+            return conv.message(c, message_id)
+
+    def thread(
+        self, conversation_id: str, limit: int = 100, before: str | datetime | None = None
+    ) -> list[Message]:
+        """The last ``limit`` messages, oldest first; ``before`` (a message id or a time)
+        pages back."""
+        with self._reading() as c:
+            return conv.thread(c, conversation_id, limit, before)
+
+    def set_delivery(self, message_ids: Iterable[str], state: DeliveryState | str) -> list[str]:
+        """Move the practice's messages forward to ``state``; returns the ids that moved."""
+        with self._writing() as c:
+            return conv.set_delivery(c, message_ids, state)
+
+    def mark_conversation_read(self, conversation_id: str) -> list[str]:
+        """Returns the ids of the patient's messages this marked read, oldest first."""
+        with self._writing() as c:
+            return conv.mark_conversation_read(c, conversation_id)
+
+    def search(
+        self, text: str, limit: int = 50, conversation_id: str | None = None
+    ) -> list[SearchHit]:
+        """Messages containing every word of ``text`` (case, accents and word endings
+        ignored), best first; any text is safe. Each hit unpacks as
+        ``(message, conversation)``."""
+        with self._reading() as c:
+            return fts.search(c, text, limit, conversation_id)
+
+    # -- outbox ----------------------------------------------------------
+
+    def enqueue(self, method: str, path: str, body: dict[str, Any], id: str | None = None) -> str:
+        """Queue a request for the relay; returns its id (the Idempotency-Key)."""
+        with self._writing() as c:
+            return box.enqueue(c, method, path, body, id)
+
+    def outbox_pending(self, limit: int = 100, now: datetime | None = None) -> list[OutboxItem]:
+        """Requests due at ``now``, in queue order, up to the first one waiting for a retry."""
+        with self._reading() as c:
+            return box.pending(c, limit, now or _now())
+
+    def outbox_done(self, id: str) -> None:
+        with self._writing() as c:
+            box.done(c, id)
+
+    def outbox_retry_later(self, id: str, error: str, next_attempt_at: datetime) -> None:
+        with self._writing() as c:
+            box.retry_later(c, id, error, next_attempt_at)
+
+    def outbox_failed(self, id: str, error: str) -> None:
+        """Refused for good: set aside, kept for a person to see (``outbox_failures``)."""
+        with self._writing() as c:
+            box.failed(c, id, error)
+
+    def outbox_count(self) -> int:
+        """How many requests are still to send (failed ones excluded)."""
+        with self._reading() as c:
+            return box.count(c)
+
+    def outbox_failures(self) -> list[OutboxItem]:
+        with self._reading() as c:
+            return box.failures(c)
+
+    # -- sync bookkeeping ------------------------------------------------
+
+    def cursor(self, mailbox: str) -> str | None:
+        with self._reading() as c:
+            return box.cursor(c, mailbox)
+
+    def set_cursor(self, mailbox: str, cursor: str) -> None:
+        with self._writing() as c:
+            box.set_cursor(c, mailbox, cursor)
+
+    def record_rejected(self, seq: int, kind: str, reason: str) -> None:
+        with self._writing() as c:
+            box.record_rejected(c, seq, kind, reason)
+
+    def rejected(self, limit: int = 200) -> list[RejectedEnvelope]:
+        """Envelopes that failed their checks, most recent first."""
+        with self._reading() as c:
+            return box.rejected(c, limit)
+
+
+_now = now

@@ -1,0 +1,1 @@
+"""Relay client, outbox push, cursor pull and the background engine (plain threads, no Qt)."""

@@ -1,0 +1,251 @@
+"""The practice workstation's identity on the relay, and what it does: each action is a
+local transaction that also queues its request in the outbox; sync carries it later.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from desktop.core.errors import PasserelleError, RelayError
+from desktop.core.model import ConversationState, DeliveryState, Practitioner, Sender
+from desktop.crypto import Identity, seal_envelope
+from desktop.crypto import invitation as inv
+from desktop.crypto.envelope import message_context, state_context
+from desktop.store import Store
+from desktop.sync.client import API, RelayClient, b64
+from desktop.sync.content import check_text, encode, now_utc
+
+INVITATION_DAYS = 30
+
+
+class NotEnrolled(PasserelleError):
+    """The store has no relay account yet."""
+
+
+class Workstation:
+    """A practice workstation: the store, the practice's keys and its relay account."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        raw = store.get_secret("practice_identity")
+        if raw is None:
+            raise NotEnrolled("This store is not registered with a relay (run `passerelle init`).")
+        self.identity = Identity.from_bytes(raw)
+        self.relay_url = store.get_setting("relay_url") or ""
+        self.token = store.get_secret("relay_token")
+        self.practice_id = store.get_setting("practice_id") or ""
+
+    @classmethod
+    def enrol(
+        cls, store: Store, relay_url: str, enrolment_token: str, device_name: str, practice_name: str
+    ) -> Workstation:
+        """Generate the practice's keys and register them with the relay (needs the network)."""
+        identity = Identity.generate()
+        client = RelayClient(relay_url)
+        key = str(uuid.uuid4())
+        body = {
+            "enrolment_token": enrolment_token,
+            "enc_pk": b64(identity.enc_pk),
+            "sign_pk": b64(identity.sign_pk),
+            "device_name": device_name[:100],
+        }
+        # The same key on a retry: a response lost on the way back must not
+        # leave the enrolment token spent and the practice without a token.
+        for attempt in range(3):
+            try:
+                result = client.post(f"{API}/practices/enrol", body, key)
+                break
+            except RelayError as exc:
+                if not exc.retryable or attempt == 2:
+                    raise
+        client.close()
+        with store.transaction():
+            store.set_secret("practice_identity", identity.to_bytes())
+            store.set_secret("relay_token", str(result["token"]).encode())
+            store.set_setting("relay_url", relay_url.rstrip("/"))
+            store.set_setting("practice_id", str(result["practice_id"]))
+            store.set_setting("account_id", str(result["account_id"]))
+            store.set_setting("practice_name", practice_name)
+        return cls(store)
+
+    def client(self) -> RelayClient:
+        return RelayClient(self.relay_url, self.token.decode() if self.token else None)
+
+    # -- practitioners ---------------------------------------------------
+
+    def add_practitioner(
+        self, name: str, profession: str, rpps: str | None = None, accepts_messaging: bool = False
+    ) -> Practitioner:
+        with self.store.transaction():
+            p = self.store.add_practitioner(name, profession, rpps, accepts_messaging)
+            self._publish_practitioner(p.id, accepts_messaging)
+        return p
+
+    def set_messaging(self, practitioner_id: str, accepts: bool) -> None:
+        with self.store.transaction():
+            if self.store.practitioner(practitioner_id) is None:
+                raise PasserelleError("No such practitioner in this practice.")
+            self.store.set_accepts_messaging(practitioner_id, accepts)
+            self._publish_practitioner(practitioner_id, accepts)
+
+    def _publish_practitioner(self, practitioner_id: str, accepts: bool) -> None:
+        self.store.enqueue(
+            "POST", f"{API}/practitioners", {"id": practitioner_id, "accepts_messaging": accepts}
+        )
+
+    # -- enrolling patients ---------------------------------------------
+
+    def invite(self, patient_id: str, days: int = INVITATION_DAYS) -> str:
+        """Create a single-use invitation for an existing patient; returns the code to hand over."""
+        patient = self.store.patient(patient_id)
+        if patient is None:
+            raise PasserelleError("No such patient.")
+        if patient.relay_patient_id:
+            raise PasserelleError(f"{patient.name} is already enrolled.")
+        if not 1 <= days <= 365:
+            raise PasserelleError("An invitation is valid between 1 and 365 days.")
+        code = inv.new_code()
+        invitation_id = str(uuid.uuid4())
+        expires = now_utc() + timedelta(days=days)
+        welcome = {
+            "invitation_id": invitation_id,
+            "practice_id": self.practice_id,
+            "practice_name": self.store.get_setting("practice_name") or "",
+            "practice_address": self.store.get_setting("practice_address") or "",
+            "practice_enc_pk": b64(self.identity.enc_pk),
+            "practice_sign_pk": b64(self.identity.sign_pk),
+            "patient_name": patient.name,
+            "practitioners": [
+                {"id": p.id, "name": p.name, "profession": p.profession}
+                for p in self.store.practitioners()
+            ],
+        }
+        with self.store.transaction():
+            self.store.add_invitation(invitation_id, patient_id, code, expires)
+            self.store.enqueue(
+                "POST",
+                f"{API}/invitations",
+                {
+                    "id": invitation_id,
+                    "lookup": b64(inv.lookup_hash(code)),
+                    "welcome": b64(inv.seal_welcome(code, welcome)),
+                    "expires_at": expires.isoformat(),
+                },
+            )
+        return code
+
+    # -- conversations ---------------------------------------------------
+
+    def _recipients(self, conversation_id: str) -> tuple[str, list[bytes]]:
+        conv = self.store.conversation(conversation_id)
+        if conv is None:
+            raise PasserelleError("No such conversation.")
+        keys = self.store.patient_keys(conv.patient_id) if conv.patient_id else None
+        if keys is None:
+            raise PasserelleError("This patient has no keys on this workstation yet; sync first.")
+        return conv.patient_id or "", [keys[0], self.identity.enc_pk]
+
+    def _author(self, author_id: str) -> Practitioner:
+        p = self.store.practitioner(author_id)
+        if p is None:
+            raise PasserelleError("No such practitioner in this practice.")
+        return p
+
+    def reply(self, conversation_id: str, text: str, author_id: str) -> str:
+        """Write to the patient. A reply to a request accepts it first."""
+        text = check_text(text)
+        author = self._author(author_id)
+        conv = self.store.conversation(conversation_id)
+        if conv is None:
+            raise PasserelleError("No such conversation.")
+        if conv.state is ConversationState.REQUESTED:
+            with self.store.transaction():
+                self.change_state(conversation_id, ConversationState.OPEN, author_id)
+                return self._send(conversation_id, text, author)
+        if not conv.state.practice_may_write:
+            raise PasserelleError(f"This conversation is {conv.state}; reopen it to write.")
+        with self.store.transaction():
+            return self._send(conversation_id, text, author)
+
+    def _send(self, conversation_id: str, text: str, author: Practitioner) -> str:
+        _, recipients = self._recipients(conversation_id)
+        message_id = str(uuid.uuid4())
+        sent_at = now_utc()
+        doc = {
+            "type": "message",
+            "text": text,
+            "sent_at": sent_at.isoformat(),
+            "author": author.id,
+            "author_name": author.name,
+        }
+        envelope = seal_envelope(
+            encode(doc), message_context(conversation_id, message_id),
+            self.identity.sign_key, recipients,
+        )
+        self.store.add_message(
+            message_id, conversation_id, Sender.PRACTICE, author.id, text, sent_at,
+            DeliveryState.PENDING,
+        )
+        self.store.enqueue(
+            "POST",
+            f"{API}/conversations/{conversation_id}/messages",
+            {"id": message_id, "envelope": b64(envelope)},
+            id=message_id,
+        )
+        return message_id
+
+    def change_state(
+        self, conversation_id: str, state: ConversationState, author_id: str, note: str | None = None
+    ) -> None:
+        """Accept, decline, close or reopen; ``note`` (a decline reason) is what the patient reads."""
+        author = self._author(author_id)
+        conv = self.store.conversation(conversation_id)
+        if conv is None:
+            raise PasserelleError("No such conversation.")
+        if not conv.state.can_become(state):
+            raise PasserelleError(f"A conversation that is {conv.state} cannot become {state}.")
+        _, recipients = self._recipients(conversation_id)
+        event_id = str(uuid.uuid4())
+        envelope = None
+        if note is not None:
+            note = check_text(note)
+            sent_at = now_utc()
+            doc = {
+                "type": "state",
+                "state": str(state),
+                "text": note,
+                "sent_at": sent_at.isoformat(),
+                "author": author.id,
+                "author_name": author.name,
+            }
+            envelope = b64(seal_envelope(
+                encode(doc), state_context(conversation_id, event_id, str(state)),
+                self.identity.sign_key, recipients,
+            ))
+        with self.store.transaction():
+            self.store.set_conversation_state(conversation_id, state)
+            if note is not None:
+                # The reason shows in the thread, as the patient will see it.
+                self.store.add_message(
+                    event_id, conversation_id, Sender.PRACTICE, author.id, note, sent_at,
+                    DeliveryState.PENDING,
+                )
+            self.store.enqueue(
+                "POST",
+                f"{API}/conversations/{conversation_id}/state",
+                {"state": str(state), "event_id": event_id, "envelope": envelope},
+                id=event_id,
+            )
+
+    def mark_read(self, conversation_id: str) -> int:
+        """The practitioner opened the thread: the patient will see his messages were read."""
+        with self.store.transaction():
+            ids = self.store.mark_conversation_read(conversation_id)
+            for start in range(0, len(ids), 500):
+                self.store.enqueue(
+                    "POST",
+                    f"{API}/conversations/{conversation_id}/receipts",
+                    {"message_ids": ids[start : start + 500], "receipt": "read"},
+                )
+        return len(ids)

@@ -1,0 +1,47 @@
+"""The app factory: one FastAPI application per relay, built from its Settings."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from relay.config import Settings
+from relay.context import Relay
+from relay.db import Database
+from relay.errors import install_error_handlers
+from relay.events import MailboxWaker
+from relay.middleware import BodyLimit
+from relay.routes import v1_router
+
+API_TITLE = "Passerelle relay"
+API_VERSION = "1"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the relay: database (schema created if missing), routes, errors, limits."""
+    db = Database(settings.database_url)
+    db.create_schema()
+    relay = Relay(settings=settings, db=db, waker=MailboxWaker())
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.dispose()
+
+    app = FastAPI(
+        title=API_TITLE,
+        version=API_VERSION,
+        description="Carries encrypted envelopes between a practice and its patients. "
+        "See docs/PROTOCOL.md for who may call what.",
+        openapi_url="/v1/openapi.json",
+        docs_url="/v1/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.relay = relay
+    install_error_handlers(app)
+    app.include_router(v1_router())
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app

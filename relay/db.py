@@ -1,0 +1,309 @@
+"""The relay's tables and its connection to SQLite or PostgreSQL.
+
+Only routing facts, hashes, ciphertext, sizes and times live here (see
+docs/PROTOCOL.md, "What the relay knows"). The practice label given to
+``create-practice`` is the one name in the whole database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Connection,
+    DateTime,
+    Dialect,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    Uuid,
+    create_engine,
+    event,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.engine import make_url
+
+SCHEMA_VERSION = 1
+
+# Session-level lock key for schema creation, so that several relay processes
+# starting together on one PostgreSQL database do not race on CREATE TABLE.
+_SCHEMA_LOCK_KEY = 0x50A55E11
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on both backends.
+
+    SQLite has no time zone type: the value is stored as naive UTC text, which
+    also keeps lexical and chronological order the same.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the relay database")
+        value = value.astimezone(UTC)
+        return value if dialect.name == "postgresql" else value.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, nullable=False),
+)
+
+# One ordered event log per practice and per patient; last_seq is the counter
+# appends increment under the row lock.
+mailboxes = Table(
+    "mailboxes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("last_seq", BigInteger, nullable=False, default=0),
+)
+
+practices = Table(
+    "practices",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("label", Text, nullable=False),  # the operator's own label, the only name stored
+    Column("mailbox_id", ForeignKey("mailboxes.id"), nullable=False, unique=True),
+    Column("enrolment_token_hash", LargeBinary(32), nullable=False, unique=True),
+    Column("enrolled_at", UTCDateTime, nullable=True),
+    Column("enc_pk", LargeBinary(32), nullable=True),
+    Column("sign_pk", LargeBinary(32), nullable=True),
+    Column("password_hash", Text, nullable=True),  # argon2id, from nacl.pwhash
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+patients = Table(
+    "patients",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("practice_id", ForeignKey("practices.id"), nullable=False, index=True),
+    Column("mailbox_id", ForeignKey("mailboxes.id"), nullable=False, unique=True),
+    Column("invitation_id", ForeignKey("invitations.id"), nullable=False, unique=True),
+    Column("enrolled_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("practice_id", ForeignKey("practices.id"), nullable=False),
+    Column("patient_id", ForeignKey("patients.id"), nullable=True, index=True),
+    Column("role", String(16), nullable=False),
+    Column("token_hash", LargeBinary(32), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint(
+        "(role = 'practice' AND patient_id IS NULL)"
+        " OR (role = 'patient' AND patient_id IS NOT NULL)",
+        name="account_role",
+    ),
+)
+
+practitioners = Table(
+    "practitioners",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("practice_id", ForeignKey("practices.id"), nullable=False, index=True),
+    Column("accepts_messaging", Boolean, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("practice_id", ForeignKey("practices.id"), nullable=False),
+    Column("lookup", LargeBinary(32), nullable=False, unique=True),  # SHA-256(redeem token)
+    Column("welcome", LargeBinary, nullable=False),  # ciphertext
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("state", String(16), nullable=False),  # pending | used | revoked
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime, nullable=True),
+)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("practice_id", ForeignKey("practices.id"), nullable=False),
+    Column("patient_id", ForeignKey("patients.id"), nullable=False),
+    Column("practitioner_id", ForeignKey("practitioners.id"), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    # Counting a patient's open requests (the too_many_open_requests rule).
+    Index("ix_conversations_patient_state", "patient_id", "state"),
+)
+
+# What was written into a conversation, keyed by the client's id: messages
+# (the request's first one included) and state changes. The id is how retries
+# are recognised and what receipts refer to; the envelope is stored once here
+# even though its event goes to two mailboxes.
+items = Table(
+    "items",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("conversation_id", ForeignKey("conversations.id"), nullable=False),
+    Column("kind", String(16), nullable=False),  # message | state
+    Column("sender", String(16), nullable=False),  # practice | patient
+    Column("state", String(16), nullable=True),  # for kind = state
+    Column("envelope", LargeBinary, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# The mailbox logs. payload is the event rendered as a JSON object at append
+# time (so a page is a string join, not a per-field rebuild); an event that
+# carries an envelope points at its item instead of copying it.
+events = Table(
+    "events",
+    metadata,
+    Column("mailbox_id", ForeignKey("mailboxes.id"), nullable=False),
+    Column("seq", BigInteger, nullable=False, autoincrement=False),
+    Column("item_id", ForeignKey("items.id"), nullable=True),
+    Column("payload", Text, nullable=False),
+    PrimaryKeyConstraint("mailbox_id", "seq"),
+    # SQLite: store the log clustered on (mailbox, seq); a page is one range scan.
+    sqlite_with_rowid=False,
+)
+
+idempotency = Table(
+    "idempotency",
+    metadata,
+    Column("scope", String(100), nullable=False),
+    Column("key", Uuid, nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("body", Text, nullable=True),  # NULL while the effect's transaction is open
+    Column("created_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("scope", "key"),
+)
+
+
+class SchemaMismatch(RuntimeError):
+    """The database was made by another version of the relay."""
+
+
+def normalise_url(url: str) -> str:
+    """Accept what people type: a bare path is a SQLite file; postgresql:// means psycopg 3."""
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Database:
+    """The engine, and the two kinds of transaction the relay uses.
+
+    SQLite: every writing transaction starts with ``BEGIN IMMEDIATE``, so that
+    writers queue on the busy timeout instead of failing when a read lock
+    cannot be upgraded; reads use a plain deferred ``BEGIN`` and run alongside
+    (WAL). PostgreSQL: READ COMMITTED plus explicit row locks where an order
+    matters (the mailbox counter, a conversation's state).
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = normalise_url(url)
+        parsed = make_url(self.url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            if parsed.database in (None, "", ":memory:"):
+                raise ValueError("the relay needs a SQLite file, not an in-memory database")
+            self.engine = create_engine(
+                self.url,
+                connect_args={"check_same_thread": False, "timeout": 30},
+                pool_size=10,
+                max_overflow=30,
+            )
+            _configure_sqlite(self.engine)
+        else:
+            self.engine = create_engine(self.url, pool_size=10, max_overflow=30, pool_pre_ping=True)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A transaction that only reads."""
+        with self.engine.connect() as conn:
+            conn.execution_options(relay_write=False)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A transaction that writes: committed on success, rolled back on any exception."""
+        with self.engine.connect() as conn:
+            conn.execution_options(relay_write=True)
+            with conn.begin():
+                yield conn
+
+    def create_schema(self) -> None:
+        """Create missing tables and record the schema version; refuse a foreign version."""
+        with self.engine.connect() as conn:
+            conn.execution_options(relay_write=True)
+            with conn.begin():
+                if not self.is_sqlite:
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SCHEMA_LOCK_KEY})
+                metadata.create_all(conn)
+                found = conn.execute(select(schema_version.c.version)).scalars().all()
+                if not found:
+                    conn.execute(insert(schema_version).values(version=SCHEMA_VERSION))
+                elif found != [SCHEMA_VERSION]:
+                    raise SchemaMismatch(
+                        f"the relay database has schema version {found}, "
+                        f"this relay expects {SCHEMA_VERSION}"
+                    )
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        # synchronous stays FULL (the default): an acknowledged message must
+        # survive a power cut, not only a crash of the relay.
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("relay_write", True)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

@@ -1,0 +1,190 @@
+"""Mailbox logs: appending an event, reading a page after a cursor, waking long-polls.
+
+Each mailbox's ``last_seq`` is incremented with ``UPDATE ... RETURNING``,
+which holds the mailbox row lock until the transaction ends: two appends to
+one mailbox commit in seq order, so a reader can never see seq n+1 and later
+find n appear behind its cursor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, insert, select, update
+
+from relay.db import events, items, mailboxes, utcnow
+
+
+def iso(moment: datetime) -> str:
+    """The protocol's time format: ISO 8601, UTC, ``Z`` suffix."""
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def new_mailbox(conn: Connection) -> int:
+    return int(
+        conn.execute(insert(mailboxes).values(last_seq=0).returning(mailboxes.c.id)).scalar_one()
+    )
+
+
+def append(
+    conn: Connection,
+    mailbox_id: int,
+    kind: str,
+    fields: dict[str, Any],
+    *,
+    envelope_of: UUID | None = None,
+) -> int:
+    """Append one event to a mailbox inside the caller's transaction; returns its seq.
+
+    ``envelope_of`` names the item whose envelope the event carries: it is
+    joined in when a page is read rather than copied into every mailbox.
+    """
+    seq = int(
+        conn.execute(
+            update(mailboxes)
+            .where(mailboxes.c.id == mailbox_id)
+            .values(last_seq=mailboxes.c.last_seq + 1)
+            .returning(mailboxes.c.last_seq)
+        ).scalar_one()
+    )
+    conn.execute(
+        insert(events).values(
+            mailbox_id=mailbox_id,
+            seq=seq,
+            item_id=envelope_of,
+            payload=render(seq, kind, utcnow(), fields),
+        )
+    )
+    return seq
+
+
+def render(seq: int, kind: str, created_at: datetime, fields: dict[str, Any]) -> str:
+    """The stored JSON text of an event, without the envelope a page adds on reading."""
+    event = {"seq": seq, "kind": kind, "created_at": iso(created_at), **fields}
+    return json.dumps(event, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class Page:
+    """Events after a cursor, already JSON text; the new cursor; whether the log ended."""
+
+    items: list[str]
+    cursor: int
+    done: bool
+
+    def to_json(self) -> str:
+        # Assembled as text: the events are stored rendered, so a page of a
+        # thousand costs a join, not a thousand dict round-trips.
+        done = "true" if self.done else "false"
+        return f'{{"items":[{",".join(self.items)}],"cursor":"{self.cursor}","done":{done}}}'
+
+
+def read_page(conn: Connection, mailbox_id: int, after: int, limit: int, max_bytes: int) -> Page:
+    """Up to ``limit`` events after seq ``after``; stops early past ``max_bytes`` of envelopes."""
+    query = (
+        select(events.c.seq, events.c.payload, items.c.envelope)
+        .select_from(events.outerjoin(items, items.c.id == events.c.item_id))
+        .where(events.c.mailbox_id == mailbox_id, events.c.seq > after)
+        .order_by(events.c.seq)
+        .limit(limit + 1)
+        # Streamed in batches, so a page of large envelopes is never all in
+        # memory at once on PostgreSQL (SQLite cursors are lazy anyway).
+        .execution_options(yield_per=200)
+    )
+    parts: list[str] = []
+    cursor, size, done = after, 0, True
+    result = conn.execute(query)
+    try:
+        for seq, payload, envelope in result:
+            if len(parts) == limit or (parts and size >= max_bytes):
+                done = False
+                break
+            if envelope is None:
+                parts.append(payload)
+            else:
+                parts.append(f'{payload[:-1]},"envelope":"{b64(envelope)}"}}')
+                size += len(envelope)
+            cursor = seq
+    finally:
+        result.close()
+    return Page(parts, cursor, done)
+
+
+def last_seq(conn: Connection, mailbox_id: int) -> int:
+    return int(
+        conn.execute(select(mailboxes.c.last_seq).where(mailboxes.c.id == mailbox_id)).scalar_one()
+    )
+
+
+class MailboxWaker:
+    """Wakes the long-polls of this process when one of their mailboxes gets an event.
+
+    Waiters live on the server's event loop; ``notify`` is called from the
+    worker threads that commit appends, so it hops onto the loop.
+    """
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiting: dict[int, set[asyncio.Event]] = {}
+        self._lock = threading.Lock()
+        self.closed = False
+
+    @contextmanager
+    def subscribe(self, mailbox_id: int) -> Iterator[asyncio.Event]:
+        """An event set whenever ``mailbox_id`` gets a new event (call on the loop)."""
+        loop = asyncio.get_running_loop()
+        signal = asyncio.Event()
+        with self._lock:
+            self._loop = loop
+            self._waiting.setdefault(mailbox_id, set()).add(signal)
+        if self.closed:
+            signal.set()
+        try:
+            yield signal
+        finally:
+            with self._lock:
+                waiting = self._waiting.get(mailbox_id)
+                if waiting is not None:
+                    waiting.discard(signal)
+                    if not waiting:
+                        del self._waiting[mailbox_id]
+
+    def notify(self, mailbox_ids: Iterable[int]) -> None:
+        """Wake whoever waits on these mailboxes; safe from any thread, after the commit."""
+        with self._lock:
+            loop = self._loop
+            wanted = [m for m in mailbox_ids if m in self._waiting]
+        if loop is None or not wanted or loop.is_closed():
+            return
+        try:
+            loop.call_soon_threadsafe(self._wake, wanted)
+        except RuntimeError:  # the loop closed between the check and the call
+            pass
+
+    def close(self) -> None:
+        """The server is stopping: release every long-poll now, and any that starts later."""
+        self.closed = True
+        with self._lock:
+            loop = self._loop
+            wanted = list(self._waiting)
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._wake, wanted)
+
+    def _wake(self, mailbox_ids: list[int]) -> None:
+        with self._lock:
+            signals = [s for m in mailbox_ids for s in self._waiting.get(m, ())]
+        for signal in signals:
+            signal.set()

@@ -1,0 +1,41 @@
+"""What the relay's operator does outside HTTP: creating a practice."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import insert
+
+from relay.auth import hash_token
+from relay.db import Database, practices, utcnow
+from relay.events import new_mailbox
+
+
+@dataclass(frozen=True)
+class NewPractice:
+    """A practice just created, with its one-time enrolment token (shown once, never stored)."""
+
+    practice_id: uuid.UUID
+    enrolment_token: str
+
+
+def create_practice(db: Database, label: str) -> NewPractice:
+    """Create a practice and its mailbox; only the enrolment token's SHA-256 is kept."""
+    label = label.strip()
+    if not label:
+        raise ValueError("a practice needs a label")
+    token = secrets.token_urlsafe(32)
+    practice_id = uuid.uuid4()
+    with db.write() as conn:
+        conn.execute(
+            insert(practices).values(
+                id=practice_id,
+                label=label,
+                mailbox_id=new_mailbox(conn),
+                enrolment_token_hash=hash_token(token),
+                created_at=utcnow(),
+            )
+        )
+    return NewPractice(practice_id, token)

@@ -1,0 +1,15 @@
+"""The v1 API: one router per area, mounted under ``/v1``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from relay.routes import accounts, conversations, invitations, mailbox, patients, practitioners
+from relay.schemas import Error
+
+
+def v1_router() -> APIRouter:
+    router = APIRouter(prefix="/v1", responses={"4XX": {"model": Error, "description": "Refused"}})
+    for area in (accounts, practitioners, invitations, patients, conversations, mailbox):
+        router.include_router(area.router)
+    return router

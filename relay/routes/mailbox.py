@@ -1,0 +1,83 @@
+"""The caller's mailbox: pages of events after a cursor, with an optional long-poll.
+
+The route is async so that a long-poll waits on the event loop, not in a
+worker thread: hundreds of idle clients hold no threads, and the pool stays
+free for requests that work. Database reads hop to the pool briefly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from relay.auth import AnyCaller, RelayDep
+from relay.context import Relay
+from relay.errors import invalid_request
+from relay.events import Page, last_seq, read_page
+from relay.schemas import EventPage
+
+router = APIRouter(tags=["mailbox"])
+
+
+def _parse_cursor(after: str | None) -> int:
+    if after is None or after == "":
+        return 0
+    if not after.isascii() or not after.isdigit() or len(after) > 19:
+        raise invalid_request("after: not a cursor this relay gave out")
+    return int(after)
+
+
+def _read(relay: Relay, mailbox_id: int, after: int, limit: int, check_cursor: bool) -> Page:
+    with relay.db.read() as conn:
+        page = read_page(conn, mailbox_id, after, limit, relay.settings.max_page_bytes)
+        # A cursor past the end of the log did not come from this mailbox (or
+        # the relay's database was restored from an older backup): following
+        # it would silently skip every event to come.
+        if check_cursor and not page.items and after > last_seq(conn, mailbox_id):
+            raise invalid_request("after: this cursor is beyond the end of the mailbox")
+    return page
+
+
+@router.get("/mailbox/events", response_model=EventPage)
+async def mailbox_events(
+    caller: AnyCaller,
+    relay: RelayDep,
+    after: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    wait: Annotated[float, Query(ge=0, le=30)] = 0,
+) -> Response:
+    """Events of the caller's mailbox after ``after``; waits up to ``wait`` s for the first."""
+    cursor = _parse_cursor(after)
+    wait = min(wait, relay.settings.max_wait_seconds)
+    if wait <= 0:
+        page = await run_in_threadpool(_read, relay, caller.mailbox_id, cursor, limit, True)
+        return _respond(page)
+    deadline = time.monotonic() + wait
+    # Subscribed before the first read: an event committed between the read
+    # and the wait still sets the signal.
+    with relay.waker.subscribe(caller.mailbox_id) as signal:
+        page = await run_in_threadpool(_read, relay, caller.mailbox_id, cursor, limit, True)
+        while not page.items and not relay.waker.closed:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                # Bounded by the poll interval: another relay process sharing
+                # the database cannot wake us, so look again now and then.
+                await asyncio.wait_for(
+                    signal.wait(), timeout=min(remaining, relay.settings.poll_interval_seconds)
+                )
+            except TimeoutError:
+                pass
+            signal.clear()
+            page = await run_in_threadpool(_read, relay, caller.mailbox_id, cursor, limit, False)
+    return _respond(page)
+
+
+def _respond(page: Page) -> Response:
+    return Response(page.to_json(), media_type="application/json")

@@ -1,0 +1,271 @@
+"""Request and response bodies of protocol v1 (docs/PROTOCOL.md).
+
+Requests forbid unknown fields and decode base64 as they validate, so a route
+only ever sees well-formed bytes of the right length.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
+
+WELCOME_MAX = 64 * 1024
+
+
+def _base64_decoder(*, size: int | None = None, max_size: int | None = None) -> BeforeValidator:
+    def decode(value: Any) -> bytes:
+        if not isinstance(value, str):
+            # pydantic turns ValueError (not TypeError) into a validation error.
+            raise ValueError("must be a base64 string")  # noqa: TRY004
+        try:
+            data = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("is not valid base64 (standard alphabet, with padding)") from None
+        if size is not None and len(data) != size:
+            raise ValueError(f"must decode to exactly {size} bytes")
+        if not data:
+            raise ValueError("must not be empty")
+        if max_size is not None and len(data) > max_size:
+            raise ValueError(f"must decode to at most {max_size} bytes")
+        return data
+
+    return BeforeValidator(decode)
+
+
+def _base64_schema(description: str) -> WithJsonSchema:
+    return WithJsonSchema(
+        {
+            "type": "string",
+            "format": "byte",
+            "contentEncoding": "base64",
+            "description": description,
+        }
+    )
+
+
+Key32 = Annotated[bytes, _base64_decoder(size=32), _base64_schema("32 bytes, base64")]
+Envelope = Annotated[bytes, _base64_decoder(), _base64_schema("ciphertext, base64")]
+Welcome = Annotated[
+    bytes, _base64_decoder(max_size=WELCOME_MAX), _base64_schema("ciphertext ≤ 64 KiB, base64")
+]
+DeviceName = Annotated[str, Field(max_length=100)]
+
+
+class RequestBody(BaseModel):
+    """Base of every request body: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class EnrolRequest(RequestBody):
+    """A workstation registering with the practice's one-time enrolment token."""
+
+    enrolment_token: Annotated[str, Field(min_length=1, max_length=200)]
+    enc_pk: Key32
+    sign_pk: Key32
+    device_name: DeviceName
+
+
+class LoginRequest(RequestBody):
+    """A further workstation logging in with the practice's password."""
+
+    practice_id: UUID
+    password: Annotated[str, Field(min_length=1, max_length=1024)]
+    device_name: DeviceName
+
+
+class PasswordRequest(RequestBody):
+    """The practice's new password."""
+
+    password: Annotated[str, Field(min_length=12, max_length=1024)]
+
+
+class PractitionerRequest(RequestBody):
+    """Create or update a practitioner of the caller's practice."""
+
+    id: UUID
+    accepts_messaging: bool
+
+
+class InvitationRequest(RequestBody):
+    """A single-use invitation: the relay gets a hash of the redeem token, never the code."""
+
+    id: UUID
+    lookup: Key32
+    welcome: Welcome
+    expires_at: AwareDatetime
+
+
+class RedeemRequest(RequestBody):
+    """A patient redeeming an invitation with the token derived from its code."""
+
+    redeem_token: Key32
+    enc_pk: Key32
+    sign_pk: Key32
+    binding: Key32
+
+
+class ConversationRequest(RequestBody):
+    """A patient's request to open a conversation, with its first message."""
+
+    id: UUID
+    practitioner_id: UUID
+    message_id: UUID
+    envelope: Envelope
+
+
+class MessageRequest(RequestBody):
+    """A message into an existing conversation."""
+
+    id: UUID
+    envelope: Envelope
+
+
+class StateRequest(RequestBody):
+    """The practice accepting, declining, closing or reopening a conversation."""
+
+    state: Literal["open", "declined", "closed"]
+    event_id: UUID
+    envelope: Envelope | None = None
+
+
+class ReceiptRequest(RequestBody):
+    """Delivered or read receipts for messages the other side wrote."""
+
+    message_ids: Annotated[list[UUID], Field(min_length=1, max_length=500)]
+    receipt: Literal["delivered", "read"]
+
+
+# Responses: declared for the OpenAPI schema; routes return JSON directly so
+# that an idempotent replay answers byte for byte what the first call did.
+
+
+class Session(BaseModel):
+    """A new account's session: which practice, which account, and its bearer token."""
+
+    practice_id: UUID
+    account_id: UUID
+    token: str
+
+
+class Ok(BaseModel):
+    """A plain acknowledgement."""
+
+    ok: bool
+
+
+class Me(BaseModel):
+    """The calling account."""
+
+    account_id: UUID
+    role: Literal["practice", "patient"]
+    practice_id: UUID
+    patient_id: UUID | None
+
+
+class PracticeKeys(BaseModel):
+    """The practice's public keys (base64), which envelopes are sealed to and signed against."""
+
+    practice_id: UUID
+    enc_pk: str
+    sign_pk: str
+
+
+class Practitioner(BaseModel):
+    """A practitioner as the relay knows them: an id and whether they accept messaging."""
+
+    id: UUID
+    accepts_messaging: bool
+
+
+class Practitioners(BaseModel):
+    """The practitioners of the caller's practice."""
+
+    items: list[Practitioner]
+
+
+class InvitationCreated(BaseModel):
+    """An invitation registered, with its expiry."""
+
+    id: UUID
+    expires_at: str
+
+
+class InvitationRevoked(BaseModel):
+    """An invitation withdrawn."""
+
+    id: UUID
+    state: Literal["revoked"]
+
+
+class Redeemed(BaseModel):
+    """A patient just enrolled: their ids, their token and the practice's sealed welcome."""
+
+    patient_id: UUID
+    practice_id: UUID
+    account_id: UUID
+    token: str
+    invitation_id: UUID
+    welcome: str
+
+
+class PatientRevoked(BaseModel):
+    """A patient whose enrolment has ended."""
+
+    patient_id: UUID
+    state: Literal["revoked"]
+
+
+class ConversationCreated(BaseModel):
+    """A conversation request accepted for delivery."""
+
+    conversation_id: UUID
+    message_id: UUID
+    state: Literal["requested"]
+    seq: int
+
+
+class MessageCreated(BaseModel):
+    """A message accepted for delivery."""
+
+    message_id: UUID
+    conversation_id: UUID
+
+
+class StateChanged(BaseModel):
+    """A conversation's new state."""
+
+    conversation_id: UUID
+    state: Literal["open", "declined", "closed"]
+
+
+class ReceiptCount(BaseModel):
+    """How many messages a receipt acknowledged."""
+
+    count: int
+
+
+class EventPage(BaseModel):
+    """A page of the caller's mailbox (see docs/PROTOCOL.md, Events)."""
+
+    items: list[dict[str, Any]]
+    cursor: str
+    done: bool
+
+
+class Error(BaseModel):
+    """Every refusal: a code for programs, a message for people."""
+
+    code: str
+    message: str
