@@ -83,7 +83,9 @@ def open_envelope(
     try:
         VerifyKey(signer).verify(body + context, signature)
     except nacl.exceptions.BadSignatureError:
-        raise EnvelopeRejected("envelope signature does not match its content") from None
+        raise EnvelopeRejected(
+            "envelope fails its integrity check: the signature does not match its content"
+        ) from None
     count = body[_HEADER - 1]
     offset = _HEADER
     mine = key_id(bytes(recipient.public_key))
