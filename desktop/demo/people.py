@@ -1,0 +1,81 @@
+"""Synthetic patients and what they write: realistic, and entirely made up."""
+
+from __future__ import annotations
+
+from desktop.core.model import Category
+
+# (name, date of birth, sex)
+PATIENTS: list[tuple[str, str, str]] = [
+    ("Jean Martin", "1961-04-02", "M"), ("Chantal Lefèvre", "1948-11-17", "F"),
+    ("Karim Benali", "1985-06-30", "M"), ("Sophie Garnier", "1979-02-14", "F"),
+    ("Louis Fontaine", "1952-09-08", "M"), ("Nathalie Rousseau", "1968-12-01", "F"),
+    ("Mohamed Haddad", "1974-03-22", "M"), ("Isabelle Moreau", "1983-07-19", "F"),
+    ("Bernard Girard", "1944-05-30", "M"), ("Élodie Chevalier", "1991-10-05", "F"),
+    ("Thierry Lambert", "1959-01-27", "M"), ("Yasmina Bouzid", "1988-08-12", "F"),
+    ("Philippe Mercier", "1956-06-03", "M"), ("Camille Faure", "1995-04-25", "F"),
+    ("Gérard Blanc", "1939-11-11", "M"), ("Aurélie Guérin", "1986-09-16", "F"),
+    ("Julien Perrin", "1977-12-09", "M"), ("Monique Roux", "1946-02-21", "F"),
+    ("Antoine Dubois", "1990-03-02", "M"), ("Fatou Diallo", "1982-05-18", "F"),
+    ("Michel Bonnet", "1950-10-30", "M"), ("Sandrine Lemoine", "1972-01-13", "F"),
+    ("Hugo Marchand", "2001-07-07", "M"), ("Josiane Morel", "1941-08-28", "F"),
+    ("Patrick Caron", "1963-04-10", "M"), ("Léa Vincent", "1998-11-23", "F"),
+    ("René Masson", "1936-06-15", "M"), ("Christine Dumas", "1966-09-04", "F"),
+    ("Nicolas Renaud", "1981-02-08", "M"), ("Agnès Brunet", "1958-12-19", "F"),
+    ("Olivier Picard", "1970-05-26", "M"), ("Manon Gauthier", "1993-03-31", "F"),
+    ("Alain Robin", "1949-07-22", "M"), ("Samia Kaci", "1987-10-17", "F"),
+    ("Daniel Boyer", "1954-01-05", "M"), ("Hélène Colin", "1962-08-09", "F"),
+]
+
+# What a patient asks when he opens a request.
+REQUESTS: list[tuple[Category, str]] = [
+    (Category.RENEWAL, "Bonjour docteur, pourriez-vous renouveler mon Levothyrox 75 µg pour "
+     "trois mois ? Je n'ai plus que dix jours de traitement."),
+    (Category.RENEWAL, "Bonjour, j'arrive au bout de mon ordonnance de Metformine 1000 mg. "
+     "Est-il possible de la renouveler ? Mes dernières analyses sont bonnes."),
+    (Category.RENEWAL, "Bonjour, je voudrais le renouvellement de mon Amlodipine 5 mg et de mon "
+     "Kardégic 75. Merci d'avance."),
+    (Category.RENEWAL, "Pourriez-vous me renouveler la Ventoline ? L'inhalateur est presque vide."),
+    (Category.ADMINISTRATIVE, "Bonjour, j'aurais besoin d'un certificat de non contre-indication "
+     "au sport pour l'aquagym de la mairie."),
+    (Category.ADMINISTRATIVE, "Bonjour, ma mutuelle me demande une attestation de suivi pour ma "
+     "cure thermale. Pouvez-vous me la faire ?"),
+    (Category.ADMINISTRATIVE, "Bonjour, pouvez-vous m'indiquer les horaires d'ouverture pendant "
+     "les vacances de Noël ?"),
+    (Category.DOCUMENT, "Bonjour, j'ai reçu les résultats de ma prise de sang de mardi. "
+     "Je vous les envoie, le laboratoire m'a dit de vous les montrer."),
+    (Category.DOCUMENT, "Voici le compte rendu du cardiologue que j'ai vu la semaine dernière."),
+    (Category.OTHER, "Bonjour docteur, depuis le nouveau traitement j'ai des vertiges le matin. "
+     "Faut-il que je prenne rendez-vous ?"),
+    (Category.OTHER, "Bonjour, mon fils a de la fièvre depuis hier soir (38,5). Dois-je "
+     "l'amener au cabinet ou attendre ?"),
+    (Category.OTHER, "J'ai une douleur thoracique depuis ce matin, que dois-je faire ?"),
+]
+
+# What a patient writes next in an open conversation.
+FOLLOW_UPS: list[str] = [
+    "Merci beaucoup docteur !",
+    "Parfait, je passe la chercher demain matin.",
+    "D'accord, je prends rendez-vous en ligne.",
+    "Est-ce que je dois être à jeun pour la prise de sang ?",
+    "Merci pour votre réponse rapide. Bonne journée.",
+    "Je n'ai pas bien compris : je dois arrêter l'ancien traitement ?",
+    "C'est noté, merci.",
+    "Ma pharmacie demande l'ordonnance originale, est-ce possible ?",
+]
+
+# What the practice answered before the demo starts.
+PRACTICE_REPLIES: list[str] = [
+    "Bonjour, c'est fait : l'ordonnance vous attend à l'accueil du cabinet.",
+    "Bonjour, merci pour ces résultats, ils sont rassurants. Nous en reparlerons à la "
+    "prochaine consultation.",
+    "Bonjour, pour ce symptôme il faut que je vous examine : merci de prendre rendez-vous "
+    "cette semaine.",
+    "Bonjour, le certificat est prêt, vous pouvez passer le chercher.",
+]
+
+PRACTITIONERS: list[tuple[str, str, str | None, bool]] = [
+    ("Dr Claire Dupont", "Médecin généraliste", "10003456789", True),
+    ("Dr Marc Leroy", "Médecin généraliste", "10004567891", True),
+    ("Sophie Bernard", "Infirmière", None, True),
+    ("Julie Moreau", "Assistante médicale", None, False),
+]

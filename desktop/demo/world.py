@@ -1,0 +1,154 @@
+"""The demo practice, made with the real parts: a relay on 127.0.0.1 in this process,
+a real store, and patients who redeem real invitations and write through the real
+patient client — never rows slipped into the store behind the window.
+
+No Qt here: the window starts a :class:`DemoWorld` and a :class:`PatientSimulator`
+and watches the messages arrive through ordinary sync.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop.core.errors import PasserelleError
+from desktop.core.model import Category, ConversationState
+from desktop.demo import people
+from desktop.demo.relay_host import InProcessRelay
+from desktop.patient import PatientClient
+from desktop.store import Store
+from desktop.sync.engine import Sync
+from desktop.sync.workstation import Workstation
+
+log = logging.getLogger(__name__)
+
+DEMO_PASSPHRASE = "demo-passerelle-2026"
+
+
+@dataclass
+class DemoPatient:
+    """A synthetic patient: his client and his conversations."""
+
+    name: str
+    client: PatientClient
+    conversations: list[str] = field(default_factory=list)
+
+
+class DemoWorld:
+    """A throwaway relay, a practice store closed and ready to unlock, and its patients."""
+
+    def __init__(self, folder: Path, patients: int = len(people.PATIENTS), seed: int = 7) -> None:
+        self.folder = Path(folder)
+        self.store_path = self.folder / "cabinet-demo.passerelle"
+        self.rng = random.Random(seed)
+        self.count = min(patients, len(people.PATIENTS))
+        self.relay: InProcessRelay | None = None
+        self.patients: list[DemoPatient] = []
+        self.practitioner_ids: list[str] = []
+
+    def build(self) -> None:
+        """Everything, in order: relay, practice, invitations, redemptions, first messages."""
+        self.relay = InProcessRelay(self.folder)
+        token = self.relay.create_practice("Cabinet Dupont")
+        store = Store.create(self.store_path, DEMO_PASSPHRASE)
+        try:
+            ws = Workstation.enrol(store, self.relay.url, token, "demo", "Cabinet Dupont")
+            with store.transaction():
+                store.set_setting("practice_address", "12 rue des Tilleuls, 69003 Lyon")
+                store.set_setting("practice_phone", "04 78 00 00 00")
+                for name, profession, rpps, accepts in people.PRACTITIONERS:
+                    p = ws.add_practitioner(name, profession, rpps, accepts)
+                    if accepts:
+                        self.practitioner_ids.append(p.id)
+                store.set_setting("default_practitioner", self.practitioner_ids[0])
+            sync = Sync(ws)
+            codes = []
+            for name, born, _sex in people.PATIENTS[: self.count]:
+                record = store.add_patient(name, born)
+                codes.append((name, ws.invite(record.id)))
+            sync.once()
+            for name, code in codes:
+                self.patients.append(DemoPatient(name, PatientClient.redeem(self.relay.url, code)))
+            sync.once()
+            self._history(ws, sync)
+        finally:
+            store.close()
+
+    def _history(self, ws: Workstation, sync: Sync) -> None:
+        """Requests already there when the practice opens the window; a few answered."""
+        for i, patient in enumerate(self.patients):
+            category, text = people.REQUESTS[i % len(people.REQUESTS)]
+            doctor = self.practitioner_ids[i % 2]  # the two GPs share the list
+            patient.conversations.append(patient.client.request(doctor, category, text))
+        _, applied = sync.once()
+        for i, patient in enumerate(self.patients[: len(self.patients) // 3]):
+            conv = patient.conversations[0]
+            author = self.practitioner_ids[i % 2]
+            ws.reply(conv, people.PRACTICE_REPLIES[i % len(people.PRACTICE_REPLIES)], author)
+            if i % 4 == 3:
+                ws.change_state(conv, ConversationState.CLOSED, author)
+        sync.once()
+        for patient in self.patients[: len(self.patients) // 3]:
+            patient.client.sync()
+            patient.client.mark_read(patient.conversations[0])
+        for i, patient in enumerate(self.patients[: len(self.patients) // 6]):
+            patient.client.write(patient.conversations[0], people.FOLLOW_UPS[i % 8])
+
+    def stop(self) -> None:
+        for p in self.patients:
+            p.client.close()
+        if self.relay is not None:
+            self.relay.stop()
+
+
+class PatientSimulator:
+    """Patients who keep writing while you watch: every few seconds one of them acts."""
+
+    def __init__(self, world: DemoWorld, every: tuple[float, float] = (6.0, 15.0)) -> None:
+        self.world = world
+        self.every = every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="demo-patients", daemon=True)
+        self.actions = 0
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def step(self) -> str:
+        """One patient does one thing; returns what, for the log."""
+        rng = self.world.rng
+        patient = rng.choice(self.world.patients)
+        client = patient.client
+        client.sync()
+        for conv in client.conversations():
+            if any(m.get("read") is False for m in conv.get("messages", [])):
+                client.mark_read(conv["id"])  # the patient reads the practice's answer
+        open_ones = [c for c in client.conversations()
+                     if c.get("state") in ("open", "requested", "pending")]
+        if open_ones and rng.random() < 0.6:
+            conv = rng.choice(open_ones)
+            client.write(conv["id"], rng.choice(people.FOLLOW_UPS))
+            return f"{patient.name} wrote in a conversation"
+        category, text = rng.choice(people.REQUESTS)
+        try:
+            patient.conversations.append(
+                client.request(rng.choice(self.world.practitioner_ids), category, text))
+        except PasserelleError as exc:  # e.g. too many open requests: the relay says no
+            return f"{patient.name} could not open a request: {exc}"
+        return f"{patient.name} asked: {Category(category)}"
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.world.rng.uniform(*self.every)):
+            try:
+                what = self.step()
+                self.actions += 1
+                log.info("demo: %s", what)
+            except Exception:  # a simulated patient must never take the demo down
+                log.exception("demo patient failed")

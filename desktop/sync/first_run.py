@@ -1,0 +1,67 @@
+"""A new practice store, registered with the relay: what the first-run wizard does.
+
+All or nothing: if the relay refuses the enrolment token or cannot be
+reached, the half-made file is removed and the wizard stays open with what
+was typed, so that the practice can correct it and try again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.core.errors import PasserelleError
+from desktop.store import Store
+from desktop.sync.engine import Sync
+from desktop.sync.workstation import Workstation
+
+
+@dataclass(frozen=True)
+class NewPractitioner:
+    """A member of the practice as typed in the wizard."""
+
+    name: str
+    profession: str
+    rpps: str | None
+    accepts_messaging: bool
+
+
+def create_practice_store(
+    path: Path,
+    passphrase: str,
+    relay_url: str,
+    enrolment_token: str,
+    practice_name: str,
+    practice_address: str,
+    practice_phone: str,
+    practitioners: list[NewPractitioner],
+    device_name: str = "workstation",
+) -> Store:
+    """Create, enrol and fill the store at ``path``; returns it open."""
+    if not practitioners:
+        raise PasserelleError("A practice needs at least one practitioner.")
+    if path.exists():
+        raise PasserelleError(f"{path} already exists; choose another place for the store.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store = Store.create(path, passphrase)
+    try:
+        ws = Workstation.enrol(store, relay_url, enrolment_token, device_name, practice_name)
+        with store.transaction():
+            store.set_setting("practice_address", practice_address)
+            store.set_setting("practice_phone", practice_phone)
+            first = None
+            for p in practitioners:
+                made = ws.add_practitioner(p.name, p.profession, p.rpps, p.accepts_messaging)
+                first = first or made
+            assert first is not None
+            store.set_setting("default_practitioner", first.id)
+        try:
+            Sync(ws).once()  # publish the practitioners now if the relay is there
+        except PasserelleError:
+            pass  # the outbox keeps them; background sync carries them later
+        return store
+    except BaseException:
+        store.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise

@@ -1,0 +1,114 @@
+"""Starting the window: ``passerelle`` (the practice's store) or ``passerelle --demo``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from desktop.ui import config, errors, operations
+from desktop.ui.qt import (
+    QApplication,
+    QGuiApplication,
+    QLibraryInfo,
+    QLocale,
+    QStandardPaths,
+    Qt,
+    QTranslator,
+)
+from desktop.ui.resources import icon, style_sheet, translations
+
+log = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="passerelle", description="Passerelle, the practice window")
+    p.add_argument("--demo", action="store_true",
+                   help="a throwaway practice with synthetic patients on an in-process relay")
+    p.add_argument("--store", type=Path, help="the store file (default: the per-user data folder)")
+    p.add_argument("--lang", choices=["fr", "en"], help="language (default: the system's)")
+    p.add_argument("--patients", type=int, default=36, help=argparse.SUPPRESS)
+    return p
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with our names, style and translations (tests use it too)."""
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(argv or [sys.argv[0]])
+    app.setOrganizationName("Passerelle")
+    app.setApplicationName("Passerelle")
+    app.setApplicationDisplayName("Passerelle")
+    app.setWindowIcon(icon("passerelle"))
+    app.setStyleSheet(style_sheet())
+    return app  # type: ignore[return-value]
+
+
+def install_translations(app: QApplication, language: str | None) -> str:
+    """French or English; returns the one chosen. English is the source language."""
+    lang = language or config.LANGUAGE.read() or QLocale.system().name().split("_")[0]
+    if lang != "fr":
+        return "en"
+    for name, folder in (("passerelle_fr", str(translations())),
+                         ("qtbase_fr", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))):
+        t = QTranslator(app)
+        if t.load(name, folder):
+            app.installTranslator(t)
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
+    return "fr"
+
+
+def data_folder() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    app = make_application()
+    errors.setup_logging(data_folder() / "logs")
+    errors.install()
+    install_translations(app, args.lang)
+
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.session import Session
+    from desktop.ui.wizard import FirstRunWizard
+
+    demo = None
+    demo_folder: Path | None = None
+    if args.demo:
+        from desktop.ui.demo import DemoLauncher
+
+        demo_folder = Path(tempfile.mkdtemp(prefix="passerelle-demo-"))
+        demo = DemoLauncher(demo_folder, args.patients)
+        path = demo.world.store_path
+    else:
+        path = args.store or Path(config.STORE_PATH.read() or data_folder() / "cabinet.passerelle")
+
+    session = Session(path)
+    window = MainWindow(session, demo_passphrase=demo.passphrase if demo else None)
+    if demo is not None:
+        demo.attach(window)
+        window.show()
+    elif path.exists():
+        window.show()
+    else:
+        wizard = FirstRunWizard(path)
+        wizard.created.connect(session.adopt)
+        wizard.accepted.connect(window.show)
+        wizard.accepted.connect(lambda: config.STORE_PATH.write(str(path)))
+        wizard.rejected.connect(app.quit)
+        wizard.show()
+    try:
+        return app.exec()
+    finally:
+        session.close()
+        operations.drain()
+        if demo is not None:
+            demo.stop()
+        if demo_folder is not None:
+            shutil.rmtree(demo_folder, ignore_errors=True)

@@ -1,0 +1,88 @@
+"""Every setting the window reads, declared once with its type, default and meaning.
+
+Practice settings live inside the encrypted store (they travel with it to a
+new computer); workstation settings (where the store is, the language, the
+window's size) live in the platform's settings through ``QSettings``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from desktop.store import Store
+from desktop.ui.qt import QSettings
+
+T = TypeVar("T", int, str, bool)
+
+
+@dataclass(frozen=True)
+class PracticeSetting(Generic[T]):
+    """A setting kept in the store's settings table."""
+
+    key: str
+    kind: type[T]
+    default: T
+    description: str
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def read(self, store: Store) -> T:
+        raw = store.get_setting(self.key)
+        if raw is None:
+            return self.default
+        try:
+            value: Any = (raw == "1") if self.kind is bool else self.kind(raw)
+        except ValueError:
+            return self.default
+        if self.kind is int and self.minimum is not None and value < self.minimum:
+            return self.default
+        if self.kind is int and self.maximum is not None and value > self.maximum:
+            return self.default
+        return value
+
+    def write(self, store: Store, value: T) -> None:
+        if self.kind is int:
+            value = int(value)  # type: ignore[assignment]
+            if (self.minimum is not None and value < self.minimum) or (
+                self.maximum is not None and value > self.maximum
+            ):
+                raise ValueError(f"{self.key} must be between {self.minimum} and {self.maximum}")
+        store.set_setting(self.key, ("1" if value else "0") if self.kind is bool else str(value))
+
+
+AUTO_LOCK_MINUTES = PracticeSetting(
+    "auto_lock_minutes", int, 10, "Lock the window after this many idle minutes", 1, 240
+)
+PRACTICE_NAME = PracticeSetting("practice_name", str, "", "The practice's name, as patients see it")
+PRACTICE_ADDRESS = PracticeSetting("practice_address", str, "", "Postal address, on documents")
+PRACTICE_PHONE = PracticeSetting("practice_phone", str, "", "Telephone, shown to patients")
+CURRENT_USER = PracticeSetting(
+    "default_practitioner", str, "", "Who works at this workstation (practitioner id)"
+)
+
+
+@dataclass(frozen=True)
+class WorkstationSetting(Generic[T]):
+    """A setting of this computer, not of the practice (``QSettings``)."""
+
+    key: str
+    kind: type[T]
+    default: T
+    description: str
+
+    def read(self) -> T:
+        value = QSettings().value(self.key, self.default)
+        if self.kind is bool:
+            return value in (True, "true", "1", 1)  # type: ignore[return-value]
+        try:
+            return self.kind(value)
+        except (TypeError, ValueError):
+            return self.default
+
+    def write(self, value: T) -> None:
+        QSettings().setValue(self.key, value)
+
+
+STORE_PATH = WorkstationSetting("store/path", str, "", "Where this workstation's store is")
+LANGUAGE = WorkstationSetting("ui/language", str, "", "fr or en; empty follows the system")

@@ -1,0 +1,280 @@
+"""One conversation: the thread, its actions and the reply box."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from desktop.core.model import Conversation, ConversationState, Message, Sender
+from desktop.ui import labels
+from desktop.ui.dialogs import ask_text
+from desktop.ui.qt import (
+    QComboBox,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QShortcut,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+from desktop.ui.session import Session
+
+THREAD_PAGE = 200
+
+
+class ConversationView(QWidget):
+    """Shows a conversation and acts on it; every action is a store transaction off-thread."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.conversation: Conversation | None = None
+        self.setObjectName("conversationView")
+
+        self.title = QLabel("")
+        self.title.setObjectName("conversationTitle")
+        self.subtitle = QLabel("")
+        self.subtitle.setObjectName("conversationSubtitle")
+        self.accept_button = self._button(self.tr("Accept"), "acceptButton", self.accept_request)
+        self.decline_button = self._button(self.tr("Decline…"), "declineButton", self.decline)
+        self.close_button = self._button(self.tr("Close"), "closeButton", self.close_conversation)
+        self.reopen_button = self._button(self.tr("Reopen"), "reopenButton", self.reopen)
+        self.note_button = self._button(self.tr("Internal note…"), "noteButton", self.add_note)
+        self.assign_button = QToolButton()
+        self.assign_button.setObjectName("assignButton")
+        self.assign_button.setText(self.tr("Assign"))
+        self.assign_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.assign_menu = QMenu(self.assign_button)
+        self.assign_button.setMenu(self.assign_menu)
+        self.assign_menu.aboutToShow.connect(self._fill_assign_menu)
+
+        self.thread = QTextBrowser()
+        self.thread.setObjectName("thread")
+        self.thread.setOpenLinks(False)
+
+        self.canned = QComboBox()
+        self.canned.setObjectName("cannedReplies")
+        self.canned.activated.connect(self._insert_canned)
+        self.reply = QPlainTextEdit()
+        self.reply.setObjectName("replyBox")
+        self.reply.setPlaceholderText(self.tr("Write to the patient… (Ctrl+Enter sends)"))
+        self.reply.setFixedHeight(96)
+        self.send_button = self._button(self.tr("Send"), "sendButton", self.send)
+        self.send_button.setProperty("primary", True)
+        self.reply_hint = QLabel("")
+        self.reply_hint.setObjectName("replyHint")
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self.reply, activated=self.send)
+
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        header.addLayout(titles, 1)
+        for w in (self.accept_button, self.decline_button, self.assign_button, self.note_button,
+                  self.close_button, self.reopen_button):
+            header.addWidget(w)
+        compose_bar = QHBoxLayout()
+        compose_bar.addWidget(QLabel(self.tr("Canned reply:")))
+        compose_bar.addWidget(self.canned, 1)
+        compose_bar.addWidget(self.reply_hint, 2)
+        compose_bar.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.thread, 1)
+        layout.addWidget(self.reply)
+        layout.addLayout(compose_bar)
+        self.show_conversation(None)
+
+    def _button(self, text: str, name: str, slot: Any) -> QPushButton:
+        b = QPushButton(text)
+        b.setObjectName(name)
+        b.clicked.connect(slot)
+        return b
+
+    # -- showing ------------------------------------------------------------------
+
+    def show_conversation(self, conversation_id: str | None) -> None:
+        reader = self.session.reader
+        conv = reader.conversation(conversation_id) if reader and conversation_id else None
+        self.conversation = conv
+        enabled = conv is not None
+        for w in (self.accept_button, self.decline_button, self.close_button, self.reopen_button,
+                  self.note_button, self.assign_button, self.reply, self.send_button, self.canned):
+            w.setEnabled(enabled)
+        if conv is None:
+            self.title.setText(self.tr("No conversation selected"))
+            self.subtitle.setText("")
+            self.thread.setHtml("")
+            self.reply_hint.setText("")
+            return
+        self._fill_canned()
+        names = {p.id: p.name for p in reader.practitioners()} if reader else {}
+        owner = names.get(conv.practitioner_id, "")
+        assigned = names.get(conv.assigned_to or "", "")
+        self.title.setText(conv.patient_name)
+        sub = f"{labels.category(conv.category)} · {labels.state(conv.state)} · {owner}"
+        if assigned:
+            sub += " · " + self.tr("assigned to {0}").format(assigned)
+        self.subtitle.setText(sub)
+        state = conv.state
+        self.accept_button.setVisible(state is ConversationState.REQUESTED)
+        self.decline_button.setVisible(state is ConversationState.REQUESTED)
+        self.close_button.setVisible(state is ConversationState.OPEN)
+        self.reopen_button.setVisible(state is ConversationState.CLOSED)
+        can_write = state in (ConversationState.OPEN, ConversationState.REQUESTED)
+        self.reply.setEnabled(can_write)
+        self.send_button.setEnabled(can_write)
+        self.reply_hint.setText(
+            self.tr("Replying accepts the request.") if state is ConversationState.REQUESTED
+            else "" if can_write else self.tr("Reopen the conversation to write."))
+        self._render(names)
+        if conv.unread and self.session.workstation is not None:
+            self.session.act(self.session.workstation.mark_read, conv.id, changed="inbox",
+                             parent=self)
+
+    def refresh(self) -> None:
+        self.show_conversation(self.conversation.id if self.conversation else None)
+
+    def _render(self, names: dict[str, str]) -> None:
+        reader = self.session.reader
+        assert reader is not None and self.conversation is not None
+        messages = reader.thread(self.conversation.id, limit=THREAD_PAGE)
+        notes = reader.notes(self.conversation.id) if hasattr(reader, "notes") else []
+        items: list[tuple[Any, str]] = [(m.sent_at, self._message_html(m, names)) for m in messages]
+        items += [(n.created_at, self._note_html(n, names)) for n in notes]
+        items.sort(key=lambda pair: pair[0])
+        body = "".join(h for _, h in items) or f"<p class='empty'>{self.tr('No messages.')}</p>"
+        self.thread.setHtml(f"<html><body>{body}</body></html>")
+        bar = self.thread.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def _message_html(self, m: Message, names: dict[str, str]) -> str:
+        patient = m.sender is Sender.PATIENT
+        who = self.conversation.patient_name if patient and self.conversation else names.get(
+            m.author, self.tr("The practice"))
+        state = "" if patient else f" · {labels.delivery(m.delivery)}"
+        bg = "#ffffff" if patient else "#e6f0fa"
+        align = "left" if patient else "right"
+        text = html.escape(m.text).replace("\n", "<br>")
+        return (
+            f"<table width='100%' cellspacing='0' cellpadding='0'><tr><td align='{align}'>"
+            f"<table cellpadding='10' style='background:{bg}; border:1px solid #d5dde5;' "
+            f"width='78%'><tr><td>"
+            f"<span style='color:#3a4a5c; font-weight:600'>{html.escape(who)}</span>"
+            f"<span style='color:#6b7a8a'> · {labels.long_time(m.sent_at)}{state}</span>"
+            f"<p style='margin-top:6px'>{text}</p></td></tr></table>"
+            f"</td></tr></table><p style='margin:2px'></p>"
+        )
+
+    def _note_html(self, note: Any, names: dict[str, str]) -> str:
+        who = html.escape(names.get(note.author, ""))
+        text = html.escape(note.text).replace("\n", "<br>")
+        label = html.escape(self.tr("Internal note — patients never see it"))
+        return (
+            "<table width='100%' cellpadding='10' style='background:#fff7d6; "
+            "border:1px dashed #d9b84a;'><tr><td>"
+            f"<span style='color:#7a5d00; font-weight:600'>{label}</span>"
+            f"<span style='color:#7a6a3a'> · {who} · {labels.long_time(note.created_at)}</span>"
+            f"<p style='margin-top:6px'>{text}</p></td></tr></table><p style='margin:2px'></p>"
+        )
+
+    def _fill_canned(self) -> None:
+        reader = self.session.reader
+        self.canned.clear()
+        self.canned.addItem(self.tr("Choose…"), "")
+        if reader is not None and hasattr(reader, "canned_replies"):
+            for c in reader.canned_replies():
+                self.canned.addItem(c.title, c.body)
+
+    def _insert_canned(self, index: int) -> None:
+        body = self.canned.itemData(index)
+        if body:
+            self.reply.insertPlainText(body)
+            self.reply.setFocus()
+        self.canned.setCurrentIndex(0)
+
+    # -- acting ---------------------------------------------------------------------
+
+    def _me(self) -> str:
+        me = self.session.me()
+        return me.id if me else ""
+
+    def _do(self, fn: Any, *args: Any) -> None:
+        self.session.act(fn, *args, changed="inbox", parent=self)
+
+    def send(self) -> None:
+        text = self.reply.toPlainText().strip()
+        ws = self.session.workstation
+        if not text or self.conversation is None or ws is None or not self.send_button.isEnabled():
+            return
+        self.send_button.setEnabled(False)
+
+        def sent(_: Any) -> None:
+            self.reply.clear()
+            self.send_button.setEnabled(True)
+
+        def failed(exc: BaseException) -> None:
+            self.send_button.setEnabled(True)  # the text stays in the box: nothing lost
+            from desktop.ui.errors import report
+            report(exc)
+
+        self.session.act(ws.reply, self.conversation.id, text, self._me(), changed="inbox",
+                         done=sent, failed=failed, parent=self)
+
+    def accept_request(self) -> None:
+        ws = self.session.workstation
+        if ws and self.conversation:
+            self._do(ws.change_state, self.conversation.id, ConversationState.OPEN, self._me())
+
+    def decline(self) -> None:
+        ws = self.session.workstation
+        conv = self.conversation
+        if not ws or not conv:
+            return
+        ask_text(self, self.tr("Decline the request"),
+                 self.tr("The patient will read this reason. Suggest what to do instead "
+                         "(an appointment, another practitioner)."),
+                 lambda reason: self._do(ws.change_state, conv.id, ConversationState.DECLINED,
+                                         self._me(), reason),
+                 ok_label=self.tr("Decline"))
+
+    def close_conversation(self) -> None:
+        ws = self.session.workstation
+        if ws and self.conversation:
+            self._do(ws.change_state, self.conversation.id, ConversationState.CLOSED, self._me())
+
+    def reopen(self) -> None:
+        ws = self.session.workstation
+        if ws and self.conversation:
+            self._do(ws.change_state, self.conversation.id, ConversationState.OPEN, self._me())
+
+    def add_note(self) -> None:
+        ws = self.session.workstation
+        conv = self.conversation
+        if not ws or not conv:
+            return
+        ask_text(self, self.tr("Internal note"),
+                 self.tr("Only the practice sees notes; they never leave this store."),
+                 lambda text: self._do(ws.add_note, conv.id, self._me(), text),
+                 ok_label=self.tr("Add note"))
+
+    def _fill_assign_menu(self) -> None:
+        self.assign_menu.clear()
+        reader, ws, conv = self.session.reader, self.session.workstation, self.conversation
+        if not reader or not ws or not conv:
+            return
+        for p in reader.practitioners():
+            action = self.assign_menu.addAction(p.name)
+            action.setCheckable(True)
+            action.setChecked(p.id == conv.assigned_to)
+            action.triggered.connect(
+                lambda _=False, pid=p.id: self._do(ws.assign, conv.id, pid, self._me()))
+        self.assign_menu.addSeparator()
+        clear = self.assign_menu.addAction(self.tr("Nobody (back to the addressee)"))
+        clear.triggered.connect(lambda: self._do(ws.assign, conv.id, None, self._me()))

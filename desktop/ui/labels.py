@@ -1,0 +1,63 @@
+"""Words for the practice's things, translated: categories, states, delivery, times."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from desktop.core.model import Category, ConversationState, DeliveryState
+from desktop.ui.qt import QCoreApplication
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("labels", text)
+
+
+def category(value: Category | str) -> str:
+    return {
+        Category.RENEWAL: _t("Renewal"),
+        Category.DOCUMENT: _t("Document"),
+        Category.ADMINISTRATIVE: _t("Administrative question"),
+        Category.OTHER: _t("Other"),
+    }.get(Category(value), str(value))
+
+
+def state(value: ConversationState | str) -> str:
+    return {
+        ConversationState.REQUESTED: _t("Awaiting acceptance"),
+        ConversationState.OPEN: _t("Open"),
+        ConversationState.CLOSED: _t("Closed"),
+        ConversationState.DECLINED: _t("Declined"),
+    }.get(ConversationState(value), str(value))
+
+
+def delivery(value: DeliveryState | str) -> str:
+    return {
+        DeliveryState.PENDING: _t("Waiting to be sent"),
+        DeliveryState.SENT: _t("Sent"),
+        DeliveryState.DELIVERED: _t("Delivered"),
+        DeliveryState.READ: _t("Read"),
+    }.get(DeliveryState(value), str(value))
+
+
+def local(moment: datetime) -> datetime:
+    """Stored in UTC, shown in the practice's local time."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone()
+
+
+def short_time(moment: datetime | None, now: datetime | None = None) -> str:
+    """14:05 today, 21/11 this year, 21/11/2025 before."""
+    if moment is None:
+        return ""
+    when = local(moment)
+    today = (now or datetime.now(UTC)).astimezone()
+    if when.date() == today.date():
+        return when.strftime("%H:%M")
+    if when.year == today.year:
+        return when.strftime("%d/%m")
+    return when.strftime("%d/%m/%Y")
+
+
+def long_time(moment: datetime) -> str:
+    return local(moment).strftime("%d/%m/%Y %H:%M")

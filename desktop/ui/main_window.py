@@ -1,0 +1,219 @@
+"""The main window: the unlock screen while locked; the workspace once unlocked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.sync.apply import Applied
+from desktop.ui import config
+from desktop.ui.idle import IdleWatcher
+from desktop.ui.inbox import InboxScreen
+from desktop.ui.qt import (
+    QAction,
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QIcon,
+    QKeySequence,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QSize,
+    QStackedWidget,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
+from desktop.ui.resources import icon
+from desktop.ui.session import Session
+from desktop.ui.sync_status import SyncStatusLabel
+from desktop.ui.unlock import UnlockScreen
+
+
+class MainWindow(QMainWindow):
+    """One window; nothing of a patient is on it while the store is locked."""
+
+    def __init__(self, session: Session, demo_passphrase: str | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Passerelle")
+        self.setWindowIcon(icon("passerelle"))
+        self.resize(1280, 820)
+        self.setMinimumSize(960, 600)
+
+        self.pages = QStackedWidget()
+        self.unlock_screen = UnlockScreen(session, demo_passphrase)
+        self.workspace = QWidget()
+        self.workspace.setObjectName("workspace")
+        self.pages.addWidget(self.unlock_screen)
+        self.pages.addWidget(self.workspace)
+        self.setCentralWidget(self.pages)
+
+        # The workspace: a navigation column and the screens.
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setFixedWidth(210)
+        self.screens = QStackedWidget()
+        self.inbox = InboxScreen(session)
+        self.add_screen("inbox", self.tr("Inbox"), "inbox", self.inbox)
+        self._add_optional_screens()
+
+        self.practice_label = QLabel("")
+        self.practice_label.setObjectName("practiceLabel")
+        self.me = QComboBox()
+        self.me.setObjectName("currentPractitioner")
+        self.me.setAccessibleName(self.tr("Who is working"))
+        self.me.activated.connect(self._me_chosen)
+        lock = QPushButton(self.tr("Lock"))
+        lock.setObjectName("lockButton")
+        lock.setIcon(icon("lock"))
+        lock.clicked.connect(self.session.lock)
+        top = QHBoxLayout()
+        top.addWidget(self.practice_label, 1)
+        top.addWidget(QLabel(self.tr("Working:")))
+        top.addWidget(self.me)
+        top.addWidget(lock)
+        side = QVBoxLayout()
+        side.addWidget(self.nav, 1)
+        disclaimer = QLabel(self.tr("Not for emergencies:\npatients call 15 or 112."))
+        disclaimer.setObjectName("disclaimer")
+        side.addWidget(disclaimer)
+        body = QHBoxLayout()
+        body.addLayout(side)
+        body.addWidget(self.screens, 1)
+        outer = QVBoxLayout(self.workspace)
+        outer.addLayout(top)
+        outer.addLayout(body, 1)
+        self.nav.currentRowChanged.connect(self.screens.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+
+        self.sync_label = SyncStatusLabel()
+        self.statusBar().addPermanentWidget(self.sync_label)
+        lock_action = QAction(self.tr("Lock"), self)
+        lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        lock_action.triggered.connect(self.session.lock)
+        self.addAction(lock_action)
+
+        self.idle = IdleWatcher(self)
+        self.idle.idle.connect(self.session.lock)
+        QApplication.instance().installEventFilter(self.idle)
+
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(icon("passerelle"), self)
+            self.tray.setToolTip("Passerelle")
+            self.tray.activated.connect(lambda *_: (self.showNormal(), self.activateWindow()))
+            self.tray.show()
+        self.notifications: list[str] = []  # what was announced (the tray shows it too)
+
+        session.unlocked.connect(self._unlocked)
+        session.locked.connect(self._locked)
+        session.sync_status.connect(self.sync_label.show_status)
+        session.applied.connect(self._applied)
+        session.changed.connect(self._changed)
+        self._locked()
+
+    def add_screen(self, key: str, title: str, icon_name: str, widget: QWidget) -> None:
+        item = QListWidgetItem(icon(icon_name), title)
+        item.setData(256, key)
+        item.setData(257, title)
+        self.nav.addItem(item)
+        self.screens.addWidget(widget)
+
+    def _add_optional_screens(self) -> None:
+        # Screens other issues add register here, in the order the practice uses them.
+        from desktop.ui.patients import PatientsScreen
+        from desktop.ui.settings import SettingsScreen
+
+        self.patients = PatientsScreen(self.session)
+        self.add_screen("patients", self.tr("Patients"), "patients", self.patients)
+        self.settings = SettingsScreen(self.session)
+        self.add_screen("settings", self.tr("Practice settings"), "settings", self.settings)
+
+    def show_screen(self, key: str) -> Any:
+        for row in range(self.nav.count()):
+            if self.nav.item(row).data(256) == key:
+                self.nav.setCurrentRow(row)
+                return self.screens.widget(row)
+        raise KeyError(key)
+
+    # -- locked and unlocked ------------------------------------------------------
+
+    def _locked(self) -> None:
+        self.idle.stop()
+        self.pages.setCurrentWidget(self.unlock_screen)
+        self.unlock_screen.reset()
+        self.practice_label.clear()
+        self.me.clear()
+        self.sync_label.show_status(None)
+        self.statusBar().clearMessage()
+        self._badge(0)
+
+    def _unlocked(self) -> None:
+        reader = self.session.reader
+        assert reader is not None
+        self.unlock_screen.succeeded()
+        self.practice_label.setText(config.PRACTICE_NAME.read(reader) or "Passerelle")
+        self._fill_me()
+        self.pages.setCurrentWidget(self.workspace)
+        self.nav.setCurrentRow(0)
+        self.idle.start(config.AUTO_LOCK_MINUTES.read(reader) * 60_000)
+        self._update_badge()
+        if self.session.workstation is None:
+            self.sync_label.show_status(None)
+
+    def _fill_me(self) -> None:
+        reader = self.session.reader
+        self.me.clear()
+        if reader is None:
+            return
+        me = self.session.me()
+        for p in reader.practitioners():
+            self.me.addItem(p.name, p.id)
+            if me and p.id == me.id:
+                self.me.setCurrentIndex(self.me.count() - 1)
+
+    def _me_chosen(self, index: int) -> None:
+        pid = self.me.itemData(index)
+        if pid and self.session.reader is not None and self.session.store is not None:
+            self.session.act(config.CURRENT_USER.write, self.session.store, pid,
+                             changed="settings", parent=self)
+
+    def _changed(self, what: str) -> None:
+        if what == "settings" and self.session.reader is not None:
+            self.practice_label.setText(
+                config.PRACTICE_NAME.read(self.session.reader) or "Passerelle")
+            self.idle.start(config.AUTO_LOCK_MINUTES.read(self.session.reader) * 60_000)
+        self._update_badge()
+
+    def _applied(self, applied: Applied) -> None:
+        self._update_badge()
+        if applied.new_messages:
+            n = len(applied.new_messages)
+            text = self.tr("%n new message(s) from patients", "", n)
+            self.notifications.append(text)
+            self.statusBar().showMessage(text, 8000)
+            if self.tray is not None and not self.isActiveWindow():
+                self.tray.showMessage("Passerelle", text, QSystemTrayIcon.MessageIcon.Information)
+            QApplication.alert(self)
+
+    def _update_badge(self) -> None:
+        reader = self.session.reader
+        self._badge(reader.count_inbox("to_process") if reader is not None else 0)
+
+    def _badge(self, count: int) -> None:
+        self.setWindowTitle(f"({count}) Passerelle" if count else "Passerelle")
+        item = self.nav.item(0)
+        if item is not None:
+            base = item.data(257)
+            item.setText(f"{base}  ({count})" if count else base)
+        if self.tray is not None:
+            self.tray.setToolTip(self.tr("Passerelle — {0} to process").format(count))
+
+    def closeEvent(self, event: Any) -> None:
+        QApplication.instance().removeEventFilter(self.idle)
+        super().closeEvent(event)

@@ -1,0 +1,168 @@
+"""The unlocked practice: the store, the window's read connection, the workstation, sync.
+
+While locked, the process holds none of them: :meth:`Session.lock` stops
+sync, closes both connections and drops every reference to the store (and
+so to its key). Python cannot wipe memory it has freed; what it can do —
+keep no object that holds the key — it does, and a test checks it.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections.abc import Callable
+from typing import Any
+from pathlib import Path
+
+from desktop.core.model import Practitioner
+from desktop.store import Store
+from desktop.sync.apply import Applied
+from desktop.sync.engine import SyncEngine, SyncStatus
+from desktop.sync.workstation import NotEnrolled, Workstation
+from desktop.ui import config
+from desktop.ui.operations import Operation
+from desktop.ui.qt import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+
+class Session(QObject):
+    """One practice store, unlocked or locked; the window follows its signals."""
+
+    unlocked = Signal()
+    locked = Signal()
+    sync_status = Signal(object)  # SyncStatus, from the sync threads
+    applied = Signal(object)  # Applied: what a pull brought in
+    changed = Signal(str)  # "inbox", "patients", "settings": what a local action changed
+
+    def __init__(self, path: Path, long_poll: float = 25.0, parent: QObject | None = None):
+        super().__init__(parent)
+        self.path = Path(path)
+        self.long_poll = long_poll
+        self.store: Store | None = None
+        self.reader: Store | None = None
+        self.workstation: Workstation | None = None
+        self.engine: SyncEngine | None = None
+        self.last_status: SyncStatus | None = None
+        self.sync_status.connect(self._remember_status)
+
+    # -- unlocking -----------------------------------------------------------
+
+    @property
+    def is_unlocked(self) -> bool:
+        return self.store is not None
+
+    def unlock(self, passphrase: str, on_failure) -> None:  # type: ignore[no-untyped-def]
+        """Derive the key and open the store off the GUI thread; ``unlocked`` follows."""
+        Operation(self, Store.open, self.path, passphrase).success(self.adopt).failure(
+            on_failure
+        ).run("compute")
+
+    def adopt(self, store: Store) -> None:
+        """Take an open store (from :meth:`unlock` or the first-run wizard) and start work."""
+        self.store = store
+        self.reader = store.reader()
+        try:
+            self.workstation = Workstation(store)
+        except NotEnrolled:
+            self.workstation = None
+        if self.workstation is not None:
+            self.engine = SyncEngine(
+                self.workstation,
+                on_status=self.sync_status.emit,
+                on_applied=self._applied_in_background,
+                long_poll=self.long_poll,
+            )
+            self.engine.start()
+        self.unlocked.emit()
+
+    def _applied_in_background(self, applied: Applied) -> None:
+        # On a sync thread: answer absent practitioners' mail before telling the window.
+        ws = self.workstation
+        if ws is not None and hasattr(ws, "absence_replies"):
+            try:
+                if ws.absence_replies(applied) and self.engine is not None:
+                    self.engine.wake()
+            except Exception:  # an auto-reply must never stop sync
+                log.exception("absence auto-reply failed")
+        self.applied.emit(applied)
+
+    def _remember_status(self, status: SyncStatus) -> None:
+        self.last_status = status
+
+    # -- locking ---------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Drop the key now; sync threads wind down in the background."""
+        if self.store is None:
+            return
+        store, reader, engine = self.store, self.reader, self.engine
+        self.store = self.reader = None
+        self.workstation = None
+        self.engine = None
+        self.last_status = None
+        self.locked.emit()
+        if reader is not None:
+            reader.close()
+
+        def wind_down() -> None:
+            if engine is not None:
+                engine.stop()
+            store.close()
+
+        # A long-poll may take a moment to notice the stop: not on the GUI thread.
+        Operation(None, wind_down).success(lambda _: gc.collect()).run("network")
+
+    def close(self) -> None:
+        """At quit: stop sync and close, waiting (the window is already gone)."""
+        if self.engine is not None:
+            self.engine.stop()
+        if self.reader is not None:
+            self.reader.close()
+        if self.store is not None:
+            self.store.close()
+        self.store = self.reader = None
+        self.workstation = None
+        self.engine = None
+
+    # -- doing things ------------------------------------------------------------
+
+    def act(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        changed: str | None = None,
+        done: Callable[[Any], None] | None = None,
+        failed: Callable[[BaseException], None] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        """Run a store action on the single writer, then announce ``changed`` and wake sync.
+
+        ``done`` and ``failed`` are called on the GUI thread; without ``failed``
+        the error goes to the global hook (a dialog and the log).
+        """
+
+        def success(result: Any) -> None:
+            if changed:
+                self.changed.emit(changed)
+            if self.engine is not None:
+                self.engine.wake()
+            if done is not None:
+                done(result)
+
+        op = Operation(parent or self, fn, *args).success(success)
+        if failed is not None:
+            op.failure(failed)
+        op.run("store")
+
+    def me(self) -> Practitioner | None:
+        """Who works at this workstation: the chosen practitioner, else the first one."""
+        if self.reader is None:
+            return None
+        chosen = config.CURRENT_USER.read(self.reader)
+        people = self.reader.practitioners()
+        for p in people:
+            if p.id == chosen:
+                return p
+        return people[0] if people else None
+

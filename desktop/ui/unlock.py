@@ -1,0 +1,137 @@
+"""The unlock screen: the only thing the window shows while the store is locked."""
+
+from __future__ import annotations
+
+from desktop.core.errors import WrongPassphrase
+from desktop.ui.qt import (
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from desktop.ui.session import Session
+
+# Seconds to wait after the n-th wrong passphrase in a row: a little longer each time.
+def retry_delay(failures: int) -> int:
+    return min(30, 2 ** max(0, failures - 1))
+
+
+class UnlockScreen(QWidget):
+    """Passphrase field and button; the key is derived off the GUI thread."""
+
+    unlocked = Signal()
+
+    def __init__(self, session: Session, demo_passphrase: str | None = None, parent=None):  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self.session = session
+        self.failures = 0
+        self._wait_left = 0
+        self.setObjectName("unlockScreen")
+
+        card = QFrame(self)
+        card.setObjectName("unlockCard")
+        card.setFixedWidth(420)
+        title = QLabel(self.tr("Passerelle"), card)
+        title.setObjectName("unlockTitle")
+        subtitle = QLabel(self.tr("The practice's messages are locked."), card)
+        subtitle.setObjectName("unlockSubtitle")
+        self.passphrase = QLineEdit(card)
+        self.passphrase.setObjectName("passphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText(self.tr("Passphrase"))
+        self.passphrase.returnPressed.connect(self.try_unlock)
+        self.button = QPushButton(self.tr("Unlock"), card)
+        self.button.setObjectName("unlockButton")
+        self.button.setDefault(True)
+        self.button.clicked.connect(self.try_unlock)
+        self.message = QLabel("", card)
+        self.message.setObjectName("unlockMessage")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("Unlock status"))
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(32, 32, 32, 32)
+        layout.setSpacing(12)
+        for w in (title, subtitle, self.passphrase, self.button, self.message):
+            layout.addWidget(w)
+        if demo_passphrase:
+            hint = QLabel(
+                self.tr("Demo mode — the passphrase is: <b>{0}</b>").format(demo_passphrase), card
+            )
+            hint.setObjectName("demoHint")
+            hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(hint)
+        notice = QLabel(
+            self.tr("Not for emergencies: patients are told to call 15 or 112."), card
+        )
+        notice.setObjectName("unlockFootnote")
+        notice.setWordWrap(True)
+        layout.addWidget(notice)
+
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._tick)
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        self.passphrase.setFocus()
+
+    def try_unlock(self) -> None:
+        if self._wait_left > 0 or not self.button.isEnabled():
+            return
+        text = self.passphrase.text()
+        if not text:
+            self.message.setText(self.tr("Type the practice's passphrase."))
+            return
+        self.button.setEnabled(False)
+        self.passphrase.setEnabled(False)
+        self.message.setText(self.tr("Unlocking…"))
+        self.session.unlock(text, self._failed)
+
+    def reset(self) -> None:
+        """Back to an empty field (after a lock)."""
+        self.passphrase.clear()
+        self.passphrase.setEnabled(True)
+        self.button.setEnabled(True)
+        self.message.setText(self.tr("Locked. Type the passphrase to go on."))
+
+    def succeeded(self) -> None:
+        self.failures = 0
+        self.passphrase.clear()
+        self.message.clear()
+        self.passphrase.setEnabled(True)
+        self.button.setEnabled(True)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.passphrase.setEnabled(True)
+        self.passphrase.selectAll()
+        if isinstance(exc, WrongPassphrase):
+            self.failures += 1
+            self._wait_left = retry_delay(self.failures)
+            self._tick(first=True)
+            self._countdown.start()
+        else:
+            self.button.setEnabled(True)
+            self.message.setText(str(exc))
+
+    def _tick(self, first: bool = False) -> None:
+        if not first:
+            self._wait_left -= 1
+        if self._wait_left <= 0:
+            self._countdown.stop()
+            self.button.setEnabled(True)
+            self.message.setText(self.tr("Wrong passphrase. Try again."))
+            self.passphrase.setFocus()
+            return
+        self.message.setText(
+            self.tr("Wrong passphrase. Try again in {0} s.").format(self._wait_left)
+        )

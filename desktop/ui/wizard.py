@@ -1,0 +1,287 @@
+"""First run: the practice, its practitioners, a passphrase, the relay — then the window."""
+
+from __future__ import annotations
+
+import re
+import socket
+from pathlib import Path
+
+from desktop.store import Store
+from desktop.sync.first_run import NewPractitioner, create_practice_store
+from desktop.ui.operations import Operation
+from desktop.ui.qt import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+    Signal,
+)
+
+PROFESSIONS = [
+    "Médecin généraliste", "Infirmier·e", "Masseur-kinésithérapeute", "Chirurgien-dentiste",
+    "Sage-femme", "Pédiatre", "Assistant·e médical·e",
+]
+MIN_PASSPHRASE = 10
+
+
+def passphrase_strength(text: str) -> tuple[int, str]:
+    """0–4 and a word, from length and variety: a hint, not a guarantee."""
+    if not text:
+        return 0, ""
+    classes = sum(bool(re.search(p, text)) for p in (r"[a-z]", r"[A-Z]", r"\d", r"[^\w\s]", r"\s"))
+    words = len(text.split())
+    score = 0
+    if len(text) >= MIN_PASSPHRASE:
+        score = 1
+    if len(text) >= 14 and classes >= 2:
+        score = 2
+    if len(text) >= 18 and (classes >= 3 or words >= 4):
+        score = 3
+    if len(text) >= 24 and (classes >= 3 or words >= 5):
+        score = 4
+    if len(set(text)) <= 3:
+        score = 0
+    return score, ["too short", "weak", "fair", "good", "strong"][score]
+
+
+class PracticePage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(self.tr("Your practice"))
+        self.setSubTitle(self.tr("As patients will see it on their invitation and in their app."))
+        self.name = QLineEdit()
+        self.name.setObjectName("practiceName")
+        self.address = QLineEdit()
+        self.address.setObjectName("practiceAddress")
+        self.phone = QLineEdit()
+        self.phone.setObjectName("practicePhone")
+        form = QFormLayout(self)
+        form.addRow(self.tr("Practice name"), self.name)
+        form.addRow(self.tr("Address"), self.address)
+        form.addRow(self.tr("Telephone"), self.phone)
+        self.registerField("practice_name*", self.name)
+
+
+class PractitionersPage(QWizardPage):
+    """A row per member of the practice; who accepts messaging is ticked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(self.tr("Practitioners"))
+        self.setSubTitle(
+            self.tr("Only practitioners who accept messaging can receive patients' requests.")
+        )
+        self.table = QTableWidget(0, 4)
+        self.table.setObjectName("practitionersTable")
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Name"), self.tr("Profession"), self.tr("RPPS (optional)"),
+             self.tr("Accepts messaging")]
+        )
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        add = QPushButton(self.tr("Add a practitioner"))
+        add.setObjectName("addPractitioner")
+        add.clicked.connect(lambda: self.add_row())
+        remove = QPushButton(self.tr("Remove"))
+        remove.clicked.connect(self._remove)
+        self.error = QLabel("")
+        self.error.setObjectName("wizardError")
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        layout.addWidget(self.error)
+        self.add_row()
+
+    def add_row(self, name: str = "", profession: str = PROFESSIONS[0], rpps: str = "",
+                accepts: bool = True) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(name))
+        combo = QComboBox()
+        combo.setEditable(True)
+        combo.addItems(PROFESSIONS)
+        combo.setCurrentText(profession)
+        self.table.setCellWidget(row, 1, combo)
+        self.table.setItem(row, 2, QTableWidgetItem(rpps))
+        box = QCheckBox()
+        box.setChecked(accepts)
+        self.table.setCellWidget(row, 3, box)
+
+    def _remove(self) -> None:
+        if self.table.rowCount() > 1:
+            self.table.removeRow(self.table.currentRow() if self.table.currentRow() >= 0
+                                 else self.table.rowCount() - 1)
+
+    def practitioners(self) -> list[NewPractitioner]:
+        out = []
+        for row in range(self.table.rowCount()):
+            name = (self.table.item(row, 0).text() if self.table.item(row, 0) else "").strip()
+            combo = self.table.cellWidget(row, 1)
+            rpps = (self.table.item(row, 2).text() if self.table.item(row, 2) else "").strip()
+            box = self.table.cellWidget(row, 3)
+            if name:
+                out.append(NewPractitioner(name, combo.currentText().strip(), rpps or None,
+                                           box.isChecked()))
+        return out
+
+    def validatePage(self) -> bool:
+        people = self.practitioners()
+        if not people:
+            self.error.setText(self.tr("Add at least one practitioner (a name is enough)."))
+            return False
+        for p in people:
+            if p.rpps and not re.fullmatch(r"\d{11}", p.rpps):
+                self.error.setText(
+                    self.tr("The RPPS number of {0} must be 11 digits.").format(p.name))
+                return False
+        self.error.clear()
+        return True
+
+
+class PassphrasePage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(self.tr("Passphrase"))
+        self.setSubTitle(self.tr(
+            "It encrypts everything on this computer. Without it nobody — not even us — "
+            "can read the store: keep it somewhere safe."))
+        self.first = QLineEdit()
+        self.first.setObjectName("newPassphrase")
+        self.first.setEchoMode(QLineEdit.EchoMode.Password)
+        self.second = QLineEdit()
+        self.second.setObjectName("confirmPassphrase")
+        self.second.setEchoMode(QLineEdit.EchoMode.Password)
+        self.meter = QProgressBar()
+        self.meter.setObjectName("strengthMeter")
+        self.meter.setRange(0, 4)
+        self.meter.setTextVisible(False)
+        self.meter.setFixedHeight(8)
+        self.hint = QLabel("")
+        self.hint.setObjectName("strengthHint")
+        self.hint.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Passphrase"), self.first)
+        form.addRow("", self.meter)
+        form.addRow("", self.hint)
+        form.addRow(self.tr("Confirm"), self.second)
+        self.first.textChanged.connect(self._update)
+        self.second.textChanged.connect(self._update)
+        self._update()
+
+    def _update(self) -> None:
+        score, _ = passphrase_strength(self.first.text())
+        self.meter.setValue(score)
+        words = [self.tr("Too short: at least 10 characters."), self.tr("Weak."),
+                 self.tr("Fair."), self.tr("Good."), self.tr("Strong.")]
+        text = words[score] if self.first.text() else self.tr(
+            "Several unrelated words are easier to remember and harder to guess.")
+        if self.second.text() and self.second.text() != self.first.text():
+            text += " " + self.tr("The two passphrases differ.")
+        self.hint.setText(text)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return len(self.first.text()) >= MIN_PASSPHRASE and self.first.text() == self.second.text()
+
+
+class RelayPage(QWizardPage):
+    """The last page: the relay and the one-time token; Finish creates the store."""
+
+    def __init__(self, wizard: FirstRunWizard) -> None:
+        super().__init__()
+        self.wizard_ = wizard
+        self.setTitle(self.tr("Relay"))
+        self.setSubTitle(self.tr(
+            "The relay carries encrypted messages between the practice and its patients. "
+            "Its operator gave you its address and a one-time enrolment token."))
+        self.url = QLineEdit()
+        self.url.setObjectName("relayUrl")
+        self.url.setPlaceholderText("https://relais.example.fr")
+        self.token = QLineEdit()
+        self.token.setObjectName("enrolmentToken")
+        self.status = QLabel("")
+        self.status.setObjectName("wizardError")
+        self.status.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Relay address"), self.url)
+        form.addRow(self.tr("Enrolment token"), self.token)
+        form.addRow("", self.status)
+        self.registerField("relay_url*", self.url)
+        self.registerField("enrolment_token*", self.token)
+        self.working = False
+
+    def validatePage(self) -> bool:
+        if self.wizard_.store is not None:
+            return True
+        if not re.match(r"^https?://[^\s/]+", self.url.text().strip()):
+            self.status.setText(self.tr("The relay address starts with https:// (or http://)."))
+            return False
+        if not self.working:
+            self.wizard_.create()
+        return False
+
+
+class FirstRunWizard(QWizard):
+    """Creates the store; ``created`` carries it, open, to the window."""
+
+    created = Signal(object)
+
+    def __init__(self, store_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("firstRunWizard")
+        self.setWindowTitle(self.tr("Passerelle — first run"))
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, False)
+        self.store_path = store_path
+        self.store: Store | None = None
+        self.practice_page = PracticePage()
+        self.practitioners_page = PractitionersPage()
+        self.passphrase_page = PassphrasePage()
+        self.relay_page = RelayPage(self)
+        for page in (self.practice_page, self.practitioners_page, self.passphrase_page,
+                     self.relay_page):
+            self.addPage(page)
+        self.resize(720, 520)
+
+    def create(self) -> None:
+        page = self.relay_page
+        page.working = True
+        page.status.setText(self.tr("Creating the encrypted store and registering…"))
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
+        self.button(QWizard.WizardButton.BackButton).setEnabled(False)
+        Operation(
+            self, create_practice_store, self.store_path, self.passphrase_page.first.text(),
+            page.url.text().strip(), page.token.text().strip(),
+            self.practice_page.name.text().strip(), self.practice_page.address.text().strip(),
+            self.practice_page.phone.text().strip(), self.practitioners_page.practitioners(),
+            socket.gethostname()[:100] or "workstation",
+        ).success(self._created).failure(self._failed).run("compute")
+
+    def _created(self, store: Store) -> None:
+        self.store = store
+        self.relay_page.working = False
+        self.created.emit(store)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.relay_page.working = False
+        self.relay_page.status.setText(
+            self.tr("The store was not created: {0}").format(exc))
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
+        self.button(QWizard.WizardButton.BackButton).setEnabled(True)
