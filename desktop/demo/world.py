@@ -94,8 +94,9 @@ class DemoWorld:
         for patient in self.patients[: len(self.patients) // 3]:
             patient.client.sync()
             patient.client.mark_read(patient.conversations[0])
-        for i, patient in enumerate(self.patients[: len(self.patients) // 6]):
-            patient.client.write(patient.conversations[0], people.FOLLOW_UPS[i % 8])
+        for i, patient in enumerate(self.patients[: len(self.patients) // 5]):
+            if i % 4 != 3:  # those were closed: the patient would open a new request
+                patient.client.write(patient.conversations[0], people.FOLLOW_UPS[i % 8])
 
     def stop(self) -> None:
         for p in self.patients:

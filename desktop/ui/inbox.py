@@ -82,7 +82,7 @@ class InboxScreen(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(InboxModel.PREVIEW, QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)
-        for col, width in ((0, 170), (1, 190), (2, 150), (4, 60), (5, 60)):
+        for col, width in ((0, 180), (1, 200), (2, 150), (4, 64), (5, 76)):
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.count = QLabel("")
@@ -97,8 +97,9 @@ class InboxScreen(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(left)
         splitter.addWidget(self.view)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([360, 440])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)

@@ -61,3 +61,18 @@ def short_time(moment: datetime | None, now: datetime | None = None) -> str:
 
 def long_time(moment: datetime) -> str:
     return local(moment).strftime("%d/%m/%Y %H:%M")
+
+
+def date_fr(iso: str) -> str:
+    """2026-11-23 → 23/11/2026, the way French practices write dates."""
+    y, m, d = iso[:10].split("-")
+    return f"{d}/{m}/{y}"
+
+
+def birth_line(born: str) -> str:
+    from datetime import date
+
+    b = date.fromisoformat(born)
+    today = date.today()
+    age = today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+    return _t("Born {0} ({1} years)").format(date_fr(born), age)

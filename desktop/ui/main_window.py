@@ -131,8 +131,14 @@ class MainWindow(QMainWindow):
 
         self.patients = PatientsScreen(self.session)
         self.add_screen("patients", self.tr("Patients"), "patients", self.patients)
+        self.patients.open_conversation.connect(self.open_conversation)
         self.settings = SettingsScreen(self.session)
         self.add_screen("settings", self.tr("Practice settings"), "settings", self.settings)
+
+    def open_conversation(self, conversation_id: str) -> None:
+        self.show_screen("inbox")
+        self.inbox.filter_group.button(len(self.inbox.filters) - 1).click()  # "All"
+        self.inbox.select(conversation_id)
 
     def show_screen(self, key: str) -> Any:
         for row in range(self.nav.count()):
@@ -194,7 +200,8 @@ class MainWindow(QMainWindow):
         self._update_badge()
         if applied.new_messages:
             n = len(applied.new_messages)
-            text = self.tr("%n new message(s) from patients", "", n)
+            text = (self.tr("A new message from a patient") if n == 1
+                    else self.tr("{0} new messages from patients").format(n))
             self.notifications.append(text)
             self.statusBar().showMessage(text, 8000)
             if self.tray is not None and not self.isActiveWindow():

@@ -107,7 +107,8 @@ class Operation:
             result = self._fn(*self._args, **self._kw)
         except BaseException as exc:  # noqa: BLE001 - handed to the failure callback
             log.debug("operation %s failed", getattr(self._fn, "__name__", self._fn), exc_info=True)
-            dispatcher.deliver.emit(lambda: self._finish(self._failure, exc))
+            error = exc  # ``exc`` is unbound when the except block ends
+            dispatcher.deliver.emit(lambda: self._finish(self._failure, error))
             return None
         dispatcher.deliver.emit(lambda: self._finish(self._success, result))
         return result

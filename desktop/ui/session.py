@@ -92,8 +92,10 @@ class Session(QObject):
 
     # -- locking ---------------------------------------------------------------
 
-    def lock(self) -> None:
-        """Drop the key now; sync threads wind down in the background."""
+    passphrase_changed = Signal(bool, str)  # ok, message: after change_passphrase
+
+    def lock(self, then: Callable[[], Any] | None = None) -> None:
+        """Drop the key now; sync threads wind down in the background (then ``then``)."""
         if self.store is None:
             return
         store, reader, engine = self.store, self.reader, self.engine
@@ -109,9 +111,35 @@ class Session(QObject):
             if engine is not None:
                 engine.stop()
             store.close()
+            if then is not None:
+                then()
 
         # A long-poll may take a moment to notice the stop: not on the GUI thread.
         Operation(None, wind_down).success(lambda _: gc.collect()).run("network")
+
+    def change_passphrase(self, old: str, new: str) -> None:
+        """Re-key the store closed: lock, open with ``old``, rekey to ``new``, close.
+
+        The window shows the unlock screen meanwhile and ``passphrase_changed``
+        says how it went; the old passphrase keeps working if anything failed.
+        """
+        path = self.path
+
+        def rekey() -> None:
+            try:
+                store = Store.open(path, old)
+            except Exception as exc:  # noqa: BLE001 - reported to the person
+                self.passphrase_changed.emit(False, str(exc))
+                return
+            try:
+                store.change_passphrase(new)
+                self.passphrase_changed.emit(True, "")
+            except Exception as exc:  # noqa: BLE001
+                self.passphrase_changed.emit(False, str(exc))
+            finally:
+                store.close()
+
+        self.lock(then=rekey)
 
     def close(self) -> None:
         """At quit: stop sync and close, waiting (the window is already gone)."""

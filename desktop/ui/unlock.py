@@ -77,6 +77,8 @@ class UnlockScreen(QWidget):
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
 
+        session.passphrase_changed.connect(self._rekeyed)
+
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self._tick)
@@ -110,6 +112,13 @@ class UnlockScreen(QWidget):
         self.message.clear()
         self.passphrase.setEnabled(True)
         self.button.setEnabled(True)
+
+    def _rekeyed(self, ok: bool, message: str) -> None:
+        if ok:
+            self.message.setText(self.tr("Passphrase changed. Unlock with the new one."))
+        else:
+            self.message.setText(
+                self.tr("The passphrase was not changed: {0}").format(message))
 
     def _failed(self, exc: BaseException) -> None:
         self.passphrase.setEnabled(True)

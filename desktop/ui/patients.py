@@ -1,0 +1,250 @@
+"""The Patients screen: find, add, edit, import, enrol; and each patient's conversations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.crypto.invitation import format_code
+from desktop.ui import labels
+from desktop.ui.patient_dialog import PatientDialog
+from desktop.ui.patients_model import PatientRole, PatientsModel
+from desktop.ui.qt import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    Qt,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from desktop.ui.session import Session
+
+
+class InvitationDialog(QDialog):
+    """The code to hand over or print: shown once, big enough to read out."""
+
+    def __init__(self, parent: QWidget, patient_name: str, code: str, days: int) -> None:
+        super().__init__(parent)
+        self.setObjectName("invitationDialog")
+        self.setWindowTitle(self.tr("Invitation for {0}").format(patient_name))
+        self.code = format_code(code)
+        text = QLabel(self.tr(
+            "Give this code to {0}. It works once, within {1} days, in the Passerelle "
+            "patient app.").format(patient_name, days))
+        text.setWordWrap(True)
+        big = QLabel(self.code)
+        big.setObjectName("invitationCode")
+        big.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        big.setStyleSheet("font-size: 22pt; font-family: monospace; padding: 16px; "
+                          "background: #ffffff; border: 1px solid #d5dde5; border-radius: 8px;")
+        big.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(big)
+        layout.addWidget(buttons)
+
+
+class PatientsScreen(QWidget):
+    """The practice's patient list; ``open_conversation`` asks the inbox to show one."""
+
+    open_conversation = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("patientsScreen")
+        self.dialog: Any = None
+        self.search = QLineEdit()
+        self.search.setObjectName("patientSearch")
+        self.search.setPlaceholderText(self.tr("Find a patient: name, file no. or date of birth"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda text: self.model.set_query(text))
+        self.add_button = self._button(self.tr("New patient"), "addPatient", self.add)
+        self.edit_button = self._button(self.tr("Edit"), "editPatient", self.edit)
+        self.import_button = self._button(self.tr("Import CSV…"), "importPatients",
+                                          self.import_csv)
+        self.enrol_button = self._button(self.tr("Enrol for messaging"), "enrolPatient",
+                                         self.enrol)
+        self.enrol_button.setProperty("primary", True)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        for b in (self.add_button, self.edit_button, self.import_button, self.enrol_button):
+            bar.addWidget(b)
+
+        self.model = PatientsModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("patientsTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
+        self.table.doubleClicked.connect(lambda *_: self.edit())
+        self.count = QLabel("")
+        self.count.setObjectName("inboxCount")
+
+        self.detail = QLabel("")
+        self.detail.setObjectName("patientDetail")
+        self.detail.setWordWrap(True)
+        self.conversations = QListWidget()
+        self.conversations.setObjectName("patientConversations")
+        self.conversations.itemActivated.connect(
+            lambda item: self.open_conversation.emit(item.data(Qt.ItemDataRole.UserRole)))
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.detail)
+        right_layout.addWidget(QLabel(self.tr("Conversations")))
+        right_layout.addWidget(self.conversations, 1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.count)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+
+        session.unlocked.connect(self._unlocked)
+        session.locked.connect(self._locked)
+        session.changed.connect(lambda what: self.refresh() if what == "patients" else None)
+        session.applied.connect(lambda applied: self.refresh() if applied.patients else None)
+        self._selected()
+
+    def _button(self, text: str, name: str, slot: Any) -> QPushButton:
+        b = QPushButton(text)
+        b.setObjectName(name)
+        b.clicked.connect(slot)
+        return b
+
+    def _unlocked(self) -> None:
+        self.model.set_reader(self.session.reader)
+        self._count()
+
+    def _locked(self) -> None:
+        self.search.clear()
+        self.model.set_reader(None)
+        self.conversations.clear()
+        self.detail.clear()
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog = None
+
+    def refresh(self) -> None:
+        current = self.current()
+        self.model.reload()
+        self._count()
+        if current is not None:
+            self.select(current.id)
+        self._selected()
+
+    def _count(self) -> None:
+        self.count.setText(self.tr("{0} patients").format(self.model.total))
+
+    def current(self) -> Any:
+        index = self.table.currentIndex()
+        return self.model.patient(index.row()) if index.isValid() else None
+
+    def select(self, patient_id: str) -> bool:
+        row = self.model.row_of(patient_id)
+        while row < 0 and self.model.canFetchMore():
+            self.model.fetchMore()
+            row = self.model.row_of(patient_id)
+        if row >= 0:
+            self.table.selectRow(row)
+        return row >= 0
+
+    def _selected(self) -> None:
+        p = self.current()
+        self.edit_button.setEnabled(p is not None)
+        self.enrol_button.setEnabled(p is not None and not p.relay_patient_id)
+        self.conversations.clear()
+        if p is None or self.session.reader is None:
+            self.detail.setText(self.tr("Choose a patient to see the details."))
+            return
+        parts = [f"<b>{p.name}</b>", labels.birth_line(p.born)]
+        if getattr(p, "last_visit", None):
+            parts.append(self.tr("Last visit: {0}").format(labels.date_fr(p.last_visit)))
+        if getattr(p, "tags", None):
+            parts.append(self.tr("Tags: {0}").format(p.tags))
+        self.detail.setText("<br>".join(parts))
+        for conv in self.session.reader.conversations_of_patient(p.id):
+            text = f"{labels.short_time(conv.last_message_at)}  {labels.category(conv.category)}" \
+                   f" · {labels.state(conv.state)} — {conv.last_preview[:60]}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, conv.id)
+            self.conversations.addItem(item)
+
+    # -- actions ---------------------------------------------------------------------
+
+    def add(self) -> None:
+        store = self.session.store
+        if store is None:
+            return
+
+        def save(fields: dict[str, Any]) -> None:
+            def create() -> Any:
+                with store.transaction():
+                    p = store.add_patient(fields["name"], fields["born"])
+                    rest = {k: v for k, v in fields.items() if k not in ("name", "born")}
+                    store.update_patient(p.id, **rest)
+                    return p
+            self.session.act(create, changed="patients", parent=self,
+                             done=lambda p: (dialog.accept(), self.select(p.id)),
+                             failed=dialog.failed)
+
+        dialog = PatientDialog(self, None, save)
+        self.dialog = dialog
+        dialog.open()
+
+    def edit(self) -> None:
+        store, p = self.session.store, self.current()
+        if store is None or p is None:
+            return
+
+        def save(fields: dict[str, Any]) -> None:
+            self.session.act(lambda: store.update_patient(p.id, **fields), changed="patients",
+                             parent=self, done=lambda _: dialog.accept(), failed=dialog.failed)
+
+        dialog = PatientDialog(self, p, save)
+        self.dialog = dialog
+        dialog.open()
+
+    def enrol(self) -> None:
+        ws, p = self.session.workstation, self.current()
+        if ws is None or p is None:
+            return
+        days = 30
+
+        def show(code: str) -> None:
+            self.dialog = InvitationDialog(self, p.name, code, days)
+            self.dialog.open()
+
+        self.session.act(ws.invite, p.id, days, changed="patients", parent=self, done=show)
+
+    def import_csv(self) -> None:
+        from desktop.ui.patient_import import ImportDialog
+
+        if self.session.store is None:
+            return
+        self.dialog = ImportDialog(self, self.session)
+        self.dialog.open()

@@ -1,0 +1,79 @@
+"""Screenshots of every screen, from the real demo (offscreen): ``python scripts/screenshots.py OUT``.
+
+Builds the demo practice, unlocks it, waits for sync, and grabs each screen
+into OUT (default docs/screenshots). Used to look at what we build.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from desktop.ui import app as app_module  # noqa: E402
+from desktop.ui.qt import QApplication  # noqa: E402
+
+
+def pump(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.02)
+
+
+def until(predicate, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    end = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > end:
+            raise TimeoutError("the demo did not get there in time")
+        pump(0.05)
+
+
+def main() -> int:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    lang = sys.argv[2] if len(sys.argv) > 2 else "fr"
+    out.mkdir(parents=True, exist_ok=True)
+    app = app_module.make_application()
+    app_module.install_translations(app, lang)
+    from desktop.ui import errors
+    errors.install()
+    from desktop.ui.demo import DemoLauncher
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.session import Session
+
+    folder = Path(tempfile.mkdtemp(prefix="passerelle-shots-"))
+    demo = DemoLauncher(folder, 36, every=(1.0, 2.0))
+    session = Session(demo.world.store_path, long_poll=2)
+    window = MainWindow(session, demo.passphrase)
+    demo.attach(window)
+    window.resize(1360, 860)
+    window.show()
+    until(lambda: demo.ready, 120)
+    window.grab().save(str(out / "unlock.png"))
+    window.unlock_screen.passphrase.setText(demo.passphrase)
+    window.unlock_screen.try_unlock()
+    until(lambda: session.is_unlocked, 30)
+    until(lambda: window.inbox.model.rowCount() > 0, 30)
+    pump(3)
+    window.inbox.table.selectRow(0)
+    pump(1)
+    window.grab().save(str(out / "inbox.png"))
+    for key in [window.nav.item(i).data(256) for i in range(1, window.nav.count())]:
+        screen = window.show_screen(key)
+        if key == "patients":
+            screen.table.selectRow(0)
+        pump(1)
+        window.grab().save(str(out / f"{key}.png"))
+    print("errors shown:", errors.shown)
+    session.close()
+    demo.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
