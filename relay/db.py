@@ -40,6 +40,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
+# Tables added later (practice_profiles) are created by ``create_all`` when a
+# relay starts on an older database: a new table needs no version bump. A
+# change to an existing table would, with a migration step to go with it.
 SCHEMA_VERSION = 1
 
 # Session-level lock key for schema creation, so that several relay processes
@@ -198,6 +201,18 @@ events = Table(
     PrimaryKeyConstraint("mailbox_id", "seq"),
     # SQLite: store the log clustered on (mailbox, seq); a page is one range scan.
     sqlite_with_rowid=False,
+)
+
+# The practice profile (response times, absences, address): one opaque blob
+# per practice, encrypted and signed by the practice, readable by its
+# patients only. version only ever grows: a stale write is refused.
+practice_profiles = Table(
+    "practice_profiles",
+    metadata,
+    Column("practice_id", ForeignKey("practices.id"), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+    Column("blob", LargeBinary, nullable=False),  # ciphertext
+    Column("updated_at", UTCDateTime, nullable=False),
 )
 
 idempotency = Table(

@@ -1,4 +1,4 @@
-"""Exactly-once POSTs: the key, the stored result, and the effect, in one transaction.
+"""Exactly-once writes (POST, PUT): the key, the stored result, and the effect, in one transaction.
 
 The ``(scope, key)`` row is inserted *before* the effect runs. On PostgreSQL a
 concurrent duplicate then blocks on that row's unique index until the first
@@ -33,9 +33,11 @@ def idempotency_key(
         Header(alias=HEADER, description="A UUID; a repeat gets the first answer, forever."),
     ] = None,
 ) -> UUID:
-    """The POST's ``Idempotency-Key`` header, a UUID (400 when absent or malformed)."""
+    """The write's ``Idempotency-Key`` header, a UUID (400 when absent or malformed)."""
     if value is None or not value.strip():
-        raise ApiError(400, "missing_idempotency_key", f"Every POST needs an {HEADER} header.")
+        raise ApiError(
+            400, "missing_idempotency_key", f"Every POST and PUT needs an {HEADER} header."
+        )
     try:
         return UUID(value.strip())
     except ValueError:
@@ -48,7 +50,7 @@ def account_scope(account_id: UUID) -> str:
 
 @dataclass
 class Outcome:
-    """What a POST answered, and which mailboxes' long-polls to wake once committed."""
+    """What a write answered, and which mailboxes' long-polls to wake once committed."""
 
     status: int
     body: dict[str, Any]

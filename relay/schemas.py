@@ -21,6 +21,10 @@ from pydantic import (
 )
 
 WELCOME_MAX = 64 * 1024
+PROFILE_MAX = 64 * 1024
+# Profile versions are chosen by the practice (milliseconds since the epoch
+# in practice) and stored as a signed 64-bit integer.
+VERSION_MAX = 2**63 - 1
 
 
 def _base64_decoder(*, size: int | None = None, max_size: int | None = None) -> BeforeValidator:
@@ -59,6 +63,10 @@ Envelope = Annotated[bytes, _base64_decoder(), _base64_schema("ciphertext, base6
 Welcome = Annotated[
     bytes, _base64_decoder(max_size=WELCOME_MAX), _base64_schema("ciphertext ≤ 64 KiB, base64")
 ]
+ProfileBlob = Annotated[
+    bytes, _base64_decoder(max_size=PROFILE_MAX), _base64_schema("ciphertext ≤ 64 KiB, base64")
+]
+ProfileVersion = Annotated[int, Field(strict=True, ge=1, le=VERSION_MAX)]
 DeviceName = Annotated[str, Field(max_length=100)]
 
 
@@ -147,6 +155,19 @@ class ReceiptRequest(RequestBody):
     receipt: Literal["delivered", "read"]
 
 
+class ProfileRequest(RequestBody):
+    """A new version of the practice's profile, as ciphertext the relay cannot read.
+
+    ``practice_id`` says whose profile this is meant to be; the relay checks
+    it is the caller's, so a workstation pointed at the wrong practice is
+    refused rather than overwriting its own profile by mistake.
+    """
+
+    practice_id: UUID
+    version: ProfileVersion
+    blob: ProfileBlob
+
+
 # Responses: declared for the OpenAPI schema; routes return JSON directly so
 # that an idempotent replay answers byte for byte what the first call did.
 
@@ -218,6 +239,22 @@ class Redeemed(BaseModel):
     token: str
     invitation_id: UUID
     welcome: str
+
+
+class ProfileStored(BaseModel):
+    """The practice profile version the relay now holds."""
+
+    practice_id: UUID
+    version: int
+
+
+class PracticeProfile(BaseModel):
+    """The practice's profile: an opaque, signed blob and its version."""
+
+    practice_id: UUID
+    version: int
+    blob: str
+    updated_at: str
 
 
 class PatientRevoked(BaseModel):

@@ -2,6 +2,7 @@
 
     python -m desktop.patient redeem   --state F --relay URL --code CODE
     python -m desktop.patient practitioners --state F
+    python -m desktop.patient profile  --state F [--json]
     python -m desktop.patient request  --state F --practitioner ID --category renewal --text "..."
     python -m desktop.patient write    --state F --conversation ID --text "..."
     python -m desktop.patient sync     --state F [--wait SECONDS]
@@ -51,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--relay", required=True)
     c.add_argument("--code", required=True)
     cmd("practitioners", "who at the practice can be written to")
+    c = cmd("profile", "the practice's response times, absences and address")
+    c.add_argument("--json", action="store_true")
     c = cmd("request", "open a request to a practitioner")
     c.add_argument("--practitioner", required=True)
     c.add_argument("--category", choices=[c.value for c in Category], default="other")
@@ -91,6 +94,8 @@ def _command(client: PatientClient, args: argparse.Namespace) -> int:
         for p in client.practitioners():
             status = "accepts messages" if p["accepts_messaging"] else "does not use messaging"
             print(f"{p['id']}  {p['name']} ({p['profession']}) — {status}")
+    elif args.command == "profile":
+        _print_profile(client, args.json)
     elif args.command == "request":
         conv = client.request(args.practitioner, args.category, args.text)
         print(conv)
@@ -118,6 +123,40 @@ def _command(client: PatientClient, args: argparse.Namespace) -> int:
                 who = m.get("author_name") or ("me" if m["sender"] == "patient" else "practice")
                 print(f"[{m['sent_at'][:16]}] {who}: {m['text']}")
     return 0
+
+
+def _print_profile(client: PatientClient, as_json: bool) -> None:
+    if not client.has_profile_key:
+        raise PasserelleError(
+            "This enrolment cannot read the practice's profile (its invitation came from an "
+            "older version of the practice's application)."
+        )
+    profile = client.practice_profile()
+    if as_json:
+        print(json.dumps(profile, indent=2, ensure_ascii=False))
+        return
+    if profile is None:
+        print("The practice has not published its profile yet.")
+        return
+    practice = profile.get("practice") or {}
+    print(practice.get("name") or client.practice_name)
+    for field in ("address", "phone"):
+        if practice.get(field):
+            print(f"  {practice[field]}")
+    welcome = {p["id"]: p for p in client.state["welcome"].get("practitioners", [])}
+    for p in profile.get("practitioners") or []:
+        known = welcome.get(p["id"], {})
+        name = p.get("name") or known.get("name") or p["id"]
+        profession = p.get("profession") or known.get("profession") or ""
+        print(f"{name} ({profession})" if profession else name)
+        days = p.get("response_days")
+        if days is not None:
+            print(f"  usually replies within {days} working day(s)")
+        absence = p.get("absence")
+        if absence:
+            print(f"  absent from {absence['from']} until {absence['until']}")
+            if absence.get("message"):
+                print(f"  {absence['message']}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,13 +17,25 @@ from desktop.core.model import Category, ConversationState
 from desktop.crypto import Identity, open_envelope, seal_envelope
 from desktop.crypto import invitation as inv
 from desktop.crypto.envelope import message_context, state_context
+from desktop.crypto.profile import KEY_SIZE, open_profile
 from desktop.patient.state import load_state, save_state
 from desktop.sync.client import API, RelayClient, b64, unb64
 from desktop.sync.content import check_text, decode, encode
+from desktop.sync.profile import PROFILE_PATH, ProfileInvalid, check_profile
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
+
+
+def _profile_key(value: Any) -> str | None:
+    """The welcome's profile key if it is one (base64 of 32 bytes), else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return value if len(unb64(value)) == KEY_SIZE else None
+    except RelayError:
+        return None
 
 
 class PatientClient:
@@ -60,6 +72,10 @@ class PatientClient:
         welcome = inv.open_welcome(code, unb64(result.get("welcome")))
         if welcome.get("invitation_id") != result.get("invitation_id"):
             raise PasserelleError("The relay answered with another invitation than this code's.")
+        # Kept apart from the welcome: a key, not something to show. Without
+        # one (an older practice application) the patient simply sees no
+        # profile; the enrolment itself is already done on the relay.
+        profile_key = _profile_key(welcome.pop("profile_key", None))
         state = {
             "relay_url": relay_url.rstrip("/"),
             "token": result["token"],
@@ -67,6 +83,8 @@ class PatientClient:
             "practice_id": result["practice_id"],
             "identity": b64(identity.to_bytes()),
             "welcome": welcome,
+            "profile_key": profile_key,
+            "profile_version": 0,
             "cursor": None,
             "conversations": {},
             "outbox": [],
@@ -108,6 +126,47 @@ class PatientClient:
             for p in live
             if isinstance(p, dict) and "id" in p
         ]
+
+    @property
+    def has_profile_key(self) -> bool:
+        """Whether this enrolment can read the practice profile (its welcome carried the key)."""
+        return bool(self.state.get("profile_key"))
+
+    def practice_profile(self) -> dict[str, Any] | None:
+        """The practice's profile: response times, absences, address and phone.
+
+        Fetched from the relay, checked against the practice's signing key and
+        opened with the profile key from the welcome. ``None`` when the practice
+        has published none (or this enrolment has no profile key). A blob that
+        fails its check, or a version older than one already seen (a relay
+        replaying an old profile), raises EnvelopeRejected.
+        """
+        key = self.state.get("profile_key")
+        if not key:
+            return None
+        practice_id = str(self.state["practice_id"])
+        try:
+            data = self._client.get(PROFILE_PATH, practice_id=practice_id)
+        except RelayError as exc:
+            if exc.code == "profile_not_found":
+                return None
+            raise
+        version = data.get("version")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise RelayError(0, "bad_response", "The relay sent a malformed practice profile.")
+        if version < int(self.state.get("profile_version") or 0):
+            raise EnvelopeRejected(
+                "practice profile is older than one already seen: it was not shown"
+            )
+        profile = open_profile(
+            unb64(data.get("blob")), unb64(key), self.practice_sign_pk, practice_id, version
+        )
+        try:
+            check_profile(profile, strict=False)
+        except ProfileInvalid as exc:
+            raise EnvelopeRejected(f"practice profile is malformed: {exc}") from None
+        self.state["profile_version"] = version
+        return profile
 
     def conversations(self) -> list[dict[str, Any]]:
         return list(self.state["conversations"].values())

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from relay.routes import accounts, conversations, invitations, mailbox, patients, practitioners
+from relay.routes import (
+    accounts,
+    conversations,
+    invitations,
+    mailbox,
+    patients,
+    practitioners,
+    profile,
+)
 from relay.schemas import Error
 
 
 def v1_router() -> APIRouter:
     router = APIRouter(prefix="/v1", responses={"4XX": {"model": Error, "description": "Refused"}})
-    for area in (accounts, practitioners, invitations, patients, conversations, mailbox):
+    for area in (accounts, profile, practitioners, invitations, patients, conversations, mailbox):
         router.include_router(area.router)
     return router
