@@ -2,12 +2,14 @@
 
 from desktop.core.errors import (
     EnvelopeRejected,
+    InvalidField,
     PasserelleError,
     RelayError,
     StoreError,
     WrongPassphrase,
 )
 from desktop.core.model import (
+    AuditAction,
     Category,
     Conversation,
     ConversationState,
@@ -19,11 +21,13 @@ from desktop.core.model import (
 )
 
 __all__ = [
+    "AuditAction",
     "Category",
     "Conversation",
     "ConversationState",
     "DeliveryState",
     "EnvelopeRejected",
+    "InvalidField",
     "Message",
     "PasserelleError",
     "Patient",

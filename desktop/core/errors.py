@@ -16,6 +16,14 @@ class StoreError(PasserelleError):
     """The store cannot do what was asked (missing file, corrupt file, bad input)."""
 
 
+class InvalidField(PasserelleError, ValueError):
+    """A value a person typed (or a file carried) breaks a rule; the message says which.
+
+    Raised by the plain rules of ``desktop.core``; the store reports it as a
+    ``StoreError`` with the same sentence.
+    """
+
+
 class EnvelopeRejected(PasserelleError):
     """An envelope failed its integrity or signature check; it is never shown."""
 

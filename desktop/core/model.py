@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -67,24 +67,58 @@ _DELIVERY_ORDER = [DeliveryState.PENDING, DeliveryState.SENT, DeliveryState.DELI
 
 @dataclass(frozen=True, slots=True)
 class Practitioner:
-    """A member of the practice; only one who accepts messaging can receive requests."""
+    """A member of the practice; only one who accepts messaging can receive requests.
+
+    ``absent_from``/``absent_until`` (ISO dates, both or neither) bound an
+    absence during which patients writing to this practitioner get
+    ``absence_message`` once; ``response_days`` is the response time, in
+    working days, the practice promises for this practitioner.
+    """
 
     id: str
     name: str
     profession: str
     rpps: str | None
     accepts_messaging: bool
+    absent_from: str | None = None
+    absent_until: str | None = None
+    absence_message: str = ""
+    response_days: int = 2
+
+    def absent_on(self, day: date) -> bool:
+        """Whether ``day`` (a local calendar day) falls within the absence, ends included."""
+        if self.absent_from is None or self.absent_until is None:
+            return False
+        return self.absent_from <= day.isoformat() <= self.absent_until
 
 
 @dataclass(frozen=True, slots=True)
 class Patient:
-    """A patient of the practice; ``relay_patient_id`` is set once the invitation is redeemed."""
+    """A patient of the practice; ``relay_patient_id`` is set once the invitation is redeemed.
+
+    ``external_id`` is the patient's number in the practice software (unique
+    when set); ``tags`` are lowercase labels, comma-separated and sorted
+    ("asthme,diabète"), used to choose who receives a preventive notice,
+    which ``notices_opt_out`` refuses.
+    """
 
     id: str
     name: str
     born: str  # ISO date
     relay_patient_id: str | None
     enrolled: bool
+    sex: str | None = None  # "F", "M" or unknown
+    phone: str | None = None
+    email: str | None = None
+    external_id: str | None = None
+    last_visit: str | None = None  # ISO date
+    tags: str = ""
+    notices_opt_out: bool = False
+
+    @property
+    def tag_list(self) -> list[str]:
+        """The labels one by one: ``["asthme", "diabète"]``."""
+        return [t for t in self.tags.split(",") if t]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,3 +152,33 @@ class Message:
     sent_at: datetime
     delivery: DeliveryState
     read_at: datetime | None
+
+
+class AuditAction(StrEnum):
+    """What the practice did, as the audit trail records it (the window translates it).
+
+    New actions are added here only: the store keeps the value as text, so a
+    new one needs no migration.
+    """
+
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    ASSIGNED = "assigned"
+    UNASSIGNED = "unassigned"
+    NOTE_ADDED = "note_added"
+    PATIENT_EDITED = "patient_edited"
+    PATIENT_IMPORTED = "patient_imported"
+    INVITATION_CREATED = "invitation_created"
+
+    @classmethod
+    def for_state(cls, new: ConversationState, old: ConversationState) -> AuditAction:
+        """The action that moved a conversation from ``old`` to ``new``."""
+        if new is ConversationState.OPEN:
+            return cls.REOPENED if old is ConversationState.CLOSED else cls.ACCEPTED
+        if new is ConversationState.DECLINED:
+            return cls.DECLINED
+        if new is ConversationState.CLOSED:
+            return cls.CLOSED
+        raise ValueError(f"No practice action leads to {new}.")

@@ -4,14 +4,29 @@ No Qt here, and no SQL anywhere else in the application.
 """
 
 from desktop.store.keys import derive_key
-from desktop.store.records import Invitation, OutboxItem, RejectedEnvelope, SearchHit
+from desktop.store.records import (
+    AuditEntry,
+    CannedReply,
+    ImportReport,
+    Invitation,
+    Note,
+    OutboxItem,
+    RejectedEnvelope,
+    SearchHit,
+    SkippedRow,
+)
 from desktop.store.store import Store
 
 __all__ = [
+    "AuditEntry",
+    "CannedReply",
+    "ImportReport",
     "Invitation",
+    "Note",
     "OutboxItem",
     "RejectedEnvelope",
     "SearchHit",
+    "SkippedRow",
     "Store",
     "derive_key",
 ]

@@ -143,6 +143,15 @@ def conversation(c: Any, conversation_id: str) -> Conversation | None:
     return None if row is None else conversation_from_row(row)
 
 
+def conversations_of_patient(c: Any, patient_id: str) -> list[Conversation]:
+    """All of a patient's conversations, newest activity first (a patient has a handful)."""
+    rows = c.execute(
+        _CONVERSATION + " WHERE c.patient_id = ? ORDER BY c.activity_at DESC, c.num DESC",
+        (patient_id,),
+    )
+    return [conversation_from_row(r) for r in rows]
+
+
 def set_conversation_state(c: Any, conversation_id: str, state: ConversationState | str) -> None:
     """Record a state the relay accepted; the transition rules are checked before sending."""
     state = _enum(ConversationState, state, "conversation state")

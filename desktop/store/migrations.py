@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from desktop.core.errors import StoreError
+from desktop.core.patient_fields import fold
 
 # What the inbox shows of a new message: one line, cut short.
 PREVIEW_CHARS = 140
@@ -194,8 +195,130 @@ V1: tuple[str, ...] = (
     )""",
 )
 
+# The SQL function V2 uses to fill patients.search_name for the patients
+# already there; afterwards the store keeps that column itself (a trigger
+# calling it would break every connection that had not registered it).
+FOLD_FUNCTION = "passerelle_fold"
+
+
+def _fold(text: object) -> str:
+    return fold(str(text or ""))
+
+
+_CANNED_REPLIES = (
+    (
+        "Ordonnance prête",
+        (
+            "Bonjour,\n\nVotre ordonnance est prête. Vous pouvez la retirer au secrétariat du "
+            "cabinet aux heures d'ouverture.\n\nBien cordialement."
+        ),
+    ),
+    (
+        "Merci de prendre rendez-vous",
+        (
+            "Bonjour,\n\nVotre demande nécessite une consultation. Merci de prendre rendez-vous "
+            "auprès du secrétariat.\n\nBien cordialement."
+        ),
+    ),
+    (
+        "Résultats reçus",
+        (
+            "Bonjour,\n\nNous avons bien reçu vos résultats. Ils seront examinés et nous "
+            "reviendrons vers vous si nécessaire.\n\nBien cordialement."
+        ),
+    ),
+    (
+        "Demande bien reçue",
+        (
+            "Bonjour,\n\nNous avons bien reçu votre message et vous répondrons dans les meilleurs "
+            "délais. En cas d'urgence, appelez le 15 ou le 112.\n\nBien cordialement."
+        ),
+    ),
+)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+V2: tuple[str, ...] = (
+    # What the practice software knows of a patient. external_id is that
+    # software's patient number: unique when present (a partial index, since
+    # ADD COLUMN cannot declare UNIQUE). search_name is the name folded to
+    # lowercase without accents (desktop.core.patient_fields.fold), kept by
+    # the store so that a search for "zephyrine" finds "Zéphyrine".
+    "ALTER TABLE patients ADD COLUMN sex TEXT CHECK (sex IN ('F', 'M'))",
+    "ALTER TABLE patients ADD COLUMN phone TEXT",
+    "ALTER TABLE patients ADD COLUMN email TEXT",
+    "ALTER TABLE patients ADD COLUMN external_id TEXT",
+    "ALTER TABLE patients ADD COLUMN last_visit TEXT",
+    "ALTER TABLE patients ADD COLUMN tags TEXT NOT NULL DEFAULT ''",
+    """ALTER TABLE patients ADD COLUMN notices_opt_out INTEGER NOT NULL DEFAULT 0
+        CHECK (notices_opt_out IN (0, 1))""",
+    "ALTER TABLE patients ADD COLUMN search_name TEXT NOT NULL DEFAULT ''",
+    f"UPDATE patients SET search_name = {FOLD_FUNCTION}(name)",
+    """CREATE UNIQUE INDEX patients_by_external_id ON patients (external_id)
+        WHERE external_id IS NOT NULL""",
+    "CREATE INDEX patients_by_search_name ON patients (search_name, born)",
+    # An absence covers whole local days, both ends included; response_days
+    # is the answer time promised to patients, in working days.
+    "ALTER TABLE practitioners ADD COLUMN absent_from TEXT",
+    "ALTER TABLE practitioners ADD COLUMN absent_until TEXT",
+    "ALTER TABLE practitioners ADD COLUMN absence_message TEXT NOT NULL DEFAULT ''",
+    """ALTER TABLE practitioners ADD COLUMN response_days INTEGER NOT NULL DEFAULT 2
+        CHECK (response_days BETWEEN 0 AND 60)""",
+    # Internal notes: never queued to the relay, and kept out of messages_fts
+    # so that a search of what patients wrote never surfaces one.
+    """CREATE TABLE notes (
+        id              TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        author_id       TEXT NOT NULL REFERENCES practitioners (id),
+        body            TEXT NOT NULL,
+        created_at      TEXT NOT NULL
+    )""",
+    "CREATE INDEX notes_by_conversation ON notes (conversation_id, created_at)",
+    """CREATE TABLE canned_replies (
+        id       INTEGER PRIMARY KEY,
+        title    TEXT NOT NULL,
+        body     TEXT NOT NULL,
+        position INTEGER NOT NULL
+    )""",
+    # Seeded here rather than at creation: a store upgraded from V1 gets them
+    # too, and a practice that deletes them all does not see them come back.
+    *(
+        f"INSERT INTO canned_replies (title, body, position) "
+        f"VALUES ({_quote(title)}, {_quote(body)}, {n})"
+        for n, (title, body) in enumerate(_CANNED_REPLIES, start=1)
+    ),
+    # What the practice did, for a person to look back at. action is
+    # desktop.core.AuditAction's value, unchecked here so that a new action
+    # needs no migration. AUTOINCREMENT: ids never reused, so id order is
+    # the order things happened.
+    """CREATE TABLE audit (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        at              TEXT NOT NULL,
+        actor_id        TEXT REFERENCES practitioners (id),
+        patient_id      TEXT REFERENCES patients (id),
+        conversation_id TEXT REFERENCES conversations (id),
+        action          TEXT NOT NULL,
+        detail          TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX audit_by_patient ON audit (patient_id)",
+    "CREATE INDEX audit_by_conversation ON audit (conversation_id)",
+    # One automatic absence reply per conversation and absence (known by its
+    # first day): a second message during the same absence gets none.
+    """CREATE TABLE absence_replies (
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        practitioner_id TEXT NOT NULL REFERENCES practitioners (id),
+        absent_from     TEXT NOT NULL,
+        message_id      TEXT NOT NULL,
+        sent_at         TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, practitioner_id, absent_from)
+    ) WITHOUT ROWID""",
+)
+
 # MIGRATIONS[n - 1] brings a file from version n - 1 to version n.
-MIGRATIONS: tuple[Sequence[str], ...] = (V1,)
+MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2)
 
 
 def version(connection: Any) -> int:
@@ -212,6 +335,7 @@ def migrate(connection: Any, migrations: Sequence[Sequence[str]] | None = None) 
     if migrations is None:
         migrations = MIGRATIONS  # looked up now, so that a test can add a version
     found = version(connection)
+    connection.create_function(FOLD_FUNCTION, 1, _fold, deterministic=True)
     if found > len(migrations):
         raise StoreError(
             f"This store was made by a newer version of Passerelle (schema {found}, this "

@@ -1,41 +1,42 @@
-"""The practice itself: settings and secrets, practitioners, patients, invitations.
+"""The practice itself: settings and secrets, practitioners and their absences, invitations.
 
 Functions of a DB-API connection: the caller (``Store``) holds the lock and
 the transaction. They validate what a person typed and raise ``StoreError``
-with a sentence that person can act on.
+with a sentence that person can act on. Patients live in ``patients``
+(re-exported here for the code that found them here first).
 """
 
 from __future__ import annotations
 
-import re
-import uuid
 from datetime import date, datetime
 from typing import Any
 
 from desktop.core.errors import StoreError
-from desktop.core.model import Patient, Practitioner
+from desktop.core.model import Practitioner
+from desktop.core.patient_fields import check_day
+from desktop.store.checks import new_id, required_text, valid
+from desktop.store.patients import (  # noqa: F401 - re-exported
+    PUBLIC_KEY_BYTES,
+    add_patient,
+    check_born,
+    patient,
+    patient_by_relay_id,
+    patient_keys,
+    patients,
+    record_patient_joined,
+    revoke_patient,
+)
 from desktop.store.records import Invitation
 from desktop.store.timestamps import from_db, from_db_or_none, now_db, to_db
 
-PUBLIC_KEY_BYTES = 32
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# As the practice profile allows (desktop.sync.profile), so that what the
+# store accepts can always be published to patients.
+MAX_ABSENCE_MESSAGE = 1000
+MAX_RESPONSE_DAYS = 60
+MAX_NAME = 200
+MAX_PROFESSION = 100
 
-
-def new_id(given: str | None = None) -> str:
-    """A canonical lowercase UUID: the relay compares ids as text."""
-    if given is None:
-        return str(uuid.uuid4())
-    try:
-        return str(uuid.UUID(str(given)))
-    except ValueError:
-        raise StoreError(f"{given!r} is not a valid id (a UUID is expected).") from None
-
-
-def _required_text(value: Any, what: str) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        raise StoreError(f"The {what} cannot be empty.")
-    return text
+_required_text = required_text
 
 
 # -- settings and secrets ----------------------------------------------------
@@ -80,11 +81,20 @@ def set_secret(c: Any, key: str, value: bytes | None) -> None:
 
 # -- practitioners -----------------------------------------------------------
 
-_PRACTITIONER = "SELECT id, name, profession, rpps, accepts_messaging FROM practitioners"
+_PRACTITIONER = (
+    "SELECT id, name, profession, rpps, accepts_messaging, absent_from, absent_until, "
+    "absence_message, response_days FROM practitioners"
+)
 
 
 def _practitioner(row: Any) -> Practitioner:
-    return Practitioner(row[0], row[1], row[2], row[3], bool(row[4]))
+    return Practitioner(
+        row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6], row[7], row[8]
+    )
+
+
+def _rpps(value: Any) -> str | None:
+    return (value.strip() or None) if isinstance(value, str) else None
 
 
 def add_practitioner(
@@ -92,7 +102,7 @@ def add_practitioner(
 ) -> Practitioner:
     name = _required_text(name, "practitioner's name")
     profession = _required_text(profession, "profession")
-    rpps = (rpps.strip() or None) if isinstance(rpps, str) else None
+    rpps = _rpps(rpps)
     pid = new_id(id)
     if practitioner(c, pid) is not None:
         raise StoreError("A practitioner with this id already exists.")
@@ -113,6 +123,97 @@ def practitioners(c: Any) -> list[Practitioner]:
     return [_practitioner(r) for r in c.execute(_PRACTITIONER + " ORDER BY name, id")]
 
 
+def update_practitioner(
+    c: Any,
+    practitioner_id: str,
+    name: str,
+    profession: str,
+    rpps: str | None,
+    response_days: int | None,
+) -> Practitioner:
+    """Correct a practitioner's name, profession, RPPS number (and response time if given)."""
+    name = _required_text(name, "practitioner's name", MAX_NAME)
+    profession = _required_text(profession, "profession", MAX_PROFESSION)
+    cur = c.execute(
+        "UPDATE practitioners SET name = ?, profession = ?, rpps = ? WHERE id = ?",
+        (name, profession, _rpps(rpps), practitioner_id),
+    )
+    if cur.rowcount == 0:
+        raise StoreError("No such practitioner in this practice.")
+    if response_days is not None:
+        set_response_days(c, practitioner_id, response_days)
+    found = practitioner(c, practitioner_id)
+    assert found is not None
+    return found
+
+
+def set_response_days(c: Any, practitioner_id: str, days: int) -> None:
+    """The answer time promised to patients, in working days (0 to 60)."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_RESPONSE_DAYS:
+        raise StoreError(f"The response time is a number of days from 0 to {MAX_RESPONSE_DAYS}.")
+    cur = c.execute(
+        "UPDATE practitioners SET response_days = ? WHERE id = ?", (days, practitioner_id)
+    )
+    if cur.rowcount == 0:
+        raise StoreError("No such practitioner in this practice.")
+
+
+def set_absence(
+    c: Any,
+    practitioner_id: str,
+    absent_from: str | date | None,
+    absent_until: str | date | None,
+    message: str | None,
+    today: date | None = None,
+) -> Practitioner:
+    """Set an absence (first and last day included) and its automatic reply; all ``None``
+    (or empty) clears it."""
+    with valid():
+        first = check_day(absent_from, "first day of absence")
+        last = check_day(absent_until, "last day of absence")
+    text = (message or "").strip() if isinstance(message, str | None) else None
+    if text is None:
+        raise StoreError("The absence message must be text.")
+    if first is None and last is None and not text:
+        changes: tuple[Any, ...] = (None, None, "")
+    else:
+        if first is None or last is None:
+            raise StoreError("Give both the first and the last day of the absence.")
+        if last < first:
+            raise StoreError("The absence cannot end before it starts.")
+        if last < (today or date.today()).isoformat():
+            raise StoreError("This absence is already over: check the dates.")
+        if not text:
+            raise StoreError("Write the message patients will receive during the absence.")
+        if len(text) > MAX_ABSENCE_MESSAGE:
+            raise StoreError(
+                f"The absence message is longer than {MAX_ABSENCE_MESSAGE} characters."
+            )
+        changes = (first, last, text)
+    cur = c.execute(
+        "UPDATE practitioners SET absent_from = ?, absent_until = ?, absence_message = ? "
+        "WHERE id = ?",
+        (*changes, practitioner_id),
+    )
+    if cur.rowcount == 0:
+        raise StoreError("No such practitioner in this practice.")
+    found = practitioner(c, practitioner_id)
+    assert found is not None
+    return found
+
+
+def claim_absence_reply(
+    c: Any, conversation_id: str, practitioner_id: str, absent_from: str, message_id: str
+) -> bool:
+    """Note that this absence's reply goes to this conversation; ``False`` if it already has."""
+    cur = c.execute(
+        "INSERT INTO absence_replies (conversation_id, practitioner_id, absent_from, message_id, "
+        "sent_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (conversation_id, practitioner_id, absent_from, message_id, now_db()),
+    )
+    return bool(cur.rowcount == 1)
+
+
 def set_accepts_messaging(c: Any, practitioner_id: str, accepts: bool) -> None:
     cur = c.execute(
         "UPDATE practitioners SET accepts_messaging = ? WHERE id = ?",
@@ -120,104 +221,6 @@ def set_accepts_messaging(c: Any, practitioner_id: str, accepts: bool) -> None:
     )
     if cur.rowcount == 0:
         raise StoreError("No such practitioner in this practice.")
-
-
-# -- patients ----------------------------------------------------------------
-
-_PATIENT = "SELECT id, name, born, relay_patient_id, enrolled FROM patients"
-
-
-def _patient(row: Any) -> Patient:
-    return Patient(row[0], row[1], row[2], row[3], bool(row[4]))
-
-
-def check_born(born: str | date) -> str:
-    """A date of birth as YYYY-MM-DD, not in the future."""
-    if isinstance(born, datetime):
-        born = born.date()
-    if isinstance(born, date):
-        day = born
-    else:
-        text = born.strip() if isinstance(born, str) else ""
-        # fromisoformat alone would also take "19610402" or "1961-W14-1".
-        if not _ISO_DATE.fullmatch(text):
-            raise StoreError(f"{born!r} is not a date of birth: write it as YYYY-MM-DD.")
-        try:
-            day = date.fromisoformat(text)
-        except ValueError:
-            raise StoreError(f"{born!r} is not a date that exists.") from None
-    if day > date.today():
-        raise StoreError("A date of birth cannot be in the future.")
-    if day.year < 1880:
-        raise StoreError(f"{day.isoformat()} is too far in the past for a date of birth.")
-    return day.isoformat()
-
-
-def add_patient(c: Any, name: str, born: str | date, id: str | None) -> Patient:
-    name = _required_text(name, "patient's name")
-    born_text = check_born(born)
-    pid = new_id(id)
-    if patient(c, pid) is not None:
-        raise StoreError("A patient with this id already exists.")
-    c.execute(
-        "INSERT INTO patients (id, name, born, created_at) VALUES (?, ?, ?, ?)",
-        (pid, name, born_text, now_db()),
-    )
-    return Patient(pid, name, born_text, None, False)
-
-
-def patient(c: Any, patient_id: str) -> Patient | None:
-    row = c.execute(_PATIENT + " WHERE id = ?", (patient_id,)).fetchone()
-    return None if row is None else _patient(row)
-
-
-def patients(c: Any) -> list[Patient]:
-    return [_patient(r) for r in c.execute(_PATIENT + " ORDER BY name COLLATE NOCASE, id")]
-
-
-def patient_by_relay_id(c: Any, relay_patient_id: str) -> Patient | None:
-    row = c.execute(_PATIENT + " WHERE relay_patient_id = ?", (relay_patient_id,)).fetchone()
-    return None if row is None else _patient(row)
-
-
-def record_patient_joined(
-    c: Any, patient_id: str, relay_patient_id: str, enc_pk: bytes, sign_pk: bytes
-) -> None:
-    """The patient redeemed an invitation: his relay id and public keys are now known."""
-    if len(enc_pk) != PUBLIC_KEY_BYTES or len(sign_pk) != PUBLIC_KEY_BYTES:
-        raise StoreError("A patient's public keys are 32 bytes each.")
-    row = c.execute(
-        "SELECT relay_patient_id, enrolled FROM patients WHERE id = ?", (patient_id,)
-    ).fetchone()
-    if row is None:
-        raise StoreError("No such patient in this practice.")
-    if row[1] and row[0] not in (None, relay_patient_id):
-        raise StoreError("This patient is already enrolled under another relay id.")
-    other = patient_by_relay_id(c, relay_patient_id)
-    if other is not None and other.id != patient_id:
-        raise StoreError("This relay id already belongs to another patient.")
-    c.execute(
-        "UPDATE patients SET relay_patient_id = ?, enc_pk = ?, sign_pk = ?, enrolled = 1, "
-        "revoked_at = NULL WHERE id = ?",
-        (relay_patient_id, bytes(enc_pk), bytes(sign_pk), patient_id),
-    )
-
-
-def revoke_patient(c: Any, patient_id: str) -> None:
-    """End the enrolment. The keys stay: they still verify what he wrote before."""
-    cur = c.execute(
-        "UPDATE patients SET enrolled = 0, revoked_at = coalesce(revoked_at, ?) WHERE id = ?",
-        (now_db(), patient_id),
-    )
-    if cur.rowcount == 0:
-        raise StoreError("No such patient in this practice.")
-
-
-def patient_keys(c: Any, patient_id: str) -> tuple[bytes, bytes] | None:
-    row = c.execute("SELECT enc_pk, sign_pk FROM patients WHERE id = ?", (patient_id,)).fetchone()
-    if row is None or row[0] is None or row[1] is None:
-        return None
-    return bytes(row[0]), bytes(row[1])
 
 
 # -- invitations -------------------------------------------------------------

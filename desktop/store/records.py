@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from desktop.core.model import Conversation, Message
+from desktop.core.model import AuditAction, Conversation, Message
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +57,62 @@ class SearchHit(NamedTuple):
 
     message: Message
     conversation: Conversation
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """An internal note on a conversation: for the practice only, never sent to the relay."""
+
+    id: str
+    conversation_id: str
+    author: str  # the practitioner's id, as for a message
+    author_name: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CannedReply:
+    """A ready-made answer the practice picks from when replying; ``position`` orders the list."""
+
+    id: int
+    title: str
+    body: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One line of the audit trail, with the names as they are now.
+
+    ``action`` is an :class:`~desktop.core.model.AuditAction`, or its plain
+    text when a newer Passerelle wrote an action this one does not know.
+    """
+
+    id: int
+    at: datetime
+    action: AuditAction | str
+    actor_id: str | None
+    actor_name: str
+    patient_id: str | None
+    patient_name: str
+    conversation_id: str | None
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedRow:
+    """A line of an import left out because the patient is already in the store."""
+
+    line: int
+    name: str
+    reason: str
+    existing_patient_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What ``Store.import_patients`` did: how many patients were added, which lines skipped."""
+
+    imported: int
+    skipped: tuple[SkippedRow, ...] = ()

@@ -12,7 +12,7 @@ plain SQLite copy).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from desktop.core.model import (
@@ -21,127 +21,25 @@ from desktop.core.model import (
     ConversationState,
     DeliveryState,
     Message,
-    Patient,
-    Practitioner,
     Sender,
 )
 from desktop.store import conversations as conv
+from desktop.store import notes
 from desktop.store import outbox as box
-from desktop.store import practice as prac
 from desktop.store import search as fts
-from desktop.store.database import Database
-from desktop.store.records import Invitation, OutboxItem, RejectedEnvelope, SearchHit
+from desktop.store.practice_store import PracticeStore
+from desktop.store.records import Note, OutboxItem, RejectedEnvelope, SearchHit
 from desktop.store.timestamps import now
 
 
-class Store(Database):
+class Store(PracticeStore):
     """The practice's local store: one SQLCipher file, opened with a passphrase.
 
     ``Store.create(path, passphrase)`` for a new file, ``Store.open(path,
     passphrase)`` for an existing one; ``close()`` (or use it as a context
-    manager) when done.
+    manager) when done. The practice's records (practitioners, patients,
+    canned replies, audit) come from :class:`PracticeStore`.
     """
-
-    # -- settings and secrets --------------------------------------------
-
-    def get_setting(self, key: str) -> str | None:
-        with self._reading() as c:
-            return prac.get_setting(c, key)
-
-    def set_setting(self, key: str, value: str | None) -> None:
-        """Text settings (relay address, practice id…); ``None`` removes one."""
-        with self._writing() as c:
-            prac.set_setting(c, key, value)
-
-    def get_secret(self, key: str) -> bytes | None:
-        with self._reading() as c:
-            return prac.get_secret(c, key)
-
-    def set_secret(self, key: str, value: bytes | None) -> None:
-        """Keys and tokens, as bytes; ``None`` removes one."""
-        with self._writing() as c:
-            prac.set_secret(c, key, value)
-
-    # -- practitioners ---------------------------------------------------
-
-    def add_practitioner(
-        self,
-        name: str,
-        profession: str,
-        rpps: str | None = None,
-        accepts_messaging: bool = False,
-        id: str | None = None,
-    ) -> Practitioner:
-        with self._writing() as c:
-            return prac.add_practitioner(c, name, profession, rpps, accepts_messaging, id)
-
-    def practitioner(self, practitioner_id: str) -> Practitioner | None:
-        with self._reading() as c:
-            return prac.practitioner(c, practitioner_id)
-
-    def practitioners(self) -> list[Practitioner]:
-        with self._reading() as c:
-            return prac.practitioners(c)
-
-    def set_accepts_messaging(self, practitioner_id: str, accepts: bool) -> None:
-        with self._writing() as c:
-            prac.set_accepts_messaging(c, practitioner_id, accepts)
-
-    # -- patients --------------------------------------------------------
-
-    def add_patient(self, name: str, born: str | date, id: str | None = None) -> Patient:
-        """A patient of the practice; ``born`` is YYYY-MM-DD and not in the future."""
-        with self._writing() as c:
-            return prac.add_patient(c, name, born, id)
-
-    def patient(self, patient_id: str) -> Patient | None:
-        with self._reading() as c:
-            return prac.patient(c, patient_id)
-
-    def patients(self) -> list[Patient]:
-        with self._reading() as c:
-            return prac.patients(c)
-
-    def patient_by_relay_id(self, relay_patient_id: str) -> Patient | None:
-        with self._reading() as c:
-            return prac.patient_by_relay_id(c, relay_patient_id)
-
-    def record_patient_joined(
-        self, patient_id: str, relay_patient_id: str, enc_pk: bytes, sign_pk: bytes
-    ) -> None:
-        with self._writing() as c:
-            prac.record_patient_joined(c, patient_id, relay_patient_id, enc_pk, sign_pk)
-
-    def revoke_patient(self, patient_id: str) -> None:
-        with self._writing() as c:
-            prac.revoke_patient(c, patient_id)
-
-    def patient_keys(self, patient_id: str) -> tuple[bytes, bytes] | None:
-        """``(enc_pk, sign_pk)`` once the patient has joined; kept after a revocation."""
-        with self._reading() as c:
-            return prac.patient_keys(c, patient_id)
-
-    # -- invitations -----------------------------------------------------
-
-    def add_invitation(self, id: str, patient_id: str, code: str, expires_at: datetime) -> None:
-        with self._writing() as c:
-            prac.add_invitation(c, id, patient_id, code, expires_at)
-
-    def invitation(self, invitation_id: str) -> Invitation | None:
-        with self._reading() as c:
-            return prac.invitation(c, invitation_id)
-
-    def invitations_of(self, patient_id: str) -> list[Invitation]:
-        with self._reading() as c:
-            return prac.invitations_of(c, patient_id)
-
-    def mark_invitation_redeemed(self, invitation_id: str) -> None:
-        with self._writing() as c:
-            prac.mark_invitation_redeemed(c, invitation_id)
-
-    def revoke_invitation(self, invitation_id: str) -> None:
-        with self._writing() as c:
-            prac.revoke_invitation(c, invitation_id)
 
     # -- conversations ---------------------------------------------------
 
@@ -163,6 +61,11 @@ class Store(Database):
     def conversation(self, conversation_id: str) -> Conversation | None:
         with self._reading() as c:
             return conv.conversation(c, conversation_id)
+
+    def conversations_of_patient(self, patient_id: str) -> list[Conversation]:
+        """A patient's conversations, newest activity first."""
+        with self._reading() as c:
+            return conv.conversations_of_patient(c, patient_id)
 
     def set_conversation_state(self, conversation_id: str, state: ConversationState | str) -> None:
         with self._writing() as c:
@@ -191,6 +94,19 @@ class Store(Database):
     def count_inbox(self, filter: str = "all", practitioner_id: str | None = None) -> int:
         with self._reading() as c:
             return conv.count_inbox(c, filter, practitioner_id)
+
+    # -- internal notes --------------------------------------------------
+
+    def add_note(self, conversation_id: str, author_id: str, text: str) -> Note:
+        """An internal note on a conversation, audited (``note_added``). Never sent to the
+        relay, never found by :meth:`search`."""
+        with self._writing() as c:
+            return notes.add_note(c, conversation_id, author_id, text)
+
+    def notes(self, conversation_id: str) -> list[Note]:
+        """A conversation's notes, oldest first."""
+        with self._reading() as c:
+            return notes.notes(c, conversation_id)
 
     # -- messages --------------------------------------------------------
 

@@ -210,3 +210,30 @@ def published_profile(store: Store) -> dict[str, Any] | None:
         return None
     profile = json.loads(text)
     return profile if isinstance(profile, dict) else None
+
+
+def current_profile(store: Store) -> dict[str, Any]:
+    """The profile as the store holds it now: the practice, and who accepts messaging."""
+    practitioners = []
+    for p in store.practitioners():
+        if not p.accepts_messaging:
+            continue  # patients cannot write to the others: nothing to tell them
+        absence = None
+        if p.absent_from and p.absent_until:
+            absence = {"from": p.absent_from, "until": p.absent_until,
+                       "message": p.absence_message or ""}
+        practitioners.append({"id": p.id, "name": p.name, "profession": p.profession,
+                              "response_days": p.response_days, "absence": absence})
+    return {
+        "practice": {
+            "name": store.get_setting("practice_name") or "",
+            "address": store.get_setting("practice_address") or "",
+            "phone": store.get_setting("practice_phone") or "",
+        },
+        "practitioners": practitioners,
+    }
+
+
+def publish_current_profile(workstation: Workstation) -> None:
+    """Publish :func:`current_profile` (after the settings screen saved a change)."""
+    publish_profile(workstation, current_profile(workstation.store))

@@ -1,20 +1,35 @@
 """The practice workstation's identity on the relay, and what it does: each action is a
 local transaction that also queues its request in the outbox; sync carries it later.
+
+The practice's actions (accept, decline, close, reopen, assign, a note, an
+invitation) write their audit row in that same transaction. Assignment and
+notes are internal: they never reach the relay.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from desktop.core.errors import PasserelleError, RelayError
-from desktop.core.model import ConversationState, DeliveryState, Practitioner, Sender
+from desktop.core.model import (
+    AuditAction,
+    ConversationState,
+    DeliveryState,
+    Practitioner,
+    Sender,
+)
 from desktop.crypto import Identity, seal_envelope
 from desktop.crypto import invitation as inv
 from desktop.crypto.envelope import message_context, state_context
-from desktop.store import Store
+from desktop.store import Note, Store
+from desktop.sync.apply import Applied
 from desktop.sync.client import API, RelayClient, b64
 from desktop.sync.content import check_text, encode, now_utc
+from desktop.sync.profile import profile_key
+
+log = logging.getLogger(__name__)
 
 INVITATION_DAYS = 30
 
@@ -96,8 +111,13 @@ class Workstation:
 
     # -- enrolling patients ---------------------------------------------
 
-    def invite(self, patient_id: str, days: int = INVITATION_DAYS) -> str:
-        """Create a single-use invitation for an existing patient; returns the code to hand over."""
+    def invite(
+        self, patient_id: str, days: int = INVITATION_DAYS, actor_id: str | None = None
+    ) -> str:
+        """Create a single-use invitation for an existing patient; returns the code to hand over.
+
+        Audited (``invitation_created``) with ``actor_id`` as who made it.
+        """
         patient = self.store.patient(patient_id)
         if patient is None:
             raise PasserelleError("No such patient.")
@@ -120,9 +140,15 @@ class Workstation:
                 {"id": p.id, "name": p.name, "profession": p.profession}
                 for p in self.store.practitioners()
             ],
+            # Opens the practice profile (response times, absences) the relay cannot read.
+            "profile_key": b64(profile_key(self.store)),
         }
         with self.store.transaction():
             self.store.add_invitation(invitation_id, patient_id, code, expires)
+            self.store.record_audit(
+                AuditAction.INVITATION_CREATED, actor_id, patient_id,
+                detail=f"valid until {expires.date().isoformat()}",
+            )
             self.store.enqueue(
                 "POST",
                 f"{API}/invitations",
@@ -168,9 +194,11 @@ class Workstation:
         with self.store.transaction():
             return self._send(conversation_id, text, author)
 
-    def _send(self, conversation_id: str, text: str, author: Practitioner) -> str:
+    def _send(
+        self, conversation_id: str, text: str, author: Practitioner, message_id: str | None = None
+    ) -> str:
         _, recipients = self._recipients(conversation_id)
-        message_id = str(uuid.uuid4())
+        message_id = message_id or str(uuid.uuid4())
         sent_at = now_utc()
         doc = {
             "type": "message",
@@ -198,7 +226,11 @@ class Workstation:
     def change_state(
         self, conversation_id: str, state: ConversationState, author_id: str, note: str | None = None
     ) -> None:
-        """Accept, decline, close or reopen; ``note`` (a decline reason) is what the patient reads."""
+        """Accept, decline, close or reopen; ``note`` (a decline reason) is what the patient reads.
+
+        Audited with ``author_id`` as who did it (``accepted``, ``declined``,
+        ``closed`` or ``reopened``).
+        """
         author = self._author(author_id)
         conv = self.store.conversation(conversation_id)
         if conv is None:
@@ -225,6 +257,10 @@ class Workstation:
             ))
         with self.store.transaction():
             self.store.set_conversation_state(conversation_id, state)
+            self.store.record_audit(
+                AuditAction.for_state(state, conv.state), author.id,
+                conversation_id=conversation_id, detail=note or "",
+            )
             if note is not None:
                 # The reason shows in the thread, as the patient will see it.
                 self.store.add_message(
@@ -249,3 +285,73 @@ class Workstation:
                     {"message_ids": ids[start : start + 500], "receipt": "read"},
                 )
         return len(ids)
+
+    # -- internal work ---------------------------------------------------
+
+    def assign(self, conversation_id: str, practitioner_id: str | None, actor_id: str) -> None:
+        """Put the conversation on a practitioner's desk (``None``: back to its addressee).
+
+        Internal: stored and audited here, never sent to the relay.
+        """
+        actor = self._author(actor_id)
+        assignee = self._author(practitioner_id) if practitioner_id is not None else None
+        with self.store.transaction():
+            if self.store.conversation(conversation_id) is None:
+                raise PasserelleError("No such conversation.")
+            self.store.assign(conversation_id, practitioner_id)
+            self.store.record_audit(
+                AuditAction.ASSIGNED if assignee else AuditAction.UNASSIGNED, actor.id,
+                conversation_id=conversation_id, detail=assignee.name if assignee else "",
+            )
+
+    def add_note(self, conversation_id: str, author_id: str, text: str) -> Note:
+        """An internal note: local only, audited, never sent to the relay nor searchable."""
+        return self.store.add_note(conversation_id, author_id, text)
+
+    # -- absence auto-reply ----------------------------------------------
+
+    def absence_replies(self, applied: Applied, today: date | None = None) -> list[str]:
+        """Answer, once per conversation and absence, patients who just wrote to someone away.
+
+        For each patient message in ``applied`` (a page the sync just
+        applied) whose conversation is open and on the desk of an absent
+        practitioner (``assigned_to``, else the addressee) on ``today`` (the
+        practice's local day), that practitioner's absence message is sent
+        in his name, unless this absence already answered this
+        conversation. Requests are not answered: writing to one would accept
+        it. Returns the ids of the messages queued; a conversation that
+        cannot be answered (the patient's keys not here yet) is skipped and
+        logged, never blocking the others.
+        """
+        today = today or date.today()
+        absent = {p.id: p for p in self.store.practitioners() if p.absent_on(today)}
+        if not absent:
+            return []
+        sent: list[str] = []
+        seen: set[str] = set()
+        for message_id in applied.new_messages:
+            message = self.store.message(message_id)
+            if message is None or message.sender is not Sender.PATIENT:
+                continue
+            if message.conversation_id in seen:
+                continue
+            seen.add(message.conversation_id)
+            conv = self.store.conversation(message.conversation_id)
+            if conv is None or conv.state is not ConversationState.OPEN:
+                continue
+            away = absent.get(conv.assigned_to or conv.practitioner_id)
+            if away is None or not away.absence_message or away.absent_from is None:
+                continue
+            reply_id = str(uuid.uuid4())
+            try:
+                with self.store.transaction():
+                    if not self.store.claim_absence_reply(
+                        conv.id, away.id, away.absent_from, reply_id
+                    ):
+                        continue
+                    self._send(conv.id, check_text(away.absence_message), away, reply_id)
+            except (PasserelleError, ValueError) as exc:
+                log.warning("no absence reply in conversation %s: %s", conv.id, exc)
+                continue
+            sent.append(reply_id)
+        return sent

@@ -25,7 +25,7 @@ class DemoLauncher(QObject):
         self._window = window
         screen = window.unlock_screen
         screen.button.setEnabled(False)
-        screen.message.setText(self.tr("Preparing the demo practice and its patients…"))
+        screen.say(self.tr("Preparing the demo practice and its patients…"))
         window.session.unlocked.connect(self._unlocked)
         Operation(self, self.world.build).success(self._built).failure(self._failed).run(
             "compute")
@@ -34,11 +34,11 @@ class DemoLauncher(QObject):
         self.ready = True
         screen = self._window.unlock_screen
         screen.button.setEnabled(True)
-        screen.message.setText(self.tr("The demo practice is ready: unlock it."))
+        screen.say(self.tr("The demo practice is ready: unlock it."))
 
     def _failed(self, exc: BaseException) -> None:
-        self._window.unlock_screen.message.setText(
-            self.tr("The demo could not start: {0}").format(exc))
+        self._window.unlock_screen.say(
+            self.tr("The demo could not start: {0}").format(exc), error=True)
         from desktop.ui.errors import report
         report(exc)
 

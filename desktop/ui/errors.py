@@ -83,6 +83,8 @@ def report(exc: BaseException) -> None:
         is_bug = True
     if _bridge is not None:
         _bridge.show.emit(title, text, is_bug)
+    else:
+        shown.append(text)  # no window (tests, scripts): keep it to be read
 
 
 def install() -> None:

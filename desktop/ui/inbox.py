@@ -127,15 +127,16 @@ class InboxScreen(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        """Reload the list, keeping the selected conversation selected."""
+        """Reload the list; the conversation on screen stays on screen (and selected if it
+        is still in this list: answering a request takes it out of "To process")."""
         if self.session.reader is None:
             return
-        current = self.current_id()
+        shown = self.view.conversation.id if self.view.conversation else None
         self.model.reload()
         self._update_count()
-        if current:
-            self.select(current, notify=False)
-            self.view.show_conversation(current)
+        if shown:
+            self.select(shown, notify=False, fetch=False)
+            self.view.show_conversation(shown)
 
     # -- choosing -----------------------------------------------------------------------
 
@@ -181,9 +182,9 @@ class InboxScreen(QWidget):
         return self.model.data(self.model.index(index.row(), 0), ConversationRole) \
             if index.isValid() else None
 
-    def select(self, conversation_id: str, notify: bool = True) -> bool:
+    def select(self, conversation_id: str, notify: bool = True, fetch: bool = True) -> bool:
         row = self.model.row_of(conversation_id)
-        while row < 0 and self.model.canFetchMore():
+        while row < 0 and fetch and self.model.canFetchMore():
             self.model.fetchMore()
             row = self.model.row_of(conversation_id)
         if row < 0:

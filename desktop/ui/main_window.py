@@ -155,7 +155,7 @@ class MainWindow(QMainWindow):
         self.unlock_screen.reset()
         self.practice_label.clear()
         self.me.clear()
-        self.sync_label.show_status(None)
+        self.sync_label.show_locked()
         self.statusBar().clearMessage()
         self._badge(0)
 

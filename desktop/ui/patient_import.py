@@ -170,13 +170,27 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         rows = list(self.preview.rows)
 
-        def done(result: Any) -> None:
-            self.imported = result
-            self.accept()
+        def done(report: Any) -> None:
+            self.imported = report
+            if not report.skipped:
+                self.accept()
+                return
+            # Already there: say who, leave the dialog open so the practice can read it.
+            self.summary.setText(self.tr(
+                "{0} patients imported. {1} lines were already in the list and were left as "
+                "they are.").format(report.imported, len(report.skipped)))
+            self.errors.clear()
+            for skip in report.skipped:
+                self.errors.addItem(self.tr("Line {0}: {1} — {2}").format(
+                    skip.line, skip.name, skip.reason))
+            self.skip_bad.hide()
+            self.import_button.hide()
 
         def failed(exc: BaseException) -> None:
             self.summary.setText(self.tr("Nothing was imported: {0}").format(exc))
             self._update_button()
 
-        self.session.act(store.import_patients, rows, changed="patients", parent=self,
+        me = self.session.me()
+        self.session.act(store.import_patients, rows, me.id if me else None,
+                         changed="patients", parent=self,
                          done=done, failed=failed)

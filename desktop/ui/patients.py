@@ -203,11 +203,8 @@ class PatientsScreen(QWidget):
 
         def save(fields: dict[str, Any]) -> None:
             def create() -> Any:
-                with store.transaction():
-                    p = store.add_patient(fields["name"], fields["born"])
-                    rest = {k: v for k, v in fields.items() if k not in ("name", "born")}
-                    store.update_patient(p.id, **rest)
-                    return p
+                rest = {k: v for k, v in fields.items() if k not in ("name", "born")}
+                return store.add_patient(fields["name"], fields["born"], **rest)
             self.session.act(create, changed="patients", parent=self,
                              done=lambda p: (dialog.accept(), self.select(p.id)),
                              failed=dialog.failed)
@@ -222,7 +219,9 @@ class PatientsScreen(QWidget):
             return
 
         def save(fields: dict[str, Any]) -> None:
-            self.session.act(lambda: store.update_patient(p.id, **fields), changed="patients",
+            me = self.session.me()
+            self.session.act(lambda: store.update_patient(p.id, actor_id=me.id if me else None,
+                                                          **fields), changed="patients",
                              parent=self, done=lambda _: dialog.accept(), failed=dialog.failed)
 
         dialog = PatientDialog(self, p, save)

@@ -7,6 +7,7 @@ from typing import Any
 
 from desktop.core.errors import PasserelleError
 from desktop.store import Store
+from desktop.sync.profile import publish_current_profile
 from desktop.ui import config
 from desktop.ui.qt import (
     QCheckBox,
@@ -344,10 +345,6 @@ class SettingsScreen(QScrollArea):
         """Tell patients (through the encrypted practice profile) what changed."""
         ws = self.session.workstation
         if ws is None:
-            return
-        try:
-            from desktop.sync.profile import publish_current_profile
-        except ImportError:
             return
         publish_current_profile(ws)
 

@@ -36,6 +36,12 @@ class SyncStatusLabel(QLabel):
         self.setObjectName("syncStatus")
         self.show_status(None)
 
+    def show_locked(self) -> None:
+        self.setText(self.tr("Locked — nothing is synced until the practice unlocks"))
+        self.setProperty("level", "busy")
+        self.style().unpolish(self)
+        self.style().polish(self)
+
     def show_status(self, status: SyncStatus | None) -> None:
         text, level = describe(status, self.tr)
         self.setText(text)

@@ -63,6 +63,7 @@ class UnlockScreen(QWidget):
                 self.tr("Demo mode — the passphrase is: <b>{0}</b>").format(demo_passphrase), card
             )
             hint.setObjectName("demoHint")
+            hint.setWordWrap(True)
             hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(hint)
         notice = QLabel(
@@ -87,16 +88,23 @@ class UnlockScreen(QWidget):
         super().showEvent(event)
         self.passphrase.setFocus()
 
+    def say(self, text: str, error: bool = False) -> None:
+        """The line under the button: red for a refusal, quiet otherwise."""
+        self.message.setText(text)
+        self.message.setProperty("error", error)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
     def try_unlock(self) -> None:
         if self._wait_left > 0 or not self.button.isEnabled():
             return
         text = self.passphrase.text()
         if not text:
-            self.message.setText(self.tr("Type the practice's passphrase."))
+            self.say(self.tr("Type the practice's passphrase."), error=True)
             return
         self.button.setEnabled(False)
         self.passphrase.setEnabled(False)
-        self.message.setText(self.tr("Unlocking…"))
+        self.say(self.tr("Unlocking…"))
         self.session.unlock(text, self._failed)
 
     def reset(self) -> None:
@@ -104,7 +112,7 @@ class UnlockScreen(QWidget):
         self.passphrase.clear()
         self.passphrase.setEnabled(True)
         self.button.setEnabled(True)
-        self.message.setText(self.tr("Locked. Type the passphrase to go on."))
+        self.say(self.tr("Locked. Type the passphrase to go on."))
 
     def succeeded(self) -> None:
         self.failures = 0
@@ -115,10 +123,9 @@ class UnlockScreen(QWidget):
 
     def _rekeyed(self, ok: bool, message: str) -> None:
         if ok:
-            self.message.setText(self.tr("Passphrase changed. Unlock with the new one."))
+            self.say(self.tr("Passphrase changed. Unlock with the new one."))
         else:
-            self.message.setText(
-                self.tr("The passphrase was not changed: {0}").format(message))
+            self.say(self.tr("The passphrase was not changed: {0}").format(message), error=True)
 
     def _failed(self, exc: BaseException) -> None:
         self.passphrase.setEnabled(True)
@@ -130,7 +137,7 @@ class UnlockScreen(QWidget):
             self._countdown.start()
         else:
             self.button.setEnabled(True)
-            self.message.setText(str(exc))
+            self.say(str(exc), error=True)
 
     def _tick(self, first: bool = False) -> None:
         if not first:
@@ -138,9 +145,8 @@ class UnlockScreen(QWidget):
         if self._wait_left <= 0:
             self._countdown.stop()
             self.button.setEnabled(True)
-            self.message.setText(self.tr("Wrong passphrase. Try again."))
+            self.say(self.tr("Wrong passphrase. Try again."), error=True)
             self.passphrase.setFocus()
             return
-        self.message.setText(
-            self.tr("Wrong passphrase. Try again in {0} s.").format(self._wait_left)
-        )
+        self.say(self.tr("Wrong passphrase. Try again in {0} s.").format(self._wait_left),
+                 error=True)

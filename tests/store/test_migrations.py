@@ -58,14 +58,15 @@ def test_a_file_from_a_newer_version_is_refused_untouched(store_path):
 def test_a_newer_migration_runs_when_an_older_file_opens(store_path, monkeypatch):
     with Store.create(store_path, PASSPHRASE) as store:
         jean = store.add_patient("Jean Martin", "1961-04-02")
-    v2 = (
-        "CREATE TABLE notices (id TEXT PRIMARY KEY, title TEXT NOT NULL)",
-        "INSERT INTO notices VALUES ('n-1', 'Vaccination grippe')",
+    current = migrations.MIGRATIONS
+    following = (
+        "CREATE TABLE notices_test (id TEXT PRIMARY KEY, title TEXT NOT NULL)",
+        "INSERT INTO notices_test VALUES ('n-1', 'Vaccination grippe')",
     )
-    monkeypatch.setattr(migrations, "MIGRATIONS", (migrations.V1, v2))
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*current, following))
     with Store.open(store_path, PASSPHRASE) as store:
-        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == 2
-        assert store._conn.execute("SELECT title FROM notices").fetchall() == [
+        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == len(current) + 1
+        assert store._conn.execute("SELECT title FROM notices_test").fetchall() == [
             ("Vaccination grippe",)
         ]
         assert store.patient(jean.id) == jean
@@ -74,15 +75,16 @@ def test_a_newer_migration_runs_when_an_older_file_opens(store_path, monkeypatch
 def test_a_failing_migration_leaves_the_file_at_its_previous_version(store_path, monkeypatch):
     with Store.create(store_path, PASSPHRASE) as store:
         jean = store.add_patient("Jean Martin", "1961-04-02")
-    broken = ("CREATE TABLE notices (id TEXT PRIMARY KEY)", "INSERT INTO nowhere VALUES (1)")
-    monkeypatch.setattr(migrations, "MIGRATIONS", (migrations.V1, broken))
+    current = migrations.MIGRATIONS
+    broken = ("CREATE TABLE notices_test (id TEXT PRIMARY KEY)", "INSERT INTO nowhere VALUES (1)")
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*current, broken))
     with pytest.raises(StoreError, match="brought up to date"):
         Store.open(store_path, PASSPHRASE)
     monkeypatch.undo()
     with Store.open(store_path, PASSPHRASE) as store:  # today's code still opens it
-        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == len(current)
         tables = {r[0] for r in store._conn.execute("SELECT name FROM sqlite_master")}
-        assert "notices" not in tables  # the half-done step left nothing behind
+        assert "notices_test" not in tables  # the half-done step left nothing behind
         assert store.patient(jean.id) == jean
 
 

@@ -1,0 +1,104 @@
+"""The audit trail: what the practice did, when, by whom, about which patient.
+
+Rows are only ever added. A row is written in the same transaction as the
+action it records, by the code that performs the action: an action that is
+rolled back leaves no trace, and one that happened cannot lack its row.
+Functions of a connection; the caller holds the lock and the transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.core.errors import StoreError
+from desktop.core.model import AuditAction
+from desktop.store.checks import exists
+from desktop.store.records import AuditEntry
+from desktop.store.timestamps import from_db, now_db
+
+MAX_DETAIL = 500  # a few words of context, not a copy of the message
+
+_ENTRY = (
+    "SELECT a.id, a.at, a.action, a.actor_id, coalesce(pr.name, ''), a.patient_id, "
+    "coalesce(pa.name, ''), a.conversation_id, a.detail FROM audit a "
+    "LEFT JOIN practitioners pr ON pr.id = a.actor_id "
+    "LEFT JOIN patients pa ON pa.id = a.patient_id"
+)
+
+
+def record(
+    c: Any,
+    action: AuditAction | str,
+    actor_id: str | None = None,
+    patient_id: str | None = None,
+    conversation_id: str | None = None,
+    detail: str = "",
+) -> int:
+    """Add a row; the patient of ``conversation_id`` is filled in when not given.
+
+    Returns the row's id.
+    """
+    try:
+        action = AuditAction(action)
+    except ValueError:
+        raise StoreError(f"{action!r} is not an action the audit trail knows.") from None
+    if actor_id is not None and not exists(c, "practitioners", actor_id):
+        raise StoreError("No such practitioner in this practice.")
+    if patient_id is not None and not exists(c, "patients", patient_id):
+        raise StoreError("No such patient in this practice.")
+    if conversation_id is not None:
+        row = c.execute(
+            "SELECT patient_id FROM conversations WHERE id = ?", (conversation_id,)
+        ).fetchone()
+        if row is None:
+            raise StoreError("No such conversation.")
+        # A conversation's actions belong to its patient's history too.
+        patient_id = patient_id or row[0]
+    text = " ".join(str(detail or "").split())[:MAX_DETAIL]
+    cur = c.execute(
+        "INSERT INTO audit (at, actor_id, patient_id, conversation_id, action, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (now_db(), actor_id, patient_id, conversation_id, str(action), text),
+    )
+    return int(cur.lastrowid)
+
+
+def entries(
+    c: Any,
+    patient_id: str | None,
+    conversation_id: str | None,
+    limit: int,
+    offset: int = 0,
+) -> list[AuditEntry]:
+    """Newest first; filtered by patient and/or conversation when given."""
+    where, params = [], []
+    if patient_id is not None:
+        where.append("a.patient_id = ?")
+        params.append(patient_id)
+    if conversation_id is not None:
+        where.append("a.conversation_id = ?")
+        params.append(conversation_id)
+    rows = c.execute(
+        f"{_ENTRY} {'WHERE ' + ' AND '.join(where) if where else ''} "
+        "ORDER BY a.id DESC LIMIT ? OFFSET ?",
+        (*params, max(0, int(limit)), max(0, int(offset))),
+    )
+    return [_entry(r) for r in rows]
+
+
+def _entry(r: Any) -> AuditEntry:
+    try:
+        action: AuditAction | str = AuditAction(r[2])
+    except ValueError:  # written by a newer Passerelle: shown as its code
+        action = str(r[2])
+    return AuditEntry(
+        id=r[0],
+        at=from_db(r[1]),
+        action=action,
+        actor_id=r[3],
+        actor_name=r[4],
+        patient_id=r[5],
+        patient_name=r[6],
+        conversation_id=r[7],
+        detail=r[8],
+    )

@@ -1,0 +1,283 @@
+"""The practice's side of the store: settings, practitioners, patients, invitations,
+canned replies and the audit trail.
+
+``Store`` (in ``store``) adds conversations, messages and sync on top; the
+split is by subject, to keep each module readable. The same promises hold
+here: each method is one transaction (or a savepoint inside the caller's),
+and bad input is a ``StoreError`` with a sentence a person can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from desktop.core.model import AuditAction, Patient, Practitioner
+from desktop.core.patient_csv import ImportRow
+from desktop.store import audit, notes
+from desktop.store import patients as pat
+from desktop.store import practice as prac
+from desktop.store.database import Database
+from desktop.store.records import AuditEntry, CannedReply, ImportReport, Invitation
+
+
+class PracticeStore(Database):
+    """The practice's records in the store: who works here, who the patients are.
+
+    Not used alone: :class:`desktop.store.Store` is the one to open.
+    """
+
+    # -- settings and secrets --------------------------------------------
+
+    def get_setting(self, key: str) -> str | None:
+        with self._reading() as c:
+            return prac.get_setting(c, key)
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        """Text settings (relay address, practice id…); ``None`` removes one."""
+        with self._writing() as c:
+            prac.set_setting(c, key, value)
+
+    def get_secret(self, key: str) -> bytes | None:
+        with self._reading() as c:
+            return prac.get_secret(c, key)
+
+    def set_secret(self, key: str, value: bytes | None) -> None:
+        """Keys and tokens, as bytes; ``None`` removes one."""
+        with self._writing() as c:
+            prac.set_secret(c, key, value)
+
+    # -- practitioners ---------------------------------------------------
+
+    def add_practitioner(
+        self,
+        name: str,
+        profession: str,
+        rpps: str | None = None,
+        accepts_messaging: bool = False,
+        id: str | None = None,
+    ) -> Practitioner:
+        with self._writing() as c:
+            return prac.add_practitioner(c, name, profession, rpps, accepts_messaging, id)
+
+    def practitioner(self, practitioner_id: str) -> Practitioner | None:
+        with self._reading() as c:
+            return prac.practitioner(c, practitioner_id)
+
+    def practitioners(self) -> list[Practitioner]:
+        with self._reading() as c:
+            return prac.practitioners(c)
+
+    def set_accepts_messaging(self, practitioner_id: str, accepts: bool) -> None:
+        with self._writing() as c:
+            prac.set_accepts_messaging(c, practitioner_id, accepts)
+
+    def update_practitioner(
+        self,
+        practitioner_id: str,
+        name: str,
+        profession: str,
+        rpps: str | None = None,
+        response_days: int | None = None,
+    ) -> Practitioner:
+        """Correct a practitioner's details; ``response_days`` (0–60) is left as it is when
+        ``None``."""
+        with self._writing() as c:
+            return prac.update_practitioner(
+                c, practitioner_id, name, profession, rpps, response_days
+            )
+
+    def set_response_days(self, practitioner_id: str, days: int) -> None:
+        """The answer time promised to this practitioner's patients, in working days (0–60)."""
+        with self._writing() as c:
+            prac.set_response_days(c, practitioner_id, days)
+
+    def set_absence(
+        self,
+        practitioner_id: str,
+        absent_from: str | date | None,
+        absent_until: str | date | None,
+        message: str | None,
+    ) -> Practitioner:
+        """Set an absence, first and last day included (YYYY-MM-DD), and the message patients
+        writing meanwhile receive once. All ``None`` clears it. Refused: one date without
+        the other, an end before the start or before today, an empty message."""
+        with self._writing() as c:
+            return prac.set_absence(c, practitioner_id, absent_from, absent_until, message)
+
+    def claim_absence_reply(
+        self, conversation_id: str, practitioner_id: str, absent_from: str, message_id: str
+    ) -> bool:
+        """Record that this absence's automatic reply goes to this conversation; ``False``
+        (and nothing recorded) if it already went."""
+        with self._writing() as c:
+            return prac.claim_absence_reply(
+                c, conversation_id, practitioner_id, absent_from, message_id
+            )
+
+    # -- patients --------------------------------------------------------
+
+    def add_patient(
+        self, name: str, born: str | date, id: str | None = None, **details: Any
+    ) -> Patient:
+        """A patient of the practice; ``born`` is YYYY-MM-DD and not in the future.
+
+        ``details``: any of sex, phone, email, external_id, last_visit, tags,
+        notices_opt_out (see :meth:`update_patient`).
+        """
+        with self._writing() as c:
+            return pat.add_patient(c, name, born, id, details)
+
+    def update_patient(
+        self, patient_id: str, *, actor_id: str | None = None, **fields: Any
+    ) -> Patient:
+        """Change a patient's details; returns the patient as now stored.
+
+        ``fields``: name, born (YYYY-MM-DD), sex ("F", "M" or None), phone,
+        email, external_id (unique), last_visit (YYYY-MM-DD or None), tags (a
+        comma-separated text or a list of labels), notices_opt_out. ``None`` or
+        "" clears an optional field. An edit that changes something is
+        audited (``patient_edited``, the changed fields as detail) with
+        ``actor_id`` as who did it.
+        """
+        with self._writing() as c:
+            patient, changed = pat.update_patient(c, patient_id, fields)
+            if changed:
+                audit.record(
+                    c, AuditAction.PATIENT_EDITED, actor_id, patient_id, detail=", ".join(changed)
+                )
+            return patient
+
+    def patients_page(self, query: str = "", limit: int = 100, offset: int = 0) -> list[Patient]:
+        """A page of the patient list, by name; ``query`` keeps those matching every word.
+
+        A word matches the beginning of a word of the name (case and accents
+        ignored: "zeph" finds "Zéphyrine"), the beginning of the patient
+        number, a date of birth (02/04/1961 or 1961-04-02) or a year of birth.
+        """
+        with self._reading() as c:
+            return pat.patients_page(c, query, limit, offset)
+
+    def count_patients(self, query: str = "") -> int:
+        with self._reading() as c:
+            return pat.count_patients(c, query)
+
+    def patient_by_external_id(self, external_id: str) -> Patient | None:
+        with self._reading() as c:
+            return pat.patient_by_external_id(c, external_id)
+
+    def import_patients(
+        self, rows: Iterable[ImportRow], actor_id: str | None = None
+    ) -> ImportReport:
+        """Add the patients of a previewed import (``desktop.core.patient_csv.parse``), all in
+        ONE transaction.
+
+        A line whose patient is already in the store is **skipped, not
+        merged**, and listed in the report's ``skipped`` with the reason and
+        the patient it matches: the same patient number (``external_id``), or
+        the same name and date of birth when either side has no number. The
+        store's details are what the practice has checked; an export must not
+        overwrite them silently. A line that breaks a rule raises
+        ``StoreError`` naming the line, and nothing at all is imported. Each
+        patient added gets a ``patient_imported`` audit row.
+        """
+        with self._writing() as c:
+            return pat.import_patients(c, rows, actor_id)
+
+    def patient(self, patient_id: str) -> Patient | None:
+        with self._reading() as c:
+            return pat.patient(c, patient_id)
+
+    def patients(self) -> list[Patient]:
+        with self._reading() as c:
+            return pat.patients(c)
+
+    def patient_by_relay_id(self, relay_patient_id: str) -> Patient | None:
+        with self._reading() as c:
+            return pat.patient_by_relay_id(c, relay_patient_id)
+
+    def record_patient_joined(
+        self, patient_id: str, relay_patient_id: str, enc_pk: bytes, sign_pk: bytes
+    ) -> None:
+        with self._writing() as c:
+            pat.record_patient_joined(c, patient_id, relay_patient_id, enc_pk, sign_pk)
+
+    def revoke_patient(self, patient_id: str) -> None:
+        with self._writing() as c:
+            pat.revoke_patient(c, patient_id)
+
+    def patient_keys(self, patient_id: str) -> tuple[bytes, bytes] | None:
+        """``(enc_pk, sign_pk)`` once the patient has joined; kept after a revocation."""
+        with self._reading() as c:
+            return pat.patient_keys(c, patient_id)
+
+    # -- invitations -----------------------------------------------------
+
+    def add_invitation(self, id: str, patient_id: str, code: str, expires_at: datetime) -> None:
+        with self._writing() as c:
+            prac.add_invitation(c, id, patient_id, code, expires_at)
+
+    def invitation(self, invitation_id: str) -> Invitation | None:
+        with self._reading() as c:
+            return prac.invitation(c, invitation_id)
+
+    def invitations_of(self, patient_id: str) -> list[Invitation]:
+        with self._reading() as c:
+            return prac.invitations_of(c, patient_id)
+
+    def mark_invitation_redeemed(self, invitation_id: str) -> None:
+        with self._writing() as c:
+            prac.mark_invitation_redeemed(c, invitation_id)
+
+    def revoke_invitation(self, invitation_id: str) -> None:
+        with self._writing() as c:
+            prac.revoke_invitation(c, invitation_id)
+
+    # -- canned replies --------------------------------------------------
+
+    def canned_replies(self) -> list[CannedReply]:
+        """In the practice's order. A new store starts with a few French ones."""
+        with self._reading() as c:
+            return notes.canned_replies(c)
+
+    def save_canned_reply(self, reply_id: int | None, title: str, body: str) -> CannedReply:
+        """Create (``reply_id`` None: it goes last) or change a canned reply."""
+        with self._writing() as c:
+            return notes.save_canned_reply(c, reply_id, title, body)
+
+    def delete_canned_reply(self, reply_id: int) -> None:
+        with self._writing() as c:
+            notes.delete_canned_reply(c, reply_id)
+
+    def reorder_canned_replies(self, reply_ids: Sequence[int]) -> None:
+        """The new order, naming every canned reply once."""
+        with self._writing() as c:
+            notes.reorder_canned_replies(c, list(reply_ids))
+
+    # -- audit trail -----------------------------------------------------
+
+    def audit(
+        self,
+        patient_id: str | None = None,
+        conversation_id: str | None = None,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> list[AuditEntry]:
+        """What the practice did, newest first: all of it, or about one patient (his
+        conversations included) or one conversation."""
+        with self._reading() as c:
+            return audit.entries(c, patient_id, conversation_id, limit, offset)
+
+    def record_audit(
+        self,
+        action: AuditAction | str,
+        actor_id: str | None = None,
+        patient_id: str | None = None,
+        conversation_id: str | None = None,
+        detail: str = "",
+    ) -> int:
+        """Add a line to the audit trail (inside the caller's transaction, to be kept only if
+        the action is); a conversation's patient is filled in. Returns the line's id."""
+        with self._writing() as c:
+            return audit.record(c, action, actor_id, patient_id, conversation_id, detail)
