@@ -337,7 +337,11 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="passerelle", description="Passerelle practice workstation.")
-    p.add_argument("--demo", action="store_true", help="open the application on a demo store")
+    p.add_argument("--demo", action="store_true",
+                   help="open the window on a throwaway demo practice with synthetic patients")
+    p.add_argument("--no-window", action="store_true",
+                   help="with --demo: tell the demo's story at the terminal instead")
+    p.add_argument("--lang", choices=["fr", "en"], help="the window's language")
     sub = p.add_subparsers(dest="command")
     default_store = os.environ.get("PASSERELLE_STORE")
 
@@ -420,16 +424,21 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.demo:
+    if args.demo and args.no_window:
         from desktop.demo.story import run as demo
 
         return demo()
     if args.command is None:
-        print("The Passerelle window is not part of this build yet; use the commands below,",
-              file=sys.stderr)
-        print("or `passerelle --demo` for the whole story on a throwaway relay.", file=sys.stderr)
-        parser.print_help(sys.stderr)
-        return 2
+        # No command: the window (imported here: the commands never load Qt).
+        from desktop.ui.app import main as window
+
+        window_args = ["--demo"] if args.demo else []
+        if args.lang:
+            window_args += ["--lang", args.lang]
+        store = os.environ.get("PASSERELLE_STORE")
+        if store and not args.demo:
+            window_args += ["--store", store]
+        return window(window_args)
     try:
         return args.func(args)
     except PasserelleError as exc:

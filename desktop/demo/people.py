@@ -26,6 +26,19 @@ PATIENTS: list[tuple[str, str, str]] = [
     ("Daniel Boyer", "1954-01-05", "M"), ("Hélène Colin", "1962-08-09", "F"),
 ]
 
+# Patients of the practice who have not joined the messaging (yet): the practice enrols them.
+NOT_ENROLLED: list[tuple[str, str, str]] = [
+    ("Marcel Dupuis", "1943-03-14", "M"), ("Claire Vidal", "1977-06-21", "F"),
+    ("Paul Lefort", "1969-09-02", "M"), ("Inès Hamidi", "1999-12-30", "F"),
+    ("Roger Lucas", "1938-01-19", "M"), ("Amandine Roy", "1984-04-04", "F"),
+]
+
+
+def phone(i: int) -> str:
+    """A made-up French mobile number (06 00 … is never assigned)."""
+    return f"06 00 {10 + i % 89:02d} {(i * 37) % 100:02d} {(i * 53) % 100:02d}"
+
+
 # What a patient asks when he opens a request.
 REQUESTS: list[tuple[Category, str]] = [
     (Category.RENEWAL, "Bonjour docteur, pourriez-vous renouveler mon Levothyrox 75 µg pour "

@@ -66,9 +66,13 @@ class DemoWorld:
                 store.set_setting("default_practitioner", self.practitioner_ids[0])
             sync = Sync(ws)
             codes = []
-            for name, born, _sex in people.PATIENTS[: self.count]:
-                record = store.add_patient(name, born)
+            for i, (name, born, sex) in enumerate(people.PATIENTS[: self.count]):
+                record = store.add_patient(name, born, sex=sex, phone=people.phone(i),
+                                           external_id=f"D{1040 + i * 7:05d}")
                 codes.append((name, ws.invite(record.id)))
+            for i, (name, born, sex) in enumerate(people.NOT_ENROLLED, start=self.count):
+                store.add_patient(name, born, sex=sex, phone=people.phone(i),
+                                  external_id=f"D{1040 + i * 7:05d}")
             sync.once()
             for name, code in codes:
                 self.patients.append(DemoPatient(name, PatientClient.redeem(self.relay.url, code)))

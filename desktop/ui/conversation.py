@@ -21,6 +21,7 @@ from desktop.ui.qt import (
     QToolButton,
     QVBoxLayout,
     QWidget,
+    Qt,
 )
 from desktop.ui.session import Session
 
@@ -38,8 +39,10 @@ class ConversationView(QWidget):
 
         self.title = QLabel("")
         self.title.setObjectName("conversationTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # names are never markup
         self.subtitle = QLabel("")
         self.subtitle.setObjectName("conversationSubtitle")
+        self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
         self.accept_button = self._button(self.tr("Accept"), "acceptButton", self.accept_request)
         self.decline_button = self._button(self.tr("Decline…"), "declineButton", self.decline)
         self.close_button = self._button(self.tr("Close"), "closeButton", self.close_conversation)

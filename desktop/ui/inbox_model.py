@@ -97,7 +97,8 @@ class InboxModel(QAbstractTableModel):
         return not parent.isValid() and len(self._rows) < self._total and not self._search
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if parent.isValid() or self._reader is None or self._reader.closed:
+        # Qt may call this without asking canFetchMore first (search results are whole).
+        if not self.canFetchMore(parent) or self._reader is None or self._reader.closed:
             return
         more = self._reader.inbox(self._filter, self._practitioner, PAGE, len(self._rows))
         known = {c.id for c in self._rows}

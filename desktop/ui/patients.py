@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from desktop.crypto.invitation import format_code
@@ -181,11 +182,16 @@ class PatientsScreen(QWidget):
         if p is None or self.session.reader is None:
             self.detail.setText(self.tr("Choose a patient to see the details."))
             return
-        parts = [f"<b>{p.name}</b>", labels.birth_line(p.born)]
+        parts = [f"<b>{html.escape(p.name)}</b>", labels.birth_line(p.born)]
+        contact = " · ".join(x for x in (p.phone, p.email) if x)
+        if contact:
+            parts.append(html.escape(contact))
+        if p.external_id:
+            parts.append(self.tr("File no. {0}").format(html.escape(p.external_id)))
         if getattr(p, "last_visit", None):
             parts.append(self.tr("Last visit: {0}").format(labels.date_fr(p.last_visit)))
         if getattr(p, "tags", None):
-            parts.append(self.tr("Tags: {0}").format(p.tags))
+            parts.append(self.tr("Tags: {0}").format(html.escape(p.tags)))
         self.detail.setText("<br>".join(parts))
         for conv in self.session.reader.conversations_of_patient(p.id):
             text = f"{labels.short_time(conv.last_message_at)}  {labels.category(conv.category)}" \

@@ -62,7 +62,7 @@ class PatientsModel(QAbstractTableModel):
         return not parent.isValid() and len(self._rows) < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if parent.isValid() or self._reader is None or self._reader.closed:
+        if not self.canFetchMore(parent) or self._reader is None or self._reader.closed:
             return
         more = self._reader.patients_page(self._query, PAGE, len(self._rows))
         if not more:
