@@ -97,6 +97,15 @@ class MainWindow(QMainWindow):
         lock_action.setShortcut(QKeySequence("Ctrl+L"))
         lock_action.triggered.connect(self.session.lock)
         self.addAction(lock_action)
+        find = QAction(self.tr("Search messages"), self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self._focus_search)
+        self.addAction(find)
+        for n in range(1, 10):  # Ctrl+1 … Ctrl+9: the screens, in the order of the list
+            go = QAction(self)
+            go.setShortcut(QKeySequence(f"Ctrl+{n}"))
+            go.triggered.connect(lambda _=False, row=n - 1: self._go(row))
+            self.addAction(go)
 
         self.idle = IdleWatcher(self)
         self.idle.idle.connect(self.session.lock)
@@ -134,6 +143,16 @@ class MainWindow(QMainWindow):
         self.patients.open_conversation.connect(self.open_conversation)
         self.settings = SettingsScreen(self.session)
         self.add_screen("settings", self.tr("Practice settings"), "settings", self.settings)
+
+    def _go(self, row: int) -> None:
+        if self.session.is_unlocked and row < self.nav.count():
+            self.nav.setCurrentRow(row)
+
+    def _focus_search(self) -> None:
+        if self.session.is_unlocked:
+            self.show_screen("inbox")
+            self.inbox.search.setFocus()
+            self.inbox.search.selectAll()
 
     def open_conversation(self, conversation_id: str) -> None:
         self.show_screen("inbox")

@@ -79,7 +79,7 @@ class Session(QObject):
     def _applied_in_background(self, applied: Applied) -> None:
         # On a sync thread: answer absent practitioners' mail before telling the window.
         ws = self.workstation
-        if ws is not None and hasattr(ws, "absence_replies"):
+        if ws is not None:
             try:
                 if ws.absence_replies(applied) and self.engine is not None:
                     self.engine.wake()

@@ -9,6 +9,7 @@ from desktop.core.errors import PasserelleError
 from desktop.store import Store
 from desktop.sync.profile import publish_current_profile
 from desktop.ui import config
+from desktop.ui.canned_replies import CannedRepliesEditor
 from desktop.ui.qt import (
     QCheckBox,
     QComboBox,
@@ -61,6 +62,8 @@ class SettingsScreen(QScrollArea):
         layout = QVBoxLayout(body)
         layout.addWidget(self._practice_group())
         layout.addWidget(self._practitioner_group())
+        self.canned = CannedRepliesEditor(session)
+        layout.addWidget(self.canned)
         layout.addWidget(self._workstation_group())
         layout.addWidget(self._passphrase_group())
         layout.addStretch(1)
@@ -138,6 +141,9 @@ class SettingsScreen(QScrollArea):
         self.p_message = QPlainTextEdit()
         self.p_message.setObjectName("absenceMessage")
         self.p_message.setFixedHeight(70)
+        for w in (self.p_from, self.p_until, self.p_message):
+            w.setEnabled(False)
+            self.p_absent.toggled.connect(w.setEnabled)
         self.p_error = QLabel("")
         self.p_error.setObjectName("formError")
         save = QPushButton(self.tr("Save practitioner"))
@@ -340,6 +346,7 @@ class SettingsScreen(QScrollArea):
         self.who.setCurrentIndex(max(0, index))
         self.who.blockSignals(False)
         self._show_practitioner()
+        self.canned.load()
 
     def _publish(self) -> None:
         """Tell patients (through the encrypted practice profile) what changed."""
