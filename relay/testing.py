@@ -27,18 +27,30 @@ def seed_messages(
     envelopes: Sequence[bytes],
     *,
     sender: str = "patient",
+    message_ids: Sequence[str | uuid.UUID] | None = None,
 ) -> list[str]:
     """Append one ``message`` event per envelope to an existing conversation; returns the ids.
 
     The conversation must exist (create it through the API) and belong to
     this practice and patient; its state is not checked. Each message gets a
-    new id and, as through the API, an event in the practice's and the
-    patient's mailbox. Long-polls of a running relay notice within their
-    poll interval (about a second), not at once.
+    new id (or its entry in ``message_ids``) and, as through the API, an
+    event in the practice's and the patient's mailbox. Long-polls of a
+    running relay notice within their poll interval (about a second), not
+    at once.
+
+    ``message_ids``: the ids to give the messages, one per envelope. A real
+    envelope is sealed to its message's id, so a client that must open the
+    seeded messages needs ids chosen before sealing; new ones otherwise.
     """
     if sender not in ("patient", "practice"):
         raise ValueError("sender is 'patient' or 'practice'")
     conversation_id = uuid.UUID(str(conversation_id))
+    if message_ids is None:
+        ids = [uuid.uuid4() for _ in envelopes]
+    elif len(message_ids) != len(envelopes):
+        raise ValueError("one message id per envelope")
+    else:
+        ids = [uuid.UUID(str(i)) for i in message_ids]
     db = Database(database_url)
     try:
         with db.write() as conn:
@@ -62,7 +74,6 @@ def seed_messages(
             ):
                 raise ValueError("no such conversation for this practice and patient")
             now = utcnow()
-            ids = [uuid.uuid4() for _ in envelopes]
             item_rows = [
                 {
                     "id": message_id,

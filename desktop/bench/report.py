@@ -46,7 +46,8 @@ def over(value: float, limit: float, shown: str) -> str:
     """'met', or by how much ``value`` misses ``limit`` (both the same unit)."""
     if value <= limit:
         return "met"
-    return f"MISSED by {value / limit - 1:.0%} ({shown})"
+    excess = value / limit - 1
+    return f"MISSED by {excess:.0%} ({shown})" if excess >= 0.01 else f"MISSED by <1% ({shown})"
 
 
 @dataclass
