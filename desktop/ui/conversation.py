@@ -25,7 +25,7 @@ from desktop.ui.qt import (
 )
 from desktop.ui.session import Session
 
-THREAD_PAGE = 200
+THREAD_PAGE = 50  # the last ones; "earlier messages" pages back by as many again
 
 
 class ConversationView(QWidget):
@@ -59,6 +59,9 @@ class ConversationView(QWidget):
         self.thread = QTextBrowser()
         self.thread.setObjectName("thread")
         self.thread.setOpenLinks(False)
+        self.thread.anchorClicked.connect(self._anchor)
+        self._shown_signature: tuple[object, ...] | None = None
+        self._limit = THREAD_PAGE
 
         self.canned = QComboBox()
         self.canned.setObjectName("cannedReplies")
@@ -105,6 +108,9 @@ class ConversationView(QWidget):
     def show_conversation(self, conversation_id: str | None) -> None:
         reader = self.session.reader
         conv = reader.conversation(conversation_id) if reader and conversation_id else None
+        if conv is None or self.conversation is None or conv.id != self.conversation.id:
+            self._limit = THREAD_PAGE
+            self._shown_signature = None
         self.conversation = conv
         enabled = conv is not None
         for w in (self.accept_button, self.decline_button, self.close_button, self.reopen_button,
@@ -114,6 +120,7 @@ class ConversationView(QWidget):
             self.title.setText(self.tr("No conversation selected"))
             self.subtitle.setText("")
             self.thread.setHtml("")
+            self._shown_signature = None
             self.reply_hint.setText("")
             return
         self._fill_canned()
@@ -147,15 +154,37 @@ class ConversationView(QWidget):
     def _render(self, names: dict[str, str]) -> None:
         reader = self.session.reader
         assert reader is not None and self.conversation is not None
-        messages = reader.thread(self.conversation.id, limit=THREAD_PAGE)
-        notes = reader.notes(self.conversation.id) if hasattr(reader, "notes") else []
+        # One more than shown: tells whether there is anything earlier.
+        messages = reader.thread(self.conversation.id, limit=self._limit + 1)
+        earlier = len(messages) > self._limit
+        messages = messages[-self._limit:]
+        notes = reader.notes(self.conversation.id)
+        if messages and not earlier:
+            shown_notes = notes
+        else:
+            first = messages[0].sent_at if messages else None
+            shown_notes = [n for n in notes if first is None or n.created_at >= first]
+        # Laying out a long thread costs tens of milliseconds: not when nothing changed.
+        signature = (self.conversation.id, self._limit, tuple((m.id, m.delivery) for m in messages),
+                     tuple(n.id for n in shown_notes), tuple(sorted(names.items())))
+        if signature == self._shown_signature:
+            return
+        self._shown_signature = signature
         items: list[tuple[Any, str]] = [(m.sent_at, self._message_html(m, names)) for m in messages]
-        items += [(n.created_at, self._note_html(n, names)) for n in notes]
+        items += [(n.created_at, self._note_html(n, names)) for n in shown_notes]
         items.sort(key=lambda pair: pair[0])
         body = "".join(h for _, h in items) or f"<p class='empty'>{self.tr('No messages.')}</p>"
+        if earlier:
+            link = html.escape(self.tr("Show earlier messages"))
+            body = f"<p align='center'><a href='passerelle:earlier'>{link}</a></p>" + body
         self.thread.setHtml(f"<html><body>{body}</body></html>")
         bar = self.thread.verticalScrollBar()
-        bar.setValue(bar.maximum())
+        bar.setValue(bar.minimum() if self._limit > THREAD_PAGE else bar.maximum())
+
+    def _anchor(self, url: Any) -> None:
+        if url.toString() == "passerelle:earlier" and self.conversation is not None:
+            self._limit += THREAD_PAGE * 2
+            self.refresh()
 
     def _message_html(self, m: Message, names: dict[str, str]) -> str:
         patient = m.sender is Sender.PATIENT

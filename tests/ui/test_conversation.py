@@ -113,3 +113,38 @@ def test_accept_decline_assign_note_close_reopen(qtbot, window, jean, practice, 
     assert all("anxieux" not in m["text"] for m in jean.thread(first))
     assert b"Patient anxieux" not in _relay_bytes(relay)
     QApplication.processEvents()
+
+
+def test_a_long_thread_shows_the_last_messages_and_pages_back(qtbot, practice, jean, relay):
+    from datetime import UTC, datetime, timedelta
+
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.qt import QUrl
+    from desktop.ui.session import Session
+
+    conv = jean.request(practice.practitioner_id, Category.OTHER, "Le tout premier message")
+    practice.sync()
+    start = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+    rows = [(f"00000000-0000-4000-8000-{i:012d}", conv, "patient", jean.patient_id,
+             f"message numéro {i}", start + timedelta(minutes=i), "delivered")
+            for i in range(1, 121)]
+    practice.store.add_messages_bulk(rows)
+    path = practice.store.path
+    practice.store.close()
+    window = MainWindow(Session(path, long_poll=2))
+    qtbot.addWidget(window)
+    window.show()
+    unlock(qtbot, window)
+    try:
+        window.inbox.filter_group.button(len(window.inbox.filters) - 1).click()
+        _open_first(qtbot, window)
+        text = window.inbox.view.thread.toPlainText()
+        # The last 50: the request (written today) and messages 72 to 120.
+        assert "Le tout premier message" in text and "message numéro 72\n" in text
+        assert "message numéro 71\n" not in text
+        assert "Show earlier messages" in text
+        window.inbox.view.thread.anchorClicked.emit(QUrl("passerelle:earlier"))
+        text = window.inbox.view.thread.toPlainText()
+        assert "message numéro 1\n" in text and "Show earlier messages" not in text
+    finally:
+        window.session.close()
