@@ -49,6 +49,7 @@ class _Bridge(QObject):
 
 
 _bridge: _Bridge | None = None
+_open: list[QMessageBox] = []
 
 
 def _show(title: str, text: str, is_bug: bool) -> None:
@@ -62,6 +63,9 @@ def _show(title: str, text: str, is_bug: bool) -> None:
     )
     box.setObjectName("errorDialog")
     box.setModal(True)
+    # Without a parent window Python owns the box: keep it alive until it is closed.
+    _open.append(box)
+    box.finished.connect(lambda _: _open.remove(box) if box in _open else None)
     box.open()  # not exec(): a nested event loop would freeze timers and sync
 
 
