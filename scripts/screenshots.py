@@ -15,8 +15,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from desktop.ui import app as app_module  # noqa: E402
-from desktop.ui.qt import QApplication  # noqa: E402
+from desktop.ui import app as app_module
+from desktop.ui.qt import QApplication
 
 
 def pump(seconds: float) -> None:
@@ -69,6 +69,32 @@ def main() -> int:
             screen.table.selectRow(0)
         pump(1)
         window.grab().save(str(out / f"{key}.png"))
+    # A request awaiting acceptance, and the decline dialog.
+    inbox = window.show_screen("inbox")
+    inbox.filter_group.button(1).click()
+    pump(1)
+    if inbox.model.rowCount():
+        inbox.table.selectRow(0)
+        pump(1)
+        window.grab().save(str(out / "request.png"))
+    # The first-run wizard, on its practitioners page.
+    from desktop.ui.wizard import FirstRunWizard
+    wizard = FirstRunWizard(folder / "new.passerelle")
+    wizard.practice_page.name.setText("Cabinet Dupont")
+    wizard.practice_page.address.setText("12 rue des Tilleuls, 69003 Lyon")
+    wizard.show()
+    pump(0.5)
+    wizard.grab().save(str(out / "wizard-practice.png"))
+    wizard.next()
+    wizard.practitioners_page.table.item(0, 0).setText("Dr Claire Dupont")
+    wizard.practitioners_page.add_row("Sophie Bernard", "Infirmier·e", "", True)
+    pump(0.5)
+    wizard.grab().save(str(out / "wizard-practitioners.png"))
+    wizard.next()
+    wizard.passphrase_page.first.setText("trois mots au hasard")
+    pump(0.5)
+    wizard.grab().save(str(out / "wizard-passphrase.png"))
+    wizard.close()
     print("errors shown:", errors.shown)
     session.close()
     demo.stop()

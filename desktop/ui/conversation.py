@@ -17,11 +17,11 @@ from desktop.ui.qt import (
     QPlainTextEdit,
     QPushButton,
     QShortcut,
+    Qt,
     QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
-    Qt,
 )
 from desktop.ui.session import Session
 

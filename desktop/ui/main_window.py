@@ -13,7 +13,6 @@ from desktop.ui.qt import (
     QApplication,
     QComboBox,
     QHBoxLayout,
-    QIcon,
     QKeySequence,
     QLabel,
     QListWidget,

@@ -105,7 +105,7 @@ class Operation:
     def _work(self, dispatcher: _Dispatcher) -> Any:
         try:
             result = self._fn(*self._args, **self._kw)
-        except BaseException as exc:  # noqa: BLE001 - handed to the failure callback
+        except BaseException as exc:
             log.debug("operation %s failed", getattr(self._fn, "__name__", self._fn), exc_info=True)
             error = exc  # ``exc`` is unbound when the except block ends
             dispatcher.deliver.emit(lambda: self._finish(self._failure, error))

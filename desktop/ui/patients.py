@@ -8,7 +8,7 @@ from typing import Any
 from desktop.crypto.invitation import format_code
 from desktop.ui import labels
 from desktop.ui.patient_dialog import PatientDialog
-from desktop.ui.patients_model import PatientRole, PatientsModel
+from desktop.ui.patients_model import PatientsModel
 from desktop.ui.qt import (
     QAbstractItemView,
     QDialog,

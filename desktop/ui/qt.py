@@ -4,7 +4,6 @@ Every module of ``desktop/ui`` imports Qt names from here, so that a change
 of binding or version is made in one file.
 """
 
-# ruff: noqa: F401, F403
 from PySide6.QtCore import *
 from PySide6.QtGui import *
 from PySide6.QtWidgets import *

@@ -11,8 +11,8 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import Callable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from desktop.core.model import Practitioner
 from desktop.store import Store

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from desktop.core.errors import PasserelleError
-from desktop.store import Store
 from desktop.sync.profile import publish_current_profile
 from desktop.ui import config
 from desktop.ui.canned_replies import CannedRepliesEditor
@@ -24,9 +23,9 @@ from desktop.ui.qt import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    Qt,
     QVBoxLayout,
     QWidget,
-    Qt,
 )
 from desktop.ui.session import Session
 from desktop.ui.wizard import MIN_PASSPHRASE, PROFESSIONS

@@ -16,6 +16,7 @@ from desktop.ui.qt import (
 )
 from desktop.ui.session import Session
 
+
 # Seconds to wait after the n-th wrong passphrase in a row: a little longer each time.
 def retry_delay(failures: int) -> int:
     return min(30, 2 ** max(0, failures - 1))

@@ -21,7 +21,6 @@ from desktop.ui.qt import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    Qt,
     QVBoxLayout,
     QWidget,
     QWizard,

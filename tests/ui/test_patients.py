@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from desktop.patient import PatientClient
+from desktop.ui.patient_dialog import PatientDialog
 from desktop.ui.patient_import import ImportDialog
 from desktop.ui.patients import InvitationDialog
-from desktop.ui.patient_dialog import PatientDialog
-from desktop.patient import PatientClient
 from tests.ui.conftest import unlock
 
 CSV = (

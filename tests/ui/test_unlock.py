@@ -12,7 +12,6 @@ from desktop.ui.qt import QWidget, QWizard
 from desktop.ui.session import Session
 from desktop.ui.wizard import FirstRunWizard
 from tests.support.relay import create_practice
-from tests.support.world import PASSPHRASE
 from tests.ui.conftest import unlock
 
 
