@@ -9,11 +9,11 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from desktop.ui import errors, operations  # noqa: E402
-from tests.support.relay import RelayProcess, create_practice  # noqa: E402
-from tests.support.world import PASSPHRASE, make_practice  # noqa: E402
+from desktop.ui import errors, operations
+from tests.support.relay import RelayProcess, create_practice
+from tests.support.world import PASSPHRASE, make_practice
 
 
 @pytest.fixture(scope="session")
