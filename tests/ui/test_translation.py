@@ -28,11 +28,19 @@ def _messages() -> list[tuple[str, ET.Element]]:
     """(context, message) for every message still in use (not vanished or obsolete)."""
     root = ET.parse(TS).getroot()
     return [(c.findtext("name") or "", m) for c in root.iter("context") for m in c.iter("message")
-            if m.find("translation").get("type") not in ("vanished", "obsolete")]
+            if _state(m) not in ("vanished", "obsolete")]
+
+
+def _state(message: ET.Element) -> str:
+    """"" for a finished translation, else its type: unfinished, vanished, obsolete."""
+    t = message.find("translation")
+    return "unfinished" if t is None else t.get("type", "")
 
 
 def _translations(message: ET.Element) -> list[str]:
     t = message.find("translation")
+    if t is None:
+        return [""]
     forms = [f.text or "" for f in t.iter("numerusform")]
     return forms or [t.text or ""]
 
@@ -76,8 +84,7 @@ def test_every_message_is_translated():
     messages = _messages()
     assert messages
     unfinished = [_where(c, m) for c, m in messages
-                  if m.find("translation").get("type") == "unfinished"
-                  or not all(t.strip() for t in _translations(m))]
+                  if _state(m) == "unfinished" or not all(t.strip() for t in _translations(m))]
     assert unfinished == [], "run scripts/fill_fr.py (or Qt Linguist) for these"
 
 

@@ -1,0 +1,1333 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr_FR" sourcelanguage="en">
+<context>
+    <name>CannedRepliesEditor</name>
+    <message>
+        <location filename="../../desktop/ui/canned_replies.py" line="26"/>
+        <source>Canned replies</source>
+        <translation>Réponses types</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/canned_replies.py" line="40"/>
+        <source>New</source>
+        <translation>Nouvelle</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/canned_replies.py" line="43"/>
+        <source>Save reply</source>
+        <translation>Enregistrer la réponse</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/canned_replies.py" line="46"/>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/canned_replies.py" line="50"/>
+        <source>Title</source>
+        <translation>Titre</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/canned_replies.py" line="51"/>
+        <source>Text</source>
+        <translation>Texte</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/canned_replies.py" line="103"/>
+        <source>A canned reply needs a title and a text.</source>
+        <translation>Une réponse type doit avoir un titre et un texte.</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationView</name>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="46"/>
+        <source>Accept</source>
+        <translation>Accepter</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="47"/>
+        <source>Decline…</source>
+        <translation>Refuser…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="48"/>
+        <source>Close</source>
+        <translation>Clôturer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="49"/>
+        <source>Reopen</source>
+        <translation>Rouvrir</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="50"/>
+        <source>Internal note…</source>
+        <translation>Note interne…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="53"/>
+        <source>Assign</source>
+        <translation>Attribuer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="71"/>
+        <source>Write to the patient… (Ctrl+Enter sends)</source>
+        <translation>Écrire au patient… (Ctrl+Entrée pour envoyer)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="73"/>
+        <source>Send</source>
+        <translation>Envoyer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="89"/>
+        <source>Canned reply:</source>
+        <translation>Réponse type&#xa0;:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="120"/>
+        <source>No conversation selected</source>
+        <translation>Aucune conversation sélectionnée</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="133"/>
+        <source>assigned to {0}</source>
+        <translation>attribuée à {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="144"/>
+        <source>Replying accepts the request.</source>
+        <translation>Votre réponse acceptera la demande.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="145"/>
+        <source>Reopen the conversation to write.</source>
+        <translation>Rouvrez la conversation pour écrire.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="178"/>
+        <source>Show earlier messages</source>
+        <translation>Afficher les messages précédents</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="192"/>
+        <source>The practice</source>
+        <translation>Le cabinet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="210"/>
+        <source>Internal note — patients never see it</source>
+        <translation>Note interne — jamais visible par les patients</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="222"/>
+        <source>Choose…</source>
+        <translation>Choisir…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="272"/>
+        <source>Decline the request</source>
+        <translation>Refuser la demande</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="273"/>
+        <source>The patient will read this reason. Suggest what to do instead (an appointment, another practitioner).</source>
+        <translation>Le patient lira ce motif. Proposez-lui une autre solution (un rendez-vous, un autre praticien).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="277"/>
+        <source>Decline</source>
+        <translation>Refuser</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="294"/>
+        <source>Internal note</source>
+        <translation>Note interne</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="295"/>
+        <source>Only the practice sees notes; they never leave this store.</source>
+        <translation>Seul le cabinet voit les notes&#xa0;; elles ne quittent jamais cette base.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="297"/>
+        <source>Add note</source>
+        <translation>Ajouter la note</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="311"/>
+        <source>Nobody (back to the addressee)</source>
+        <translation>Personne (retour au praticien destinataire)</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="6"/>
+        <source>No messages.</source>
+        <extracomment>desktop/ui/conversation.py:176</extracomment>
+        <translation>Aucun message.</translation>
+    </message>
+</context>
+<context>
+    <name>DemoLauncher</name>
+    <message>
+        <location filename="../../desktop/ui/demo.py" line="28"/>
+        <source>Preparing the demo practice and its patients…</source>
+        <translation>Préparation du cabinet de démonstration et de ses patients…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/demo.py" line="37"/>
+        <source>The demo practice is ready: unlock it.</source>
+        <translation>Le cabinet de démonstration est prêt&#xa0;: déverrouillez-le.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/demo.py" line="41"/>
+        <source>The demo could not start: {0}</source>
+        <translation>La démonstration n’a pas pu démarrer&#xa0;: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="247"/>
+        <source>Passerelle — first run</source>
+        <translation>Passerelle — premier démarrage</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="264"/>
+        <source>Creating the encrypted store and registering…</source>
+        <translation>Création de la base chiffrée et inscription auprès du relais…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="284"/>
+        <source>The store was not created: {0}</source>
+        <translation>La base n’a pas été créée&#xa0;: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="46"/>
+        <source>Import patients from a CSV file</source>
+        <translation>Importer des patients depuis un fichier CSV</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="48"/>
+        <source>Choose a file…</source>
+        <translation>Choisir un fichier…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="51"/>
+        <source>No file chosen.</source>
+        <translation>Aucun fichier choisi.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="62"/>
+        <source>Line</source>
+        <translation>Ligne</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="62"/>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="62"/>
+        <source>Born</source>
+        <translation>Naissance</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="62"/>
+        <source>Sex</source>
+        <translation>Sexe</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="63"/>
+        <source>Telephone</source>
+        <translation>Téléphone</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="63"/>
+        <source>File no.</source>
+        <translation>N° de dossier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="74"/>
+        <source>Import</source>
+        <translation>Importer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="88"/>
+        <source>Lines that will not be imported:</source>
+        <translation>Lignes qui ne seront pas importées&#xa0;:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="94"/>
+        <source>Patient list</source>
+        <translation>Liste de patients</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="95"/>
+        <source>CSV files (*.csv *.txt)</source>
+        <translation>Fichiers CSV (*.csv *.txt)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="95"/>
+        <source>All files (*)</source>
+        <translation>Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="103"/>
+        <source>Reading…</source>
+        <translation>Lecture…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="122"/>
+        <source>This file cannot be imported: {0}</source>
+        <translation>Ce fichier ne peut pas être importé&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="129"/>
+        <source>Columns read: {0}.</source>
+        <translation>Colonnes lues&#xa0;: {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="131"/>
+        <source>Ignored: {0}.</source>
+        <translation>Ignorées&#xa0;: {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="133"/>
+        <source>{0} patients ready to import, {1} lines with errors.</source>
+        <translation>{0} patients prêts à être importés, {1} lignes en erreur.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="142"/>
+        <source>Line {0}: {1}</source>
+        <translation>Ligne {0}&#xa0;: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="145"/>
+        <source>Import the {0} valid lines and leave out the {1} others</source>
+        <translation>Importer les {0} lignes valides et laisser de côté les {1} autres</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="151"/>
+        <source>last name</source>
+        <translation>nom</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="151"/>
+        <source>first name</source>
+        <translation>prénom</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="152"/>
+        <source>name</source>
+        <translation>nom complet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="152"/>
+        <source>date of birth</source>
+        <translation>date de naissance</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="152"/>
+        <source>sex</source>
+        <translation>sexe</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="153"/>
+        <source>telephone</source>
+        <translation>téléphone</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="153"/>
+        <source>email</source>
+        <translation>e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="154"/>
+        <source>file no.</source>
+        <translation>n° de dossier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="154"/>
+        <source>last visit</source>
+        <translation>dernière consultation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="163"/>
+        <source>Import 1 patient</source>
+        <translation>Importer 1 patient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="164"/>
+        <source>Import {0} patients</source>
+        <translation>Importer {0} patients</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="180"/>
+        <source>{0} patients imported. {1} lines were already in the list and were left as they are.</source>
+        <translation>{0} patients importés. {1} lignes figuraient déjà dans la liste et n’ont pas été modifiées.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="184"/>
+        <source>Line {0}: {1} — {2}</source>
+        <translation>Ligne {0}&#xa0;: {1} — {2}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_import.py" line="190"/>
+        <source>Nothing was imported: {0}</source>
+        <translation>Rien n’a été importé&#xa0;: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>InboxModel</name>
+    <message>
+        <location filename="../../desktop/ui/inbox_model.py" line="119"/>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox_model.py" line="119"/>
+        <source>Category</source>
+        <translation>Catégorie</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox_model.py" line="119"/>
+        <source>Practitioner</source>
+        <translation>Praticien</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox_model.py" line="120"/>
+        <source>Last message</source>
+        <translation>Dernier message</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox_model.py" line="120"/>
+        <source>Time</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox_model.py" line="120"/>
+        <source>Unread</source>
+        <translation>Non lus</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox_model.py" line="158"/>
+        <source>{0} unread</source>
+        <translation>{0} non lu(s)</translation>
+    </message>
+</context>
+<context>
+    <name>InboxScreen</name>
+    <message>
+        <location filename="../../desktop/ui/inbox.py" line="39"/>
+        <source>To process</source>
+        <translation>À traiter</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox.py" line="40"/>
+        <source>Requests awaiting acceptance</source>
+        <translation>Demandes en attente</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox.py" line="41"/>
+        <source>Open</source>
+        <translation>Ouvertes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox.py" line="42"/>
+        <source>Closed</source>
+        <translation>Clôturées</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox.py" line="43"/>
+        <source>Assigned to me</source>
+        <translation>Attribuées à moi</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox.py" line="44"/>
+        <source>All</source>
+        <translation>Toutes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox.py" line="61"/>
+        <source>Search all messages…</source>
+        <translation>Rechercher dans tous les messages…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox.py" line="169"/>
+        <source>{0} conversations match</source>
+        <translation>{0} conversations correspondantes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox.py" line="171"/>
+        <source>{0} conversations</source>
+        <translation>{0} conversations</translation>
+    </message>
+</context>
+<context>
+    <name>InvitationDialog</name>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="39"/>
+        <source>Invitation for {0}</source>
+        <translation>Invitation pour {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="42"/>
+        <source>Give this code to {0}. It works once, within {1} days, in the Passerelle patient app.</source>
+        <translation>Remettez ce code à {0}. Il est valable une seule fois, pendant {1} jours, dans l’application patient Passerelle.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="61"/>
+        <source>Inbox</source>
+        <translation>Messagerie</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="68"/>
+        <source>Who is working</source>
+        <translation>Qui est au poste</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="70"/>
+        <location filename="../../desktop/ui/main_window.py" line="95"/>
+        <source>Lock</source>
+        <translation>Verrouiller</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="76"/>
+        <source>Working:</source>
+        <translation>Au poste&#xa0;:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="81"/>
+        <source>Not for emergencies:
+patients call 15 or 112.</source>
+        <translation>Pas pour les urgences&#xa0;:
+les patients appellent le 15 ou le 112.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="99"/>
+        <source>Search messages</source>
+        <translation>Rechercher dans les messages</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="141"/>
+        <source>Patients</source>
+        <translation>Patients</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="144"/>
+        <source>Practice settings</source>
+        <translation>Réglages du cabinet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="221"/>
+        <source>A new message from a patient</source>
+        <translation>Un nouveau message d’un patient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="222"/>
+        <source>{0} new messages from patients</source>
+        <translation>{0} nouveaux messages de patients</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="240"/>
+        <source>Passerelle — {0} to process</source>
+        <translation>Passerelle — {0} à traiter</translation>
+    </message>
+</context>
+<context>
+    <name>PassphrasePage</name>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="159"/>
+        <location filename="../../desktop/ui/wizard.py" line="178"/>
+        <source>Passphrase</source>
+        <translation>Phrase de passe</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="161"/>
+        <source>It encrypts everything on this computer. Without it nobody — not even us — can read the store: keep it somewhere safe.</source>
+        <translation>Elle chiffre tout ce qui est enregistré sur cet ordinateur. Sans elle, personne — pas même nous — ne peut lire la base&#xa0;: conservez-la en lieu sûr.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="181"/>
+        <source>Confirm</source>
+        <translation>Confirmation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="189"/>
+        <source>Too short: at least 10 characters.</source>
+        <translation>Trop courte&#xa0;: 10 caractères au minimum.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="189"/>
+        <source>Weak.</source>
+        <translation>Faible.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="190"/>
+        <source>Fair.</source>
+        <translation>Moyenne.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="190"/>
+        <source>Good.</source>
+        <translation>Bonne.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="190"/>
+        <source>Strong.</source>
+        <translation>Robuste.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="192"/>
+        <source>Several unrelated words are easier to remember and harder to guess.</source>
+        <translation>Plusieurs mots sans rapport entre eux sont plus faciles à retenir et plus difficiles à deviner.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="194"/>
+        <source>The two passphrases differ.</source>
+        <translation>Les deux phrases de passe sont différentes.</translation>
+    </message>
+</context>
+<context>
+    <name>PatientDialog</name>
+    <message>
+        <location filename="../../desktop/ui/patient_dialog.py" line="31"/>
+        <source>Edit patient</source>
+        <translation>Modifier le patient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_dialog.py" line="31"/>
+        <source>New patient</source>
+        <translation>Nouveau patient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_dialog.py" line="43"/>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_dialog.py" line="43"/>
+        <source>Female</source>
+        <translation>Féminin</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_dialog.py" line="44"/>
+        <source>Male</source>
+        <translation>Masculin</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_dialog.py" line="53"/>
+        <source>unknown</source>
+        <translation>inconnue</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_dialog.py" line="60"/>
+        <source>e.g. diabetes, asthma</source>
+        <translation>ex.&#xa0;: diabète, asthme</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_dialog.py" line="61"/>
+        <source>Does not want preventive notices</source>
+        <translation>Ne souhaite pas recevoir les messages de prévention</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_dialog.py" line="71"/>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_dialog.py" line="72"/>
+        <source>Date of birth</source>
+        <translation>Date de naissance</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_dialog.py" line="73"/>
+        <source>Sex</source>
+        <translation>Sexe</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_dialog.py" line="74"/>
+        <source>Telephone</source>
+        <translation>Téléphone</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_dialog.py" line="75"/>
+        <source>Email</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_dialog.py" line="76"/>
+        <source>File no. (practice software)</source>
+        <translation>N° de dossier (logiciel métier)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_dialog.py" line="77"/>
+        <source>Last visit</source>
+        <translation>Dernière consultation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_dialog.py" line="78"/>
+        <source>Tags</source>
+        <translation>Étiquettes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_dialog.py" line="102"/>
+        <source>The patient needs a name.</source>
+        <translation>Le nom du patient est obligatoire.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_dialog.py" line="105"/>
+        <source>This email address looks wrong.</source>
+        <translation>Cette adresse e-mail semble incorrecte.</translation>
+    </message>
+</context>
+<context>
+    <name>PatientsModel</name>
+    <message>
+        <location filename="../../desktop/ui/patients_model.py" line="79"/>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients_model.py" line="79"/>
+        <source>Born</source>
+        <translation>Naissance</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients_model.py" line="79"/>
+        <source>File no.</source>
+        <translation>N° de dossier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients_model.py" line="79"/>
+        <source>Telephone</source>
+        <translation>Téléphone</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients_model.py" line="80"/>
+        <source>Messaging</source>
+        <translation>Messagerie</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients_model.py" line="105"/>
+        <source>Enrolled</source>
+        <translation>Inscrit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients_model.py" line="107"/>
+        <source>Revoked</source>
+        <translation>Révoqué</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients_model.py" line="108"/>
+        <source>Not enrolled</source>
+        <translation>Non inscrit</translation>
+    </message>
+</context>
+<context>
+    <name>PatientsScreen</name>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="71"/>
+        <source>Find a patient: name, file no. or date of birth</source>
+        <translation>Rechercher un patient&#xa0;: nom, n° de dossier ou date de naissance</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="74"/>
+        <source>New patient</source>
+        <translation>Nouveau patient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="75"/>
+        <source>Edit</source>
+        <translation>Modifier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="76"/>
+        <source>Import CSV…</source>
+        <translation>Importer un CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="78"/>
+        <source>Enrol for messaging</source>
+        <translation>Inscrire à la messagerie</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="112"/>
+        <source>Conversations</source>
+        <translation>Conversations</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="162"/>
+        <source>{0} patients</source>
+        <translation>{0} patients</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="183"/>
+        <source>Choose a patient to see the details.</source>
+        <translation>Sélectionnez un patient pour voir sa fiche.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="190"/>
+        <source>File no. {0}</source>
+        <translation>Dossier n° {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="192"/>
+        <source>Last visit: {0}</source>
+        <translation>Dernière consultation&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="194"/>
+        <source>Tags: {0}</source>
+        <translation>Étiquettes&#xa0;: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>PracticePage</name>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="61"/>
+        <source>Your practice</source>
+        <translation>Votre cabinet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="62"/>
+        <source>As patients will see it on their invitation and in their app.</source>
+        <translation>Tel que les patients le verront sur leur invitation et dans leur application.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="70"/>
+        <source>Practice name</source>
+        <translation>Nom du cabinet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="71"/>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="72"/>
+        <source>Telephone</source>
+        <translation>Téléphone</translation>
+    </message>
+</context>
+<context>
+    <name>PractitionersPage</name>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="81"/>
+        <source>Practitioners</source>
+        <translation>Praticiens</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="83"/>
+        <source>Only practitioners who accept messaging can receive patients&apos; requests.</source>
+        <translation>Seuls les praticiens qui acceptent la messagerie peuvent recevoir les demandes des patients.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="88"/>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="88"/>
+        <source>Profession</source>
+        <translation>Profession</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="88"/>
+        <source>RPPS (optional)</source>
+        <translation>RPPS (facultatif)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="89"/>
+        <source>Accepts messaging</source>
+        <translation>Accepte la messagerie</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="93"/>
+        <source>Add a practitioner</source>
+        <translation>Ajouter un praticien</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="96"/>
+        <source>Remove</source>
+        <translation>Retirer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="145"/>
+        <source>Add at least one practitioner (a name is enough).</source>
+        <translation>Ajoutez au moins un praticien (un nom suffit).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="150"/>
+        <source>The RPPS number of {0} must be 11 digits.</source>
+        <translation>Le numéro RPPS de {0} doit comporter 11 chiffres.</translation>
+    </message>
+</context>
+<context>
+    <name>RelayPage</name>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="208"/>
+        <source>Relay</source>
+        <translation>Relais</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="210"/>
+        <source>The relay carries encrypted messages between the practice and its patients. Its operator gave you its address and a one-time enrolment token.</source>
+        <translation>Le relais transmet les messages chiffrés entre le cabinet et ses patients. Son opérateur vous a communiqué son adresse et un jeton d’inscription à usage unique.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="221"/>
+        <source>Relay address</source>
+        <translation>Adresse du relais</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="222"/>
+        <source>Enrolment token</source>
+        <translation>Jeton d’inscription</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="232"/>
+        <source>The relay address starts with https:// (or http://).</source>
+        <translation>L’adresse du relais doit commencer par https:// (ou http://).</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsScreen</name>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="77"/>
+        <source>The practice</source>
+        <translation>Le cabinet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="82"/>
+        <location filename="../../desktop/ui/settings.py" line="261"/>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="86"/>
+        <location filename="../../desktop/ui/settings.py" line="165"/>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="87"/>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="88"/>
+        <source>Telephone</source>
+        <translation>Téléphone</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="99"/>
+        <source>The practice needs a name.</source>
+        <translation>Le nom du cabinet est obligatoire.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="118"/>
+        <source>Practitioners</source>
+        <translation>Praticiens</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="127"/>
+        <source>Accepts messaging from patients</source>
+        <translation>Accepte les messages des patients</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="131"/>
+        <source> working day(s)</source>
+        <translation> jour(s) ouvré(s)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="132"/>
+        <source>Absent — answer patients automatically</source>
+        <translation>Absent(e) — répondre automatiquement aux patients</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="148"/>
+        <source>Save practitioner</source>
+        <translation>Enregistrer le praticien</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="151"/>
+        <source>Add a practitioner</source>
+        <translation>Ajouter un praticien</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="154"/>
+        <source>from</source>
+        <translation>du</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="156"/>
+        <source>until</source>
+        <translation>au</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="164"/>
+        <source>Practitioner</source>
+        <translation>Praticien</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="166"/>
+        <source>Profession</source>
+        <translation>Profession</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="167"/>
+        <source>RPPS</source>
+        <translation>RPPS</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="169"/>
+        <source>Expected response time</source>
+        <translation>Délai de réponse annoncé</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="171"/>
+        <source>Absence</source>
+        <translation>Absence</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="172"/>
+        <source>Auto-reply</source>
+        <translation>Réponse automatique</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="202"/>
+        <source>A practitioner needs a name.</source>
+        <translation>Le nom du praticien est obligatoire.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="205"/>
+        <source>An RPPS number is 11 digits.</source>
+        <translation>Un numéro RPPS comporte 11 chiffres.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="213"/>
+        <source>An absence needs an end on or after its start, and a message for patients.</source>
+        <translation>Une absence doit se terminer le jour de son début ou après, et comporter un message pour les patients.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="239"/>
+        <source>Type the new practitioner&apos;s name first.</source>
+        <translation>Saisissez d’abord le nom du nouveau praticien.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="254"/>
+        <source>This workstation</source>
+        <translation>Ce poste</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="258"/>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="265"/>
+        <source>Lock after inactivity</source>
+        <translation>Verrouillage après inactivité</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="266"/>
+        <source>Relay address</source>
+        <translation>Adresse du relais</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="267"/>
+        <source>A new relay address is used from the next unlock.</source>
+        <translation>Une nouvelle adresse de relais s’applique au prochain déverrouillage.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="279"/>
+        <source>The relay address starts with https:// (or http://).</source>
+        <translation>L’adresse du relais doit commencer par https:// (ou http://).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="292"/>
+        <source>Passphrase</source>
+        <translation>Phrase de passe</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="303"/>
+        <source>Change the passphrase</source>
+        <translation>Changer la phrase de passe</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="307"/>
+        <source>Current passphrase</source>
+        <translation>Phrase de passe actuelle</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="308"/>
+        <source>New passphrase</source>
+        <translation>Nouvelle phrase de passe</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="309"/>
+        <source>Confirm</source>
+        <translation>Confirmation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="317"/>
+        <source>At least 10 characters.</source>
+        <translation>10 caractères au minimum.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="320"/>
+        <source>The two new passphrases differ.</source>
+        <translation>Les deux nouvelles phrases de passe sont différentes.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatusLabel</name>
+    <message>
+        <location filename="../../desktop/ui/sync_status.py" line="40"/>
+        <source>Locked — nothing is synced until the practice unlocks</source>
+        <translation>Verrouillé — synchronisation suspendue jusqu’au déverrouillage</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="42"/>
+        <source>Not connected to a relay</source>
+        <extracomment>desktop/ui/sync_status.py:13</extracomment>
+        <translation>Non connecté à un relais</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="44"/>
+        <source>Synced</source>
+        <extracomment>desktop/ui/sync_status.py:16</extracomment>
+        <translation>Synchronisé</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="46"/>
+        <source>Syncing — {0} to send</source>
+        <extracomment>desktop/ui/sync_status.py:19</extracomment>
+        <translation>Synchronisation — {0} à envoyer</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="48"/>
+        <source>Syncing…</source>
+        <extracomment>desktop/ui/sync_status.py:20</extracomment>
+        <translation>Synchronisation…</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="50"/>
+        <source>Offline since {0}</source>
+        <extracomment>desktop/ui/sync_status.py:22</extracomment>
+        <translation>Hors ligne depuis {0}</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="52"/>
+        <source>{0} waiting to be sent</source>
+        <extracomment>desktop/ui/sync_status.py:24</extracomment>
+        <translation>{0} en attente d’envoi</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="54"/>
+        <source>Sync error: {0}</source>
+        <extracomment>desktop/ui/sync_status.py:27</extracomment>
+        <translation>Erreur de synchronisation&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="56"/>
+        <source>Sync stopped</source>
+        <extracomment>desktop/ui/sync_status.py:28</extracomment>
+        <translation>Synchronisation arrêtée</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockScreen</name>
+    <message>
+        <location filename="../../desktop/ui/unlock.py" line="40"/>
+        <source>Passerelle</source>
+        <translation>Passerelle</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/unlock.py" line="42"/>
+        <source>The practice&apos;s messages are locked.</source>
+        <translation>La messagerie du cabinet est verrouillée.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/unlock.py" line="47"/>
+        <source>Passphrase</source>
+        <translation>Phrase de passe</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/unlock.py" line="49"/>
+        <source>Unlock</source>
+        <translation>Déverrouiller</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/unlock.py" line="56"/>
+        <source>Unlock status</source>
+        <translation>État du déverrouillage</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/unlock.py" line="64"/>
+        <source>Demo mode — the passphrase is: &lt;b&gt;{0}&lt;/b&gt;</source>
+        <translation>Mode démonstration — la phrase de passe est&#xa0;: &lt;b&gt;{0}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/unlock.py" line="71"/>
+        <source>Not for emergencies: patients are told to call 15 or 112.</source>
+        <translation>Pas pour les urgences&#xa0;: les patients sont invités à appeler le 15 ou le 112.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/unlock.py" line="104"/>
+        <source>Type the practice&apos;s passphrase.</source>
+        <translation>Saisissez la phrase de passe du cabinet.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/unlock.py" line="108"/>
+        <source>Unlocking…</source>
+        <translation>Déverrouillage…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/unlock.py" line="116"/>
+        <source>Locked. Type the passphrase to go on.</source>
+        <translation>Verrouillé. Saisissez la phrase de passe pour continuer.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/unlock.py" line="127"/>
+        <source>Passphrase changed. Unlock with the new one.</source>
+        <translation>Phrase de passe modifiée. Déverrouillez avec la nouvelle.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/unlock.py" line="129"/>
+        <source>The passphrase was not changed: {0}</source>
+        <translation>La phrase de passe n’a pas été modifiée&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/unlock.py" line="149"/>
+        <source>Wrong passphrase. Try again.</source>
+        <translation>Phrase de passe incorrecte. Réessayez.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/unlock.py" line="152"/>
+        <source>Wrong passphrase. Try again in {0} s.</source>
+        <translation>Phrase de passe incorrecte. Réessayez dans {0} s.</translation>
+    </message>
+</context>
+<context>
+    <name>errors</name>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="8"/>
+        <source>Passerelle</source>
+        <extracomment>desktop/ui/errors.py:77</extracomment>
+        <translation>Passerelle</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="10"/>
+        <source>the terminal</source>
+        <extracomment>desktop/ui/errors.py:80</extracomment>
+        <translation>le terminal</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="12"/>
+        <source>Passerelle — unexpected error</source>
+        <extracomment>desktop/ui/errors.py:81</extracomment>
+        <translation>Passerelle — erreur inattendue</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="14"/>
+        <source>Something went wrong that should not have: {error}
+
+Nothing you saved is lost. Details were written to {log}.</source>
+        <extracomment>desktop/ui/errors.py:82</extracomment>
+        <translation>Une erreur inattendue s’est produite&#xa0;: {error}
+
+Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné dans {log}.</translation>
+    </message>
+</context>
+<context>
+    <name>labels</name>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="16"/>
+        <source>Renewal</source>
+        <extracomment>desktop/ui/labels.py:17</extracomment>
+        <translation>Renouvellement</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="18"/>
+        <source>Document</source>
+        <extracomment>desktop/ui/labels.py:18</extracomment>
+        <translation>Document</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="20"/>
+        <source>Administrative question</source>
+        <extracomment>desktop/ui/labels.py:19</extracomment>
+        <translation>Question administrative</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="22"/>
+        <source>Other</source>
+        <extracomment>desktop/ui/labels.py:20</extracomment>
+        <translation>Autre</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="24"/>
+        <source>Awaiting acceptance</source>
+        <extracomment>desktop/ui/labels.py:26</extracomment>
+        <translation>En attente d’acceptation</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="26"/>
+        <source>Open</source>
+        <extracomment>desktop/ui/labels.py:27</extracomment>
+        <translation>Ouverte</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="28"/>
+        <source>Closed</source>
+        <extracomment>desktop/ui/labels.py:28</extracomment>
+        <translation>Clôturée</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="30"/>
+        <source>Declined</source>
+        <extracomment>desktop/ui/labels.py:29</extracomment>
+        <translation>Refusée</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="32"/>
+        <source>Waiting to be sent</source>
+        <extracomment>desktop/ui/labels.py:35</extracomment>
+        <translation>En attente d’envoi</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="34"/>
+        <source>Sent</source>
+        <extracomment>desktop/ui/labels.py:36</extracomment>
+        <translation>Envoyé</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="36"/>
+        <source>Delivered</source>
+        <extracomment>desktop/ui/labels.py:37</extracomment>
+        <translation>Distribué</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="38"/>
+        <source>Read</source>
+        <extracomment>desktop/ui/labels.py:38</extracomment>
+        <translation>Lu</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="40"/>
+        <source>Born {0} ({1} years)</source>
+        <extracomment>desktop/ui/labels.py:78</extracomment>
+        <translation>Né(e) le {0} ({1} ans)</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,393 @@
+"""Fill the French translation from the glossary below: ``python scripts/fill_fr.py``.
+
+Run from the repository root after ``scripts/update_translations.sh`` has brought new
+strings into resources/translations/passerelle_fr.ts (as type="unfinished"); then run
+update_translations.sh again to compile the .qm. Only unfinished messages are filled,
+so what a translator changed in Qt Linguist stays; ``--all`` applies the glossary to
+every message it knows (after correcting an entry here). Messages the glossary does
+not know are listed and left unfinished: add them below.
+
+French as in French health software: vouvoiement, "patient", "Messagerie",
+"Phrase de passe", "relais", "Réglages du cabinet". Typography: « », "…", and a
+no-break space before : ; ? ! » and after « (written here as a normal space, made
+unbreakable on the way into the .ts).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+from pathlib import Path
+
+TS = Path("resources/translations/passerelle_fr.ts")
+
+# English source → French, whatever the context.
+FR: dict[str, str] = {
+    # -- words of the practice (labels) ------------------------------------------------
+    "Renewal": "Renouvellement",
+    "Document": "Document",
+    "Administrative question": "Question administrative",
+    "Other": "Autre",
+    "Awaiting acceptance": "En attente d’acceptation",
+    "Declined": "Refusée",
+    "Waiting to be sent": "En attente d’envoi",
+    "Sent": "Envoyé",
+    "Delivered": "Distribué",
+    "Read": "Lu",
+    "Born {0} ({1} years)": "Né(e) le {0} ({1} ans)",
+    # -- errors ----------------------------------------------------------------------
+    "Passerelle": "Passerelle",
+    "the terminal": "le terminal",
+    "Passerelle — unexpected error": "Passerelle — erreur inattendue",
+    "Something went wrong that should not have: {error}\n\n"
+    "Nothing you saved is lost. Details were written to {log}.":
+        "Une erreur inattendue s’est produite : {error}\n\n"
+        "Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné "
+        "dans {log}.",
+    # -- the main window -------------------------------------------------------------
+    "Inbox": "Messagerie",
+    "Who is working": "Qui est au poste",
+    "Lock": "Verrouiller",
+    "Working:": "Au poste :",
+    "Not for emergencies:\npatients call 15 or 112.":
+        "Pas pour les urgences :\nles patients appellent le 15 ou le 112.",
+    "Patients": "Patients",
+    "Practice settings": "Réglages du cabinet",
+    "A new message from a patient": "Un nouveau message d’un patient",
+    "{0} new messages from patients": "{0} nouveaux messages de patients",
+    "Passerelle — {0} to process": "Passerelle — {0} à traiter",
+    # -- sync status -----------------------------------------------------------------
+    "Locked — nothing is synced until the practice unlocks":
+        "Verrouillé — synchronisation suspendue jusqu’au déverrouillage",
+    "Not connected to a relay": "Non connecté à un relais",
+    "Synced": "Synchronisé",
+    "Syncing — {0} to send": "Synchronisation — {0} à envoyer",
+    "Syncing…": "Synchronisation…",
+    "Offline since {0}": "Hors ligne depuis {0}",
+    "{0} waiting to be sent": "{0} en attente d’envoi",
+    "Sync error: {0}": "Erreur de synchronisation : {0}",
+    "Sync stopped": "Synchronisation arrêtée",
+    # -- unlock ----------------------------------------------------------------------
+    "The practice's messages are locked.": "La messagerie du cabinet est verrouillée.",
+    "Passphrase": "Phrase de passe",
+    "Unlock": "Déverrouiller",
+    "Unlock status": "État du déverrouillage",
+    "Demo mode — the passphrase is: <b>{0}</b>":
+        "Mode démonstration — la phrase de passe est : <b>{0}</b>",
+    "Not for emergencies: patients are told to call 15 or 112.":
+        "Pas pour les urgences : les patients sont invités à appeler le 15 ou le 112.",
+    "Type the practice's passphrase.": "Saisissez la phrase de passe du cabinet.",
+    "Unlocking…": "Déverrouillage…",
+    "Locked. Type the passphrase to go on.":
+        "Verrouillé. Saisissez la phrase de passe pour continuer.",
+    "Passphrase changed. Unlock with the new one.":
+        "Phrase de passe modifiée. Déverrouillez avec la nouvelle.",
+    "The passphrase was not changed: {0}": "La phrase de passe n’a pas été modifiée : {0}",
+    "Wrong passphrase. Try again.": "Phrase de passe incorrecte. Réessayez.",
+    "Wrong passphrase. Try again in {0} s.":
+        "Phrase de passe incorrecte. Réessayez dans {0} s.",
+    # -- demo ------------------------------------------------------------------------
+    "Preparing the demo practice and its patients…":
+        "Préparation du cabinet de démonstration et de ses patients…",
+    "The demo practice is ready: unlock it.":
+        "Le cabinet de démonstration est prêt : déverrouillez-le.",
+    "The demo could not start: {0}": "La démonstration n’a pas pu démarrer : {0}",
+    # -- inbox -----------------------------------------------------------------------
+    "To process": "À traiter",
+    "Requests awaiting acceptance": "Demandes en attente",
+    "Assigned to me": "Attribuées à moi",
+    "All": "Toutes",
+    "Search all messages…": "Rechercher dans tous les messages…",
+    "{0} conversations match": "{0} conversations correspondantes",
+    "{0} conversations": "{0} conversations",
+    "Patient": "Patient",
+    "Category": "Catégorie",
+    "Practitioner": "Praticien",
+    "Last message": "Dernier message",
+    "Time": "Date",
+    "Unread": "Non lus",
+    "{0} unread": "{0} non lu(s)",
+    # -- a conversation --------------------------------------------------------------
+    "Accept": "Accepter",
+    "Decline…": "Refuser…",
+    "Close": "Clôturer",
+    "Reopen": "Rouvrir",
+    "Internal note…": "Note interne…",
+    "Assign": "Attribuer",
+    "Write to the patient… (Ctrl+Enter sends)":
+        "Écrire au patient… (Ctrl+Entrée pour envoyer)",
+    "Send": "Envoyer",
+    "Canned reply:": "Réponse type :",
+    "No conversation selected": "Aucune conversation sélectionnée",
+    "assigned to {0}": "attribuée à {0}",
+    "Replying accepts the request.": "Votre réponse acceptera la demande.",
+    "Reopen the conversation to write.": "Rouvrez la conversation pour écrire.",
+    "The practice": "Le cabinet",
+    "Internal note — patients never see it": "Note interne — jamais visible par les patients",
+    "Choose…": "Choisir…",
+    "Decline the request": "Refuser la demande",
+    "The patient will read this reason. Suggest what to do instead "
+    "(an appointment, another practitioner).":
+        "Le patient lira ce motif. Proposez-lui une autre solution "
+        "(un rendez-vous, un autre praticien).",
+    "Decline": "Refuser",
+    "Internal note": "Note interne",
+    "Only the practice sees notes; they never leave this store.":
+        "Seul le cabinet voit les notes ; elles ne quittent jamais cette base.",
+    "Add note": "Ajouter la note",
+    "Nobody (back to the addressee)": "Personne (retour au praticien destinataire)",
+    "No messages.": "Aucun message.",
+    # -- patients --------------------------------------------------------------------
+    "Invitation for {0}": "Invitation pour {0}",
+    "Give this code to {0}. It works once, within {1} days, in the Passerelle patient app.":
+        "Remettez ce code à {0}. Il est valable une seule fois, pendant {1} jours, dans "
+        "l’application patient Passerelle.",
+    "Find a patient: name, file no. or date of birth":
+        "Rechercher un patient : nom, n° de dossier ou date de naissance",
+    "New patient": "Nouveau patient",
+    "Edit": "Modifier",
+    "Import CSV…": "Importer un CSV…",
+    "Enrol for messaging": "Inscrire à la messagerie",
+    "Conversations": "Conversations",
+    "{0} patients": "{0} patients",
+    "Choose a patient to see the details.": "Sélectionnez un patient pour voir sa fiche.",
+    "File no. {0}": "Dossier n° {0}",
+    "Last visit: {0}": "Dernière consultation : {0}",
+    "Tags: {0}": "Étiquettes : {0}",
+    "Name": "Nom",
+    "Born": "Naissance",
+    "File no.": "N° de dossier",
+    "Telephone": "Téléphone",
+    "Messaging": "Messagerie",
+    "Enrolled": "Inscrit",
+    "Revoked": "Révoqué",
+    "Not enrolled": "Non inscrit",
+    # -- a patient's record ----------------------------------------------------------
+    "Edit patient": "Modifier le patient",
+    "—": "—",
+    "Female": "Féminin",
+    "Male": "Masculin",
+    "unknown": "inconnue",
+    "e.g. diabetes, asthma": "ex. : diabète, asthme",
+    "Does not want preventive notices": "Ne souhaite pas recevoir les messages de prévention",
+    "Date of birth": "Date de naissance",
+    "Sex": "Sexe",
+    "Email": "E-mail",
+    "File no. (practice software)": "N° de dossier (logiciel métier)",
+    "Last visit": "Dernière consultation",
+    "Tags": "Étiquettes",
+    "The patient needs a name.": "Le nom du patient est obligatoire.",
+    "This email address looks wrong.": "Cette adresse e-mail semble incorrecte.",
+    # -- CSV import ------------------------------------------------------------------
+    "Import patients from a CSV file": "Importer des patients depuis un fichier CSV",
+    "Choose a file…": "Choisir un fichier…",
+    "No file chosen.": "Aucun fichier choisi.",
+    "Line": "Ligne",
+    "Import": "Importer",
+    "Lines that will not be imported:": "Lignes qui ne seront pas importées :",
+    "Patient list": "Liste de patients",
+    "CSV files (*.csv *.txt)": "Fichiers CSV (*.csv *.txt)",
+    "All files (*)": "Tous les fichiers (*)",
+    "Reading…": "Lecture…",
+    "This file cannot be imported: {0}": "Ce fichier ne peut pas être importé : {0}",
+    "Columns read: {0}.": "Colonnes lues : {0}.",
+    "Ignored: {0}.": "Ignorées : {0}.",
+    "{0} patients ready to import, {1} lines with errors.":
+        "{0} patients prêts à être importés, {1} lignes en erreur.",
+    "Line {0}: {1}": "Ligne {0} : {1}",
+    "Import the {0} valid lines and leave out the {1} others":
+        "Importer les {0} lignes valides et laisser de côté les {1} autres",
+    "last name": "nom",
+    "first name": "prénom",
+    "name": "nom complet",
+    "date of birth": "date de naissance",
+    "sex": "sexe",
+    "telephone": "téléphone",
+    "email": "e-mail",
+    "file no.": "n° de dossier",
+    "last visit": "dernière consultation",
+    "Import 1 patient": "Importer 1 patient",
+    "Import {0} patients": "Importer {0} patients",
+    "{0} patients imported. {1} lines were already in the list and were left as they are.":
+        "{0} patients importés. {1} lignes figuraient déjà dans la liste et n’ont pas été "
+        "modifiées.",
+    "Line {0}: {1} — {2}": "Ligne {0} : {1} — {2}",
+    "Nothing was imported: {0}": "Rien n’a été importé : {0}",
+    # -- first run -------------------------------------------------------------------
+    "Passerelle — first run": "Passerelle — premier démarrage",
+    "Creating the encrypted store and registering…":
+        "Création de la base chiffrée et inscription auprès du relais…",
+    "The store was not created: {0}": "La base n’a pas été créée : {0}",
+    "Your practice": "Votre cabinet",
+    "As patients will see it on their invitation and in their app.":
+        "Tel que les patients le verront sur leur invitation et dans leur application.",
+    "Practice name": "Nom du cabinet",
+    "Address": "Adresse",
+    "Practitioners": "Praticiens",
+    "Only practitioners who accept messaging can receive patients' requests.":
+        "Seuls les praticiens qui acceptent la messagerie peuvent recevoir les demandes "
+        "des patients.",
+    "Profession": "Profession",
+    "RPPS (optional)": "RPPS (facultatif)",
+    "Accepts messaging": "Accepte la messagerie",
+    "Add a practitioner": "Ajouter un praticien",
+    "Remove": "Retirer",
+    "Add at least one practitioner (a name is enough).":
+        "Ajoutez au moins un praticien (un nom suffit).",
+    "The RPPS number of {0} must be 11 digits.":
+        "Le numéro RPPS de {0} doit comporter 11 chiffres.",
+    "It encrypts everything on this computer. Without it nobody — not even us — "
+    "can read the store: keep it somewhere safe.":
+        "Elle chiffre tout ce qui est enregistré sur cet ordinateur. Sans elle, personne — "
+        "pas même nous — ne peut lire la base : conservez-la en lieu sûr.",
+    "Confirm": "Confirmation",
+    "Too short: at least 10 characters.": "Trop courte : 10 caractères au minimum.",
+    "Weak.": "Faible.",
+    "Fair.": "Moyenne.",
+    "Good.": "Bonne.",
+    "Strong.": "Robuste.",
+    "Several unrelated words are easier to remember and harder to guess.":
+        "Plusieurs mots sans rapport entre eux sont plus faciles à retenir et plus "
+        "difficiles à deviner.",
+    "The two passphrases differ.": "Les deux phrases de passe sont différentes.",
+    "Relay": "Relais",
+    "The relay carries encrypted messages between the practice and its patients. "
+    "Its operator gave you its address and a one-time enrolment token.":
+        "Le relais transmet les messages chiffrés entre le cabinet et ses patients. "
+        "Son opérateur vous a communiqué son adresse et un jeton d’inscription à usage "
+        "unique.",
+    "Relay address": "Adresse du relais",
+    "Enrolment token": "Jeton d’inscription",
+    "The relay address starts with https:// (or http://).":
+        "L’adresse du relais doit commencer par https:// (ou http://).",
+    # -- settings --------------------------------------------------------------------
+    "Save": "Enregistrer",
+    "The practice needs a name.": "Le nom du cabinet est obligatoire.",
+    "Accepts messaging from patients": "Accepte les messages des patients",
+    " working day(s)": " jour(s) ouvré(s)",
+    "Absent — answer patients automatically":
+        "Absent(e) — répondre automatiquement aux patients",
+    "Save practitioner": "Enregistrer le praticien",
+    "from": "du",
+    "until": "au",
+    "RPPS": "RPPS",
+    "Expected response time": "Délai de réponse annoncé",
+    "Absence": "Absence",
+    "Auto-reply": "Réponse automatique",
+    "A practitioner needs a name.": "Le nom du praticien est obligatoire.",
+    "An RPPS number is 11 digits.": "Un numéro RPPS comporte 11 chiffres.",
+    "An absence needs an end on or after its start, and a message for patients.":
+        "Une absence doit se terminer le jour de son début ou après, et comporter un "
+        "message pour les patients.",
+    "Type the new practitioner's name first.": "Saisissez d’abord le nom du nouveau praticien.",
+    "This workstation": "Ce poste",
+    " min": " min",
+    "Lock after inactivity": "Verrouillage après inactivité",
+    "A new relay address is used from the next unlock.":
+        "Une nouvelle adresse de relais s’applique au prochain déverrouillage.",
+    "Change the passphrase": "Changer la phrase de passe",
+    "Current passphrase": "Phrase de passe actuelle",
+    "New passphrase": "Nouvelle phrase de passe",
+    "At least 10 characters.": "10 caractères au minimum.",
+    "The two new passphrases differ.": "Les deux nouvelles phrases de passe sont différentes.",
+    # -- canned replies (settings) ---------------------------------------------------
+    "Canned replies": "Réponses types",
+    "Save reply": "Enregistrer la réponse",
+    "Delete": "Supprimer",
+    "Title": "Titre",
+    "Text": "Texte",
+    "A canned reply needs a title and a text.": "Une réponse type doit avoir un titre et un texte.",
+    # -- later additions -------------------------------------------------------------
+    "Show earlier messages": "Afficher les messages précédents",
+    "Search messages": "Rechercher dans les messages",
+}
+
+# Where the same English needs other French: (context, source) → French.
+FR_IN: dict[tuple[str, str], str] = {
+    # A conversation's state (labels) is singular; the inbox's filters are plural.
+    ("labels", "Open"): "Ouverte",
+    ("labels", "Closed"): "Clôturée",
+    ("InboxScreen", "Open"): "Ouvertes",
+    ("InboxScreen", "Closed"): "Clôturées",
+    # A new canned reply (une réponse type).
+    ("CannedRepliesEditor", "New"): "Nouvelle",
+}
+
+NBSP = "\u00a0"
+
+
+def typography(text: str) -> str:
+    """No-break spaces where French typography wants them (before : ; ? ! », after «)."""
+    text = re.sub(r" ([:;?!»])", NBSP + r"\1", text)
+    return text.replace("« ", "«" + NBSP)
+
+
+def french(context: str, source: str) -> str | None:
+    found = FR_IN.get((context, source), FR.get(source))
+    return typography(found) if found is not None else None
+
+
+def _protect(text: str) -> str:
+    """Escaped as lupdate writes it (so the next lupdate leaves the line alone)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&apos;").replace(NBSP, "&#xa0;"))
+
+
+_CONTEXT = re.compile(r"(?s)<context>\s*<name>(.*?)</name>.*?</context>")
+_MESSAGE = re.compile(r"(?s)<message\b[^>]*>.*?</message>")
+_TRANSLATION = re.compile(r"(?s)<translation\b[^>]*?(?:/>|>.*?</translation>)")
+
+
+def fill(ts: Path, everything: bool = False) -> tuple[int, list[str]]:
+    """Fill ``ts`` in place; returns (messages filled, "context: source" still missing)."""
+    filled = 0
+    missing: list[str] = []
+
+    def in_context(c: re.Match[str]) -> str:
+        context = html.unescape(c.group(1))
+
+        def message(m: re.Match[str]) -> str:
+            nonlocal filled
+            block = m.group(0)
+            t = _TRANSLATION.search(block)
+            if t is None or re.search(r'type="(vanished|obsolete)"', t.group(0)):
+                return block
+            if 'type="unfinished"' not in t.group(0) and not everything:
+                return block
+            found = re.search(r"(?s)<source>(.*?)</source>", block)
+            source = html.unescape(found.group(1)) if found else ""
+            fr = french(context, source)
+            if fr is None:
+                if 'type="unfinished"' in t.group(0):
+                    missing.append(f"{context}: {source!r}")
+                return block
+            if 'numerus="yes"' in block:
+                line = block[block.rfind("\n", 0, t.start()) + 1:]
+                indent = line[:len(line) - len(line.lstrip(" \t"))]
+                forms = "".join(f"\n{indent}    <numerusform>{_protect(fr)}</numerusform>"
+                                for _ in range(2))
+                new = f"<translation>{forms}\n{indent}</translation>"
+            else:
+                new = f"<translation>{_protect(fr)}</translation>"
+            if new != t.group(0):
+                filled += 1
+            return block[:t.start()] + new + block[t.end():]
+
+        return _MESSAGE.sub(message, c.group(0))
+
+    ts.write_text(_CONTEXT.sub(in_context, ts.read_text(encoding="utf-8")), encoding="utf-8")
+    return filled, missing
+
+
+def main(argv: list[str]) -> int:
+    ts = Path(next((a for a in argv if not a.startswith("-")), TS))
+    filled, missing = fill(ts, everything="--all" in argv)
+    print(f"{ts}: {filled} message(s) translated")
+    for m in missing:
+        print(f"not in the glossary, left unfinished: {m}", file=sys.stderr)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
