@@ -141,7 +141,7 @@ class ConversationView(QWidget):
         self.reply.setEnabled(can_write)
         self.send_button.setEnabled(can_write)
         self.reply_hint.setText(
-            self.tr("Replying accepts the request.") if state is ConversationState.REQUESTED
+            self.tr("Your reply will accept the request.") if state is ConversationState.REQUESTED
             else "" if can_write else self.tr("Reopen the conversation to write."))
         self._render(names)
         if conv.unread and self.session.workstation is not None:

@@ -166,9 +166,15 @@ class InboxScreen(QWidget):
 
     def _update_count(self) -> None:
         if self.model.searching:
-            self.count.setText(self.tr("{0} conversations match").format(self.model.total))
+            n = self.model.total
+            self.count.setText(self.tr("No conversation matches") if n == 0
+                               else self.tr("1 conversation matches") if n == 1
+                               else self.tr("{0} conversations match").format(n))
         else:
-            self.count.setText(self.tr("{0} conversations").format(self.model.total))
+            n = self.model.total
+            self.count.setText(self.tr("No conversation here") if n == 0
+                               else self.tr("1 conversation") if n == 1
+                               else self.tr("{0} conversations").format(n))
 
     def _row_changed(self, current: Any, _previous: Any) -> None:
         if self._quiet:

@@ -159,7 +159,10 @@ class PatientsScreen(QWidget):
         self._selected()
 
     def _count(self) -> None:
-        self.count.setText(self.tr("{0} patients").format(self.model.total))
+        n = self.model.total
+        self.count.setText(self.tr("No patient found") if n == 0
+                           else self.tr("1 patient") if n == 1
+                           else self.tr("{0} patients").format(n))
 
     def current(self) -> Any:
         index = self.table.currentIndex()

@@ -97,8 +97,12 @@
         <translation>attribuée à {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="144"/>
         <source>Replying accepts the request.</source>
+        <translation type="vanished">Votre réponse acceptera la demande.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="144"/>
+        <source>Your reply will accept the request.</source>
         <translation>Votre réponse acceptera la demande.</translation>
     </message>
     <message>
@@ -458,12 +462,32 @@
         <translation>Rechercher dans tous les messages…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inbox.py" line="169"/>
+        <location filename="../../desktop/ui/inbox.py" line="170"/>
+        <source>No conversation matches</source>
+        <translation>Aucune conversation ne correspond</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox.py" line="171"/>
+        <source>1 conversation matches</source>
+        <translation>1 conversation correspond</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox.py" line="172"/>
         <source>{0} conversations match</source>
         <translation>{0} conversations correspondantes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inbox.py" line="171"/>
+        <location filename="../../desktop/ui/inbox.py" line="175"/>
+        <source>No conversation here</source>
+        <translation>Aucune conversation ici</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox.py" line="176"/>
+        <source>1 conversation</source>
+        <translation>1 conversation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox.py" line="177"/>
         <source>{0} conversations</source>
         <translation>{0} conversations</translation>
     </message>
@@ -765,27 +789,37 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="162"/>
+        <location filename="../../desktop/ui/patients.py" line="163"/>
+        <source>No patient found</source>
+        <translation>Aucun patient trouvé</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="164"/>
+        <source>1 patient</source>
+        <translation>1 patient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="165"/>
         <source>{0} patients</source>
         <translation>{0} patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="183"/>
+        <location filename="../../desktop/ui/patients.py" line="186"/>
         <source>Choose a patient to see the details.</source>
         <translation>Sélectionnez un patient pour voir sa fiche.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="190"/>
+        <location filename="../../desktop/ui/patients.py" line="193"/>
         <source>File no. {0}</source>
         <translation>Dossier n° {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="192"/>
+        <location filename="../../desktop/ui/patients.py" line="195"/>
         <source>Last visit: {0}</source>
         <translation>Dernière consultation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="194"/>
+        <location filename="../../desktop/ui/patients.py" line="197"/>
         <source>Tags: {0}</source>
         <translation>Étiquettes&#xa0;: {0}</translation>
     </message>
@@ -908,13 +942,13 @@ les patients appellent le 15 ou le 112.</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings.py" line="82"/>
-        <location filename="../../desktop/ui/settings.py" line="261"/>
+        <location filename="../../desktop/ui/settings.py" line="262"/>
         <source>Save</source>
         <translation>Enregistrer</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings.py" line="86"/>
-        <location filename="../../desktop/ui/settings.py" line="165"/>
+        <location filename="../../desktop/ui/settings.py" line="166"/>
         <source>Name</source>
         <translation>Nom</translation>
     </message>
@@ -944,147 +978,151 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Accepte les messages des patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="131"/>
         <source> working day(s)</source>
-        <translation> jour(s) ouvré(s)</translation>
+        <translation type="vanished"> jour(s) ouvré(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="132"/>
+        <location filename="../../desktop/ui/settings.py" line="131"/>
+        <source> working days</source>
+        <translation> jours ouvrés</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="133"/>
         <source>Absent — answer patients automatically</source>
         <translation>Absent(e) — répondre automatiquement aux patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="148"/>
+        <location filename="../../desktop/ui/settings.py" line="149"/>
         <source>Save practitioner</source>
         <translation>Enregistrer le praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="151"/>
+        <location filename="../../desktop/ui/settings.py" line="152"/>
         <source>Add a practitioner</source>
         <translation>Ajouter un praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="154"/>
+        <location filename="../../desktop/ui/settings.py" line="155"/>
         <source>from</source>
         <translation>du</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="156"/>
+        <location filename="../../desktop/ui/settings.py" line="157"/>
         <source>until</source>
         <translation>au</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="164"/>
+        <location filename="../../desktop/ui/settings.py" line="165"/>
         <source>Practitioner</source>
         <translation>Praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="166"/>
+        <location filename="../../desktop/ui/settings.py" line="167"/>
         <source>Profession</source>
         <translation>Profession</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="167"/>
+        <location filename="../../desktop/ui/settings.py" line="168"/>
         <source>RPPS</source>
         <translation>RPPS</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="169"/>
+        <location filename="../../desktop/ui/settings.py" line="170"/>
         <source>Expected response time</source>
         <translation>Délai de réponse annoncé</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="171"/>
+        <location filename="../../desktop/ui/settings.py" line="172"/>
         <source>Absence</source>
         <translation>Absence</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="172"/>
+        <location filename="../../desktop/ui/settings.py" line="173"/>
         <source>Auto-reply</source>
         <translation>Réponse automatique</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="202"/>
+        <location filename="../../desktop/ui/settings.py" line="203"/>
         <source>A practitioner needs a name.</source>
         <translation>Le nom du praticien est obligatoire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="205"/>
+        <location filename="../../desktop/ui/settings.py" line="206"/>
         <source>An RPPS number is 11 digits.</source>
         <translation>Un numéro RPPS comporte 11 chiffres.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="213"/>
+        <location filename="../../desktop/ui/settings.py" line="214"/>
         <source>An absence needs an end on or after its start, and a message for patients.</source>
         <translation>Une absence doit se terminer le jour de son début ou après, et comporter un message pour les patients.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="239"/>
+        <location filename="../../desktop/ui/settings.py" line="240"/>
         <source>Type the new practitioner&apos;s name first.</source>
         <translation>Saisissez d’abord le nom du nouveau praticien.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="254"/>
+        <location filename="../../desktop/ui/settings.py" line="255"/>
         <source>This workstation</source>
         <translation>Ce poste</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="258"/>
+        <location filename="../../desktop/ui/settings.py" line="259"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="265"/>
+        <location filename="../../desktop/ui/settings.py" line="266"/>
         <source>Lock after inactivity</source>
         <translation>Verrouillage après inactivité</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="266"/>
+        <location filename="../../desktop/ui/settings.py" line="267"/>
         <source>Relay address</source>
         <translation>Adresse du relais</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="267"/>
+        <location filename="../../desktop/ui/settings.py" line="268"/>
         <source>A new relay address is used from the next unlock.</source>
         <translation>Une nouvelle adresse de relais s’applique au prochain déverrouillage.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="279"/>
+        <location filename="../../desktop/ui/settings.py" line="280"/>
         <source>The relay address starts with https:// (or http://).</source>
         <translation>L’adresse du relais doit commencer par https:// (ou http://).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="292"/>
+        <location filename="../../desktop/ui/settings.py" line="293"/>
         <source>Passphrase</source>
         <translation>Phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="303"/>
+        <location filename="../../desktop/ui/settings.py" line="304"/>
         <source>Change the passphrase</source>
         <translation>Changer la phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="307"/>
+        <location filename="../../desktop/ui/settings.py" line="308"/>
         <source>Current passphrase</source>
         <translation>Phrase de passe actuelle</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="308"/>
+        <location filename="../../desktop/ui/settings.py" line="309"/>
         <source>New passphrase</source>
         <translation>Nouvelle phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="309"/>
+        <location filename="../../desktop/ui/settings.py" line="310"/>
         <source>Confirm</source>
         <translation>Confirmation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="317"/>
+        <location filename="../../desktop/ui/settings.py" line="318"/>
         <source>At least 10 characters.</source>
         <translation>10 caractères au minimum.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="320"/>
+        <location filename="../../desktop/ui/settings.py" line="321"/>
         <source>The two new passphrases differ.</source>
         <translation>Les deux nouvelles phrases de passe sont différentes.</translation>
     </message>
