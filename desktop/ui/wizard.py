@@ -88,7 +88,12 @@ class PractitionersPage(QWizardPage):
             [self.tr("Name"), self.tr("Profession"), self.tr("RPPS (optional)"),
              self.tr("Accepts messaging")]
         )
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        self.table.setColumnWidth(1, 220)
+        for col in (2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().hide()
         add = QPushButton(self.tr("Add a practitioner"))
         add.setObjectName("addPractitioner")
@@ -256,7 +261,7 @@ class FirstRunWizard(QWizard):
         for page in (self.practice_page, self.practitioners_page, self.passphrase_page,
                      self.relay_page):
             self.addPage(page)
-        self.resize(720, 520)
+        self.resize(860, 560)
 
     def create(self) -> None:
         page = self.relay_page
