@@ -14,6 +14,7 @@ LIBRARY_MODULES = [
     "desktop.crypto",
     "desktop.sync",
     "desktop.patient",
+    "desktop.documents",
     "desktop.cli",
 ]
 

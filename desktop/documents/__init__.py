@@ -1,1 +1,1 @@
-
+"""The PDFs Passerelle produces (renewed prescription, …): data in, bytes out, no Qt, no store."""
