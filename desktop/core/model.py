@@ -171,6 +171,10 @@ class AuditAction(StrEnum):
     PATIENT_EDITED = "patient_edited"
     PATIENT_IMPORTED = "patient_imported"
     INVITATION_CREATED = "invitation_created"
+    RENEWAL_APPROVED = "renewal_approved"
+    RENEWAL_DECLINED = "renewal_declined"
+    RENEWAL_APPOINTMENT_NEEDED = "renewal_appointment_needed"
+    RENEWAL_RULES_CHANGED = "renewal_rules_changed"
 
     @classmethod
     def for_state(cls, new: ConversationState, old: ConversationState) -> AuditAction:

@@ -7,20 +7,33 @@ lost connection never doubles a message.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from desktop.core.errors import EnvelopeRejected, PasserelleError, RelayError
+from desktop.core.errors import EnvelopeRejected, InvalidField, PasserelleError, RelayError
 from desktop.core.model import Category, ConversationState
+from desktop.core.patient_fields import fold
+from desktop.core.renewal import RenewalState, check_treatment_names
 from desktop.crypto import Identity, open_envelope, seal_envelope
 from desktop.crypto import invitation as inv
 from desktop.crypto.envelope import message_context, state_context
 from desktop.crypto.profile import KEY_SIZE, open_profile
 from desktop.patient.state import load_state, save_state
 from desktop.sync.client import API, RelayClient, b64, unb64
-from desktop.sync.content import check_text, decode, encode
+from desktop.sync.content import (
+    MAX_TEXT,
+    DecisionContent,
+    check_text,
+    decode,
+    encode,
+    read_renewal_decision,
+    read_renewal_request,
+    renewal_request_content,
+)
 from desktop.sync.profile import PROFILE_PATH, ProfileInvalid, check_profile
 
 
@@ -174,6 +187,57 @@ class PatientClient:
     def thread(self, conversation_id: str) -> list[dict[str, Any]]:
         return list(self._conversation(conversation_id)["messages"])
 
+    # -- renewals -----------------------------------------------------------
+
+    def renewals(self) -> list[dict[str, Any]]:
+        """The patient's renewal requests, newest first, each with where it stands.
+
+        ``state``: ``received`` (awaiting the practice), ``approved`` (with
+        ``prescribed`` and ``document``: the PDF's name, type, size and
+        digest; :meth:`renewal_document` has the bytes), ``declined`` (with
+        ``reason``), ``appointment_needed`` (with the practice's ``answer``),
+        or ``refused`` when the relay would not take the request
+        (``refusal``: its code). ``answer`` is the practice's text, whatever
+        the decision; ``delivery`` where the request itself stands.
+        """
+        found = [
+            _renewal_view(conv)
+            for conv in self.state["conversations"].values()
+            if isinstance(conv.get("renewal"), dict)
+        ]
+        found.sort(key=lambda r: r["sent_at"], reverse=True)
+        return found
+
+    def last_prescriptions(self) -> list[str]:
+        """The treatments the practice renewed for this patient, newest first, each once
+        (case and accents ignored): what the app offers to pick from for a new request."""
+        approved = [r for r in self.renewals() if r["state"] == RenewalState.APPROVED]
+        approved.sort(key=lambda r: r["decided_at"] or "", reverse=True)
+        names: list[str] = []
+        seen: set[str] = set()
+        for renewal in approved:
+            for line in renewal["prescribed"]:
+                if fold(line["name"]) not in seen:
+                    seen.add(fold(line["name"]))
+                    names.append(line["name"])
+        return names
+
+    def renewal_document(self, conversation_id: str) -> bytes | None:
+        """The renewed prescription (PDF) received in this conversation, or ``None``.
+
+        Its envelope was opened and its signature checked when it arrived;
+        the bytes are checked again against their digest before they are
+        handed out.
+        """
+        renewal = self._conversation(conversation_id).get("renewal") or {}
+        document = (renewal.get("decision") or {}).get("document")
+        if not document:
+            return None
+        data = base64.b64decode(document["data"])
+        if hashlib.sha256(data).hexdigest() != document["sha256"]:
+            raise EnvelopeRejected("the stored prescription does not match its digest")
+        return data
+
     def _conversation(self, conversation_id: str) -> dict[str, Any]:
         try:
             return self.state["conversations"][conversation_id]
@@ -184,19 +248,59 @@ class PatientClient:
 
     def request(self, practitioner_id: str, category: Category | str, text: str) -> str:
         """Open a request to a practitioner; the first message says what it is about."""
-        category = Category(category)
-        text = check_text(text)
+        return self._open_request(practitioner_id, Category(category), check_text(text))
+
+    def request_renewal(self, practitioner_id: str, treatments: list[str], text: str = "") -> str:
+        """Ask a practitioner to renew treatments; returns the new conversation's id.
+
+        ``treatments``: 1 to 12 names, each at most 200 characters (picked
+        from :meth:`last_prescriptions` or typed); ``text``: an optional
+        message. The names travel encrypted, as a structured renewal the
+        practice's queue reads, and as the first message's text. Refused with
+        ``InvalidField`` (nothing queued) when they break a rule.
+        """
+        names = check_treatment_names(treatments)
+        if not isinstance(text, str):
+            raise InvalidField("The message with a renewal request must be text.")
+        message = text.strip()
+        summary = _RENEWAL_HEADER + ", ".join(names) + (f"\n\n{message}" if message else "")
+        if len(summary) > MAX_TEXT:
+            raise InvalidField(
+                f"The message is too long: a renewal request is limited to {MAX_TEXT} "
+                "characters in all."
+            )
+        return self._open_request(
+            practitioner_id,
+            Category.RENEWAL,
+            check_text(summary),
+            renewal=renewal_request_content(names, message),
+        )
+
+    def _open_request(
+        self,
+        practitioner_id: str,
+        category: Category,
+        text: str,
+        renewal: dict[str, Any] | None = None,
+    ) -> str:
         conv_id, msg_id = str(uuid.uuid4()), str(uuid.uuid4())
         sent_at = _now()
-        doc = {"type": "request", "category": str(category), "text": text, "sent_at": sent_at}
+        doc: dict[str, Any] = {
+            "type": "request", "category": str(category), "text": text, "sent_at": sent_at,
+        }
+        if renewal is not None:
+            doc["renewal"] = renewal
         envelope = self._seal(doc, message_context(conv_id, msg_id))
-        self.state["conversations"][conv_id] = {
+        conv: dict[str, Any] = {
             "id": conv_id,
             "practitioner_id": practitioner_id,
             "category": str(category),
             "state": "pending",
             "messages": [self._mine(msg_id, text, sent_at)],
         }
+        if renewal is not None:
+            conv["renewal"] = _renewal_record(msg_id, renewal["treatments"], renewal["message"])
+        self.state["conversations"][conv_id] = conv
         self._queue(f"{API}/conversations", {
             "id": conv_id, "practitioner_id": practitioner_id,
             "message_id": msg_id, "envelope": envelope,
@@ -303,6 +407,10 @@ class PatientClient:
     def _apply(self, event: dict[str, Any]) -> dict[str, Any] | None:
         kind = event["kind"]
         conv_id = event.get("conversation_id")
+        if kind not in ("conversation_requested", "message", "state_changed", "receipt"):
+            return None  # kinds from a newer relay
+        if not isinstance(conv_id, str):
+            raise EnvelopeRejected("an event without a conversation")
         if kind in ("conversation_requested", "message"):
             msg_id = event["message_id"]
             conv = self.state["conversations"].get(conv_id)
@@ -312,12 +420,17 @@ class PatientClient:
                     raw = self._open(event["envelope"], message_context(conv_id, msg_id),
                                      self.identity.sign_pk)
                     doc = decode(raw, "request")
+                    renewal = read_renewal_request(doc)
                     conv = self.state["conversations"][conv_id] = {
                         "id": conv_id, "practitioner_id": event["practitioner_id"],
                         "category": str(doc["category"]), "state": "requested",
                         "messages": [self._mine(msg_id, doc["text"], doc["sent_at"].isoformat())],
                     }
+                    if renewal is not None:
+                        conv["renewal"] = _renewal_record(msg_id, *renewal)
                     mine = conv["messages"][0]
+                if mine is None:
+                    raise ValueError("a request under the id of another conversation")
                 if conv["state"] == "pending":
                     conv["state"] = "requested"
                 mine["delivery"] = "sent"
@@ -330,10 +443,16 @@ class PatientClient:
             signer = self.practice_sign_pk if event["sender"] == "practice" else self.identity.sign_pk
             doc = decode(self._open(event["envelope"], message_context(conv_id, msg_id), signer),
                          "message")
+            decision = self._decision(conv, doc, from_practice=event["sender"] == "practice")
             msg = {"id": msg_id, "sender": event["sender"], "text": doc["text"],
                    "sent_at": doc["sent_at"].isoformat(), "author_name": doc.get("author_name", ""),
                    "delivery": "sent", "read": event["sender"] != "practice",
                    "conversation_id": conv_id}
+            if decision is not None:
+                msg["renewal_decision"] = str(decision.decision)
+                if decision.document is not None:
+                    msg["attachments"] = [decision.document.describe()]
+                conv["renewal"]["decision"] = _decision_record(decision, msg_id, msg["sent_at"])
             conv["messages"].append(msg)
             return msg if event["sender"] == "practice" else None
         if kind == "state_changed":
@@ -358,11 +477,100 @@ class PatientClient:
             for m in conv["messages"]:
                 if m["id"] in ids and m["sender"] == "patient":
                     m["delivery"] = max(m["delivery"], event["receipt"], key=_rank)
+        return None
+
+    def _decision(
+        self, conv: dict[str, Any], doc: dict[str, Any], *, from_practice: bool
+    ) -> DecisionContent | None:
+        """The renewal decision a message carries, checked before anything is kept: only the
+        practice decides, once, about the request made in this conversation."""
+        if not from_practice:
+            if "renewal_decision" in doc or "attachments" in doc:
+                raise EnvelopeRejected("a renewal decision or a document from the patient's side")
             return None
-        return None  # kinds from a newer relay
+        renewal = conv.get("renewal")
+        request_id = renewal.get("request_id") if isinstance(renewal, dict) else None
+        decision = read_renewal_decision(doc, request_id)
+        if decision is not None and renewal and renewal.get("decision"):
+            raise EnvelopeRejected("a second decision on a renewal request already decided")
+        return decision
 
     def _open(self, envelope: str, context: bytes, signer: bytes) -> bytes:
         return open_envelope(unb64(envelope), context, self.identity.enc_key, [signer])
+
+
+_RENEWAL_HEADER = "Demande de renouvellement : "
+
+
+def _renewal_record(request_id: str, treatments: Any, message: str) -> dict[str, Any]:
+    """What the patient keeps of a renewal request (the decision is added when it comes)."""
+    return {
+        "request_id": request_id,
+        "treatments": list(treatments),
+        "message": message,
+        "decision": None,
+    }
+
+
+def _decision_record(decision: DecisionContent, message_id: str, sent_at: str) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "state": str(decision.decision),
+        "text": decision.text,
+        "prescribed": [line.to_dict() for line in decision.lines],
+        "message_id": message_id,
+        "decided_at": sent_at,
+        "document": None,
+    }
+    if decision.document is not None:
+        record["document"] = decision.document.describe() | {
+            "data": base64.b64encode(decision.document.data).decode()
+        }
+    return record
+
+
+def _renewal_view(conv: dict[str, Any]) -> dict[str, Any]:
+    """One line of :meth:`PatientClient.renewals`."""
+    renewal = conv["renewal"]
+    request = next(
+        (m for m in conv["messages"] if m["id"] == renewal["request_id"]), conv["messages"][0]
+    )
+    decision = renewal.get("decision") or {}
+    view: dict[str, Any] = {
+        "conversation_id": conv["id"],
+        "request_id": renewal["request_id"],
+        "practitioner_id": conv["practitioner_id"],
+        "treatments": list(renewal["treatments"]),
+        "message": renewal["message"],
+        "sent_at": request["sent_at"],
+        "delivery": request.get("delivery", "pending"),
+        "state": str(RenewalState.RECEIVED),
+        "answer": "",
+        "decided_at": None,
+        "prescribed": [],
+        "document": None,
+    }
+    if decision:
+        document = decision.get("document")
+        view |= {
+            "state": decision["state"],
+            "answer": decision["text"],
+            "decided_at": decision["decided_at"],
+            "prescribed": list(decision["prescribed"]),
+            "document": {k: v for k, v in document.items() if k != "data"} if document else None,
+        }
+    elif conv["state"] == "declined":
+        # Declined as a conversation (from the inbox): the renewal with it.
+        said = [m for m in conv["messages"] if m.get("state") == "declined"]
+        view |= {
+            "state": str(RenewalState.DECLINED),
+            "answer": said[-1]["text"] if said else "",
+            "decided_at": said[-1]["sent_at"] if said else None,
+        }
+    elif conv["state"] == "refused":
+        view |= {"state": "refused", "refusal": conv.get("refusal", "")}
+    if view["state"] == RenewalState.DECLINED:
+        view["reason"] = view["answer"]
+    return view
 
 
 _ORDER = ["pending", "sent", "delivered", "read"]

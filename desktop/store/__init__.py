@@ -15,6 +15,7 @@ from desktop.store.records import (
     SearchHit,
     SkippedRow,
 )
+from desktop.store.renewals import QueuedRenewal
 from desktop.store.store import Store
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Invitation",
     "Note",
     "OutboxItem",
+    "QueuedRenewal",
     "RejectedEnvelope",
     "SearchHit",
     "SkippedRow",

@@ -317,8 +317,75 @@ V2: tuple[str, ...] = (
     ) WITHOUT ROWID""",
 )
 
+V3: tuple[str, ...] = (
+    # A patient's request to renew treatments: one row per request, its id the
+    # id of the patient's request message (the patient knows it, a decision
+    # names it; no foreign key to messages, which may be written later in the
+    # same transaction). treatments: JSON list of the names the patient gave;
+    # flags: JSON list of the rules' flags, as they stood at the decision.
+    """CREATE TABLE renewal_requests (
+        id                  TEXT PRIMARY KEY,
+        conversation_id     TEXT NOT NULL REFERENCES conversations (id),
+        patient_id          TEXT NOT NULL REFERENCES patients (id),
+        practitioner_id     TEXT NOT NULL REFERENCES practitioners (id),
+        treatments          TEXT NOT NULL,
+        message             TEXT NOT NULL DEFAULT '',
+        received_at         TEXT NOT NULL,
+        state               TEXT NOT NULL DEFAULT 'received' CHECK (
+                            state IN ('received', 'approved', 'declined', 'appointment_needed')),
+        decided_by          TEXT REFERENCES practitioners (id),
+        decided_at          TEXT,
+        decision_text       TEXT NOT NULL DEFAULT '',
+        override_reason     TEXT,
+        flags               TEXT NOT NULL DEFAULT '[]',
+        decision_message_id TEXT,
+        CHECK ((state = 'received') = (decided_at IS NULL)),
+        CHECK ((state = 'received') = (decided_by IS NULL))
+    )""",
+    # The queue: the requests awaiting a decision, oldest first.
+    """CREATE INDEX renewal_requests_waiting ON renewal_requests (received_at)
+        WHERE state = 'received'""",
+    "CREATE INDEX renewal_requests_by_patient ON renewal_requests (patient_id, received_at)",
+    "CREATE INDEX renewal_requests_by_conversation ON renewal_requests (conversation_id)",
+    # A decision is taken once, whatever code tries to change it.
+    """CREATE TRIGGER renewal_requests_decided_once BEFORE UPDATE OF state ON renewal_requests
+        WHEN OLD.state != 'received'
+    BEGIN
+        SELECT RAISE(ABORT, 'this renewal request was already decided');
+    END""",
+    # The prescriptions the practice issued, PDF included (inside the
+    # encrypted file like everything else). treatments: JSON list of the
+    # lines (name, dosage, duration_days, quantity, renewals). A prescription
+    # is a signed document: never changed once written.
+    """CREATE TABLE prescriptions (
+        id                 TEXT PRIMARY KEY,
+        patient_id         TEXT NOT NULL REFERENCES patients (id),
+        renewal_request_id TEXT UNIQUE REFERENCES renewal_requests (id),
+        prescriber_id      TEXT NOT NULL REFERENCES practitioners (id),
+        issued_at          TEXT NOT NULL,
+        treatments         TEXT NOT NULL,
+        pdf                BLOB NOT NULL,
+        size               INTEGER NOT NULL,
+        sha256             TEXT NOT NULL,
+        message_id         TEXT
+    )""",
+    "CREATE INDEX prescriptions_by_patient ON prescriptions (patient_id, issued_at)",
+    # A declined request (or one still waiting) never produces a document.
+    """CREATE TRIGGER prescriptions_only_when_approved BEFORE INSERT ON prescriptions
+        WHEN NEW.renewal_request_id IS NOT NULL AND (
+            SELECT state FROM renewal_requests WHERE id = NEW.renewal_request_id
+        ) IS NOT 'approved'
+    BEGIN
+        SELECT RAISE(ABORT, 'a prescription for a renewal request that is not approved');
+    END""",
+    """CREATE TRIGGER prescriptions_never_change BEFORE UPDATE ON prescriptions
+    BEGIN
+        SELECT RAISE(ABORT, 'a prescription is never changed once issued');
+    END""",
+)
+
 # MIGRATIONS[n - 1] brings a file from version n - 1 to version n.
-MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2)
+MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2, V3)
 
 
 def version(connection: Any) -> int:

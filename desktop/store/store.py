@@ -134,6 +134,13 @@ class Store(PracticeStore):
         with self._writing() as c:
             return conv.add_messages_bulk(c, rows)
 
+    def add_messages_once(self, rows: Sequence[Sequence[Any]]) -> list[str]:
+        """Many messages in one step, each stored at most once (as :meth:`add_message`
+        would, row after row); returns the ids that were new, in order. All or nothing.
+        Rows: ``(id, conversation_id, sender, author, body, sent_at, delivery)``."""
+        with self._writing() as c:
+            return conv.add_messages_once(c, rows)
+
     def message(self, message_id: str) -> Message | None:
         with self._reading() as c:
             return conv.message(c, message_id)

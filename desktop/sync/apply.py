@@ -4,10 +4,20 @@ Every event is checked before it changes anything: an envelope that fails its
 signature, an event that names an unknown patient or is malformed is recorded
 in ``rejected_envelopes`` (a person can look at it) and skipped. The cursor
 still moves past it, since retrying would not make it valid.
+
+A first sync brings tens of thousands of patients' messages, so a page is
+applied in two steps. Opening its envelopes (verifying and decrypting: most
+of the CPU) needs no store and may run ahead, on other threads
+(:meth:`PracticeMailbox.open_ahead`). Applying then goes through the events in
+order in one transaction; the patients' messages that follow one another wait
+in a run and go into the store together (one query, one ``executemany``)
+before any other kind of event, which may read or change what they depend on.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,10 +25,10 @@ from desktop.core.errors import EnvelopeRejected, RelayError
 from desktop.core.model import ConversationState, DeliveryState, Sender
 from desktop.crypto import Identity, open_envelope
 from desktop.crypto import invitation as inv
-from desktop.crypto.envelope import message_context, state_context
+from desktop.crypto.envelope import envelope_signer, message_context, state_context
 from desktop.store import Store
 from desktop.sync.client import unb64
-from desktop.sync.content import decode, parse_time
+from desktop.sync.content import decode, parse_time, read_renewal_request
 
 
 class Rejected(Exception):
@@ -34,12 +44,116 @@ class Applied:
     patients: set[str] = field(default_factory=set)
     rejected: int = 0
 
+    def merge(self, other: Applied) -> None:
+        self.new_messages += other.new_messages
+        self.conversations |= other.conversations
+        self.patients |= other.patients
+        self.rejected += other.rejected
+
 
 def _field(event: dict[str, Any], name: str, kind: type = str) -> Any:
     value = event.get(name)
     if not isinstance(value, kind):
         raise Rejected(f"event without a valid {name}")
     return value
+
+
+# -- opening envelopes ahead -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Ahead:
+    """One envelope opened ahead: the key it claims, and what opening with that key gave."""
+
+    signer: bytes
+    content: bytes | None
+    error: EnvelopeRejected | None
+
+
+def _open_as_claimed(envelope_text: str, context: bytes, recipient: Any) -> _Ahead | None:
+    """Verify and decrypt against the key the envelope names; ``None`` if it names none."""
+    try:
+        envelope = unb64(envelope_text)
+        signer = envelope_signer(envelope)
+    except (RelayError, EnvelopeRejected):
+        return None  # not worth keeping: the plain way will say why, when applied
+    try:
+        return _Ahead(signer, open_envelope(envelope, context, recipient, [signer]), None)
+    except EnvelopeRejected as exc:
+        return _Ahead(signer, None, exc)
+    except Exception:  # noqa: BLE001 - whatever it is, applying meets it again the plain way
+        return None
+
+
+class Opened:
+    """A page's envelopes, opened before the page is applied, each by the key it claims.
+
+    Which key must have signed an envelope is only known while applying (a
+    patient's keys, a conversation may arrive earlier on the same page), so
+    :meth:`open` uses a result only when the key it was checked against is
+    the trusted one, where it is exactly what :func:`open_envelope` would
+    give; otherwise it asks :func:`open_envelope` itself.
+    """
+
+    def __init__(self, recipient: Any, results: dict[tuple[str, bytes], _Ahead]) -> None:
+        self._recipient = recipient
+        self._results = results
+
+    def open(self, envelope_text: str, context: bytes, trusted_signer: bytes) -> bytes:
+        ahead = self._results.get((envelope_text, context))
+        if ahead is None or ahead.signer != trusted_signer:
+            return open_envelope(unb64(envelope_text), context, self._recipient, [trusted_signer])
+        if ahead.error is not None:
+            raise ahead.error
+        assert ahead.content is not None
+        return ahead.content
+
+
+def _envelope_of(event: dict[str, Any]) -> tuple[str, bytes] | None:
+    """The envelope of a message or a request and what it is bound to, if it looks whole."""
+    if event.get("kind") not in ("message", "conversation_requested"):
+        return None  # state changes carry an envelope rarely: opened when applied
+    envelope, conv_id, msg_id = (
+        event.get("envelope"),
+        event.get("conversation_id"),
+        event.get("message_id"),
+    )
+    if not (isinstance(envelope, str) and isinstance(conv_id, str) and isinstance(msg_id, str)):
+        return None
+    return envelope, message_context(conv_id, msg_id)
+
+
+def _open_all(jobs: Sequence[tuple[str, bytes]], recipient: Any) -> dict[tuple[str, bytes], _Ahead]:
+    results = {}
+    for job in jobs:
+        ahead = _open_as_claimed(job[0], job[1], recipient)
+        if ahead is not None:
+            results[job] = ahead
+    return results
+
+
+# -- applying a page ----------------------------------------------------------------
+
+
+@dataclass
+class _Page:
+    """A page being applied: what it changed, its envelopes, and a run of messages.
+
+    ``waiting``: messages checked and decrypted, not yet in the store, in
+    order. ``patient_of`` and ``signer_of``: what a run of messages looks up
+    again and again (a conversation's patient, a patient's signing key),
+    forgotten whenever another kind of event might change it.
+    """
+
+    opened: Opened
+    applied: Applied = field(default_factory=Applied)
+    waiting: list[tuple[Sender, tuple[Any, ...]]] = field(default_factory=list)
+    patient_of: dict[str, str] = field(default_factory=dict)
+    signer_of: dict[str, bytes] = field(default_factory=dict)
+
+    def forget(self) -> None:
+        self.patient_of.clear()
+        self.signer_of.clear()
 
 
 class PracticeMailbox:
@@ -49,26 +163,72 @@ class PracticeMailbox:
         self.store = store
         self.identity = identity
 
-    def apply_page(self, events: list[dict[str, Any]], cursor: str) -> Applied:
-        """Apply a page and its cursor in ONE transaction: all of it, or none of it."""
-        applied = Applied()
+    def open_ahead(
+        self, events: Iterable[dict[str, Any]], pool: Executor | None = None, parts: int = 1
+    ) -> Opened:
+        """Verify and decrypt a page's envelopes without the store, for :meth:`apply_page`.
+
+        With ``pool``, in ``parts`` slices on its threads: libsodium lets go
+        of the GIL while it works, so they run on as many cores.
+        """
+        jobs = list(dict.fromkeys(job for e in events if (job := _envelope_of(e)) is not None))
+        key = self.identity.enc_key
+        if pool is None or parts < 2 or len(jobs) < 2:
+            return Opened(key, _open_all(jobs, key))
+        size = -(-len(jobs) // parts)
+        slices = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+        results: dict[tuple[str, bytes], _Ahead] = {}
+        for done in [pool.submit(_open_all, s, key) for s in slices]:
+            results.update(done.result())
+        return Opened(key, results)
+
+    def apply_page(
+        self, events: list[dict[str, Any]], cursor: str, opened: Opened | None = None
+    ) -> Applied:
+        """Apply a page and its cursor in ONE transaction: all of it, or none of it.
+
+        ``opened``: the page's envelopes from :meth:`open_ahead`, if it ran.
+        """
+        page = _Page(opened if opened is not None else self.open_ahead(events))
         with self.store.transaction():
             for event in events:
                 try:
-                    self._apply(event, applied)
+                    self._apply(event, page)
                 except (Rejected, EnvelopeRejected, RelayError) as exc:
-                    applied.rejected += 1
+                    page.applied.rejected += 1
                     seq = event.get("seq") if isinstance(event.get("seq"), int) else -1
                     self.store.record_rejected(seq, str(event.get("kind", "?"))[:40], str(exc))
+            self._store_waiting(page)
             self.store.set_cursor("practice", cursor)
-        return applied
+        return page.applied
 
-    def _apply(self, event: dict[str, Any], applied: Applied) -> None:
+    def _apply(self, event: dict[str, Any], page: _Page) -> None:
+        if event.get("kind") != "message":
+            # What comes next may read the waiting messages, or change who may write.
+            self._store_waiting(page)
+            page.forget()
         handler = getattr(self, "_on_" + str(event.get("kind")), None)
         if handler is not None:  # kinds from a newer relay are skipped, not fatal
-            handler(event, applied)
+            handler(event, page)
 
-    def _on_patient_joined(self, event: dict[str, Any], applied: Applied) -> None:
+    def _store_waiting(self, page: _Page) -> None:
+        """Insert the run of waiting messages, with what :meth:`Store.add_message` would
+        have said of each: new or already here (the first of two with one id wins)."""
+        if not page.waiting:
+            return
+        waiting, page.waiting = page.waiting, []
+        new = set(self.store.add_messages_once([row for _, row in waiting]))
+        for sender, row in waiting:
+            message_id, conv_id = row[0], row[1]
+            if message_id in new:
+                new.discard(message_id)
+                if sender is Sender.PATIENT:
+                    page.applied.new_messages.append(message_id)
+            page.applied.conversations.add(conv_id)
+
+    # -- events ------------------------------------------------------------------
+
+    def _on_patient_joined(self, event: dict[str, Any], page: _Page) -> None:
         invitation = self.store.invitation(_field(event, "invitation_id"))
         if invitation is None:
             raise Rejected("a patient joined with an invitation this practice does not know")
@@ -80,7 +240,7 @@ class PracticeMailbox:
             invitation.patient_id, _field(event, "patient_id"), enc_pk, sign_pk
         )
         self.store.mark_invitation_redeemed(invitation.id)
-        applied.patients.add(invitation.patient_id)
+        page.applied.patients.add(invitation.patient_id)
 
     def _patient_of(self, relay_patient_id: str) -> tuple[str, bytes]:
         patient = self.store.patient_by_relay_id(relay_patient_id)
@@ -89,19 +249,19 @@ class PracticeMailbox:
             raise Rejected("a message from a patient this practice has not enrolled")
         return patient.id, keys[1]
 
-    def _on_conversation_requested(self, event: dict[str, Any], applied: Applied) -> None:
+    def _on_conversation_requested(self, event: dict[str, Any], page: _Page) -> None:
         conv_id, msg_id = _field(event, "conversation_id"), _field(event, "message_id")
         patient_id, signer = self._patient_of(_field(event, "patient_id"))
         practitioner_id = _field(event, "practitioner_id")
         if self.store.practitioner(practitioner_id) is None:
             raise Rejected("a request to a practitioner this practice does not know")
-        raw = open_envelope(
-            unb64(_field(event, "envelope")), message_context(conv_id, msg_id),
-            self.identity.enc_key, [signer],
+        raw = page.opened.open(
+            _field(event, "envelope"), message_context(conv_id, msg_id), signer
         )
         doc = decode(raw, "request")
         if "category" not in doc:
             raise Rejected("a request without a category")
+        renewal = read_renewal_request(doc)  # checked before anything is stored
         self.store.upsert_conversation(
             conv_id, patient_id, practitioner_id, doc["category"], ConversationState.REQUESTED,
             parse_time(event.get("created_at")),
@@ -110,47 +270,62 @@ class PracticeMailbox:
             msg_id, conv_id, Sender.PATIENT, patient_id, doc["text"], doc["sent_at"],
             DeliveryState.DELIVERED,
         ):
-            applied.new_messages.append(msg_id)
-        applied.conversations.add(conv_id)
+            page.applied.new_messages.append(msg_id)
+        if renewal is not None:  # the renewal queue's line, in the same transaction
+            self.store.add_renewal_request(
+                msg_id, conv_id, patient_id, practitioner_id, *renewal,
+                parse_time(event.get("created_at")),
+            )
+        page.applied.conversations.add(conv_id)
 
-    def _on_message(self, event: dict[str, Any], applied: Applied) -> None:
+    def _on_message(self, event: dict[str, Any], page: _Page) -> None:
+        """Check and open a message, and add it to the run waiting to be stored."""
         conv_id, msg_id = _field(event, "conversation_id"), _field(event, "message_id")
-        conv = self.store.conversation(conv_id)
-        if conv is None or conv.patient_id is None:
-            raise Rejected("a message in a conversation this practice does not know")
+        patient_id = self._patient_in(conv_id, page)
         sender = _field(event, "sender")
         if sender == "practice":
             # Our own message coming back: the relay has it, so it is sent.
-            # Written on another workstation, it is new here.
+            # Written on another workstation, it is new here. (The messages
+            # waiting go in first: one of them may be this one.)
+            self._store_waiting(page)
             if self.store.set_delivery([msg_id], DeliveryState.SENT) or self._known(msg_id):
-                applied.conversations.add(conv_id)
+                page.applied.conversations.add(conv_id)
                 return
             signer, author_kind = self.identity.sign_pk, Sender.PRACTICE
         elif sender == "patient":
-            keys = self.store.patient_keys(conv.patient_id)
-            if keys is None:
-                raise Rejected("a message from a patient without keys")
-            signer, author_kind = keys[1], Sender.PATIENT
+            signer, author_kind = self._signer_of(patient_id, page), Sender.PATIENT
         else:
             raise Rejected("a message from an unknown kind of sender")
-        raw = open_envelope(
-            unb64(_field(event, "envelope")), message_context(conv_id, msg_id),
-            self.identity.enc_key, [signer],
-        )
+        raw = page.opened.open(_field(event, "envelope"), message_context(conv_id, msg_id), signer)
         doc = decode(raw, "message")
-        author = doc.get("author") if author_kind is Sender.PRACTICE else conv.patient_id
+        author = doc.get("author") if author_kind is Sender.PRACTICE else patient_id
         delivery = DeliveryState.SENT if author_kind is Sender.PRACTICE else DeliveryState.DELIVERED
-        if self.store.add_message(
-            msg_id, conv_id, author_kind, str(author or ""), doc["text"], doc["sent_at"], delivery
-        ):
-            if author_kind is Sender.PATIENT:
-                applied.new_messages.append(msg_id)
-        applied.conversations.add(conv_id)
+        row = (msg_id, conv_id, author_kind, str(author or ""), doc["text"], doc["sent_at"], delivery)
+        page.waiting.append((author_kind, row))
+
+    def _patient_in(self, conv_id: str, page: _Page) -> str:
+        """The patient of a conversation this practice knows, or the message is rejected."""
+        patient_id = page.patient_of.get(conv_id)
+        if patient_id is None:
+            conv = self.store.conversation(conv_id)
+            if conv is None or conv.patient_id is None:
+                raise Rejected("a message in a conversation this practice does not know")
+            patient_id = page.patient_of[conv_id] = conv.patient_id
+        return patient_id
+
+    def _signer_of(self, patient_id: str, page: _Page) -> bytes:
+        signer = page.signer_of.get(patient_id)
+        if signer is None:
+            keys = self.store.patient_keys(patient_id)
+            if keys is None:
+                raise Rejected("a message from a patient without keys")
+            signer = page.signer_of[patient_id] = keys[1]
+        return signer
 
     def _known(self, message_id: str) -> bool:
         return self.store.message(message_id) is not None
 
-    def _on_state_changed(self, event: dict[str, Any], applied: Applied) -> None:
+    def _on_state_changed(self, event: dict[str, Any], page: _Page) -> None:
         conv_id, event_id = _field(event, "conversation_id"), _field(event, "event_id")
         try:
             state = ConversationState(_field(event, "state"))
@@ -162,18 +337,17 @@ class PracticeMailbox:
         envelope = event.get("envelope")
         if isinstance(envelope, str) and not self.store.set_delivery([event_id], DeliveryState.SENT):
             if not self._known(event_id):
-                raw = open_envelope(
-                    unb64(envelope), state_context(conv_id, event_id, str(state)),
-                    self.identity.enc_key, [self.identity.sign_pk],
+                raw = page.opened.open(
+                    envelope, state_context(conv_id, event_id, str(state)), self.identity.sign_pk
                 )
                 doc = decode(raw, "state")
                 self.store.add_message(
                     event_id, conv_id, Sender.PRACTICE, str(doc.get("author", "")), doc["text"],
                     doc["sent_at"], DeliveryState.SENT,
                 )
-        applied.conversations.add(conv_id)
+        page.applied.conversations.add(conv_id)
 
-    def _on_receipt(self, event: dict[str, Any], applied: Applied) -> None:
+    def _on_receipt(self, event: dict[str, Any], page: _Page) -> None:
         ids = _field(event, "message_ids", list)
         try:
             state = DeliveryState(_field(event, "receipt"))
@@ -182,10 +356,10 @@ class PracticeMailbox:
         if state not in (DeliveryState.DELIVERED, DeliveryState.READ):
             raise Rejected("an unknown receipt")
         if self.store.set_delivery([str(i) for i in ids], state):
-            applied.conversations.add(_field(event, "conversation_id"))
+            page.applied.conversations.add(_field(event, "conversation_id"))
 
-    def _on_patient_revoked(self, event: dict[str, Any], applied: Applied) -> None:
+    def _on_patient_revoked(self, event: dict[str, Any], page: _Page) -> None:
         patient = self.store.patient_by_relay_id(_field(event, "patient_id"))
         if patient is not None:
             self.store.revoke_patient(patient.id)
-            applied.patients.add(patient.id)
+            page.applied.patients.add(patient.id)

@@ -8,11 +8,15 @@ nothing locally.
 from __future__ import annotations
 
 import base64
+import socket
+import threading
 import uuid
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from desktop.core.errors import RelayError
 
@@ -46,17 +50,91 @@ class EventPage:
     done: bool
 
 
+class _Sockets:
+    """Every socket a client's connections open, so that another thread can cut them.
+
+    What wakes a thread blocked reading a response (a long-poll) is shutting
+    its socket down: closing the requests Session only drops idle
+    connections, and closing the socket does nothing while the response's
+    file object holds it (tests/sync/test_engine_stop.py checks this on a
+    real relay). On a platform where a shutdown leaves the read blocked, the
+    request ends with the long-poll; ``SyncEngine.stop`` does not rely on it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        self.cut = False
+
+    def add(self, sock: socket.socket) -> None:
+        with self._lock:
+            if not self.cut:
+                self._open.add(sock)
+                return
+        sock.close()
+        raise ConnectionAbortedError("the relay client was stopped")
+
+    def cut_all(self) -> None:
+        with self._lock:
+            self.cut = True
+            sockets = list(self._open)
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed
+
+
+class _CuttableAdapter(HTTPAdapter):
+    """requests' adapter, whose connections hand their sockets to a :class:`_Sockets`."""
+
+    def __init__(self, sockets: _Sockets) -> None:
+        self._sockets = sockets  # before super().__init__, which builds the pool manager
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        manager = self.poolmanager
+        manager.pool_classes_by_scheme = {
+            scheme: _registering(pool, self._sockets)
+            for scheme, pool in manager.pool_classes_by_scheme.items()
+        }
+
+
+def _registering(pool_class: type, sockets: _Sockets) -> type:
+    """A subclass of urllib3's ``pool_class`` whose connections register their socket."""
+
+    class Connection(pool_class.ConnectionCls):  # type: ignore[name-defined,misc]
+        def connect(self) -> None:
+            super().connect()
+            sockets.add(self.sock)  # the TLS socket for https, the plain one otherwise
+
+    return type(pool_class.__name__, (pool_class,), {"ConnectionCls": Connection})
+
+
 class RelayClient:
     """Talks to one relay with one account's token (or none, to enrol or redeem)."""
 
     def __init__(self, base_url: str, token: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
+        self._sockets = _Sockets()
         self._http = requests.Session()
         self._http.headers["User-Agent"] = "Passerelle/0.1"
+        adapter = _CuttableAdapter(self._sockets)
+        self._http.mount("http://", adapter)
+        self._http.mount("https://", adapter)
 
     def close(self) -> None:
         self._http.close()
+
+    def abort(self) -> None:
+        """From any thread: end the request in flight now (a long-poll too) and refuse the
+        next ones; each raises ``RelayError`` with code ``stopped``."""
+        self._sockets.cut_all()
+
+    def _stopped(self) -> RelayError:
+        return RelayError(0, "stopped", "Sync was stopped.")
 
     def _headers(self, idempotency_key: str | None) -> dict[str, str]:
         headers = {}
@@ -79,6 +157,8 @@ class RelayClient:
         """Send one request; every POST needs its idempotency key (the outbox row's id)."""
         if method == "POST" and idempotency_key is None:
             idempotency_key = str(uuid.uuid4())
+        if self._sockets.cut:
+            raise self._stopped()
         try:
             response = self._http.request(
                 method,
@@ -88,13 +168,18 @@ class RelayClient:
                 headers=self._headers(idempotency_key),
                 timeout=(CONNECT_TIMEOUT, read_timeout),
             )
-        except requests.ConnectionError as exc:
-            raise RelayError(0, "offline", f"The relay cannot be reached ({_short(exc)}).") from None
-        except requests.Timeout:
-            raise RelayError(0, "timeout", "The relay did not answer in time.") from None
         except requests.RequestException as exc:
-            raise RelayError(0, "offline", f"Network error: {_short(exc)}") from None
+            raise self._failure(exc) from None
         return _decode(response)
+
+    def _failure(self, exc: requests.RequestException) -> RelayError:
+        if self._sockets.cut:  # a cut connection looks lost; it was not
+            return self._stopped()
+        if isinstance(exc, requests.ConnectionError):
+            return RelayError(0, "offline", f"The relay cannot be reached ({_short(exc)}).")
+        if isinstance(exc, requests.Timeout):
+            return RelayError(0, "timeout", "The relay did not answer in time.")
+        return RelayError(0, "offline", f"Network error: {_short(exc)}")
 
     def post(self, path: str, body: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
         return self.request("POST", path, body, idempotency_key=idempotency_key)

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from desktop.core.errors import EnvelopeRejected
+from desktop.core.errors import EnvelopeRejected, InvalidField
 from desktop.core.model import Category
+from desktop.core.renewal import (
+    PrescriptionLine,
+    RenewalState,
+    check_prescription,
+    check_treatment_names,
+)
 
 MAX_TEXT = 20_000  # characters; a message, not a document (documents travel as attachments)
+# The relay's largest request body (its max_body_bytes default): a sealed
+# message must fit, base64 and JSON included.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 def now_utc() -> datetime:
@@ -55,7 +67,181 @@ def parse_time(value: Any) -> datetime:
     if not isinstance(value, str):
         raise EnvelopeRejected("envelope has no valid time")
     try:
-        t = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        t = datetime.fromisoformat(value)  # Python 3.11 reads a trailing Z
     except ValueError:
         raise EnvelopeRejected("envelope has no valid time") from None
     return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
+# -- renewals ------------------------------------------------------------------------------
+#
+# A renewal request is a request in category "renewal" whose document also
+# carries {"renewal": {"treatments": [...], "message": "..."}}. The decision
+# is a practice message carrying {"renewal_decision": {"request_id",
+# "decision", ...}} and, for an approval, the prescription as an attachment.
+# Attachments travel inline in the envelope for now, so their size is capped
+# well under the relay's 1 MiB body limit; the documents issue will move
+# them to chunked transfers.
+
+MAX_ATTACHMENT_BYTES = 512 * 1024
+MAX_ATTACHMENT_NAME = 200
+PDF_MIME = "application/pdf"
+_SHA256_HEX = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file carried inside an envelope, checked against its stated size and digest."""
+
+    name: str
+    mime: str
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "mime": self.mime,
+            "size": self.size,
+            "sha256": self.sha256,
+            "data": base64.b64encode(self.data).decode(),
+        }
+
+    def describe(self) -> dict[str, Any]:
+        """What a list shows of it, without the bytes."""
+        return {"name": self.name, "mime": self.mime, "size": self.size, "sha256": self.sha256}
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionContent:
+    """A renewal decision as a patient received it, checked."""
+
+    request_id: str
+    decision: RenewalState
+    lines: tuple[PrescriptionLine, ...]
+    text: str
+    document: Attachment | None
+
+
+def renewal_request_content(treatments: tuple[str, ...], message: str) -> dict[str, Any]:
+    return {"treatments": list(treatments), "message": message}
+
+
+def read_renewal_request(doc: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
+    """The treatments and message a request document carries, or ``None`` when it carries no
+    renewal (a request typed as free text, or from an older patient app). Malformed: rejected."""
+    renewal = doc.get("renewal")
+    if renewal is None:
+        return None
+    if doc.get("category") is not Category.RENEWAL:
+        raise EnvelopeRejected("a renewal in a request of another category")
+    if not isinstance(renewal, dict):
+        raise EnvelopeRejected("a malformed renewal request")
+    try:
+        treatments = check_treatment_names(renewal.get("treatments"))
+    except InvalidField as exc:
+        raise EnvelopeRejected(f"a malformed renewal request: {exc}") from None
+    message = renewal.get("message", "")
+    if not isinstance(message, str) or len(message) > MAX_TEXT:
+        raise EnvelopeRejected("a renewal request with a malformed message")
+    return treatments, message.strip()
+
+
+def pdf_attachment(name: str, data: bytes) -> Attachment:
+    """A PDF to send; refused (ValueError) past :data:`MAX_ATTACHMENT_BYTES`."""
+    if not data.startswith(b"%PDF-"):
+        raise ValueError("The document is not a PDF.")
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise ValueError(
+            f"The document is {len(data) // 1024} KiB; a document sent with a message is "
+            f"limited to {MAX_ATTACHMENT_BYTES // 1024} KiB."
+        )
+    return Attachment(name, PDF_MIME, data)
+
+
+def read_attachment(raw: Any) -> Attachment:
+    """An attachment from an envelope: name, PDF type, size and digest must all agree."""
+    if not isinstance(raw, dict):
+        raise EnvelopeRejected("a malformed attachment")
+    name, mime, size, digest, data = (
+        raw.get(k) for k in ("name", "mime", "size", "sha256", "data")
+    )
+    if (
+        not isinstance(name, str)
+        or not 0 < len(name) <= MAX_ATTACHMENT_NAME
+        or name.startswith(".")
+        or any(ch in name for ch in "/\\") or not name.isprintable()
+    ):
+        raise EnvelopeRejected("an attachment with a malformed name")
+    if mime != PDF_MIME:
+        raise EnvelopeRejected("an attachment of a type this client does not open")
+    if isinstance(size, bool) or not isinstance(size, int) or not 0 < size <= MAX_ATTACHMENT_BYTES:
+        raise EnvelopeRejected("an attachment with a malformed size")
+    if not isinstance(digest, str) or len(digest) != _SHA256_HEX:
+        raise EnvelopeRejected("an attachment with a malformed digest")
+    if not isinstance(data, str) or len(data) > (MAX_ATTACHMENT_BYTES + 2) // 3 * 4:
+        raise EnvelopeRejected("an attachment with malformed data")
+    try:
+        content = base64.b64decode(data, validate=True)
+    except ValueError:
+        raise EnvelopeRejected("an attachment with malformed data") from None
+    if len(content) != size or hashlib.sha256(content).hexdigest() != digest.lower():
+        raise EnvelopeRejected("an attachment that does not match its size and digest")
+    if not content.startswith(b"%PDF-"):
+        raise EnvelopeRejected("an attachment that is not the PDF it claims to be")
+    return Attachment(name, mime, content)
+
+
+def read_renewal_decision(doc: dict[str, Any], request_id: str | None) -> DecisionContent | None:
+    """The renewal decision a practice message carries, checked, or ``None`` when it carries
+    none. ``request_id``: the renewal request of the conversation (``None`` if it has none).
+
+    Rejected: a decision for another request (or in a conversation without
+    one), an unknown decision, an approval without valid treatments or
+    without exactly one PDF, a decline or an appointment with any document,
+    attachments outside a decision (not supported before the documents work).
+    """
+    decision = doc.get("renewal_decision")
+    attachments = doc.get("attachments")
+    if decision is None:
+        if attachments is not None:
+            raise EnvelopeRejected("attachments outside a renewal decision")
+        return None
+    if not isinstance(decision, dict):
+        raise EnvelopeRejected("a malformed renewal decision")
+    if request_id is None or decision.get("request_id") != request_id:
+        raise EnvelopeRejected("a renewal decision for a request not made in this conversation")
+    try:
+        state = RenewalState(str(decision.get("decision")))
+    except ValueError:
+        raise EnvelopeRejected("a renewal decision of an unknown kind") from None
+    if not state.decided:
+        raise EnvelopeRejected("a renewal decision that decides nothing")
+    if attachments is not None and not isinstance(attachments, list):
+        raise EnvelopeRejected("malformed attachments")
+    files = [read_attachment(a) for a in attachments or []]
+    text = doc.get("text", "")
+    if state is RenewalState.APPROVED:
+        try:
+            lines = check_prescription(decision.get("treatments"))
+        except InvalidField as exc:
+            raise EnvelopeRejected(f"a renewal approval with malformed treatments: {exc}") from None
+        if len(files) != 1:
+            raise EnvelopeRejected("a renewal approval without exactly one prescription")
+        return DecisionContent(request_id, state, lines, text, files[0])
+    if files or "treatments" in decision:
+        raise EnvelopeRejected(f"a renewal {state} that carries a prescription")
+    key = "reason" if state is RenewalState.DECLINED else "message"
+    said = decision.get(key, "")
+    if not isinstance(said, str) or len(said) > MAX_TEXT:
+        raise EnvelopeRejected(f"a renewal {state} with a malformed {key}")
+    if state is RenewalState.DECLINED and not said.strip():
+        raise EnvelopeRejected("a renewal declined without a reason")
+    return DecisionContent(request_id, state, (), said.strip(), None)

@@ -2,15 +2,18 @@
 local transaction that also queues its request in the outbox; sync carries it later.
 
 The practice's actions (accept, decline, close, reopen, assign, a note, an
-invitation) write their audit row in that same transaction. Assignment and
-notes are internal: they never reach the relay.
+invitation, a renewal decision) write their audit row in that same
+transaction. Assignment and notes are internal: they never reach the relay.
+Renewal decisions are carried out in ``desktop.sync.renewals``.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from desktop.core.errors import PasserelleError, RelayError
 from desktop.core.model import (
@@ -23,10 +26,12 @@ from desktop.core.model import (
 from desktop.crypto import Identity, seal_envelope
 from desktop.crypto import invitation as inv
 from desktop.crypto.envelope import message_context, state_context
+from desktop.documents.prescription import PrescribedTreatment
 from desktop.store import Note, Store
+from desktop.sync import renewals
 from desktop.sync.apply import Applied
 from desktop.sync.client import API, RelayClient, b64
-from desktop.sync.content import check_text, encode, now_utc
+from desktop.sync.content import MAX_BODY_BYTES, check_text, encode, now_utc
 from desktop.sync.profile import profile_key
 
 log = logging.getLogger(__name__)
@@ -195,12 +200,20 @@ class Workstation:
             return self._send(conversation_id, text, author)
 
     def _send(
-        self, conversation_id: str, text: str, author: Practitioner, message_id: str | None = None
+        self,
+        conversation_id: str,
+        text: str,
+        author: Practitioner,
+        message_id: str | None = None,
+        content: dict[str, Any] | None = None,
     ) -> str:
+        """Store and queue a message; ``content``: more fields for the envelope (a renewal
+        decision and its prescription)."""
         _, recipients = self._recipients(conversation_id)
         message_id = message_id or str(uuid.uuid4())
         sent_at = now_utc()
         doc = {
+            **(content or {}),
             "type": "message",
             "text": text,
             "sent_at": sent_at.isoformat(),
@@ -211,6 +224,10 @@ class Workstation:
             encode(doc), message_context(conversation_id, message_id),
             self.identity.sign_key, recipients,
         )
+        if (len(envelope) + 2) // 3 * 4 + 200 > MAX_BODY_BYTES:
+            raise PasserelleError(
+                "This message is too large for the relay (1 MiB): shorten it or send less."
+            )
         self.store.add_message(
             message_id, conversation_id, Sender.PRACTICE, author.id, text, sent_at,
             DeliveryState.PENDING,
@@ -261,6 +278,8 @@ class Workstation:
                 AuditAction.for_state(state, conv.state), author.id,
                 conversation_id=conversation_id, detail=note or "",
             )
+            if state is ConversationState.DECLINED:
+                renewals.decline_with_conversation(self, conversation_id, author.id, note)
             if note is not None:
                 # The reason shows in the thread, as the patient will see it.
                 self.store.add_message(
@@ -285,6 +304,82 @@ class Workstation:
                     {"message_ids": ids[start : start + 500], "receipt": "read"},
                 )
         return len(ids)
+
+    # -- renewal requests --------------------------------------------------
+
+    def approve_renewal(
+        self,
+        request_id: str,
+        treatments: Sequence[PrescribedTreatment],
+        author_id: str,
+        override_reason: str | None = None,
+        note: str | None = None,
+        prescription_note: str | None = None,
+        today: date | None = None,
+    ) -> str:
+        """Renew the treatments of a waiting request; returns the id of the reply sent.
+
+        Renders the prescription (practice settings ``practice_name``,
+        ``practice_address``, ``practice_phone``; the author's name,
+        profession, RPPS and signature image), keeps it in the store, and
+        replies in the request's conversation (accepting or reopening it
+        first) with the PDF attached, end-to-end encrypted. ``note`` is the
+        message the patient reads (a standard sentence when ``None``);
+        ``prescription_note`` is printed on the prescription. ``today``: the
+        practice's local day, the prescription's date.
+
+        Refused with nothing stored or sent (``PasserelleError``, the message
+        says why): an unknown or already decided request, a patient no longer
+        enrolled, no treatment or an absurd one (duration outside 1–365
+        days, renewals outside 0–12, quantity empty or over 100 characters),
+        a flagged request without ``override_reason``, a PDF over 512 KiB,
+        practice details the prescription needs but lacks
+        (``PrescriptionInvalid``). Audited (``renewal_approved``, with the
+        override and its reason).
+        """
+        return renewals.approve(
+            self, request_id, treatments, author_id, override_reason, note, prescription_note,
+            today,
+        )
+
+    def decline_renewal(
+        self, request_id: str, reason: str, author_id: str, today: date | None = None
+    ) -> str | None:
+        """Decline a waiting request with a reason the patient reads; never a document.
+
+        Returns the id of the reply sent, or ``None`` when the patient is no
+        longer enrolled: then the decision is only recorded here and the
+        conversation ended on the relay without a word (nothing can reach
+        him). Audited (``renewal_declined``).
+        """
+        return renewals.decline(self, request_id, reason, author_id, today)
+
+    def renewal_needs_appointment(
+        self,
+        request_id: str,
+        author_id: str,
+        message: str | None = None,
+        today: date | None = None,
+    ) -> str:
+        """Answer a waiting request that the patient must come in first; ``message`` (a
+        standard sentence when ``None``) is what he reads. Returns the id of the reply.
+        Audited (``renewal_appointment_needed``)."""
+        return renewals.needs_appointment(self, request_id, author_id, message, today)
+
+    def renewal_form(self, request_id: str) -> list[PrescribedTreatment]:
+        """The approval form pre-filled from the last prescription of each treatment asked."""
+        return renewals.renewal_form(self, request_id)
+
+    def preview_renewal(
+        self,
+        request_id: str,
+        treatments: Sequence[PrescribedTreatment],
+        author_id: str,
+        prescription_note: str | None = None,
+        today: date | None = None,
+    ) -> bytes:
+        """The PDF :meth:`approve_renewal` would send, without storing or sending anything."""
+        return renewals.preview(self, request_id, treatments, author_id, prescription_note, today)
 
     # -- internal work ---------------------------------------------------
 
