@@ -67,6 +67,8 @@ def main() -> int:
         screen = window.show_screen(key)
         if key == "patients":
             screen.table.selectRow(0)
+        if key == "renewals":  # the newest requests are those with a history
+            screen.table.selectRow(screen.model.rowCount() - 1)
         pump(1)
         window.grab().save(str(out / f"{key}.png"))
     # A request awaiting acceptance, and the decline dialog.

@@ -39,6 +39,33 @@ def phone(i: int) -> str:
     return f"06 00 {10 + i % 89:02d} {(i * 37) % 100:02d} {(i * 53) % 100:02d}"
 
 
+# Renewal requests: the treatments a patient names, and his words.
+RENEWALS: list[tuple[list[str], str]] = [
+    (["Levothyrox 75 µg"], "Bonjour docteur, je n'ai plus que dix jours de traitement."),
+    (["Metformine 1000 mg", "Atorvastatine 20 mg"],
+     "Bonjour, mes dernières analyses sont bonnes. Merci d'avance."),
+    (["Amlodipine 5 mg", "Kardégic 75 mg"], "Bonjour, pour mon traitement de la tension."),
+    (["Ventoline 100 µg"], "L'inhalateur est presque vide."),
+    (["Stilnox 10 mg"], "Je dors mal en ce moment, pouvez-vous me renouveler le Stilnox ?"),
+    (["Ramipril 5 mg"], ""),
+]
+
+# How the practice renewed some of them before (name, dosage, days, quantity, renewals).
+PAST_LINES: dict[str, tuple[str, str, int, str, int]] = {
+    "Levothyrox 75 µg": ("Levothyrox 75 µg, comprimé sécable", "1 comprimé le matin à jeun",
+                         90, "3 boîtes de 30", 0),
+    "Metformine 1000 mg": ("Metformine 1000 mg, comprimé", "1 comprimé matin et soir",
+                           90, "3 boîtes de 60", 1),
+    "Atorvastatine 20 mg": ("Atorvastatine 20 mg, comprimé", "1 comprimé le soir",
+                            90, "3 boîtes de 30", 1),
+    "Amlodipine 5 mg": ("Amlodipine 5 mg, gélule", "1 gélule le matin", 90,
+                        "3 boîtes de 30", 0),
+    "Kardégic 75 mg": ("Kardégic 75 mg, poudre", "1 sachet le midi", 90, "3 boîtes de 30", 0),
+    "Ventoline 100 µg": ("Ventoline 100 µg/dose, suspension pour inhalation",
+                         "2 bouffées si gêne respiratoire", 90, "2 flacons", 0),
+    "Ramipril 5 mg": ("Ramipril 5 mg, gélule", "1 gélule le soir", 90, "3 boîtes de 30", 0),
+}
+
 # What a patient asks when he opens a request.
 REQUESTS: list[tuple[Category, str]] = [
     (Category.RENEWAL, "Bonjour docteur, pourriez-vous renouveler mon Levothyrox 75 µg pour "

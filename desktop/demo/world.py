@@ -12,12 +12,14 @@ import logging
 import random
 import threading
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 from desktop.core.errors import PasserelleError
 from desktop.core.model import Category, ConversationState
 from desktop.demo import people
 from desktop.demo.relay_host import InProcessRelay
+from desktop.documents.prescription import PrescribedTreatment
 from desktop.patient import PatientClient
 from desktop.store import Store
 from desktop.sync.engine import Sync
@@ -67,8 +69,11 @@ class DemoWorld:
             sync = Sync(ws)
             codes = []
             for i, (name, born, sex) in enumerate(people.PATIENTS[: self.count]):
+                # Most came within the year; every seventh not for 14 months (flagged).
+                visit = date.today() - timedelta(days=430 if i % 7 == 6 else 20 + (i * 11) % 300)
                 record = store.add_patient(name, born, sex=sex, phone=people.phone(i),
-                                           external_id=f"D{1040 + i * 7:05d}")
+                                           external_id=f"D{1040 + i * 7:05d}",
+                                           last_visit=visit.isoformat())
                 codes.append((name, ws.invite(record.id)))
             for i, (name, born, sex) in enumerate(people.NOT_ENROLLED, start=self.count):
                 store.add_patient(name, born, sex=sex, phone=people.phone(i),
@@ -83,11 +88,35 @@ class DemoWorld:
 
     def _history(self, ws: Workstation, sync: Sync) -> None:
         """Requests already there when the practice opens the window; a few answered."""
+        renewing = []
         for i, patient in enumerate(self.patients):
-            category, text = people.REQUESTS[i % len(people.REQUESTS)]
             doctor = self.practitioner_ids[i % 2]  # the two GPs share the list
+            if i % 3 == 2:
+                treatments, text = people.RENEWALS[(i // 3) % len(people.RENEWALS)]
+                patient.conversations.append(
+                    patient.client.request_renewal(doctor, treatments, text))
+                renewing.append((patient, treatments, doctor))
+                continue
+            category, text = people.REQUESTS[i % len(people.REQUESTS)]
+            if category is Category.RENEWAL:
+                category = Category.ADMINISTRATIVE  # renewals go through request_renewal
+                text = people.REQUESTS[4][1]
             patient.conversations.append(patient.client.request(doctor, category, text))
-        _, applied = sync.once()
+        sync.once()
+        # Three renewals approved months ago: the queue shows their history.
+        for patient, treatments, doctor in renewing[:3]:
+            if any(t not in people.PAST_LINES for t in treatments):
+                continue
+            queued = [q for q in ws.store.pending_renewals(200)
+                      if q.patient.name == patient.name]
+            if not queued:
+                continue
+            lines = [PrescribedTreatment(*people.PAST_LINES[t]) for t in treatments]
+            ws.approve_renewal(queued[0].request.id, lines, doctor,
+                               override_reason="Patient vu récemment, traitement stable")
+            patient.client.sync()
+            patient.client.request_renewal(doctor, treatments, "Encore merci pour la dernière fois.")
+        sync.once()
         for i, patient in enumerate(self.patients[: len(self.patients) // 3]):
             conv = patient.conversations[0]
             author = self.practitioner_ids[i % 2]
@@ -142,9 +171,13 @@ class PatientSimulator:
             client.write(conv["id"], rng.choice(people.FOLLOW_UPS))
             return f"{patient.name} wrote in a conversation"
         category, text = rng.choice(people.REQUESTS)
+        doctor = rng.choice(self.world.practitioner_ids)
         try:
-            patient.conversations.append(
-                client.request(rng.choice(self.world.practitioner_ids), category, text))
+            if category is Category.RENEWAL:
+                treatments, text = rng.choice(people.RENEWALS)
+                patient.conversations.append(client.request_renewal(doctor, treatments, text))
+            else:
+                patient.conversations.append(client.request(doctor, category, text))
         except PasserelleError as exc:  # e.g. too many open requests: the relay says no
             return f"{patient.name} could not open a request: {exc}"
         return f"{patient.name} asked: {Category(category)}"

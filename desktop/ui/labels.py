@@ -76,3 +76,34 @@ def birth_line(born: str) -> str:
     today = date.today()
     age = today.year - b.year - ((today.month, today.day) < (b.month, b.day))
     return _t("Born {0} ({1} years)").format(date_fr(born), age)
+
+
+def short_date(moment: datetime) -> str:
+    return local(moment).strftime("%d/%m/%Y")
+
+
+def flag(f: object) -> str:
+    """A renewal flag in the practice's language (the core's English is the fallback)."""
+    from desktop.core.renewal import FlagCode
+
+    code = getattr(f, "code", None)
+    treatment = getattr(f, "treatment", None) or ""
+    text = {
+        FlagCode.NOT_ENROLLED: _t("The patient is no longer enrolled for messaging."),
+        FlagCode.NO_LAST_VISIT: _t("No last visit is recorded for this patient."),
+        FlagCode.LAST_VISIT_TOO_OLD: _t("The last visit is too long ago for a remote renewal."),
+        FlagCode.NEVER_RENEW_REMOTELY: _t("{0} is on the practice's never-renew-remotely list."),
+        FlagCode.STILL_COVERED: _t("{0} is still covered by an earlier prescription."),
+    }.get(code)  # type: ignore[arg-type]
+    if text is None:
+        return str(getattr(f, "message", f))
+    return text.format(treatment)
+
+
+def renewal_state(value: str) -> str:
+    return {
+        "received": _t("Waiting for a decision"),
+        "approved": _t("Approved"),
+        "declined": _t("Declined"),
+        "appointment_needed": _t("Appointment needed"),
+    }.get(str(value), str(value))

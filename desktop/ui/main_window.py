@@ -135,8 +135,12 @@ class MainWindow(QMainWindow):
     def _add_optional_screens(self) -> None:
         # Screens other issues add register here, in the order the practice uses them.
         from desktop.ui.patients import PatientsScreen
+        from desktop.ui.renewals import RenewalsScreen
         from desktop.ui.settings import SettingsScreen
 
+        self.renewals = RenewalsScreen(self.session)
+        self.add_screen("renewals", self.tr("Renewals"), "renewals", self.renewals)
+        self.renewals.open_conversation.connect(self.open_conversation)
         self.patients = PatientsScreen(self.session)
         self.add_screen("patients", self.tr("Patients"), "patients", self.patients)
         self.patients.open_conversation.connect(self.open_conversation)

@@ -193,17 +193,17 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="247"/>
+        <location filename="../../desktop/ui/wizard.py" line="252"/>
         <source>Passerelle — first run</source>
         <translation>Passerelle — premier démarrage</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="264"/>
+        <location filename="../../desktop/ui/wizard.py" line="269"/>
         <source>Creating the encrypted store and registering…</source>
         <translation>Création de la base chiffrée et inscription auprès du relais…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="284"/>
+        <location filename="../../desktop/ui/wizard.py" line="289"/>
         <source>The store was not created: {0}</source>
         <translation>La base n’a pas été créée&#xa0;: {0}</translation>
     </message>
@@ -541,27 +541,32 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Rechercher dans les messages</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="141"/>
+        <location filename="../../desktop/ui/main_window.py" line="142"/>
+        <source>Renewals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="145"/>
         <source>Patients</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="144"/>
+        <location filename="../../desktop/ui/main_window.py" line="148"/>
         <source>Practice settings</source>
         <translation>Réglages du cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="221"/>
+        <location filename="../../desktop/ui/main_window.py" line="225"/>
         <source>A new message from a patient</source>
         <translation>Un nouveau message d’un patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="222"/>
+        <location filename="../../desktop/ui/main_window.py" line="226"/>
         <source>{0} new messages from patients</source>
         <translation>{0} nouveaux messages de patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="240"/>
+        <location filename="../../desktop/ui/main_window.py" line="244"/>
         <source>Passerelle — {0} to process</source>
         <translation>Passerelle — {0} à traiter</translation>
     </message>
@@ -569,53 +574,53 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>PassphrasePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="159"/>
-        <location filename="../../desktop/ui/wizard.py" line="178"/>
+        <location filename="../../desktop/ui/wizard.py" line="164"/>
+        <location filename="../../desktop/ui/wizard.py" line="183"/>
         <source>Passphrase</source>
         <translation>Phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="161"/>
+        <location filename="../../desktop/ui/wizard.py" line="166"/>
         <source>It encrypts everything on this computer. Without it nobody — not even us — can read the store: keep it somewhere safe.</source>
         <translation>Elle chiffre tout ce qui est enregistré sur cet ordinateur. Sans elle, personne — pas même nous — ne peut lire la base&#xa0;: conservez-la en lieu sûr.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="181"/>
+        <location filename="../../desktop/ui/wizard.py" line="186"/>
         <source>Confirm</source>
         <translation>Confirmation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="189"/>
+        <location filename="../../desktop/ui/wizard.py" line="194"/>
         <source>Too short: at least 10 characters.</source>
         <translation>Trop courte&#xa0;: 10 caractères au minimum.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="189"/>
+        <location filename="../../desktop/ui/wizard.py" line="194"/>
         <source>Weak.</source>
         <translation>Faible.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="190"/>
+        <location filename="../../desktop/ui/wizard.py" line="195"/>
         <source>Fair.</source>
         <translation>Moyenne.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="190"/>
+        <location filename="../../desktop/ui/wizard.py" line="195"/>
         <source>Good.</source>
         <translation>Bonne.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="190"/>
+        <location filename="../../desktop/ui/wizard.py" line="195"/>
         <source>Strong.</source>
         <translation>Robuste.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="192"/>
+        <location filename="../../desktop/ui/wizard.py" line="197"/>
         <source>Several unrelated words are easier to remember and harder to guess.</source>
         <translation>Plusieurs mots sans rapport entre eux sont plus faciles à retenir et plus difficiles à deviner.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="194"/>
+        <location filename="../../desktop/ui/wizard.py" line="199"/>
         <source>The two passphrases differ.</source>
         <translation>Les deux phrases de passe sont différentes.</translation>
     </message>
@@ -885,22 +890,22 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Accepte la messagerie</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="93"/>
+        <location filename="../../desktop/ui/wizard.py" line="98"/>
         <source>Add a practitioner</source>
         <translation>Ajouter un praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="96"/>
+        <location filename="../../desktop/ui/wizard.py" line="101"/>
         <source>Remove</source>
         <translation>Retirer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="145"/>
+        <location filename="../../desktop/ui/wizard.py" line="150"/>
         <source>Add at least one practitioner (a name is enough).</source>
         <translation>Ajoutez au moins un praticien (un nom suffit).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="150"/>
+        <location filename="../../desktop/ui/wizard.py" line="155"/>
         <source>The RPPS number of {0} must be 11 digits.</source>
         <translation>Le numéro RPPS de {0} doit comporter 11 chiffres.</translation>
     </message>
@@ -908,29 +913,313 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>RelayPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="208"/>
+        <location filename="../../desktop/ui/wizard.py" line="213"/>
         <source>Relay</source>
         <translation>Relais</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="210"/>
+        <location filename="../../desktop/ui/wizard.py" line="215"/>
         <source>The relay carries encrypted messages between the practice and its patients. Its operator gave you its address and a one-time enrolment token.</source>
         <translation>Le relais transmet les messages chiffrés entre le cabinet et ses patients. Son opérateur vous a communiqué son adresse et un jeton d’inscription à usage unique.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="221"/>
+        <location filename="../../desktop/ui/wizard.py" line="226"/>
         <source>Relay address</source>
         <translation>Adresse du relais</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="222"/>
+        <location filename="../../desktop/ui/wizard.py" line="227"/>
         <source>Enrolment token</source>
         <translation>Jeton d’inscription</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="232"/>
+        <location filename="../../desktop/ui/wizard.py" line="237"/>
         <source>The relay address starts with https:// (or http://).</source>
         <translation>L’adresse du relais doit commencer par https:// (ou http://).</translation>
+    </message>
+</context>
+<context>
+    <name>RenewalForm</name>
+    <message>
+        <location filename="../../desktop/ui/renewal_form.py" line="35"/>
+        <source>Renew for {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_form.py" line="41"/>
+        <source>Treatment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_form.py" line="41"/>
+        <source>Dosage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_form.py" line="41"/>
+        <source>Duration (days)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_form.py" line="42"/>
+        <source>Quantity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_form.py" line="42"/>
+        <source>Renewals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_form.py" line="52"/>
+        <source>Add a treatment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_form.py" line="54"/>
+        <source>Remove the selected treatment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_form.py" line="62"/>
+        <source>Why renew anyway (kept in the patient&apos;s history)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_form.py" line="65"/>
+        <source>Message to the patient (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_form.py" line="69"/>
+        <source>Printed on the prescription (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_form.py" line="75"/>
+        <source>Approve and send the prescription</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_form.py" line="82"/>
+        <source>Override</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_form.py" line="83"/>
+        <source>To the patient</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_form.py" line="84"/>
+        <source>On the prescription</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_form.py" line="130"/>
+        <source>A renewal needs at least one treatment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_form.py" line="134"/>
+        <source>Fill in the treatment, dosage and quantity of line {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_form.py" line="139"/>
+        <source>This request is flagged: give a reason to renew it anyway, or ask for an appointment instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_form.py" line="142"/>
+        <source>Preparing the prescription…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RenewalQueueModel</name>
+    <message>
+        <location filename="../../desktop/ui/renewals_model.py" line="101"/>
+        <source>Patient</source>
+        <translation type="unfinished">Patient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals_model.py" line="101"/>
+        <source>Age</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals_model.py" line="101"/>
+        <source>Treatments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals_model.py" line="102"/>
+        <source>Last renewal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals_model.py" line="102"/>
+        <source>Last visit</source>
+        <translation type="unfinished">Dernière consultation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals_model.py" line="102"/>
+        <source>Waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals_model.py" line="103"/>
+        <source>Check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals_model.py" line="124"/>
+        <source>never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals_model.py" line="126"/>
+        <source>unknown</source>
+        <translation type="unfinished">inconnue</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals_model.py" line="130"/>
+        <source>⚠ {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RenewalsScreen</name>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="72"/>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="72"/>
+        <source>Treatment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="72"/>
+        <source>Dosage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="72"/>
+        <source>Duration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="73"/>
+        <source>Renewals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="78"/>
+        <source>Approve…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="80"/>
+        <source>Decline…</source>
+        <translation type="unfinished">Refuser…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="81"/>
+        <source>Appointment needed…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="83"/>
+        <source>Open the conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="97"/>
+        <source>Earlier renewals of these treatments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="142"/>
+        <source>No renewal request waits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="143"/>
+        <source>1 request waits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="144"/>
+        <source>{0} requests wait</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="167"/>
+        <source>No request selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="173"/>
+        <source>{0}, {1} years</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="174"/>
+        <source>Asks on {0} to renew: &lt;b&gt;{1}&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="178"/>
+        <source>unknown</source>
+        <translation type="unfinished">inconnue</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="179"/>
+        <source>Last visit: {0}</source>
+        <translation type="unfinished">Dernière consultation&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="184"/>
+        <source>Suggested: ask for an appointment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="195"/>
+        <source>{0} days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="233"/>
+        <source>Decline the renewal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="234"/>
+        <source>The patient reads this reason. No prescription is made.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="237"/>
+        <source>Decline</source>
+        <translation type="unfinished">Refuser</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="245"/>
+        <source>Appointment needed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="246"/>
+        <source>The patient is asked to make an appointment. Add a message if you wish.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals.py" line="249"/>
+        <source>Ask for an appointment</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1135,49 +1424,49 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Verrouillé — synchronisation suspendue jusqu’au déverrouillage</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="42"/>
+        <location filename="../../build/translations/indirect_strings.py" line="58"/>
         <source>Not connected to a relay</source>
         <extracomment>desktop/ui/sync_status.py:13</extracomment>
         <translation>Non connecté à un relais</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="44"/>
+        <location filename="../../build/translations/indirect_strings.py" line="60"/>
         <source>Synced</source>
         <extracomment>desktop/ui/sync_status.py:16</extracomment>
         <translation>Synchronisé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="46"/>
+        <location filename="../../build/translations/indirect_strings.py" line="62"/>
         <source>Syncing — {0} to send</source>
         <extracomment>desktop/ui/sync_status.py:19</extracomment>
         <translation>Synchronisation — {0} à envoyer</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="48"/>
+        <location filename="../../build/translations/indirect_strings.py" line="64"/>
         <source>Syncing…</source>
         <extracomment>desktop/ui/sync_status.py:20</extracomment>
         <translation>Synchronisation…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="50"/>
+        <location filename="../../build/translations/indirect_strings.py" line="66"/>
         <source>Offline since {0}</source>
         <extracomment>desktop/ui/sync_status.py:22</extracomment>
         <translation>Hors ligne depuis {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="52"/>
+        <location filename="../../build/translations/indirect_strings.py" line="68"/>
         <source>{0} waiting to be sent</source>
         <extracomment>desktop/ui/sync_status.py:24</extracomment>
         <translation>{0} en attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="54"/>
+        <location filename="../../build/translations/indirect_strings.py" line="70"/>
         <source>Sync error: {0}</source>
         <extracomment>desktop/ui/sync_status.py:27</extracomment>
         <translation>Erreur de synchronisation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="56"/>
+        <location filename="../../build/translations/indirect_strings.py" line="72"/>
         <source>Sync stopped</source>
         <extracomment>desktop/ui/sync_status.py:28</extracomment>
         <translation>Synchronisation arrêtée</translation>
@@ -1334,7 +1623,7 @@ Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="30"/>
         <source>Declined</source>
-        <extracomment>desktop/ui/labels.py:29</extracomment>
+        <extracomment>desktop/ui/labels.py:29, desktop/ui/labels.py:107</extracomment>
         <translation>Refusée</translation>
     </message>
     <message>
@@ -1366,6 +1655,72 @@ Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné
         <source>Born {0} ({1} years)</source>
         <extracomment>desktop/ui/labels.py:78</extracomment>
         <translation>Né(e) le {0} ({1} ans)</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="42"/>
+        <source>The patient is no longer enrolled for messaging.</source>
+        <extracomment>desktop/ui/labels.py:92</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="44"/>
+        <source>No last visit is recorded for this patient.</source>
+        <extracomment>desktop/ui/labels.py:93</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="46"/>
+        <source>The last visit is too long ago for a remote renewal.</source>
+        <extracomment>desktop/ui/labels.py:94</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="48"/>
+        <source>{0} is on the practice&apos;s never-renew-remotely list.</source>
+        <extracomment>desktop/ui/labels.py:95</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="50"/>
+        <source>{0} is still covered by an earlier prescription.</source>
+        <extracomment>desktop/ui/labels.py:96</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="52"/>
+        <source>Waiting for a decision</source>
+        <extracomment>desktop/ui/labels.py:105</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="54"/>
+        <source>Approved</source>
+        <extracomment>desktop/ui/labels.py:106</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="56"/>
+        <source>Appointment needed</source>
+        <extracomment>desktop/ui/labels.py:108</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>renewals</name>
+    <message>
+        <location filename="../../desktop/ui/renewals_model.py" line="35"/>
+        <source>less than an hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals_model.py" line="37"/>
+        <source>{0} h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewals_model.py" line="38"/>
+        <source>{0} days</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
