@@ -24,6 +24,74 @@ TS = Path("resources/translations/passerelle_fr.ts")
 
 # English source → French, whatever the context.
 FR: dict[str, str] = {
+    # -- renewals ------------------------------------------------------------------------
+    "Renewals": "Renouvellements",
+    "Renew for {0}": "Renouvellement pour {0}",
+    "Treatment": "Traitement",
+    "Treatments": "Traitements",
+    "Dosage": "Posologie",
+    "Duration (days)": "Durée (jours)",
+    "Duration": "Durée",
+    "Quantity": "Quantité",
+    "Add a treatment": "Ajouter un traitement",
+    "Remove the selected treatment": "Retirer le traitement sélectionné",
+    "Why renew anyway (kept in the patient's history)":
+        "Pourquoi renouveler malgré tout (conservé dans l’historique du patient)",
+    "Message to the patient (optional)": "Message au patient (facultatif)",
+    "Printed on the prescription (optional)": "Imprimé sur l’ordonnance (facultatif)",
+    "Approve and send the prescription": "Accepter et envoyer l’ordonnance",
+    "Override": "Passer outre",
+    "To the patient": "Au patient",
+    "On the prescription": "Sur l’ordonnance",
+    "A renewal needs at least one treatment.": "Un renouvellement comporte au moins un traitement.",
+    "Fill in the treatment, dosage and quantity of line {0}.":
+        "Indiquez le traitement, la posologie et la quantité de la ligne {0}.",
+    "This request is flagged: give a reason to renew it anyway, or ask for an appointment instead.":
+        "Cette demande est signalée : indiquez pourquoi la renouveler malgré tout, ou demandez "
+        "plutôt un rendez-vous.",
+    "Preparing the prescription…": "Préparation de l’ordonnance…",
+    "Age": "Âge",
+    "Last renewal": "Dernier renouvellement",
+    "Last visit": "Dernière visite",
+    "Waiting": "Attente",
+    "Check": "Contrôle",
+    "never": "jamais",
+    "unknown": "inconnue",
+    "⚠ {0}": "⚠ {0}",
+    "Approve…": "Accepter…",
+    "Appointment needed…": "Rendez-vous nécessaire…",
+    "Open the conversation": "Ouvrir la conversation",
+    "Earlier renewals of these treatments": "Renouvellements précédents de ces traitements",
+    "No renewal request waits": "Aucune demande de renouvellement en attente",
+    "1 request waits": "1 demande en attente",
+    "{0} requests wait": "{0} demandes en attente",
+    "No request selected": "Aucune demande sélectionnée",
+    "{0}, {1} years": "{0}, {1} ans",
+    "Asks on {0} to renew: <b>{1}</b>": "Demande le {0} le renouvellement de : <b>{1}</b>",
+    "Suggested: ask for an appointment.": "Suggestion : demander un rendez-vous.",
+    "{0} days": "{0} jours",
+    "Decline the renewal": "Refuser le renouvellement",
+    "The patient reads this reason. No prescription is made.":
+        "Le patient lira ce motif. Aucune ordonnance n’est établie.",
+    "Appointment needed": "Rendez-vous nécessaire",
+    "The patient is asked to make an appointment. Add a message if you wish.":
+        "Le patient est invité à prendre rendez-vous. Ajoutez un message si vous le souhaitez.",
+    "Ask for an appointment": "Demander un rendez-vous",
+    "The patient is no longer enrolled for messaging.":
+        "Le patient n’est plus inscrit à la messagerie.",
+    "No last visit is recorded for this patient.":
+        "Aucune dernière visite n’est enregistrée pour ce patient.",
+    "The last visit is too long ago for a remote renewal.":
+        "La dernière visite est trop ancienne pour un renouvellement à distance.",
+    "{0} is on the practice's never-renew-remotely list.":
+        "{0} figure sur la liste du cabinet des traitements jamais renouvelés à distance.",
+    "{0} is still covered by an earlier prescription.":
+        "{0} est encore couvert par une ordonnance précédente.",
+    "Waiting for a decision": "En attente de décision",
+    "Approved": "Accepté",
+    "less than an hour": "moins d’une heure",
+    "Date": "Date",
+    "{0} h": "{0} h",
     # -- words of the practice (labels) ------------------------------------------------
     "Renewal": "Renouvellement",
     "Document": "Document",

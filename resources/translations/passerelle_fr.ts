@@ -543,7 +543,7 @@ les patients appellent le 15 ou le 112.</translation>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="142"/>
         <source>Renewals</source>
-        <translation type="unfinished"></translation>
+        <translation>Renouvellements</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="145"/>
@@ -943,97 +943,97 @@ les patients appellent le 15 ou le 112.</translation>
     <message>
         <location filename="../../desktop/ui/renewal_form.py" line="35"/>
         <source>Renew for {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>Renouvellement pour {0}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewal_form.py" line="41"/>
         <source>Treatment</source>
-        <translation type="unfinished"></translation>
+        <translation>Traitement</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewal_form.py" line="41"/>
         <source>Dosage</source>
-        <translation type="unfinished"></translation>
+        <translation>Posologie</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewal_form.py" line="41"/>
         <source>Duration (days)</source>
-        <translation type="unfinished"></translation>
+        <translation>Durée (jours)</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewal_form.py" line="42"/>
         <source>Quantity</source>
-        <translation type="unfinished"></translation>
+        <translation>Quantité</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewal_form.py" line="42"/>
         <source>Renewals</source>
-        <translation type="unfinished"></translation>
+        <translation>Renouvellements</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewal_form.py" line="52"/>
         <source>Add a treatment</source>
-        <translation type="unfinished"></translation>
+        <translation>Ajouter un traitement</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewal_form.py" line="54"/>
         <source>Remove the selected treatment</source>
-        <translation type="unfinished"></translation>
+        <translation>Retirer le traitement sélectionné</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewal_form.py" line="62"/>
         <source>Why renew anyway (kept in the patient&apos;s history)</source>
-        <translation type="unfinished"></translation>
+        <translation>Pourquoi renouveler malgré tout (conservé dans l’historique du patient)</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewal_form.py" line="65"/>
         <source>Message to the patient (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>Message au patient (facultatif)</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewal_form.py" line="69"/>
         <source>Printed on the prescription (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>Imprimé sur l’ordonnance (facultatif)</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewal_form.py" line="75"/>
         <source>Approve and send the prescription</source>
-        <translation type="unfinished"></translation>
+        <translation>Accepter et envoyer l’ordonnance</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewal_form.py" line="82"/>
         <source>Override</source>
-        <translation type="unfinished"></translation>
+        <translation>Passer outre</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewal_form.py" line="83"/>
         <source>To the patient</source>
-        <translation type="unfinished"></translation>
+        <translation>Au patient</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewal_form.py" line="84"/>
         <source>On the prescription</source>
-        <translation type="unfinished"></translation>
+        <translation>Sur l’ordonnance</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewal_form.py" line="130"/>
         <source>A renewal needs at least one treatment.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un renouvellement comporte au moins un traitement.</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewal_form.py" line="134"/>
         <source>Fill in the treatment, dosage and quantity of line {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indiquez le traitement, la posologie et la quantité de la ligne {0}.</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewal_form.py" line="139"/>
         <source>This request is flagged: give a reason to renew it anyway, or ask for an appointment instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cette demande est signalée&#xa0;: indiquez pourquoi la renouveler malgré tout, ou demandez plutôt un rendez-vous.</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewal_form.py" line="142"/>
         <source>Preparing the prescription…</source>
-        <translation type="unfinished"></translation>
+        <translation>Préparation de l’ordonnance…</translation>
     </message>
 </context>
 <context>
@@ -1041,52 +1041,52 @@ les patients appellent le 15 ou le 112.</translation>
     <message>
         <location filename="../../desktop/ui/renewals_model.py" line="101"/>
         <source>Patient</source>
-        <translation type="unfinished">Patient</translation>
+        <translation>Patient</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals_model.py" line="101"/>
         <source>Age</source>
-        <translation type="unfinished"></translation>
+        <translation>Âge</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals_model.py" line="101"/>
         <source>Treatments</source>
-        <translation type="unfinished"></translation>
+        <translation>Traitements</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals_model.py" line="102"/>
         <source>Last renewal</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernier renouvellement</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals_model.py" line="102"/>
         <source>Last visit</source>
-        <translation type="unfinished">Dernière consultation</translation>
+        <translation>Dernière consultation</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals_model.py" line="102"/>
         <source>Waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>Attente</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals_model.py" line="103"/>
         <source>Check</source>
-        <translation type="unfinished"></translation>
+        <translation>Contrôle</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals_model.py" line="124"/>
         <source>never</source>
-        <translation type="unfinished"></translation>
+        <translation>jamais</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals_model.py" line="126"/>
         <source>unknown</source>
-        <translation type="unfinished">inconnue</translation>
+        <translation>inconnue</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals_model.py" line="130"/>
         <source>⚠ {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>⚠ {0}</translation>
     </message>
 </context>
 <context>
@@ -1094,132 +1094,132 @@ les patients appellent le 15 ou le 112.</translation>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="72"/>
         <source>Date</source>
-        <translation type="unfinished"></translation>
+        <translation>Date</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="72"/>
         <source>Treatment</source>
-        <translation type="unfinished"></translation>
+        <translation>Traitement</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="72"/>
         <source>Dosage</source>
-        <translation type="unfinished"></translation>
+        <translation>Posologie</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="72"/>
         <source>Duration</source>
-        <translation type="unfinished"></translation>
+        <translation>Durée</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="73"/>
         <source>Renewals</source>
-        <translation type="unfinished"></translation>
+        <translation>Renouvellements</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="78"/>
         <source>Approve…</source>
-        <translation type="unfinished"></translation>
+        <translation>Accepter…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="80"/>
         <source>Decline…</source>
-        <translation type="unfinished">Refuser…</translation>
+        <translation>Refuser…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="81"/>
         <source>Appointment needed…</source>
-        <translation type="unfinished"></translation>
+        <translation>Rendez-vous nécessaire…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="83"/>
         <source>Open the conversation</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouvrir la conversation</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="97"/>
         <source>Earlier renewals of these treatments</source>
-        <translation type="unfinished"></translation>
+        <translation>Renouvellements précédents de ces traitements</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="142"/>
         <source>No renewal request waits</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune demande de renouvellement en attente</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="143"/>
         <source>1 request waits</source>
-        <translation type="unfinished"></translation>
+        <translation>1 demande en attente</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="144"/>
         <source>{0} requests wait</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} demandes en attente</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="167"/>
         <source>No request selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune demande sélectionnée</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="173"/>
         <source>{0}, {1} years</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}, {1} ans</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="174"/>
         <source>Asks on {0} to renew: &lt;b&gt;{1}&lt;/b&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>Demande le {0} le renouvellement de&#xa0;: &lt;b&gt;{1}&lt;/b&gt;</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="178"/>
         <source>unknown</source>
-        <translation type="unfinished">inconnue</translation>
+        <translation>inconnue</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="179"/>
         <source>Last visit: {0}</source>
-        <translation type="unfinished">Dernière consultation&#xa0;: {0}</translation>
+        <translation>Dernière consultation&#xa0;: {0}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="184"/>
         <source>Suggested: ask for an appointment.</source>
-        <translation type="unfinished"></translation>
+        <translation>Suggestion&#xa0;: demander un rendez-vous.</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="195"/>
         <source>{0} days</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} jours</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="233"/>
         <source>Decline the renewal</source>
-        <translation type="unfinished"></translation>
+        <translation>Refuser le renouvellement</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="234"/>
         <source>The patient reads this reason. No prescription is made.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le patient lira ce motif. Aucune ordonnance n’est établie.</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="237"/>
         <source>Decline</source>
-        <translation type="unfinished">Refuser</translation>
+        <translation>Refuser</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="245"/>
         <source>Appointment needed</source>
-        <translation type="unfinished"></translation>
+        <translation>Rendez-vous nécessaire</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="246"/>
         <source>The patient is asked to make an appointment. Add a message if you wish.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le patient est invité à prendre rendez-vous. Ajoutez un message si vous le souhaitez.</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="249"/>
         <source>Ask for an appointment</source>
-        <translation type="unfinished"></translation>
+        <translation>Demander un rendez-vous</translation>
     </message>
 </context>
 <context>
@@ -1660,49 +1660,49 @@ Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné
         <location filename="../../build/translations/indirect_strings.py" line="42"/>
         <source>The patient is no longer enrolled for messaging.</source>
         <extracomment>desktop/ui/labels.py:92</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Le patient n’est plus inscrit à la messagerie.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="44"/>
         <source>No last visit is recorded for this patient.</source>
         <extracomment>desktop/ui/labels.py:93</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Aucune dernière visite n’est enregistrée pour ce patient.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="46"/>
         <source>The last visit is too long ago for a remote renewal.</source>
         <extracomment>desktop/ui/labels.py:94</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>La dernière visite est trop ancienne pour un renouvellement à distance.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="48"/>
         <source>{0} is on the practice&apos;s never-renew-remotely list.</source>
         <extracomment>desktop/ui/labels.py:95</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>{0} figure sur la liste du cabinet des traitements jamais renouvelés à distance.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="50"/>
         <source>{0} is still covered by an earlier prescription.</source>
         <extracomment>desktop/ui/labels.py:96</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>{0} est encore couvert par une ordonnance précédente.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="52"/>
         <source>Waiting for a decision</source>
         <extracomment>desktop/ui/labels.py:105</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>En attente de décision</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="54"/>
         <source>Approved</source>
         <extracomment>desktop/ui/labels.py:106</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Accepté</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="56"/>
         <source>Appointment needed</source>
         <extracomment>desktop/ui/labels.py:108</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Rendez-vous nécessaire</translation>
     </message>
 </context>
 <context>
@@ -1710,17 +1710,17 @@ Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné
     <message>
         <location filename="../../desktop/ui/renewals_model.py" line="35"/>
         <source>less than an hour</source>
-        <translation type="unfinished"></translation>
+        <translation>moins d’une heure</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals_model.py" line="37"/>
         <source>{0} h</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} h</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/renewals_model.py" line="38"/>
         <source>{0} days</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} jours</translation>
     </message>
 </context>
 </TS>
