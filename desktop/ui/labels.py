@@ -107,3 +107,23 @@ def renewal_state(value: str) -> str:
         "declined": _t("Declined"),
         "appointment_needed": _t("Appointment needed"),
     }.get(str(value), str(value))
+
+
+def audit_action(value: object) -> str:
+    """What happened, in a patient's history."""
+    return {
+        "accepted": _t("Request accepted"),
+        "declined": _t("Request declined"),
+        "closed": _t("Conversation closed"),
+        "reopened": _t("Conversation reopened"),
+        "assigned": _t("Conversation assigned"),
+        "unassigned": _t("Assignment removed"),
+        "note_added": _t("Internal note added"),
+        "patient_edited": _t("Record edited"),
+        "patient_imported": _t("Imported from the practice software"),
+        "invitation_created": _t("Invitation created"),
+        "renewal_approved": _t("Renewal approved"),
+        "renewal_declined": _t("Renewal declined"),
+        "renewal_appointment_needed": _t("Renewal: appointment needed"),
+        "renewal_rules_changed": _t("Renewal rules changed"),
+    }.get(str(value), str(value))

@@ -111,6 +111,10 @@ class PatientsScreen(QWidget):
         right_layout.addWidget(self.detail)
         right_layout.addWidget(QLabel(self.tr("Conversations")))
         right_layout.addWidget(self.conversations, 1)
+        right_layout.addWidget(QLabel(self.tr("History (who did what, when)")))
+        self.history = QListWidget()
+        self.history.setObjectName("patientHistory")
+        right_layout.addWidget(self.history, 1)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -145,6 +149,7 @@ class PatientsScreen(QWidget):
         self.search.clear()
         self.model.set_reader(None)
         self.conversations.clear()
+        self.history.clear()
         self.detail.clear()
         if self.dialog is not None:
             self.dialog.close()
@@ -182,6 +187,7 @@ class PatientsScreen(QWidget):
         self.edit_button.setEnabled(p is not None)
         self.enrol_button.setEnabled(p is not None and not p.relay_patient_id)
         self.conversations.clear()
+        self.history.clear()
         if p is None or self.session.reader is None:
             self.detail.setText(self.tr("Choose a patient to see the details."))
             return
@@ -202,6 +208,13 @@ class PatientsScreen(QWidget):
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, conv.id)
             self.conversations.addItem(item)
+        for entry in self.session.reader.audit(patient_id=p.id, limit=100):
+            line = f"{labels.long_time(entry.at)}  {labels.audit_action(entry.action)}"
+            if entry.actor_name:
+                line += f" — {entry.actor_name}"
+            if entry.detail:
+                line += f" ({entry.detail})"
+            self.history.addItem(line)
 
     # -- actions ---------------------------------------------------------------------
 

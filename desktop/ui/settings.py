@@ -9,6 +9,7 @@ from desktop.core.errors import PasserelleError
 from desktop.sync.profile import publish_current_profile
 from desktop.ui import config
 from desktop.ui.canned_replies import CannedRepliesEditor
+from desktop.ui.renewal_rules import RenewalRulesEditor, choose_signature
 from desktop.ui.qt import (
     QCheckBox,
     QComboBox,
@@ -63,6 +64,8 @@ class SettingsScreen(QScrollArea):
         layout.addWidget(self._practitioner_group())
         self.canned = CannedRepliesEditor(session)
         layout.addWidget(self.canned)
+        self.rules = RenewalRulesEditor(session)
+        layout.addWidget(self.rules)
         layout.addWidget(self._workstation_group())
         layout.addWidget(self._passphrase_group())
         layout.addStretch(1)
@@ -151,6 +154,11 @@ class SettingsScreen(QScrollArea):
         save.clicked.connect(self.save_practitioner)
         add = QPushButton(self.tr("Add a practitioner"))
         add.clicked.connect(self.add_practitioner)
+        signature = QPushButton(self.tr("Signature image…"))
+        signature.setObjectName("signatureButton")
+        signature.setToolTip(self.tr("Printed on renewed prescriptions (PNG)"))
+        signature.clicked.connect(lambda: choose_signature(
+            self, self.session, self.who.currentData(), lambda e: self.p_error.setText(str(e))))
         dates = QHBoxLayout()
         dates.addWidget(QLabel(self.tr("from")))
         dates.addWidget(self.p_from)
@@ -160,6 +168,7 @@ class SettingsScreen(QScrollArea):
         buttons = QHBoxLayout()
         buttons.addWidget(save)
         buttons.addWidget(add)
+        buttons.addWidget(signature)
         buttons.addStretch(1)
         form = _form(box)
         form.addRow(self.tr("Practitioner"), self.who)
@@ -347,6 +356,7 @@ class SettingsScreen(QScrollArea):
         self.who.blockSignals(False)
         self._show_practitioner()
         self.canned.load()
+        self.rules.load()
 
     def _publish(self) -> None:
         """Tell patients (through the encrypted practice profile) what changed."""

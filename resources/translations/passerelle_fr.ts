@@ -794,37 +794,42 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="163"/>
+        <location filename="../../desktop/ui/patients.py" line="114"/>
+        <source>History (who did what, when)</source>
+        <translation>Historique (qui a fait quoi, et quand)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="168"/>
         <source>No patient found</source>
         <translation>Aucun patient trouvé</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="164"/>
+        <location filename="../../desktop/ui/patients.py" line="169"/>
         <source>1 patient</source>
         <translation>1 patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="165"/>
+        <location filename="../../desktop/ui/patients.py" line="170"/>
         <source>{0} patients</source>
         <translation>{0} patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="186"/>
+        <location filename="../../desktop/ui/patients.py" line="192"/>
         <source>Choose a patient to see the details.</source>
         <translation>Sélectionnez un patient pour voir sa fiche.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="193"/>
+        <location filename="../../desktop/ui/patients.py" line="199"/>
         <source>File no. {0}</source>
         <translation>Dossier n° {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="195"/>
+        <location filename="../../desktop/ui/patients.py" line="201"/>
         <source>Last visit: {0}</source>
         <translation>Dernière consultation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="197"/>
+        <location filename="../../desktop/ui/patients.py" line="203"/>
         <source>Tags: {0}</source>
         <translation>Étiquettes&#xa0;: {0}</translation>
     </message>
@@ -908,6 +913,19 @@ les patients appellent le 15 ou le 112.</translation>
         <location filename="../../desktop/ui/wizard.py" line="155"/>
         <source>The RPPS number of {0} must be 11 digits.</source>
         <translation>Le numéro RPPS de {0} doit comporter 11 chiffres.</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <location filename="../../desktop/ui/renewal_rules.py" line="106"/>
+        <source>Signature image (PNG)</source>
+        <translation>Image de la signature (PNG)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_rules.py" line="107"/>
+        <source>PNG images (*.png)</source>
+        <translation>Images PNG (*.png)</translation>
     </message>
 </context>
 <context>
@@ -1090,6 +1108,49 @@ les patients appellent le 15 ou le 112.</translation>
     </message>
 </context>
 <context>
+    <name>RenewalRulesEditor</name>
+    <message>
+        <location filename="../../desktop/ui/renewal_rules.py" line="27"/>
+        <source>Renewal rules</source>
+        <translation>Règles de renouvellement</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_rules.py" line="30"/>
+        <source>Flag when the last visit is older than</source>
+        <translation>Signaler quand la dernière visite date de plus de</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_rules.py" line="35"/>
+        <source> months</source>
+        <translation> mois</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_rules.py" line="37"/>
+        <source>Flag a treatment still covered, with a margin of</source>
+        <translation>Signaler un traitement encore couvert, avec une marge de</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_rules.py" line="41"/>
+        <source> days</source>
+        <translation> jours</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_rules.py" line="46"/>
+        <source>One treatment per line</source>
+        <translation>Un traitement par ligne</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_rules.py" line="50"/>
+        <source>Save the rules</source>
+        <translation>Enregistrer les règles</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/renewal_rules.py" line="67"/>
+        <source>Never renewed remotely</source>
+        <translation>Jamais renouvelés à distance</translation>
+    </message>
+</context>
+<context>
     <name>RenewalsScreen</name>
     <message>
         <location filename="../../desktop/ui/renewals.py" line="72"/>
@@ -1225,44 +1286,44 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="77"/>
+        <location filename="../../desktop/ui/settings.py" line="80"/>
         <source>The practice</source>
         <translation>Le cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="82"/>
-        <location filename="../../desktop/ui/settings.py" line="262"/>
+        <location filename="../../desktop/ui/settings.py" line="85"/>
+        <location filename="../../desktop/ui/settings.py" line="271"/>
         <source>Save</source>
         <translation>Enregistrer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="86"/>
-        <location filename="../../desktop/ui/settings.py" line="166"/>
+        <location filename="../../desktop/ui/settings.py" line="89"/>
+        <location filename="../../desktop/ui/settings.py" line="175"/>
         <source>Name</source>
         <translation>Nom</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="87"/>
+        <location filename="../../desktop/ui/settings.py" line="90"/>
         <source>Address</source>
         <translation>Adresse</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="88"/>
+        <location filename="../../desktop/ui/settings.py" line="91"/>
         <source>Telephone</source>
         <translation>Téléphone</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="99"/>
+        <location filename="../../desktop/ui/settings.py" line="102"/>
         <source>The practice needs a name.</source>
         <translation>Le nom du cabinet est obligatoire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="118"/>
+        <location filename="../../desktop/ui/settings.py" line="121"/>
         <source>Practitioners</source>
         <translation>Praticiens</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="127"/>
+        <location filename="../../desktop/ui/settings.py" line="130"/>
         <source>Accepts messaging from patients</source>
         <translation>Accepte les messages des patients</translation>
     </message>
@@ -1271,147 +1332,157 @@ les patients appellent le 15 ou le 112.</translation>
         <translation type="vanished"> jour(s) ouvré(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="131"/>
+        <location filename="../../desktop/ui/settings.py" line="134"/>
         <source> working days</source>
         <translation> jours ouvrés</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="133"/>
+        <location filename="../../desktop/ui/settings.py" line="136"/>
         <source>Absent — answer patients automatically</source>
         <translation>Absent(e) — répondre automatiquement aux patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="149"/>
+        <location filename="../../desktop/ui/settings.py" line="152"/>
         <source>Save practitioner</source>
         <translation>Enregistrer le praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="152"/>
+        <location filename="../../desktop/ui/settings.py" line="155"/>
         <source>Add a practitioner</source>
         <translation>Ajouter un praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="155"/>
+        <location filename="../../desktop/ui/settings.py" line="157"/>
+        <source>Signature image…</source>
+        <translation>Image de la signature…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="159"/>
+        <source>Printed on renewed prescriptions (PNG)</source>
+        <translation>Imprimée sur les ordonnances renouvelées (PNG)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="163"/>
         <source>from</source>
         <translation>du</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="157"/>
+        <location filename="../../desktop/ui/settings.py" line="165"/>
         <source>until</source>
         <translation>au</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="165"/>
+        <location filename="../../desktop/ui/settings.py" line="174"/>
         <source>Practitioner</source>
         <translation>Praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="167"/>
+        <location filename="../../desktop/ui/settings.py" line="176"/>
         <source>Profession</source>
         <translation>Profession</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="168"/>
+        <location filename="../../desktop/ui/settings.py" line="177"/>
         <source>RPPS</source>
         <translation>RPPS</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="170"/>
+        <location filename="../../desktop/ui/settings.py" line="179"/>
         <source>Expected response time</source>
         <translation>Délai de réponse annoncé</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="172"/>
+        <location filename="../../desktop/ui/settings.py" line="181"/>
         <source>Absence</source>
         <translation>Absence</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="173"/>
+        <location filename="../../desktop/ui/settings.py" line="182"/>
         <source>Auto-reply</source>
         <translation>Réponse automatique</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="203"/>
+        <location filename="../../desktop/ui/settings.py" line="212"/>
         <source>A practitioner needs a name.</source>
         <translation>Le nom du praticien est obligatoire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="206"/>
+        <location filename="../../desktop/ui/settings.py" line="215"/>
         <source>An RPPS number is 11 digits.</source>
         <translation>Un numéro RPPS comporte 11 chiffres.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="214"/>
+        <location filename="../../desktop/ui/settings.py" line="223"/>
         <source>An absence needs an end on or after its start, and a message for patients.</source>
         <translation>Une absence doit se terminer le jour de son début ou après, et comporter un message pour les patients.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="240"/>
+        <location filename="../../desktop/ui/settings.py" line="249"/>
         <source>Type the new practitioner&apos;s name first.</source>
         <translation>Saisissez d’abord le nom du nouveau praticien.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="255"/>
+        <location filename="../../desktop/ui/settings.py" line="264"/>
         <source>This workstation</source>
         <translation>Ce poste</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="259"/>
+        <location filename="../../desktop/ui/settings.py" line="268"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="266"/>
+        <location filename="../../desktop/ui/settings.py" line="275"/>
         <source>Lock after inactivity</source>
         <translation>Verrouillage après inactivité</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="267"/>
+        <location filename="../../desktop/ui/settings.py" line="276"/>
         <source>Relay address</source>
         <translation>Adresse du relais</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="268"/>
+        <location filename="../../desktop/ui/settings.py" line="277"/>
         <source>A new relay address is used from the next unlock.</source>
         <translation>Une nouvelle adresse de relais s’applique au prochain déverrouillage.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="280"/>
+        <location filename="../../desktop/ui/settings.py" line="289"/>
         <source>The relay address starts with https:// (or http://).</source>
         <translation>L’adresse du relais doit commencer par https:// (ou http://).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="293"/>
+        <location filename="../../desktop/ui/settings.py" line="302"/>
         <source>Passphrase</source>
         <translation>Phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="304"/>
+        <location filename="../../desktop/ui/settings.py" line="313"/>
         <source>Change the passphrase</source>
         <translation>Changer la phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="308"/>
+        <location filename="../../desktop/ui/settings.py" line="317"/>
         <source>Current passphrase</source>
         <translation>Phrase de passe actuelle</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="309"/>
+        <location filename="../../desktop/ui/settings.py" line="318"/>
         <source>New passphrase</source>
         <translation>Nouvelle phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="310"/>
+        <location filename="../../desktop/ui/settings.py" line="319"/>
         <source>Confirm</source>
         <translation>Confirmation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="318"/>
+        <location filename="../../desktop/ui/settings.py" line="327"/>
         <source>At least 10 characters.</source>
         <translation>10 caractères au minimum.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="321"/>
+        <location filename="../../desktop/ui/settings.py" line="330"/>
         <source>The two new passphrases differ.</source>
         <translation>Les deux nouvelles phrases de passe sont différentes.</translation>
     </message>
@@ -1424,49 +1495,49 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Verrouillé — synchronisation suspendue jusqu’au déverrouillage</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="58"/>
+        <location filename="../../build/translations/indirect_strings.py" line="86"/>
         <source>Not connected to a relay</source>
         <extracomment>desktop/ui/sync_status.py:13</extracomment>
         <translation>Non connecté à un relais</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="60"/>
+        <location filename="../../build/translations/indirect_strings.py" line="88"/>
         <source>Synced</source>
         <extracomment>desktop/ui/sync_status.py:16</extracomment>
         <translation>Synchronisé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="62"/>
+        <location filename="../../build/translations/indirect_strings.py" line="90"/>
         <source>Syncing — {0} to send</source>
         <extracomment>desktop/ui/sync_status.py:19</extracomment>
         <translation>Synchronisation — {0} à envoyer</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="64"/>
+        <location filename="../../build/translations/indirect_strings.py" line="92"/>
         <source>Syncing…</source>
         <extracomment>desktop/ui/sync_status.py:20</extracomment>
         <translation>Synchronisation…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="66"/>
+        <location filename="../../build/translations/indirect_strings.py" line="94"/>
         <source>Offline since {0}</source>
         <extracomment>desktop/ui/sync_status.py:22</extracomment>
         <translation>Hors ligne depuis {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="68"/>
+        <location filename="../../build/translations/indirect_strings.py" line="96"/>
         <source>{0} waiting to be sent</source>
         <extracomment>desktop/ui/sync_status.py:24</extracomment>
         <translation>{0} en attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="70"/>
+        <location filename="../../build/translations/indirect_strings.py" line="98"/>
         <source>Sync error: {0}</source>
         <extracomment>desktop/ui/sync_status.py:27</extracomment>
         <translation>Erreur de synchronisation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="72"/>
+        <location filename="../../build/translations/indirect_strings.py" line="100"/>
         <source>Sync stopped</source>
         <extracomment>desktop/ui/sync_status.py:28</extracomment>
         <translation>Synchronisation arrêtée</translation>
@@ -1703,6 +1774,90 @@ Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné
         <source>Appointment needed</source>
         <extracomment>desktop/ui/labels.py:108</extracomment>
         <translation>Rendez-vous nécessaire</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="58"/>
+        <source>Request accepted</source>
+        <extracomment>desktop/ui/labels.py:115</extracomment>
+        <translation>Demande acceptée</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="60"/>
+        <source>Request declined</source>
+        <extracomment>desktop/ui/labels.py:116</extracomment>
+        <translation>Demande refusée</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="62"/>
+        <source>Conversation closed</source>
+        <extracomment>desktop/ui/labels.py:117</extracomment>
+        <translation>Conversation clôturée</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="64"/>
+        <source>Conversation reopened</source>
+        <extracomment>desktop/ui/labels.py:118</extracomment>
+        <translation>Conversation rouverte</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="66"/>
+        <source>Conversation assigned</source>
+        <extracomment>desktop/ui/labels.py:119</extracomment>
+        <translation>Conversation attribuée</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="68"/>
+        <source>Assignment removed</source>
+        <extracomment>desktop/ui/labels.py:120</extracomment>
+        <translation>Attribution retirée</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="70"/>
+        <source>Internal note added</source>
+        <extracomment>desktop/ui/labels.py:121</extracomment>
+        <translation>Note interne ajoutée</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="72"/>
+        <source>Record edited</source>
+        <extracomment>desktop/ui/labels.py:122</extracomment>
+        <translation>Dossier modifié</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="74"/>
+        <source>Imported from the practice software</source>
+        <extracomment>desktop/ui/labels.py:123</extracomment>
+        <translation>Importé depuis le logiciel du cabinet</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="76"/>
+        <source>Invitation created</source>
+        <extracomment>desktop/ui/labels.py:124</extracomment>
+        <translation>Invitation créée</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="78"/>
+        <source>Renewal approved</source>
+        <extracomment>desktop/ui/labels.py:125</extracomment>
+        <translation>Renouvellement accepté</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="80"/>
+        <source>Renewal declined</source>
+        <extracomment>desktop/ui/labels.py:126</extracomment>
+        <translation>Renouvellement refusé</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="82"/>
+        <source>Renewal: appointment needed</source>
+        <extracomment>desktop/ui/labels.py:127</extracomment>
+        <translation>Renouvellement&#xa0;: rendez-vous nécessaire</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="84"/>
+        <source>Renewal rules changed</source>
+        <extracomment>desktop/ui/labels.py:128</extracomment>
+        <translation>Règles de renouvellement modifiées</translation>
     </message>
 </context>
 <context>

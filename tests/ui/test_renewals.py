@@ -70,6 +70,13 @@ def test_request_approve_and_the_patient_opens_the_prescription(qtbot, practice,
         assert "Jean MARTIN" in text
         assert "Levothyrox 75 µg" in text and "Ramipril 5 mg" in text
         assert "1 comprimé le matin à jeun" in text
+
+        # Who decided, and when, is in the patient's history.
+        patients = window.show_screen("patients")
+        patients.search.setText("Martin")
+        patients.table.selectRow(0)
+        history = [patients.history.item(i).text() for i in range(patients.history.count())]
+        assert any("Renewal approved — Dr Claire Dupont" in line for line in history)
     finally:
         window.session.close()
 
@@ -118,3 +125,22 @@ def test_flagged_request_needs_a_reason_and_a_decline_makes_no_document(qtbot, p
         assert jean.renewal_document(first) is None
     finally:
         window.session.close()
+
+
+def test_the_practice_rules_flag_requests(qtbot, window, jean, practice):
+    unlock(qtbot, window)
+    settings = window.show_screen("settings")
+    rules = settings.rules
+    rules.never.setPlainText(rules.never.toPlainText() + "\nLevothyrox")
+    rules.visit_on.setChecked(True)
+    rules.months.setValue(1)
+    rules.save()
+    qtbot.waitUntil(lambda: "Levothyrox" in window.session.reader.renewal_rules()
+                    .never_renew_remotely, timeout=10000)
+    jean.request_renewal(practice.practitioner_id, ["Levothyrox 75 µg"], "")
+    screen = window.show_screen("renewals")
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 1, timeout=15000)
+    screen.table.selectRow(0)
+    text = screen.flags.text()
+    assert "never-renew-remotely" in text  # the practice's list
+    assert "No last visit" in text  # the last-visit rule is on and none is recorded
