@@ -8,6 +8,10 @@
     python -m desktop.patient sync     --state F [--wait SECONDS]
     python -m desktop.patient inbox    --state F [--json]
     python -m desktop.patient read     --state F --conversation ID [--json]
+    python -m desktop.patient renew    --state F --practitioner ID --treatment "Levothyrox 75 µg"
+                                       [--treatment ...] [--text "..."]
+    python -m desktop.patient renewals --state F [--json]
+    python -m desktop.patient prescription --state F --conversation ID --out FILE.pdf
 
 The state file is encrypted with the passphrase from PASSERELLE_PATIENT_PASSPHRASE
 (asked on the terminal if unset).
@@ -65,6 +69,17 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--wait", type=float, default=0, help="long-poll this many seconds")
     c = cmd("inbox", "list conversations")
     c.add_argument("--json", action="store_true")
+    c = cmd("renew", "ask the practice to renew treatments")
+    c.add_argument("--practitioner", required=True)
+    c.add_argument("--treatment", action="append", default=[],
+                   help="a treatment to renew (repeat; the last prescriptions are listed by "
+                        "`renewals`)")
+    c.add_argument("--text", default="")
+    c = cmd("renewals", "my renewal requests and where they stand")
+    c.add_argument("--json", action="store_true")
+    c = cmd("prescription", "save the renewed prescription of a request (PDF)")
+    c.add_argument("--conversation", required=True)
+    c.add_argument("--out", type=Path, required=True)
     c = cmd("read", "show a conversation and mark it read")
     c.add_argument("--conversation", required=True)
     c.add_argument("--json", action="store_true")
@@ -113,6 +128,32 @@ def _command(client: PatientClient, args: argparse.Namespace) -> int:
         else:
             for c in convs:
                 print(f"{c['id']}  {c['category']:<15} {c['state']:<10} {len(c['messages'])} message(s)")
+    elif args.command == "renew":
+        if not args.treatment:
+            raise PasserelleError(
+                "Name at least one treatment with --treatment. Your last prescriptions: "
+                + (", ".join(client.last_prescriptions()) or "none yet") + ".")
+        print(client.request_renewal(args.practitioner, args.treatment, args.text))
+    elif args.command == "renewals":
+        items = client.renewals()
+        if args.json:
+            print(json.dumps([{k: v for k, v in r.items() if k != "document"} |
+                              {"has_document": bool(r.get("document"))} for r in items],
+                             indent=2, ensure_ascii=False))
+        else:
+            for r in items:
+                answer = r.get("reason") or r.get("answer") or ""
+                print(f"{r.get('conversation_id', '')}  {r['state']:<18} "
+                      f"{', '.join(r.get('treatments', []))}  {answer}")
+    elif args.command == "prescription":
+        pdf = client.renewal_document(args.conversation)
+        if pdf is None:
+            raise PasserelleError("No prescription for this request (not approved, or not "
+                                  "synced yet: run `sync`).")
+        if args.out.exists():
+            raise PasserelleError(f"{args.out} already exists; choose another file name.")
+        args.out.write_bytes(pdf)
+        print(f"Saved {args.out} ({len(pdf)} bytes)")
     elif args.command == "read":
         messages = client.thread(args.conversation)
         client.mark_read(args.conversation)
