@@ -71,7 +71,16 @@ def main() -> int:
             screen.table.selectRow(screen.model.rowCount() - 1)
         pump(1)
         window.grab().save(str(out / f"{key}.png"))
-    # A request awaiting acceptance, and the decline dialog.
+    # The approval form of a renewal with a history.
+    renewals = window.show_screen("renewals")
+    renewals.table.selectRow(renewals.model.rowCount() - 1)
+    pump(0.5)
+    renewals.approve()
+    until(lambda: renewals.dialog is not None and renewals.dialog.isVisible(), 20)
+    pump(0.5)
+    renewals.dialog.grab().save(str(out / "renewal-form.png"))
+    renewals.dialog.reject()
+    # A request awaiting acceptance.
     inbox = window.show_screen("inbox")
     inbox.filter_group.button(1).click()
     pump(1)

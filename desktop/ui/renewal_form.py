@@ -10,6 +10,7 @@ from desktop.ui.qt import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -45,7 +46,7 @@ class RenewalForm(QDialog):
         header.setSectionResizeMode(DOSAGE, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(DURATION, 120)
         self.table.setColumnWidth(QUANTITY, 160)
-        self.table.setColumnWidth(RENEWALS, 90)
+        self.table.setColumnWidth(RENEWALS, 130)
         self.table.verticalHeader().hide()
         for t in treatments:
             self.add_line(t)
@@ -85,9 +86,10 @@ class RenewalForm(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.flags)
         layout.addWidget(self.table, 1)
-        row = QVBoxLayout()
+        row = QHBoxLayout()
         row.addWidget(add)
         row.addWidget(remove)
+        row.addStretch(1)
         layout.addLayout(row)
         layout.addLayout(form)
         layout.addWidget(self.error)
