@@ -51,8 +51,11 @@ class RenewalsScreen(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(
             RenewalQueueModel.TREATMENTS, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 170), (1, 50), (3, 110), (4, 100), (5, 150), (6, 70)):
+        for col, width in ((0, 170), (1, 50)):
             self.table.setColumnWidth(col, width)
+        for col in (3, 4, 5, 6):  # headers are longer in French
+            self.table.horizontalHeader().setSectionResizeMode(
+                col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
         self.count = QLabel("")
         self.count.setObjectName("inboxCount")
@@ -73,6 +76,9 @@ class RenewalsScreen(QWidget):
             self.tr("Renewals")])
         for col in (1, 2):
             self.history.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        for col in (0, 3, 4):
+            self.history.horizontalHeader().setSectionResizeMode(
+                col, QHeaderView.ResizeMode.ResizeToContents)
         self.history.verticalHeader().hide()
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.approve_button = self._button(self.tr("Approve…"), "approveRenewal", self.approve)
