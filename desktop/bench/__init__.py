@@ -22,3 +22,5 @@ FIGURES = (
     "first sync:",
     "new message, patient → practice",
 )
+# The figures ``--only sync`` measures (the others are the store's).
+SYNC_FIGURES = ("first sync:", "new message, patient → practice")

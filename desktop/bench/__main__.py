@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlcipher3
 
-from desktop.bench import FIGURES, store_bench, sync_bench
+from desktop.bench import FIGURES, SYNC_FIGURES, store_bench, sync_bench
 from desktop.bench.corpus import Corpus
 from desktop.bench.plain import DRIVERS, driver_version, open_plain
 from desktop.bench.report import Figure, table, write
@@ -73,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
         help="where to make the temporary folder (default: the system's)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--only",
+        choices=("store", "sync"),
+        default=None,
+        help="measure only the store's figures or only the sync's (default: both)",
+    )
     return parser
 
 
@@ -103,10 +109,15 @@ def _machine() -> str:
     )
 
 
-def run(
-    args: argparse.Namespace, folder: Path, started: float
-) -> tuple[str, list[Figure], dict[str, Any]]:
-    sizes = _sizes(args)
+def _store_part(
+    args: argparse.Namespace,
+    folder: Path,
+    started: float,
+    sizes: dict[str, int],
+    context: list[str],
+    parameters: dict[str, Any],
+) -> list[Figure]:
+    """Build the store and its plain copy, time unlocking and the queries."""
     corpus = Corpus(sizes["conversations"], sizes["messages"])
     _progress(
         started,
@@ -127,20 +138,8 @@ def run(
     finally:
         store.close()
         plain.close()
-    _progress(
-        started,
-        f"sync: a relay process, {sizes['relay_patients']} patients, "
-        f"{sizes['relay_messages']:,} messages to seal and seed",
-    )
-    figures += sync_bench.run(
-        folder, sizes["relay_messages"], sizes["relay_patients"], sizes["latency_samples"]
-    )
-    missing = [label for label in FIGURES if not any(f.label.startswith(label) for f in figures)]
-    if missing:
-        raise RuntimeError(f"figures not measured: {missing}")
     mb = 1024 * 1024
-    context = [
-        _machine(),
+    context += [
         (
             f"store: {corpus.conversations:,} conversations, {corpus.messages:,} messages, "
             f"{corpus.patients:,} patients; SQLCipher {built_store.bytes / mb:,.0f} MB built "
@@ -152,21 +151,48 @@ def run(
             "pragmas, no key; queries alternate sides, same arguments, "
             f"{sizes['samples']} samples each"
         ),
-        (
+    ]
+    parameters.update(
+        plain_driver=args.plain_driver,
+        store_build_s=built_store.seconds,
+        plain_build_s=built_plain.seconds,
+        store_bytes=built_store.bytes,
+        plain_bytes=built_plain.bytes,
+    )
+    return figures
+
+
+def run(
+    args: argparse.Namespace, folder: Path, started: float
+) -> tuple[str, list[Figure], dict[str, Any]]:
+    sizes = _sizes(args)
+    figures: list[Figure] = []
+    context = [_machine()]
+    parameters: dict[str, Any] = {**sizes, "machine": _machine(), "only": args.only}
+    if args.only != "sync":
+        figures += _store_part(args, folder, started, sizes, context, parameters)
+    if args.only != "store":
+        _progress(
+            started,
+            f"sync: a relay process, {sizes['relay_patients']} patients, "
+            f"{sizes['relay_messages']:,} messages to seal and seed",
+        )
+        figures += sync_bench.run(
+            folder, sizes["relay_messages"], sizes["relay_patients"], sizes["latency_samples"]
+        )
+        context.append(
             f"relay: a separate process on 127.0.0.1 (SQLite), {sizes['relay_messages']:,} "
             f"messages from {sizes['relay_patients']} patients for one practice"
-        ),
+        )
+    wanted = [
+        label
+        for label in FIGURES
+        if args.only is None or (label in SYNC_FIGURES) == (args.only == "sync")
     ]
+    missing = [label for label in wanted if not any(f.label.startswith(label) for f in figures)]
+    if missing:
+        raise RuntimeError(f"figures not measured: {missing}")
     text = table("Passerelle benchmark", context, figures)
-    parameters = {
-        **sizes,
-        "plain_driver": args.plain_driver,
-        "machine": _machine(),
-        "store_build_s": built_store.seconds,
-        "plain_build_s": built_plain.seconds,
-        "store_bytes": built_store.bytes,
-        "plain_bytes": built_plain.bytes,
-    }
     return text, figures, parameters
 
 

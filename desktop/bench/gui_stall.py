@@ -321,9 +321,9 @@ def instrument(watch: Watch, per_page: bool) -> None:
     events = RelayClient.events
     applied_in_background = Session._applied_in_background
 
-    def timed_apply(self: Any, page: list[dict[str, Any]], cursor: str) -> Any:
+    def timed_apply(self: Any, page: list[dict[str, Any]], cursor: str, *rest: Any) -> Any:
         t0 = time.perf_counter()
-        result = apply_page(self, page, cursor)
+        result = apply_page(self, page, cursor, *rest)
         watch.pages.append((t0, time.perf_counter(), len(page)))
         watch.rejected += result.rejected
         if (
