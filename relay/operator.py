@@ -21,12 +21,21 @@ class NewPractice:
     enrolment_token: str
 
 
+def enrolment_token() -> str:
+    """A one-time token an operator pastes into a command line or the wizard.
+
+    URL-safe base64 may begin with "-", which a command line then reads as an
+    option (`--token -abc…` fails); a fixed prefix rules that out and says what it is.
+    """
+    return "enrol_" + secrets.token_urlsafe(32)
+
+
 def create_practice(db: Database, label: str) -> NewPractice:
     """Create a practice and its mailbox; only the enrolment token's SHA-256 is kept."""
     label = label.strip()
     if not label:
         raise ValueError("a practice needs a label")
-    token = secrets.token_urlsafe(32)
+    token = enrolment_token()
     practice_id = uuid.uuid4()
     with db.write() as conn:
         conn.execute(

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import os
 import shutil
+import signal
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from desktop.ui import config, errors, operations
 from desktop.ui.qt import (
     QApplication,
+    QCoreApplication,
+    QEvent,
     QGuiApplication,
     QLibraryInfo,
     QLocale,
+    QObject,
     QStandardPaths,
     Qt,
+    QTimer,
     QTranslator,
 )
 from desktop.ui.resources import icon, style_sheet, translations
@@ -67,7 +75,33 @@ def data_folder() -> Path:
     return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
 
 
+SMOKE_TEST_ENV = "PASSERELLE_SMOKE_TEST"
+
+
+def _smoke_test(app: QApplication, window, started: float) -> None:  # type: ignore[no-untyped-def]
+    """For installer/build_and_smoke.py: once the unlock screen is first painted, print
+    what a frozen bundle can get wrong (translations, SVG icons) and quit."""
+    screen = window.unlock_screen
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]
+            if event.type() == QEvent.Type.Paint:
+                screen.removeEventFilter(self)
+                report = {
+                    "unlock_screen_after_s": round(time.monotonic() - started, 3),
+                    "unlock_button": screen.button.text(),
+                    "window_icon": not app.windowIcon().pixmap(32, 32).isNull(),
+                    "qt_cancel": QCoreApplication.translate("QPlatformTheme", "Cancel"),
+                }
+                print("PASSERELLE_SMOKE " + json.dumps(report, ensure_ascii=False), flush=True)
+                QTimer.singleShot(0, app.quit)
+            return False
+
+    screen.installEventFilter(FirstPaint(screen))
+
+
 def main(argv: list[str] | None = None) -> int:
+    started = time.monotonic()
     args = _parser().parse_args(argv)
     app = make_application()
     errors.setup_logging(data_folder() / "logs")
@@ -103,6 +137,15 @@ def main(argv: list[str] | None = None) -> int:
         wizard.accepted.connect(lambda: config.STORE_PATH.write(str(path)))
         wizard.rejected.connect(app.quit)
         wizard.show()
+    if os.environ.get(SMOKE_TEST_ENV):
+        _smoke_test(app, window, started)
+    # Ctrl+C in a terminal, or a service manager's SIGTERM: quit through Qt, so that
+    # sync stops, the store closes and the demo's throwaway folder is removed.
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    wake = QTimer()
+    wake.start(500)  # Python runs signal handlers only between Qt events
+    wake.timeout.connect(lambda: None)
     try:
         return app.exec()
     finally:

@@ -74,6 +74,14 @@ class UnlockScreen(QWidget):
         notice.setWordWrap(True)
         layout.addWidget(notice)
 
+        # Wrapped labels in a fixed-width card: give each the height its text needs
+        # (some platforms otherwise clip the last line).
+        inner = card.width() - 64
+        for label in card.findChildren(QLabel):
+            needed = label.heightForWidth(inner) if label.wordWrap() else -1
+            if needed > 0:
+                label.setMinimumHeight(needed)
+
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)

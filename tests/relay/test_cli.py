@@ -58,7 +58,7 @@ def test_create_practice_prints_the_token_last_and_stores_its_hash(tmp_path: Pat
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.strip().splitlines()
     token = lines[-1]
-    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token)
+    assert re.fullmatch(r"enrol_[A-Za-z0-9_-]{43}", token)
     assert any("Cabinet Dupont" in line for line in lines[:-1])
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("relay.sqlite3*"))
     assert token.encode() not in stored
@@ -142,3 +142,10 @@ def test_a_relay_that_cannot_start_says_why(tmp_path: Path) -> None:
         second = RelayProcess(f"sqlite:///{tmp_path / 'b.sqlite3'}", port=port)
         with pytest.raises(RuntimeError, match="did not start"):
             second.start()
+
+
+def test_an_enrolment_token_never_reads_as_a_command_line_option():
+    # `passerelle init --token TOKEN`: a token starting with "-" was taken for an option.
+    from relay.operator import enrolment_token
+
+    assert all(not enrolment_token().startswith("-") for _ in range(500))
