@@ -40,7 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
-# Tables added later (practice_profiles) are created by ``create_all`` when a
+# Tables added later (practice_profiles, notices) are created by ``create_all`` when a
 # relay starts on an older database: a new table needs no version bump. A
 # change to an existing table would, with a migration step to go with it.
 SCHEMA_VERSION = 1
@@ -213,6 +213,27 @@ practice_profiles = Table(
     Column("version", BigInteger, nullable=False),
     Column("blob", LargeBinary, nullable=False),  # ciphertext
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Notices broadcast by a practice: the relay knows a notice's id, its
+# practice, and which patients it was delivered to (each once, forever), never
+# its text nor why those patients were chosen. The envelopes travel in the
+# patients' mailbox events (one per patient, carried in the event itself).
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("practice_id", ForeignKey("practices.id"), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+notice_deliveries = Table(
+    "notice_deliveries",
+    metadata,
+    Column("notice_id", ForeignKey("notices.id"), nullable=False),
+    Column("patient_id", ForeignKey("patients.id"), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("notice_id", "patient_id"),
 )
 
 idempotency = Table(

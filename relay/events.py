@@ -93,7 +93,8 @@ class Page:
 
 
 def read_page(conn: Connection, mailbox_id: int, after: int, limit: int, max_bytes: int) -> Page:
-    """Up to ``limit`` events after seq ``after``; stops early past ``max_bytes`` of envelopes."""
+    """Up to ``limit`` events after seq ``after``; stops early past ``max_bytes`` of envelopes
+    (joined from their item, or carried in the event, as a notice's is)."""
     query = (
         select(events.c.seq, events.c.payload, items.c.envelope)
         .select_from(events.outerjoin(items, items.c.id == events.c.item_id))
@@ -114,6 +115,8 @@ def read_page(conn: Connection, mailbox_id: int, after: int, limit: int, max_byt
                 break
             if envelope is None:
                 parts.append(payload)
+                # A notice carries its envelope in the event itself: it counts too.
+                size += len(payload)
             else:
                 parts.append(f'{payload[:-1]},"envelope":"{b64(envelope)}"}}')
                 size += len(envelope)

@@ -22,6 +22,11 @@ from pydantic import (
 
 WELCOME_MAX = 64 * 1024
 PROFILE_MAX = 64 * 1024
+NOTICE_ENVELOPE_MAX = 64 * 1024
+PREFERENCES_ENVELOPE_MAX = 16 * 1024
+# Deliveries of a notice per request: a practice hands a notice to thousands
+# of patients in batches of at most this many (and the body limit, 1 MiB).
+MAX_DELIVERIES = 500
 # Profile versions are chosen by the practice (milliseconds since the epoch
 # in practice) and stored as a signed 64-bit integer.
 VERSION_MAX = 2**63 - 1
@@ -67,6 +72,16 @@ ProfileBlob = Annotated[
     bytes, _base64_decoder(max_size=PROFILE_MAX), _base64_schema("ciphertext ≤ 64 KiB, base64")
 ]
 ProfileVersion = Annotated[int, Field(strict=True, ge=1, le=VERSION_MAX)]
+NoticeEnvelope = Annotated[
+    bytes,
+    _base64_decoder(max_size=NOTICE_ENVELOPE_MAX),
+    _base64_schema("ciphertext ≤ 64 KiB, base64"),
+]
+PreferencesEnvelope = Annotated[
+    bytes,
+    _base64_decoder(max_size=PREFERENCES_ENVELOPE_MAX),
+    _base64_schema("ciphertext ≤ 16 KiB, base64"),
+]
 DeviceName = Annotated[str, Field(max_length=100)]
 
 
@@ -166,6 +181,32 @@ class ProfileRequest(RequestBody):
     practice_id: UUID
     version: ProfileVersion
     blob: ProfileBlob
+
+
+class NoticeDelivery(RequestBody):
+    """One patient's sealed copy of a notice."""
+
+    patient_id: UUID
+    envelope: NoticeEnvelope
+
+
+class NoticeDeliveryBatch(RequestBody):
+    """A batch of a notice's copies, each for one patient of the caller's practice."""
+
+    items: Annotated[list[NoticeDelivery], Field(min_length=1, max_length=MAX_DELIVERIES)]
+
+
+class NoticeReceiptRequest(RequestBody):
+    """A patient's application fetched (``delivered``) or showed (``read``) a notice."""
+
+    receipt: Literal["delivered", "read"]
+
+
+class NoticePreferencesRequest(RequestBody):
+    """A patient's choice about notices (opting out of prevention), sealed to the practice."""
+
+    id: UUID
+    envelope: PreferencesEnvelope
 
 
 # Responses: declared for the OpenAPI schema; routes return JSON directly so
@@ -291,6 +332,28 @@ class ReceiptCount(BaseModel):
     """How many messages a receipt acknowledged."""
 
     count: int
+
+
+class NoticeDelivered(BaseModel):
+    """What became of a batch: delivered now, delivered by an earlier batch, not enrolled."""
+
+    notice_id: UUID
+    delivered: int
+    already_delivered: int
+    not_enrolled: list[UUID]
+
+
+class NoticeReceiptSent(BaseModel):
+    """A notice receipt passed on to the practice."""
+
+    notice_id: UUID
+    receipt: Literal["delivered", "read"]
+
+
+class NoticePreferencesSent(BaseModel):
+    """A patient's sealed notice preferences passed on to the practice."""
+
+    id: UUID
 
 
 class EventPage(BaseModel):

@@ -13,7 +13,17 @@ from collections.abc import Sequence
 
 from sqlalchemy import insert, select, update
 
-from relay.db import Database, conversations, events, items, mailboxes, patients, practices, utcnow
+from relay.db import (
+    Database,
+    conversations,
+    events,
+    invitations,
+    items,
+    mailboxes,
+    patients,
+    practices,
+    utcnow,
+)
 from relay.events import render
 
 _BATCH = 5000
@@ -119,3 +129,62 @@ def seed_messages(
     finally:
         db.dispose()
     return [str(i) for i in ids]
+
+
+def seed_patients(database_url: str, practice_id: str | uuid.UUID, count: int) -> list[str]:
+    """Add ``count`` enrolled patients to a practice, each with his mailbox; returns their ids.
+
+    The rows a redeemed invitation leaves (a used invitation, the patient, his
+    mailbox), without the accounts: these patients cannot call the relay, only
+    receive. No ``patient_joined`` event either: the caller gives the practice
+    their keys itself. For a benchmark that sends to thousands of patients.
+    """
+    practice_id = uuid.UUID(str(practice_id))
+    now = utcnow()
+    db = Database(database_url)
+    try:
+        with db.write() as conn:
+            boxes = (
+                conn.execute(
+                    insert(mailboxes).returning(mailboxes.c.id, sort_by_parameter_order=True),
+                    [{"last_seq": 0} for _ in range(count)],
+                )
+                .scalars()
+                .all()
+            )
+            invitation_ids = [uuid.uuid4() for _ in range(count)]
+            patient_ids = [uuid.uuid4() for _ in range(count)]
+            for start in range(0, count, _BATCH):
+                part = range(start, min(count, start + _BATCH))
+                conn.execute(
+                    insert(invitations),
+                    [
+                        {
+                            "id": invitation_ids[n],
+                            "practice_id": practice_id,
+                            "lookup": uuid.uuid4().bytes * 2,
+                            "welcome": b"seeded",
+                            "expires_at": now,
+                            "state": "used",
+                            "created_at": now,
+                            "used_at": now,
+                        }
+                        for n in part
+                    ],
+                )
+                conn.execute(
+                    insert(patients),
+                    [
+                        {
+                            "id": patient_ids[n],
+                            "practice_id": practice_id,
+                            "mailbox_id": boxes[n],
+                            "invitation_id": invitation_ids[n],
+                            "enrolled_at": now,
+                        }
+                        for n in part
+                    ],
+                )
+    finally:
+        db.dispose()
+    return [str(p) for p in patient_ids]

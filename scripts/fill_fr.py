@@ -24,6 +24,46 @@ TS = Path("resources/translations/passerelle_fr.ts")
 
 # English source → French, whatever the context.
 FR: dict[str, str] = {
+    # -- notices --------------------------------------------------------------------------
+    "Notices": "Informations",
+    "New notice": "Nouvelle information",
+    "Campaigns": "Campagnes",
+    "Notices are for prevention (vaccination, screening) and news of the practice (closures, opening hours) — never for marketing. Patients can opt out of preventive notices.":
+        "Les informations servent à la prévention (vaccination, dépistage) et aux nouvelles du "
+        "cabinet (fermetures, horaires) — jamais à la publicité. Les patients peuvent refuser "
+        "les informations de prévention.",
+    "Prevention": "Prévention",
+    "Practice news": "Vie du cabinet",
+    "Patients may reply": "Les patients peuvent répondre",
+    " years": " ans",
+    "Women and men": "Femmes et hommes",
+    "Women": "Femmes",
+    "Men": "Hommes",
+    "e.g. diabetes, asthma (empty: no condition)": "ex. diabète, asthme (vide : sans condition)",
+    "All of these tags": "Toutes ces étiquettes",
+    "Send now": "Envoyer maintenant",
+    "Schedule": "Programmer",
+    "to": "à",
+    "Template": "Modèle",
+    "Kind": "Type",
+    "Sex": "Sexe",
+    "Tags": "Étiquettes",
+    "or on": "ou le",
+    "Nobody matches: no enrolled patient fits.": "Personne : aucun patient inscrit ne correspond.",
+    "1 patient will receive it:": "1 patient la recevra :",
+    "{0} patients will receive it:": "{0} patients la recevront :",
+    "… and {0} more": "… et {0} autres",
+    "Choose a time in the future to schedule it.": "Choisissez une date à venir pour la programmer.",
+    "{0} of {1} sealed and handed over": "{0} sur {1} chiffrées et remises au relais",
+    "Prepared": "Préparée",
+    "State": "État",
+    "Recipients": "Destinataires",
+    "Replies": "Réponses",
+    "Stop sending": "Arrêter l’envoi",
+    "Scheduled": "Programmée",
+    "Sending": "Envoi en cours",
+    "Stopped": "Arrêtée",
+    "Blank notice": "Information vierge",
     # -- renewals ------------------------------------------------------------------------
     "History (who did what, when)": "Historique (qui a fait quoi, et quand)",
     "Signature image (PNG)": "Image de la signature (PNG)",

@@ -175,6 +175,8 @@ class AuditAction(StrEnum):
     RENEWAL_DECLINED = "renewal_declined"
     RENEWAL_APPOINTMENT_NEEDED = "renewal_appointment_needed"
     RENEWAL_RULES_CHANGED = "renewal_rules_changed"
+    NOTICE_PREPARED = "notice_prepared"
+    NOTICE_CANCELLED = "notice_cancelled"
 
     @classmethod
     def for_state(cls, new: ConversationState, old: ConversationState) -> AuditAction:

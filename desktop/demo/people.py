@@ -34,6 +34,11 @@ NOT_ENROLLED: list[tuple[str, str, str]] = [
 ]
 
 
+# Conditions on the record, for targeted notices (a patient in four has none).
+TAGS: list[str] = ["diabète", "", "asthme", "hypertension", "", "diabète, hypertension",
+                   "BPCO", "", "grossesse"]
+
+
 def phone(i: int) -> str:
     """A made-up French mobile number (06 00 … is never assigned)."""
     return f"06 00 {10 + i % 89:02d} {(i * 37) % 100:02d} {(i * 53) % 100:02d}"

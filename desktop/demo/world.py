@@ -73,7 +73,8 @@ class DemoWorld:
                 visit = date.today() - timedelta(days=430 if i % 7 == 6 else 20 + (i * 11) % 300)
                 record = store.add_patient(name, born, sex=sex, phone=people.phone(i),
                                            external_id=f"D{1040 + i * 7:05d}",
-                                           last_visit=visit.isoformat())
+                                           last_visit=visit.isoformat(),
+                                           tags=people.TAGS[i % len(people.TAGS)])
                 codes.append((name, ws.invite(record.id)))
             for i, (name, born, sex) in enumerate(people.NOT_ENROLLED, start=self.count):
                 store.add_patient(name, born, sex=sex, phone=people.phone(i),

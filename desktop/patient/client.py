@@ -34,6 +34,12 @@ from desktop.sync.content import (
     read_renewal_request,
     renewal_request_content,
 )
+from desktop.sync.notice_content import (
+    notice_context,
+    preferences_content,
+    preferences_context,
+    read_notice,
+)
 from desktop.sync.profile import PROFILE_PATH, ProfileInvalid, check_profile
 
 
@@ -100,6 +106,8 @@ class PatientClient:
             "profile_version": 0,
             "cursor": None,
             "conversations": {},
+            "notices": {},
+            "prevention_opt_out": False,
             "outbox": [],
             "rejected": [],
         }
@@ -282,6 +290,7 @@ class PatientClient:
         category: Category,
         text: str,
         renewal: dict[str, Any] | None = None,
+        notice_id: str | None = None,
     ) -> str:
         conv_id, msg_id = str(uuid.uuid4()), str(uuid.uuid4())
         sent_at = _now()
@@ -290,6 +299,8 @@ class PatientClient:
         }
         if renewal is not None:
             doc["renewal"] = renewal
+        if notice_id is not None:
+            doc["notice_id"] = notice_id
         envelope = self._seal(doc, message_context(conv_id, msg_id))
         conv: dict[str, Any] = {
             "id": conv_id,
@@ -300,6 +311,8 @@ class PatientClient:
         }
         if renewal is not None:
             conv["renewal"] = _renewal_record(msg_id, renewal["treatments"], renewal["message"])
+        if notice_id is not None:
+            conv["notice_id"] = notice_id
         self.state["conversations"][conv_id] = conv
         self._queue(f"{API}/conversations", {
             "id": conv_id, "practitioner_id": practitioner_id,
@@ -348,6 +361,109 @@ class PatientClient:
                 if not exc.retryable:
                     raise
                 # Offline: it stays in the outbox and goes with the next sync.
+
+    # -- notices ------------------------------------------------------------
+
+    def _notices(self) -> dict[str, dict[str, Any]]:
+        notices: dict[str, dict[str, Any]] = self.state.setdefault("notices", {})
+        return notices
+
+    def notices(self) -> list[dict[str, Any]]:
+        """The practice's notices to this patient, newest first, apart from conversations.
+
+        Each: ``id``, ``kind`` (``prevention`` or ``practice_organisation``),
+        ``title``, ``text``, ``sent_at``, ``read``, ``replies_allowed`` and,
+        once answered, ``reply_conversation_id``. Nothing in it says who else
+        received the notice: the patient's copy was sealed for him alone.
+        """
+        found = [
+            {k: v for k, v in n.items() if k not in ("receipt", "reply_to")}
+            for n in self._notices().values()
+        ]
+        found.sort(key=lambda n: n["sent_at"], reverse=True)
+        return found
+
+    def _notice(self, notice_id: str) -> dict[str, Any]:
+        try:
+            return self._notices()[notice_id]
+        except KeyError:
+            raise PasserelleError("No such notice.") from None
+
+    def mark_notice_read(self, notice_id: str) -> bool:
+        """The patient opened the notice: the practice's statistics will say so. ``False``
+        when it was already read."""
+        notice = self._notice(notice_id)
+        if notice["read"]:
+            return False
+        notice["read"] = True
+        notice["receipt"] = "read"
+        self._queue(f"{API}/notices/{notice_id}/receipts", {"receipt": "read"},
+                    str(uuid.uuid4()))
+        return True
+
+    def reply_to_notice(self, notice_id: str, text: str) -> str:
+        """Answer a notice that takes replies: opens a request to the practitioner who wrote
+        it (an ordinary conversation, its sealed content naming the notice). Returns the
+        conversation's id."""
+        notice = self._notice(notice_id)
+        if not notice["replies_allowed"] or not notice.get("reply_to"):
+            raise PasserelleError("This notice does not take replies.")
+        conv_id = self._open_request(
+            notice["reply_to"], Category.OTHER, check_text(text), notice_id=notice_id
+        )
+        notice["reply_conversation_id"] = conv_id
+        return conv_id
+
+    @property
+    def prevention_opt_out(self) -> bool:
+        """Whether this patient asked not to receive preventive notices."""
+        return bool(self.state.get("prevention_opt_out", False))
+
+    def opt_out_of_prevention_notices(self, opt_out: bool = True) -> None:
+        """Ask the practice for no more preventive notices (``False``: receive them again).
+        News about the practice (closures, hours) still comes. The choice travels sealed
+        to the practice, which records it on the patient's file."""
+        if not isinstance(opt_out, bool):
+            raise InvalidField("Opting out is yes or no.")
+        preference_id = str(uuid.uuid4())
+        content = preferences_content(opt_out, datetime.now(UTC))
+        envelope = seal_envelope(
+            content,
+            preferences_context(self.patient_id, preference_id),
+            self.identity.sign_key,
+            [self.practice_enc_pk, self.identity.enc_pk],
+        )
+        before = self.prevention_opt_out
+        self.state["prevention_opt_out"] = opt_out
+        try:
+            self._queue(f"{API}/notices/preferences",
+                        {"id": preference_id, "envelope": b64(envelope)}, preference_id)
+        except RelayError:  # refused for good (offline, it waits in the outbox): not changed
+            self.state["prevention_opt_out"] = before
+            raise
+
+    def _receive_notice(self, event: dict[str, Any]) -> None:
+        notice_id = event["notice_id"]
+        if not isinstance(notice_id, str):
+            raise EnvelopeRejected("a notice without an id")
+        if notice_id in self._notices():
+            return  # the same notice again: the first copy stays
+        raw = self._open(event["envelope"], notice_context(notice_id, self.patient_id),
+                         self.practice_sign_pk)
+        received = read_notice(raw, notice_id)
+        notice = received.notice
+        self._notices()[notice_id] = {
+            "id": notice_id,
+            "kind": str(notice.kind),
+            "title": notice.title,
+            "text": notice.text,
+            "sent_at": received.sent_at.isoformat(),
+            "replies_allowed": notice.replies_allowed,
+            "reply_to": received.reply_to,
+            "reply_conversation_id": None,
+            "read": False,
+            "receipt": None,
+        }
 
     # -- sync -------------------------------------------------------------
 
@@ -401,11 +517,19 @@ class PatientClient:
             self._queue(f"{API}/conversations/{conv_id}/receipts",
                         {"message_ids": ids, "receipt": "delivered"}, str(uuid.uuid4()),
                         send_now=False)
+        for notice in self._notices().values():
+            if notice["receipt"] is None:
+                notice["receipt"] = "delivered"
+                self._queue(f"{API}/notices/{notice['id']}/receipts", {"receipt": "delivered"},
+                            str(uuid.uuid4()), send_now=False)
         self.push()
         return new
 
     def _apply(self, event: dict[str, Any]) -> dict[str, Any] | None:
         kind = event["kind"]
+        if kind == "notice":
+            self._receive_notice(event)
+            return None
         conv_id = event.get("conversation_id")
         if kind not in ("conversation_requested", "message", "state_changed", "receipt"):
             return None  # kinds from a newer relay

@@ -323,8 +323,8 @@ def add_messages_once(c: Any, rows: Sequence[Sequence[Any]]) -> list[str]:
     (an id already here, or seen earlier in ``rows``, changes nothing), in
     one query for the ids already present and one ``executemany``: what a
     page of a first sync needs. Rows as for :func:`add_messages_bulk`, without
-    ``read_at``. A bad row raises ``StoreError`` before anything is written;
-    an unknown conversation is refused by the foreign key.
+    ``read_at``. A bad row, or one for an unknown conversation, raises
+    ``StoreError`` before anything is written.
     """
     for row in rows:
         _text_id(row[0], "message")
@@ -332,6 +332,10 @@ def add_messages_once(c: Any, rows: Sequence[Sequence[Any]]) -> list[str]:
         _enum(DeliveryState, row[6], "delivery state")
         if not isinstance(row[4], str):
             raise StoreError("A message's text must be text.")
+    # What the foreign key would refuse halfway, refused before the first row.
+    for conversation_id in {row[1] for row in rows}:
+        if not _exists(c, "conversations", conversation_id):
+            raise StoreError("A message for a conversation this practice does not have.")
     seen = _present(c, [row[0] for row in rows])
     fresh = []
     for row in rows:

@@ -15,10 +15,12 @@ benchmark can build a plain (unencrypted) copy of the same schema with
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from desktop.core.errors import StoreError
+from desktop.core.notices import DEFAULT_TEMPLATES
 from desktop.core.patient_fields import fold
 
 # What the inbox shows of a new message: one line, cut short.
@@ -384,8 +386,87 @@ V3: tuple[str, ...] = (
     END""",
 )
 
+
+def _template_rows() -> tuple[str, ...]:
+    rows = []
+    for n, t in enumerate(DEFAULT_TEMPLATES, start=1):
+        audience = json.dumps(t.audience.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        rows.append(
+            "INSERT INTO notice_templates "
+            "(key, kind, title, body, audience, replies_allowed, position) VALUES ("
+            f"{_quote(t.key or '')}, {_quote(str(t.kind))}, {_quote(t.title)}, {_quote(t.text)}, "
+            f"{_quote(audience)}, {int(t.replies_allowed)}, {n})"
+        )
+    return tuple(rows)
+
+
+_NOTICE_KINDS = "('prevention', 'practice_organisation')"
+
+V4: tuple[str, ...] = (
+    # Notices broadcast to chosen patients. audience: the criteria as JSON
+    # (desktop.core.notices.Audience): kept here, inside the encrypted file,
+    # and nowhere else; the relay only ever sees one envelope per mailbox.
+    # send_after: not before this time (a scheduled notice).
+    f"""CREATE TABLE notices (
+        id              TEXT PRIMARY KEY,
+        kind            TEXT NOT NULL CHECK (kind IN {_NOTICE_KINDS}),
+        title           TEXT NOT NULL,
+        body            TEXT NOT NULL,
+        replies_allowed INTEGER NOT NULL DEFAULT 0 CHECK (replies_allowed IN (0, 1)),
+        audience        TEXT NOT NULL,
+        author_id       TEXT REFERENCES practitioners (id),
+        created_at      TEXT NOT NULL,
+        prepared_at     TEXT NOT NULL,
+        send_after      TEXT,
+        state           TEXT NOT NULL DEFAULT 'prepared'
+                        CHECK (state IN ('prepared', 'sending', 'sent', 'cancelled')),
+        sent_at         TEXT
+    )""",
+    "CREATE INDEX notices_by_date ON notices (prepared_at)",
+    # One row per patient a notice goes to; the state only moves forward
+    # (queued, handed_over, delivered, read). A patient is handed over in the
+    # transaction that queues his sealed copy in the outbox (outbox_id, the
+    # row's id and the relay's Idempotency-Key): after a crash he is either
+    # still queued, or his copy waits in the outbox, never both, never neither.
+    """CREATE TABLE notice_recipients (
+        notice_id             TEXT NOT NULL REFERENCES notices (id),
+        patient_id            TEXT NOT NULL REFERENCES patients (id),
+        state                 TEXT NOT NULL DEFAULT 'queued'
+                              CHECK (state IN ('queued', 'handed_over', 'delivered', 'read')),
+        outbox_id             TEXT,
+        handed_over_at        TEXT,
+        delivered_at          TEXT,
+        read_at               TEXT,
+        replied_at            TEXT,
+        reply_conversation_id TEXT,
+        CHECK ((state = 'queued') = (outbox_id IS NULL)),
+        PRIMARY KEY (notice_id, patient_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX notice_recipients_by_patient ON notice_recipients (patient_id)",
+    # The next batch to seal: the recipients still queued, in a fixed order.
+    """CREATE INDEX notice_recipients_queued ON notice_recipients (notice_id, patient_id)
+        WHERE state = 'queued'""",
+    # The practice's starting points. key names the ones Passerelle provides
+    # (NULL for the practice's own); they are the practice's to edit.
+    f"""CREATE TABLE notice_templates (
+        id              INTEGER PRIMARY KEY,
+        key             TEXT UNIQUE,
+        kind            TEXT NOT NULL CHECK (kind IN {_NOTICE_KINDS}),
+        title           TEXT NOT NULL,
+        body            TEXT NOT NULL,
+        audience        TEXT NOT NULL,
+        replies_allowed INTEGER NOT NULL DEFAULT 0 CHECK (replies_allowed IN (0, 1)),
+        position        INTEGER NOT NULL
+    )""",
+    # Seeded here, like the canned replies: a store upgraded from V3 gets them
+    # too. The texts are desktop.core.notices.DEFAULT_TEMPLATES as V4 shipped
+    # them; a later change to those reaches existing stores only through a
+    # migration of its own.
+    *_template_rows(),
+)
+
 # MIGRATIONS[n - 1] brings a file from version n - 1 to version n.
-MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2, V3)
+MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2, V3, V4)
 
 
 def version(connection: Any) -> int:

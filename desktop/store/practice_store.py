@@ -1,6 +1,6 @@
 """The practice's side of the store: settings, practitioners, patients, invitations,
 canned replies and the audit trail (renewals and prescriptions come from
-``RenewalStore``).
+``RenewalStore``, notices from ``NoticeStore``).
 
 ``Store`` (in ``store``) adds conversations, messages and sync on top; the
 split is by subject, to keep each module readable. The same promises hold
@@ -19,11 +19,12 @@ from desktop.core.patient_csv import ImportRow
 from desktop.store import audit, notes
 from desktop.store import patients as pat
 from desktop.store import practice as prac
+from desktop.store.notice_store import NoticeStore
 from desktop.store.records import AuditEntry, CannedReply, ImportReport, Invitation
 from desktop.store.renewal_store import RenewalStore
 
 
-class PracticeStore(RenewalStore):
+class PracticeStore(RenewalStore, NoticeStore):
     """The practice's records in the store: who works here, who the patients are.
 
     Not used alone: :class:`desktop.store.Store` is the one to open.

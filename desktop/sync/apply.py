@@ -27,6 +27,7 @@ from desktop.crypto import Identity, open_envelope
 from desktop.crypto import invitation as inv
 from desktop.crypto.envelope import envelope_signer, message_context, state_context
 from desktop.store import Store
+from desktop.sync import notices
 from desktop.sync.client import unb64
 from desktop.sync.content import decode, parse_time, read_renewal_request
 
@@ -43,12 +44,15 @@ class Applied:
     conversations: set[str] = field(default_factory=set)
     patients: set[str] = field(default_factory=set)
     rejected: int = 0
+    #: Notices whose statistics moved (receipts, replies).
+    notices: set[str] = field(default_factory=set)
 
     def merge(self, other: Applied) -> None:
         self.new_messages += other.new_messages
         self.conversations |= other.conversations
         self.patients |= other.patients
         self.rejected += other.rejected
+        self.notices |= other.notices
 
 
 def _field(event: dict[str, Any], name: str, kind: type = str) -> Any:
@@ -61,75 +65,95 @@ def _field(event: dict[str, Any], name: str, kind: type = str) -> Any:
 # -- opening envelopes ahead -------------------------------------------------------
 
 
+# What each kind of event carries in its envelope: the type ``decode`` expects.
+# State changes carry one rarely, and are opened when applied.
+_DOCUMENT_OF = {"message": "message", "conversation_requested": "request"}
+
+_Job = tuple[str, bytes, str]  # envelope (base64), context, document type
+
+
 @dataclass(frozen=True)
 class _Ahead:
-    """One envelope opened ahead: the key it claims, and what opening with that key gave."""
+    """One envelope opened ahead: the key it claims, and what that key let us read."""
 
     signer: bytes
-    content: bytes | None
+    doc: dict[str, Any] | None
     error: EnvelopeRejected | None
 
 
-def _open_as_claimed(envelope_text: str, context: bytes, recipient: Any) -> _Ahead | None:
-    """Verify and decrypt against the key the envelope names; ``None`` if it names none."""
+def _read(envelope: bytes, context: bytes, recipient: Any, signer: bytes, kind: str) -> Any:
+    """Open the envelope, trusting ``signer`` only, and decode the document inside."""
+    return decode(open_envelope(envelope, context, recipient, [signer]), kind)
+
+
+def _read_as_claimed(job: _Job, recipient: Any) -> _Ahead | None:
+    """Open and decode an envelope with the key it names; ``None`` if it names none."""
+    envelope_text, context, kind = job
     try:
         envelope = unb64(envelope_text)
         signer = envelope_signer(envelope)
     except (RelayError, EnvelopeRejected):
-        return None  # not worth keeping: the plain way will say why, when applied
+        return None  # not worth keeping: the plain way says why, when applied
     try:
-        return _Ahead(signer, open_envelope(envelope, context, recipient, [signer]), None)
+        return _Ahead(signer, _read(envelope, context, recipient, signer, kind), None)
     except EnvelopeRejected as exc:
         return _Ahead(signer, None, exc)
     except Exception:  # noqa: BLE001 - whatever it is, applying meets it again the plain way
         return None
 
 
-class Opened:
-    """A page's envelopes, opened before the page is applied, each by the key it claims.
-
-    Which key must have signed an envelope is only known while applying (a
-    patient's keys, a conversation may arrive earlier on the same page), so
-    :meth:`open` uses a result only when the key it was checked against is
-    the trusted one, where it is exactly what :func:`open_envelope` would
-    give; otherwise it asks :func:`open_envelope` itself.
-    """
-
-    def __init__(self, recipient: Any, results: dict[tuple[str, bytes], _Ahead]) -> None:
-        self._recipient = recipient
-        self._results = results
-
-    def open(self, envelope_text: str, context: bytes, trusted_signer: bytes) -> bytes:
-        ahead = self._results.get((envelope_text, context))
-        if ahead is None or ahead.signer != trusted_signer:
-            return open_envelope(unb64(envelope_text), context, self._recipient, [trusted_signer])
-        if ahead.error is not None:
-            raise ahead.error
-        assert ahead.content is not None
-        return ahead.content
+def _read_all(jobs: Sequence[_Job], recipient: Any) -> dict[_Job, _Ahead]:
+    results = {}
+    for job in jobs:
+        ahead = _read_as_claimed(job, recipient)
+        if ahead is not None:
+            results[job] = ahead
+    return results
 
 
-def _envelope_of(event: dict[str, Any]) -> tuple[str, bytes] | None:
-    """The envelope of a message or a request and what it is bound to, if it looks whole."""
-    if event.get("kind") not in ("message", "conversation_requested"):
-        return None  # state changes carry an envelope rarely: opened when applied
+def _job_of(event: dict[str, Any]) -> _Job | None:
+    """The envelope of a message or a request, what it is bound to and holds, if whole."""
+    kind = _DOCUMENT_OF.get(str(event.get("kind")))
     envelope, conv_id, msg_id = (
         event.get("envelope"),
         event.get("conversation_id"),
         event.get("message_id"),
     )
-    if not (isinstance(envelope, str) and isinstance(conv_id, str) and isinstance(msg_id, str)):
+    if kind is None or not (
+        isinstance(envelope, str) and isinstance(conv_id, str) and isinstance(msg_id, str)
+    ):
         return None
-    return envelope, message_context(conv_id, msg_id)
+    return envelope, message_context(conv_id, msg_id), kind
 
 
-def _open_all(jobs: Sequence[tuple[str, bytes]], recipient: Any) -> dict[tuple[str, bytes], _Ahead]:
-    results = {}
-    for job in jobs:
-        ahead = _open_as_claimed(job[0], job[1], recipient)
-        if ahead is not None:
-            results[job] = ahead
-    return results
+class Opened:
+    """A page's envelopes, opened and decoded before the page is applied.
+
+    Verifying and decrypting is most of a first sync's work and needs no
+    store, so it runs ahead, on other threads. But which key must have signed
+    an envelope is only known while applying (a patient's keys, or the
+    conversation, may arrive earlier on the same page), so each envelope is
+    opened with the key it claims, and :meth:`read` uses that result only
+    when the claimed key is the trusted one, where it is exactly what opening
+    with the trusted key gives; otherwise it opens the envelope there and then.
+    """
+
+    def __init__(self, recipient: Any, results: dict[_Job, _Ahead]) -> None:
+        self._recipient = recipient
+        self._results = results
+
+    def read(
+        self, envelope_text: str, context: bytes, trusted_signer: bytes, kind: str
+    ) -> dict[str, Any]:
+        """``decode(open_envelope(envelope, context, key, [trusted_signer]), kind)``."""
+        ahead = self._results.get((envelope_text, context, kind))
+        if ahead is None or ahead.signer != trusted_signer:
+            envelope = unb64(envelope_text)
+            return _read(envelope, context, self._recipient, trusted_signer, kind)
+        if ahead.error is not None:
+            raise ahead.error
+        assert ahead.doc is not None
+        return dict(ahead.doc)  # a copy: the same envelope may come twice
 
 
 # -- applying a page ----------------------------------------------------------------
@@ -171,14 +195,14 @@ class PracticeMailbox:
         With ``pool``, in ``parts`` slices on its threads: libsodium lets go
         of the GIL while it works, so they run on as many cores.
         """
-        jobs = list(dict.fromkeys(job for e in events if (job := _envelope_of(e)) is not None))
+        jobs = list(dict.fromkeys(job for e in events if (job := _job_of(e)) is not None))
         key = self.identity.enc_key
         if pool is None or parts < 2 or len(jobs) < 2:
-            return Opened(key, _open_all(jobs, key))
+            return Opened(key, _read_all(jobs, key))
         size = -(-len(jobs) // parts)
         slices = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-        results: dict[tuple[str, bytes], _Ahead] = {}
-        for done in [pool.submit(_open_all, s, key) for s in slices]:
+        results: dict[_Job, _Ahead] = {}
+        for done in [pool.submit(_read_all, part, key) for part in slices]:
             results.update(done.result())
         return Opened(key, results)
 
@@ -196,7 +220,8 @@ class PracticeMailbox:
                     self._apply(event, page)
                 except (Rejected, EnvelopeRejected, RelayError) as exc:
                     page.applied.rejected += 1
-                    seq = event.get("seq") if isinstance(event.get("seq"), int) else -1
+                    seq = event.get("seq")
+                    seq = seq if isinstance(seq, int) else -1
                     self.store.record_rejected(seq, str(event.get("kind", "?"))[:40], str(exc))
             self._store_waiting(page)
             self.store.set_cursor("practice", cursor)
@@ -255,10 +280,9 @@ class PracticeMailbox:
         practitioner_id = _field(event, "practitioner_id")
         if self.store.practitioner(practitioner_id) is None:
             raise Rejected("a request to a practitioner this practice does not know")
-        raw = page.opened.open(
-            _field(event, "envelope"), message_context(conv_id, msg_id), signer
+        doc = page.opened.read(
+            _field(event, "envelope"), message_context(conv_id, msg_id), signer, "request"
         )
-        doc = decode(raw, "request")
         if "category" not in doc:
             raise Rejected("a request without a category")
         renewal = read_renewal_request(doc)  # checked before anything is stored
@@ -276,6 +300,8 @@ class PracticeMailbox:
                 msg_id, conv_id, patient_id, practitioner_id, *renewal,
                 parse_time(event.get("created_at")),
             )
+        if (replied := notices.apply_reply(self.store, doc, patient_id, conv_id)) is not None:
+            page.applied.notices.add(replied)  # a patient answering a notice
         page.applied.conversations.add(conv_id)
 
     def _on_message(self, event: dict[str, Any], page: _Page) -> None:
@@ -296,8 +322,9 @@ class PracticeMailbox:
             signer, author_kind = self._signer_of(patient_id, page), Sender.PATIENT
         else:
             raise Rejected("a message from an unknown kind of sender")
-        raw = page.opened.open(_field(event, "envelope"), message_context(conv_id, msg_id), signer)
-        doc = decode(raw, "message")
+        doc = page.opened.read(
+            _field(event, "envelope"), message_context(conv_id, msg_id), signer, "message"
+        )
         author = doc.get("author") if author_kind is Sender.PRACTICE else patient_id
         delivery = DeliveryState.SENT if author_kind is Sender.PRACTICE else DeliveryState.DELIVERED
         row = (msg_id, conv_id, author_kind, str(author or ""), doc["text"], doc["sent_at"], delivery)
@@ -337,10 +364,10 @@ class PracticeMailbox:
         envelope = event.get("envelope")
         if isinstance(envelope, str) and not self.store.set_delivery([event_id], DeliveryState.SENT):
             if not self._known(event_id):
-                raw = page.opened.open(
-                    envelope, state_context(conv_id, event_id, str(state)), self.identity.sign_pk
+                doc = page.opened.read(
+                    envelope, state_context(conv_id, event_id, str(state)),
+                    self.identity.sign_pk, "state",
                 )
-                doc = decode(raw, "state")
                 self.store.add_message(
                     event_id, conv_id, Sender.PRACTICE, str(doc.get("author", "")), doc["text"],
                     doc["sent_at"], DeliveryState.SENT,
@@ -363,3 +390,11 @@ class PracticeMailbox:
         if patient is not None:
             self.store.revoke_patient(patient.id)
             page.applied.patients.add(patient.id)
+
+    def _on_notice_receipt(self, event: dict[str, Any], page: _Page) -> None:
+        if (notice_id := notices.apply_receipt(self.store, event)) is not None:
+            page.applied.notices.add(notice_id)
+
+    def _on_notice_preferences(self, event: dict[str, Any], page: _Page) -> None:
+        if (patient_id := notices.apply_preferences(self.store, self.identity.enc_key, event)):
+            page.applied.patients.add(patient_id)

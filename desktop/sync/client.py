@@ -80,7 +80,9 @@ class _Sockets:
             sockets = list(self._open)
         for sock in sockets:
             try:
-                sock.shutdown(socket.SHUT_RDWR)
+                # socket's own shutdown, also for a TLS socket: SSLSocket.shutdown would
+                # first drop its TLS state under the thread reading from it.
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
             except OSError:
                 pass  # already closed
 
@@ -170,6 +172,10 @@ class RelayClient:
             )
         except requests.RequestException as exc:
             raise self._failure(exc) from None
+        except Exception:
+            if self._sockets.cut:  # a connection cut mid-read may fail in other ways
+                raise self._stopped() from None
+            raise
         return _decode(response)
 
     def _failure(self, exc: requests.RequestException) -> RelayError:

@@ -38,8 +38,6 @@ LONG_POLL = 25
 # long-poll brings) handing them out costs more than it saves.
 OPENERS = max(2, min(4, os.cpu_count() or 2))
 SPREAD_FROM = 64
-OPENERS = int(os.environ.get("XP_OPENERS", OPENERS))  # XXX experiment
-NOAHEAD = bool(os.environ.get("XP_NOAHEAD"))  # XXX experiment
 
 
 def backoff_delay(failures: int, cap: float = BACKOFF_CAP) -> float:
@@ -102,7 +100,7 @@ class _Ahead:
 
     def open(self, page: EventPage) -> Opened:
         """Open a page's envelopes, spread over the opener threads if there are many."""
-        spread = len(page.items) >= SPREAD_FROM and OPENERS > 1
+        spread = len(page.items) >= SPREAD_FROM
         return self._mailbox.open_ahead(page.items, self._openers if spread else None, OPENERS)
 
     def next_page(self, cursor: str) -> Future[tuple[EventPage, Opened]]:
@@ -182,15 +180,12 @@ class Sync:
         try:
             opened = ahead.open(page)
             while True:
-                following = None if page.done or NOAHEAD else ahead.next_page(page.cursor)
+                following = None if page.done else ahead.next_page(page.cursor)
                 with self.gate:
                     total.merge(self.mailbox.apply_page(page.items, page.cursor, opened))
-                if page.done:
+                if following is None:
                     return total
-                if NOAHEAD:
-                    page = client.events(page.cursor, limit=PAGE); opened = ahead.open(page)
-                else:
-                    page, opened = following.result()
+                page, opened = following.result()
         finally:
             ahead.close()  # waits for a fetch in flight: the next pull reuses the client
 
@@ -252,6 +247,12 @@ class SyncEngine:
     @property
     def status(self) -> SyncStatus:
         return self._status
+
+    @property
+    def alive(self) -> bool:
+        """Whether a sync thread is still running. After :meth:`stop`, only one blocked in
+        a request that could not be cut, and it will touch nothing."""
+        return any(t.is_alive() for t in self._threads)
 
     def start(self) -> None:
         for target, name in ((self._pull_loop, "sync-pull"), (self._push_loop, "sync-push")):

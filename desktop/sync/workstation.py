@@ -4,15 +4,16 @@ local transaction that also queues its request in the outbox; sync carries it la
 The practice's actions (accept, decline, close, reopen, assign, a note, an
 invitation, a renewal decision) write their audit row in that same
 transaction. Assignment and notes are internal: they never reach the relay.
-Renewal decisions are carried out in ``desktop.sync.renewals``.
+Renewal decisions are carried out in ``desktop.sync.renewals``, notices in
+``desktop.sync.notices``.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
-from datetime import date, timedelta
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from desktop.core.errors import PasserelleError, RelayError
@@ -20,18 +21,21 @@ from desktop.core.model import (
     AuditAction,
     ConversationState,
     DeliveryState,
+    Patient,
     Practitioner,
     Sender,
 )
+from desktop.core.notices import Audience, Notice, NoticeKind
 from desktop.crypto import Identity, seal_envelope
 from desktop.crypto import invitation as inv
 from desktop.crypto.envelope import message_context, state_context
 from desktop.documents.prescription import PrescribedTreatment
 from desktop.store import Note, Store
-from desktop.sync import renewals
+from desktop.sync import notices, renewals
 from desktop.sync.apply import Applied
 from desktop.sync.client import API, RelayClient, b64
 from desktop.sync.content import MAX_BODY_BYTES, check_text, encode, now_utc
+from desktop.sync.notices import NoticeProgress
 from desktop.sync.profile import profile_key
 
 log = logging.getLogger(__name__)
@@ -380,6 +384,67 @@ class Workstation:
     ) -> bytes:
         """The PDF :meth:`approve_renewal` would send, without storing or sending anything."""
         return renewals.preview(self, request_id, treatments, author_id, prescription_note, today)
+
+    # -- notices -----------------------------------------------------------
+
+    def notice_audience(
+        self, audience: Audience, kind: NoticeKind | str, today: date | None = None
+    ) -> list[Patient]:
+        """The patients a notice of ``kind`` for ``audience`` would reach on ``today``: the
+        live count and the preview before sending. Nothing is stored."""
+        return notices.audience_of(self, audience, kind, today)
+
+    def prepare_notice(
+        self,
+        notice: Notice,
+        audience: Audience,
+        author_id: str | None = None,
+        send_after: datetime | None = None,
+        today: date | None = None,
+    ) -> int:
+        """Record the notice and choose its recipients, in ONE transaction; returns how many.
+
+        Recipients: the enrolled patients matching ``audience`` on ``today``,
+        minus those who opted out for a preventive notice. Nothing is sealed
+        or sent yet (:meth:`send_notice_batch`, or :meth:`send_due_notices`
+        once ``send_after`` has passed). Refused (``NoticeRefused``, nothing
+        stored): a template's blank left unfilled, nobody in the audience,
+        replies allowed without an ``author_id`` who accepts messaging (the
+        replies go to him). Audited (``notice_prepared``).
+        """
+        return notices.prepare(self, notice, audience, author_id, send_after, today)
+
+    def send_notice_batch(
+        self,
+        notice_id: str,
+        batch: int = notices.BATCH,
+        cancel: notices.Cancel | None = None,
+        on_progress: Callable[[NoticeProgress], None] | None = None,
+    ) -> NoticeProgress:
+        """Seal the notice for its recipients still queued and hand them to the outbox,
+        ``batch`` at a time, each batch in one transaction; returns how far it got.
+
+        Resumes where a previous call (or a killed workstation) stopped; ``cancel``
+        (an Event, or a function returning True) is looked at between batches, and
+        the recipients left stay queued for a later call. ``on_progress`` is called
+        after each batch (on this thread): a good moment to wake the sync engine.
+        """
+        return notices.send_batches(self, notice_id, batch, cancel, on_progress)
+
+    def send_due_notices(
+        self,
+        now: datetime | None = None,
+        cancel: notices.Cancel | None = None,
+        on_progress: Callable[[NoticeProgress], None] | None = None,
+    ) -> list[NoticeProgress]:
+        """Send every notice that is due: scheduled ones whose time has come, and any send
+        left halfway. The window calls this at start-up and every minute or so."""
+        return notices.send_due(self, now, cancel, on_progress)
+
+    def cancel_notice(self, notice_id: str, actor_id: str | None = None) -> int:
+        """Stop a notice: recipients not yet handed over get nothing (returns how many).
+        Audited (``notice_cancelled``)."""
+        return self.store.cancel_notice(notice_id, actor_id)
 
     # -- internal work ---------------------------------------------------
 

@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
 
     def _add_optional_screens(self) -> None:
         # Screens other issues add register here, in the order the practice uses them.
+        from desktop.ui.notices import NoticesScreen
         from desktop.ui.patients import PatientsScreen
         from desktop.ui.renewals import RenewalsScreen
         from desktop.ui.settings import SettingsScreen
@@ -143,6 +144,8 @@ class MainWindow(QMainWindow):
         self.renewals.open_conversation.connect(self.open_conversation)
         self.patients = PatientsScreen(self.session)
         self.add_screen("patients", self.tr("Patients"), "patients", self.patients)
+        self.notices = NoticesScreen(self.session)
+        self.add_screen("notices", self.tr("Notices"), "notices", self.notices)
         self.patients.open_conversation.connect(self.open_conversation)
         self.settings = SettingsScreen(self.session)
         self.add_screen("settings", self.tr("Practice settings"), "settings", self.settings)

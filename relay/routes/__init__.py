@@ -9,6 +9,7 @@ from relay.routes import (
     conversations,
     invitations,
     mailbox,
+    notices,
     patients,
     practitioners,
     profile,
@@ -18,6 +19,15 @@ from relay.schemas import Error
 
 def v1_router() -> APIRouter:
     router = APIRouter(prefix="/v1", responses={"4XX": {"model": Error, "description": "Refused"}})
-    for area in (accounts, profile, practitioners, invitations, patients, conversations, mailbox):
+    for area in (
+        accounts,
+        profile,
+        practitioners,
+        invitations,
+        patients,
+        conversations,
+        notices,
+        mailbox,
+    ):
         router.include_router(area.router)
     return router

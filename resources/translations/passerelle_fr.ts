@@ -541,34 +541,257 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Rechercher dans les messages</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="142"/>
+        <location filename="../../desktop/ui/main_window.py" line="143"/>
         <source>Renewals</source>
         <translation>Renouvellements</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="145"/>
+        <location filename="../../desktop/ui/main_window.py" line="146"/>
         <source>Patients</source>
         <translation>Patients</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="148"/>
+        <source>Notices</source>
+        <translation>Informations</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="151"/>
         <source>Practice settings</source>
         <translation>Réglages du cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="225"/>
+        <location filename="../../desktop/ui/main_window.py" line="228"/>
         <source>A new message from a patient</source>
         <translation>Un nouveau message d’un patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="226"/>
+        <location filename="../../desktop/ui/main_window.py" line="229"/>
         <source>{0} new messages from patients</source>
         <translation>{0} nouveaux messages de patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="244"/>
+        <location filename="../../desktop/ui/main_window.py" line="247"/>
         <source>Passerelle — {0} to process</source>
         <translation>Passerelle — {0} à traiter</translation>
+    </message>
+</context>
+<context>
+    <name>NoticesScreen</name>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="68"/>
+        <source>New notice</source>
+        <translation>Nouvelle information</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="69"/>
+        <source>Campaigns</source>
+        <translation>Campagnes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="87"/>
+        <source>Notices are for prevention (vaccination, screening) and news of the practice (closures, opening hours) — never for marketing. Patients can opt out of preventive notices.</source>
+        <translation>Les informations servent à la prévention (vaccination, dépistage) et aux nouvelles du cabinet (fermetures, horaires) — jamais à la publicité. Les patients peuvent refuser les informations de prévention.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="95"/>
+        <location filename="../../desktop/ui/notices.py" line="369"/>
+        <source>Prevention</source>
+        <translation>Prévention</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="96"/>
+        <location filename="../../desktop/ui/notices.py" line="370"/>
+        <source>Practice news</source>
+        <translation>Vie du cabinet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="106"/>
+        <source>Patients may reply</source>
+        <translation>Les patients peuvent répondre</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="114"/>
+        <source> years</source>
+        <translation> ans</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="117"/>
+        <source>Women and men</source>
+        <translation>Femmes et hommes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="117"/>
+        <source>Women</source>
+        <translation>Femmes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="118"/>
+        <source>Men</source>
+        <translation>Hommes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="123"/>
+        <source>e.g. diabetes, asthma (empty: no condition)</source>
+        <translation>ex. diabète, asthme (vide&#xa0;: sans condition)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="125"/>
+        <source>All of these tags</source>
+        <translation>Toutes ces étiquettes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="135"/>
+        <source>Send now</source>
+        <translation>Envoyer maintenant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="139"/>
+        <source>Schedule</source>
+        <translation>Programmer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="151"/>
+        <source>from</source>
+        <translation>du</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="153"/>
+        <source>to</source>
+        <translation>à</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="160"/>
+        <source>Template</source>
+        <translation>Modèle</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="161"/>
+        <location filename="../../desktop/ui/notices.py" line="337"/>
+        <source>Kind</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="162"/>
+        <location filename="../../desktop/ui/notices.py" line="337"/>
+        <source>Title</source>
+        <translation>Titre</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="163"/>
+        <source>Text</source>
+        <translation>Texte</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="166"/>
+        <source>Age</source>
+        <translation>Âge</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="167"/>
+        <source>Sex</source>
+        <translation>Sexe</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="168"/>
+        <source>Tags</source>
+        <translation>Étiquettes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="174"/>
+        <source>or on</source>
+        <translation>ou le</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="231"/>
+        <source>Nobody matches: no enrolled patient fits.</source>
+        <translation>Personne&#xa0;: aucun patient inscrit ne correspond.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="232"/>
+        <source>1 patient will receive it:</source>
+        <translation>1 patient la recevra&#xa0;:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="233"/>
+        <source>{0} patients will receive it:</source>
+        <translation>{0} patients la recevront&#xa0;:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="238"/>
+        <source>… and {0} more</source>
+        <translation>… et {0} autres</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="255"/>
+        <source>Choose a time in the future to schedule it.</source>
+        <translation>Choisissez une date à venir pour la programmer.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="312"/>
+        <source>{0} of {1} sealed and handed over</source>
+        <translation>{0} sur {1} chiffrées et remises au relais</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="337"/>
+        <location filename="../../desktop/ui/notices.py" line="371"/>
+        <source>Prepared</source>
+        <translation>Préparée</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="337"/>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="338"/>
+        <source>Recipients</source>
+        <translation>Destinataires</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="338"/>
+        <source>Delivered</source>
+        <translation>Distribué</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="338"/>
+        <source>Read</source>
+        <translation>Lu</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="338"/>
+        <source>Replies</source>
+        <translation>Réponses</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="349"/>
+        <source>Stop sending</source>
+        <translation>Arrêter l’envoi</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="371"/>
+        <source>Scheduled</source>
+        <translation>Programmée</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="372"/>
+        <source>Sending</source>
+        <translation>Envoi en cours</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="372"/>
+        <source>Sent</source>
+        <translation>Envoyé</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="373"/>
+        <source>Stopped</source>
+        <translation>Arrêtée</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/notices.py" line="387"/>
+        <source>Blank notice</source>
+        <translation>Information vierge</translation>
     </message>
 </context>
 <context>
@@ -959,97 +1182,97 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>RenewalForm</name>
     <message>
-        <location filename="../../desktop/ui/renewal_form.py" line="35"/>
+        <location filename="../../desktop/ui/renewal_form.py" line="36"/>
         <source>Renew for {0}</source>
         <translation>Renouvellement pour {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewal_form.py" line="41"/>
+        <location filename="../../desktop/ui/renewal_form.py" line="42"/>
         <source>Treatment</source>
         <translation>Traitement</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewal_form.py" line="41"/>
+        <location filename="../../desktop/ui/renewal_form.py" line="42"/>
         <source>Dosage</source>
         <translation>Posologie</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewal_form.py" line="41"/>
+        <location filename="../../desktop/ui/renewal_form.py" line="42"/>
         <source>Duration (days)</source>
         <translation>Durée (jours)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewal_form.py" line="42"/>
+        <location filename="../../desktop/ui/renewal_form.py" line="43"/>
         <source>Quantity</source>
         <translation>Quantité</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewal_form.py" line="42"/>
+        <location filename="../../desktop/ui/renewal_form.py" line="43"/>
         <source>Renewals</source>
         <translation>Renouvellements</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewal_form.py" line="52"/>
+        <location filename="../../desktop/ui/renewal_form.py" line="53"/>
         <source>Add a treatment</source>
         <translation>Ajouter un traitement</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewal_form.py" line="54"/>
+        <location filename="../../desktop/ui/renewal_form.py" line="55"/>
         <source>Remove the selected treatment</source>
         <translation>Retirer le traitement sélectionné</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewal_form.py" line="62"/>
+        <location filename="../../desktop/ui/renewal_form.py" line="63"/>
         <source>Why renew anyway (kept in the patient&apos;s history)</source>
         <translation>Pourquoi renouveler malgré tout (conservé dans l’historique du patient)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewal_form.py" line="65"/>
+        <location filename="../../desktop/ui/renewal_form.py" line="66"/>
         <source>Message to the patient (optional)</source>
         <translation>Message au patient (facultatif)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewal_form.py" line="69"/>
+        <location filename="../../desktop/ui/renewal_form.py" line="70"/>
         <source>Printed on the prescription (optional)</source>
         <translation>Imprimé sur l’ordonnance (facultatif)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewal_form.py" line="75"/>
+        <location filename="../../desktop/ui/renewal_form.py" line="76"/>
         <source>Approve and send the prescription</source>
         <translation>Accepter et envoyer l’ordonnance</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewal_form.py" line="82"/>
+        <location filename="../../desktop/ui/renewal_form.py" line="83"/>
         <source>Override</source>
         <translation>Passer outre</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewal_form.py" line="83"/>
+        <location filename="../../desktop/ui/renewal_form.py" line="84"/>
         <source>To the patient</source>
         <translation>Au patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewal_form.py" line="84"/>
+        <location filename="../../desktop/ui/renewal_form.py" line="85"/>
         <source>On the prescription</source>
         <translation>Sur l’ordonnance</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewal_form.py" line="130"/>
+        <location filename="../../desktop/ui/renewal_form.py" line="132"/>
         <source>A renewal needs at least one treatment.</source>
         <translation>Un renouvellement comporte au moins un traitement.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewal_form.py" line="134"/>
+        <location filename="../../desktop/ui/renewal_form.py" line="136"/>
         <source>Fill in the treatment, dosage and quantity of line {0}.</source>
         <translation>Indiquez le traitement, la posologie et la quantité de la ligne {0}.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewal_form.py" line="139"/>
+        <location filename="../../desktop/ui/renewal_form.py" line="141"/>
         <source>This request is flagged: give a reason to renew it anyway, or ask for an appointment instead.</source>
         <translation>Cette demande est signalée&#xa0;: indiquez pourquoi la renouveler malgré tout, ou demandez plutôt un rendez-vous.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewal_form.py" line="142"/>
+        <location filename="../../desktop/ui/renewal_form.py" line="144"/>
         <source>Preparing the prescription…</source>
         <translation>Préparation de l’ordonnance…</translation>
     </message>
@@ -1153,132 +1376,132 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>RenewalsScreen</name>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="72"/>
+        <location filename="../../desktop/ui/renewals.py" line="75"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="72"/>
+        <location filename="../../desktop/ui/renewals.py" line="75"/>
         <source>Treatment</source>
         <translation>Traitement</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="72"/>
+        <location filename="../../desktop/ui/renewals.py" line="75"/>
         <source>Dosage</source>
         <translation>Posologie</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="72"/>
+        <location filename="../../desktop/ui/renewals.py" line="75"/>
         <source>Duration</source>
         <translation>Durée</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="73"/>
+        <location filename="../../desktop/ui/renewals.py" line="76"/>
         <source>Renewals</source>
         <translation>Renouvellements</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="78"/>
+        <location filename="../../desktop/ui/renewals.py" line="84"/>
         <source>Approve…</source>
         <translation>Accepter…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="80"/>
+        <location filename="../../desktop/ui/renewals.py" line="86"/>
         <source>Decline…</source>
         <translation>Refuser…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="81"/>
+        <location filename="../../desktop/ui/renewals.py" line="87"/>
         <source>Appointment needed…</source>
         <translation>Rendez-vous nécessaire…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="83"/>
+        <location filename="../../desktop/ui/renewals.py" line="89"/>
         <source>Open the conversation</source>
         <translation>Ouvrir la conversation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="97"/>
+        <location filename="../../desktop/ui/renewals.py" line="103"/>
         <source>Earlier renewals of these treatments</source>
         <translation>Renouvellements précédents de ces traitements</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="142"/>
+        <location filename="../../desktop/ui/renewals.py" line="148"/>
         <source>No renewal request waits</source>
         <translation>Aucune demande de renouvellement en attente</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="143"/>
+        <location filename="../../desktop/ui/renewals.py" line="149"/>
         <source>1 request waits</source>
         <translation>1 demande en attente</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="144"/>
+        <location filename="../../desktop/ui/renewals.py" line="150"/>
         <source>{0} requests wait</source>
         <translation>{0} demandes en attente</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="167"/>
+        <location filename="../../desktop/ui/renewals.py" line="173"/>
         <source>No request selected</source>
         <translation>Aucune demande sélectionnée</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="173"/>
+        <location filename="../../desktop/ui/renewals.py" line="179"/>
         <source>{0}, {1} years</source>
         <translation>{0}, {1} ans</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="174"/>
+        <location filename="../../desktop/ui/renewals.py" line="180"/>
         <source>Asks on {0} to renew: &lt;b&gt;{1}&lt;/b&gt;</source>
         <translation>Demande le {0} le renouvellement de&#xa0;: &lt;b&gt;{1}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="178"/>
+        <location filename="../../desktop/ui/renewals.py" line="184"/>
         <source>unknown</source>
         <translation>inconnue</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="179"/>
+        <location filename="../../desktop/ui/renewals.py" line="185"/>
         <source>Last visit: {0}</source>
         <translation>Dernière consultation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="184"/>
+        <location filename="../../desktop/ui/renewals.py" line="190"/>
         <source>Suggested: ask for an appointment.</source>
         <translation>Suggestion&#xa0;: demander un rendez-vous.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="195"/>
+        <location filename="../../desktop/ui/renewals.py" line="201"/>
         <source>{0} days</source>
         <translation>{0} jours</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="233"/>
+        <location filename="../../desktop/ui/renewals.py" line="239"/>
         <source>Decline the renewal</source>
         <translation>Refuser le renouvellement</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="234"/>
+        <location filename="../../desktop/ui/renewals.py" line="240"/>
         <source>The patient reads this reason. No prescription is made.</source>
         <translation>Le patient lira ce motif. Aucune ordonnance n’est établie.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="237"/>
+        <location filename="../../desktop/ui/renewals.py" line="243"/>
         <source>Decline</source>
         <translation>Refuser</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="245"/>
+        <location filename="../../desktop/ui/renewals.py" line="251"/>
         <source>Appointment needed</source>
         <translation>Rendez-vous nécessaire</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="246"/>
+        <location filename="../../desktop/ui/renewals.py" line="252"/>
         <source>The patient is asked to make an appointment. Add a message if you wish.</source>
         <translation>Le patient est invité à prendre rendez-vous. Ajoutez un message si vous le souhaitez.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="249"/>
+        <location filename="../../desktop/ui/renewals.py" line="255"/>
         <source>Ask for an appointment</source>
         <translation>Demander un rendez-vous</translation>
     </message>
@@ -1581,37 +1804,37 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Pas pour les urgences&#xa0;: les patients sont invités à appeler le 15 ou le 112.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="104"/>
+        <location filename="../../desktop/ui/unlock.py" line="112"/>
         <source>Type the practice&apos;s passphrase.</source>
         <translation>Saisissez la phrase de passe du cabinet.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="108"/>
+        <location filename="../../desktop/ui/unlock.py" line="116"/>
         <source>Unlocking…</source>
         <translation>Déverrouillage…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="116"/>
+        <location filename="../../desktop/ui/unlock.py" line="124"/>
         <source>Locked. Type the passphrase to go on.</source>
         <translation>Verrouillé. Saisissez la phrase de passe pour continuer.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="127"/>
+        <location filename="../../desktop/ui/unlock.py" line="135"/>
         <source>Passphrase changed. Unlock with the new one.</source>
         <translation>Phrase de passe modifiée. Déverrouillez avec la nouvelle.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="129"/>
+        <location filename="../../desktop/ui/unlock.py" line="137"/>
         <source>The passphrase was not changed: {0}</source>
         <translation>La phrase de passe n’a pas été modifiée&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="149"/>
+        <location filename="../../desktop/ui/unlock.py" line="157"/>
         <source>Wrong passphrase. Try again.</source>
         <translation>Phrase de passe incorrecte. Réessayez.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="152"/>
+        <location filename="../../desktop/ui/unlock.py" line="160"/>
         <source>Wrong passphrase. Try again in {0} s.</source>
         <translation>Phrase de passe incorrecte. Réessayez dans {0} s.</translation>
     </message>
