@@ -114,7 +114,7 @@ class Session(QObject):
             if then is not None:
                 then()
 
-        # A long-poll may take a moment to notice the stop: not on the GUI thread.
+        # stop() waits for a page being stored, and closing waits on the disk: not on the GUI thread.
         Operation(None, wind_down).success(lambda _: gc.collect()).run("network")
 
     def change_passphrase(self, old: str, new: str) -> None:
