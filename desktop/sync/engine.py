@@ -315,7 +315,9 @@ class SyncEngine:
                     failures = 0
                     caught_up = True
                     with self._gate:
-                        if applied.new_messages or applied.conversations or applied.patients:
+                        # Receipts of notices change a campaign's statistics on screen.
+                        if (applied.new_messages or applied.conversations or applied.patients
+                                or applied.notices):
                             self.on_applied(applied)
                         if (
                             self._status.state != SyncState.SYNCED
