@@ -69,6 +69,10 @@ def main() -> int:
             screen.table.selectRow(0)
         if key == "renewals":  # the newest requests are those with a history
             screen.table.selectRow(screen.model.rowCount() - 1)
+        if key == "notices":  # a campaign being prepared: seasonal flu, 65 and over
+            screen.template.setCurrentIndex(1)
+            screen.template.activated.emit(1)
+            pump(1.5)
         pump(1)
         window.grab().save(str(out / f"{key}.png"))
     # The approval form of a renewal with a history.
