@@ -35,5 +35,8 @@ class Settings:
     #: How often a long-poll looks at the database even without an in-process
     #: wake-up: events appended by another relay process sharing PostgreSQL.
     poll_interval_seconds: float = 1.0
+    #: Largest document (blob) the relay stores, in ciphertext bytes (larger → 413
+    #: ``blob_too_large``); each chunk is also bound by ``max_body_bytes``.
+    max_blob_bytes: int = 100 * MIB
     #: How far ahead an invitation may expire.
     max_invitation_days: int = 365

@@ -40,7 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
-# Tables added later (practice_profiles, notices) are created by ``create_all`` when a
+# Tables added later (practice_profiles, notices, blobs) are created by ``create_all`` when a
 # relay starts on an older database: a new table needs no version bump. A
 # change to an existing table would, with a migration step to go with it.
 SCHEMA_VERSION = 1
@@ -235,6 +235,34 @@ notice_deliveries = Table(
     Column("created_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("notice_id", "patient_id"),
 )
+
+# Documents: encrypted blobs, uploaded in chunks. A blob belongs to one conversation
+# (who may read it follows from it); the relay knows its size and chunk count, never
+# its key, name, type or content. chunk_id is BLAKE2b-256 of the chunk's ciphertext.
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("conversation_id", ForeignKey("conversations.id"), nullable=False, index=True),
+    Column("uploader", String(16), nullable=False),  # practice | patient
+    Column("size", BigInteger, nullable=False),  # ciphertext bytes, declared up front
+    Column("chunk_count", Integer, nullable=True),  # set when complete
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("completed_at", UTCDateTime, nullable=True),
+)
+
+blob_chunks = Table(
+    "blob_chunks",
+    metadata,
+    Column("blob_id", ForeignKey("blobs.id"), nullable=False),
+    Column("index", Integer, nullable=False),
+    Column("chunk_id", LargeBinary(32), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),  # ciphertext
+    Column("created_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("blob_id", "index"),
+)
+
 
 idempotency = Table(
     "idempotency",

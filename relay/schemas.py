@@ -209,6 +209,22 @@ class NoticePreferencesRequest(RequestBody):
     envelope: PreferencesEnvelope
 
 
+class BlobRequest(RequestBody):
+    """A document about to be uploaded: its id (the client's), the conversation it belongs
+    to, and its size in ciphertext bytes (refused before any chunk when too large)."""
+
+    id: UUID
+    conversation_id: UUID
+    size: Annotated[int, Field(strict=True, ge=1, le=2**53)]
+
+
+class BlobCompleteRequest(RequestBody):
+    """The upload is finished: chunks ``0 .. chunk_count - 1``, ``size`` bytes in all."""
+
+    chunk_count: Annotated[int, Field(strict=True, ge=1, le=1_000_000)]
+    size: Annotated[int, Field(strict=True, ge=1, le=2**53)]
+
+
 # Responses: declared for the OpenAPI schema; routes return JSON directly so
 # that an idempotent replay answers byte for byte what the first call did.
 
@@ -369,3 +385,26 @@ class Error(BaseModel):
 
     code: str
     message: str
+
+
+class BlobStatus(BaseModel):
+    """Where a document's upload stands: which chunks the relay has (to resume), and
+    ``chunk_count`` once it is complete (null before)."""
+
+    id: UUID
+    conversation_id: UUID
+    size: int
+    complete: bool
+    chunk_count: int | None
+    received: list[int]
+    received_bytes: int
+
+
+class ChunkStored(BaseModel):
+    """A chunk is stored; ``stored`` is false when the relay already had these bytes."""
+
+    blob_id: UUID
+    index: int
+    chunk_id: str
+    size: int
+    stored: bool

@@ -465,8 +465,36 @@ V4: tuple[str, ...] = (
     *_template_rows(),
 )
 
+# V5: documents. A document's ciphertext chunks are kept as they came from the
+# relay (sealed with the document's own key, inside the SQCipher file): nothing
+# is ever decrypted to disk. The key (key + stream header) lives in the row,
+# itself inside the encrypted store.
+V5: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS documents (
+        blob_id         TEXT PRIMARY KEY,
+        conversation_id TEXT,
+        message_id      TEXT,
+        sender          TEXT NOT NULL CHECK (sender IN ('practice', 'patient')),
+        name            TEXT NOT NULL,
+        type            TEXT NOT NULL,
+        size            INTEGER NOT NULL CHECK (size > 0),
+        sha256          TEXT NOT NULL,
+        blob_key        BLOB NOT NULL,
+        chunk_count     INTEGER NOT NULL CHECK (chunk_count > 0),
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'complete')),
+        created_at      TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS documents_by_conversation ON documents (conversation_id)",
+    """CREATE TABLE IF NOT EXISTS document_chunks (
+        blob_id TEXT NOT NULL REFERENCES documents (blob_id) ON DELETE CASCADE,
+        idx     INTEGER NOT NULL CHECK (idx >= 0),
+        data    BLOB NOT NULL,
+        PRIMARY KEY (blob_id, idx)
+    ) WITHOUT ROWID""",
+)
+
 # MIGRATIONS[n - 1] brings a file from version n - 1 to version n.
-MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2, V3, V4)
+MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2, V3, V4, V5)
 
 
 def version(connection: Any) -> int:

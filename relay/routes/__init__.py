@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from relay.routes import (
     accounts,
+    blobs,
     conversations,
     invitations,
     mailbox,
@@ -27,6 +28,7 @@ def v1_router() -> APIRouter:
         patients,
         conversations,
         notices,
+        blobs,
         mailbox,
     ):
         router.include_router(area.router)
