@@ -10,10 +10,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from desktop.core.documents import DEFAULT_MAX_BYTES
 from desktop.core.errors import EnvelopeRejected, InvalidField, PasserelleError, RelayError
 from desktop.core.model import Category, ConversationState
 from desktop.core.patient_fields import fold
@@ -34,6 +36,8 @@ from desktop.sync.content import (
     read_renewal_request,
     renewal_request_content,
 )
+from desktop.sync.documents import Attachment, download, prepare, upload
+from desktop.sync.documents import open_document as open_plain
 from desktop.sync.notice_content import (
     notice_context,
     preferences_content,
@@ -333,6 +337,91 @@ class PatientClient:
                     {"id": msg_id, "envelope": envelope}, msg_id)
         return msg_id
 
+    # -- documents ----------------------------------------------------------
+
+    def send_document(
+        self,
+        conversation_id: str,
+        path: Path | str,
+        text: str = "",
+        on_progress: Callable[[int, int], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> str:
+        """Send a file in a conversation; returns the message's id.
+
+        The file is checked first (type by its content, size): ``InvalidField`` with a
+        message to show, and nothing is uploaded. It is then uploaded in encrypted
+        chunks; ``Cancelled`` (from ``cancel``) or a lost connection keeps what was sent,
+        and sending the same file again in the same conversation resumes it. The
+        message referencing it (its key travels only inside the sealed envelope) is
+        queued once the upload is complete.
+        """
+        conv = self._conversation(conversation_id)
+        if conv["state"] in ("closed", "declined", "refused"):
+            raise PasserelleError(f"This conversation is {conv['state']}: open a new request.")
+        if not isinstance(text, str):
+            raise InvalidField("The message with a document must be text.")
+        text = text.strip()
+        if text:
+            text = check_text(text)
+        doc = prepare(path, max_bytes)  # refused here, before anything is uploaded
+        uploads: dict[str, Any] = self.state.setdefault("uploads", {})
+        resume_key = f"{conversation_id}:{Path(path).resolve()}:{doc.sha256}"
+        if resume_key in uploads:
+            doc = Attachment.from_json(uploads[resume_key])
+        else:
+            uploads[resume_key] = doc.to_json()
+        upload(self._client, doc, path, conversation_id, on_progress, cancel)
+        msg_id, sent_at = str(uuid.uuid4()), _now()
+        content = {"type": "message", "text": text, "sent_at": sent_at,
+                   "attachments": [doc.to_json()]}
+        envelope = self._seal(content, message_context(conversation_id, msg_id))
+        del uploads[resume_key]
+        self._keep_documents([doc], conversation_id, msg_id, "patient")
+        conv["messages"].append(
+            self._mine(msg_id, text, sent_at) | {"attachments": [_describe(doc)]}
+        )
+        self._queue(f"{API}/conversations/{conversation_id}/messages",
+                    {"id": msg_id, "envelope": envelope}, msg_id)
+        return msg_id
+
+    def documents(self, conversation_id: str) -> list[dict[str, Any]]:
+        """The documents sent or received in a conversation: ``id``, ``name``, ``type``,
+        ``size``, ``sha256``, ``sender``, ``message_id``."""
+        self._conversation(conversation_id)
+        return [
+            {"id": d["attachment"]["blob_id"], **_describe(Attachment.from_json(d["attachment"])),
+             "sender": d["sender"], "message_id": d["message_id"]}
+            for d in self.state.get("documents", {}).values()
+            if d["conversation_id"] == conversation_id
+        ]
+
+    def open_document(
+        self,
+        attachment_id: str,
+        on_progress: Callable[[int, int], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> bytes:
+        """Download a document and return its bytes, decrypted in memory and checked
+        against its SHA-256 (``EnvelopeRejected`` if they do not match)."""
+        record = self.state.get("documents", {}).get(attachment_id)
+        if record is None:
+            raise PasserelleError("No such document.")
+        doc = Attachment.from_json(record["attachment"])
+        sink = _MemoryChunks()
+        download(self._client, doc, sink, on_progress, cancel)
+        return open_plain(doc, sink.ordered(doc.blob_id))
+
+    def _keep_documents(
+        self, docs: list[Attachment], conversation_id: str, message_id: str, sender: str
+    ) -> None:
+        kept: dict[str, Any] = self.state.setdefault("documents", {})
+        for d in docs:
+            kept.setdefault(d.blob_id, {"attachment": d.to_json(), "sender": sender,
+                                        "conversation_id": conversation_id,
+                                        "message_id": message_id})
+
     def mark_read(self, conversation_id: str) -> int:
         conv = self._conversation(conversation_id)
         unread = [m for m in conv["messages"] if m["sender"] == "practice" and not m.get("read")]
@@ -568,6 +657,7 @@ class PatientClient:
             doc = decode(self._open(event["envelope"], message_context(conv_id, msg_id), signer),
                          "message")
             decision = self._decision(conv, doc, from_practice=event["sender"] == "practice")
+            documents = doc.get("attachments") if decision is None else None
             msg = {"id": msg_id, "sender": event["sender"], "text": doc["text"],
                    "sent_at": doc["sent_at"].isoformat(), "author_name": doc.get("author_name", ""),
                    "delivery": "sent", "read": event["sender"] != "practice",
@@ -577,6 +667,9 @@ class PatientClient:
                 if decision.document is not None:
                     msg["attachments"] = [decision.document.describe()]
                 conv["renewal"]["decision"] = _decision_record(decision, msg_id, msg["sent_at"])
+            if documents:
+                msg["attachments"] = [_describe(d) for d in documents]
+                self._keep_documents(documents, conv_id, msg_id, event["sender"])
             conv["messages"].append(msg)
             return msg if event["sender"] == "practice" else None
         if kind == "state_changed":
@@ -609,8 +702,8 @@ class PatientClient:
         """The renewal decision a message carries, checked before anything is kept: only the
         practice decides, once, about the request made in this conversation."""
         if not from_practice:
-            if "renewal_decision" in doc or "attachments" in doc:
-                raise EnvelopeRejected("a renewal decision or a document from the patient's side")
+            if "renewal_decision" in doc:
+                raise EnvelopeRejected("a renewal decision from the patient's side")
             return None
         renewal = conv.get("renewal")
         request_id = renewal.get("request_id") if isinstance(renewal, dict) else None
@@ -621,6 +714,28 @@ class PatientClient:
 
     def _open(self, envelope: str, context: bytes, signer: bytes) -> bytes:
         return open_envelope(unb64(envelope), context, self.identity.enc_key, [signer])
+
+
+class _MemoryChunks:
+    """Where a patient's download goes: memory only, never a file."""
+
+    def __init__(self) -> None:
+        self._chunks: dict[tuple[str, int], bytes] = {}
+
+    def chunk_indexes(self, blob_id: str) -> set[int]:
+        return {i for b, i in self._chunks if b == blob_id}
+
+    def put_chunk(self, blob_id: str, index: int, data: bytes) -> None:
+        self._chunks[(blob_id, index)] = data
+
+    def ordered(self, blob_id: str) -> list[bytes]:
+        return [self._chunks[(blob_id, i)] for i in sorted(self.chunk_indexes(blob_id))]
+
+
+def _describe(doc: Attachment) -> dict[str, Any]:
+    """What a thread shows of a document (no key)."""
+    return {"id": doc.blob_id, "name": doc.name, "type": doc.type, "size": doc.size,
+            "sha256": doc.sha256}
 
 
 _RENEWAL_HEADER = "Demande de renouvellement : "

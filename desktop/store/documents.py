@@ -39,6 +39,13 @@ _COLUMNS = (
 )
 
 
+def _document(row: Any) -> StoredDocument:
+    (blob_id, conversation_id, message_id, sender, name, kind, size, sha256, key, count,
+     state) = row
+    return StoredDocument(blob_id, conversation_id, message_id, sender, name, kind, int(size),
+                          sha256, bytes(key), int(count), state)
+
+
 class DocumentStore:
     """The documents of one open store."""
 
@@ -64,7 +71,7 @@ class DocumentStore:
             row = c.execute(
                 f"SELECT {_COLUMNS} FROM documents WHERE blob_id = ?", (blob_id,)
             ).fetchone()
-        return None if row is None else StoredDocument(*row[:8], bytes(row[8]), *row[9:])
+        return None if row is None else _document(row)
 
     def of_conversation(self, conversation_id: str) -> list[StoredDocument]:
         with self.store._reading() as c:
@@ -73,7 +80,7 @@ class DocumentStore:
                 "ORDER BY created_at, blob_id",
                 (conversation_id,),
             ).fetchall()
-        return [StoredDocument(*r[:8], bytes(r[8]), *r[9:]) for r in rows]
+        return [_document(r) for r in rows]
 
     # -- chunks (ciphertext) ------------------------------------------------
 

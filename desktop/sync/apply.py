@@ -27,6 +27,7 @@ from desktop.crypto import Identity, open_envelope
 from desktop.crypto import invitation as inv
 from desktop.crypto.envelope import envelope_signer, message_context, state_context
 from desktop.store import Store
+from desktop.store.documents import DocumentStore, StoredDocument
 from desktop.sync import notices
 from desktop.sync.client import unb64
 from desktop.sync.content import decode, parse_time, read_renewal_request
@@ -329,6 +330,20 @@ class PracticeMailbox:
         delivery = DeliveryState.SENT if author_kind is Sender.PRACTICE else DeliveryState.DELIVERED
         row = (msg_id, conv_id, author_kind, str(author or ""), doc["text"], doc["sent_at"], delivery)
         page.waiting.append((author_kind, row))
+        if doc.get("attachments"):
+            self._record_documents(doc["attachments"], conv_id, msg_id, author_kind)
+
+    def _record_documents(
+        self, attachments: list[Any], conv_id: str, msg_id: str, sender: Sender
+    ) -> None:
+        """A message's documents, known but not downloaded yet (``pending``); a document
+        already known (the same message again) is left as it is."""
+        documents = DocumentStore(self.store)
+        for a in attachments:
+            documents.add(StoredDocument(
+                a.blob_id, conv_id, msg_id, str(sender), a.name, a.type, a.size, a.sha256,
+                a.key.to_bytes(), a.chunk_count, "pending",
+            ))
 
     def _patient_in(self, conv_id: str, page: _Page) -> str:
         """The patient of a conversation this practice knows, or the message is rejected."""

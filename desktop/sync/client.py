@@ -17,6 +17,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
 
 from desktop.core.errors import RelayError
 
@@ -186,6 +187,40 @@ class RelayClient:
         if isinstance(exc, requests.Timeout):
             return RelayError(0, "timeout", "The relay did not answer in time.")
         return RelayError(0, "offline", f"Network error: {_short(exc)}")
+
+    def _send_raw(
+        self, method: str, path: str, data: bytes | None, headers: dict[str, str]
+    ) -> requests.Response:
+        if self._sockets.cut:
+            raise self._stopped()
+        try:
+            response = self._http.request(
+                method, self.base_url + path, data=data, headers=headers,
+                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+            )
+        except requests.RequestException as exc:
+            raise self._failure(exc) from None
+        except Exception:
+            if self._sockets.cut:
+                raise self._stopped() from None
+            raise
+        if response.status_code >= 400:
+            _decode(response)  # raises the relay's error
+        return response
+
+    def put_bytes(
+        self, path: str, data: bytes, idempotency_key: str | None = None
+    ) -> dict[str, Any]:
+        """PUT raw bytes (a document chunk); the relay answers JSON."""
+        headers = self._headers(idempotency_key or str(uuid.uuid4()))
+        headers["Content-Type"] = "application/octet-stream"
+        return _decode(self._send_raw("PUT", path, data, headers))
+
+    def get_bytes(self, path: str) -> tuple[bytes, CaseInsensitiveDict[str]]:
+        """GET raw bytes (a document chunk) and the response's headers (a dict whose keys
+        are case-insensitive, as HTTP's are)."""
+        response = self._send_raw("GET", path, None, self._headers(None))
+        return response.content, CaseInsensitiveDict(response.headers)
 
     def post(self, path: str, body: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
         return self.request("POST", path, body, idempotency_key=idempotency_key)

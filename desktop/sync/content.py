@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from desktop.core.documents import DocumentType, safe_name
 from desktop.core.errors import EnvelopeRejected, InvalidField
 from desktop.core.model import Category
 from desktop.core.renewal import (
@@ -17,6 +19,8 @@ from desktop.core.renewal import (
     check_prescription,
     check_treatment_names,
 )
+from desktop.crypto.blobs import BlobKey
+from desktop.sync.documents import Attachment as DocumentRef
 
 MAX_TEXT = 20_000  # characters; a message, not a document (documents travel as attachments)
 # The relay's largest request body (its max_body_bytes default): a sealed
@@ -60,7 +64,66 @@ def decode(raw: bytes, expected_type: str | tuple[str, ...]) -> dict[str, Any]:
         except ValueError:
             raise EnvelopeRejected("envelope names an unknown category") from None
     doc["sent_at"] = parse_time(doc.get("sent_at"))
+    if "attachments" in doc and "renewal_decision" not in doc:
+        # Documents sent by reference (chunked transfers); the inline prescription of a
+        # renewal decision is read by read_renewal_decision.
+        doc["attachments"] = read_documents(doc["attachments"])
     return doc
+
+
+# -- documents by reference ----------------------------------------------------------------
+#
+# A message may carry {"attachments": [Attachment.to_json(), ...]}: each entry names a
+# blob uploaded in chunks (desktop/sync/documents.py) and carries its key, digest, size,
+# safe name and type. Decoded strictly: any entry out of shape rejects the envelope.
+
+MAX_DOCUMENTS = 10
+#: A hard bound on a referenced document's size, whatever limit the practice set.
+MAX_DOCUMENT_BYTES = 1000 * 1000 * 1000
+_DOCUMENT_FIELDS = {"blob_id", "key", "sha256", "size", "name", "type"}
+_HEX = frozenset("0123456789abcdef")
+
+
+def read_documents(raw: Any) -> list[Any]:
+    """The :class:`desktop.sync.documents.Attachment` list a message carries, checked."""
+    if not isinstance(raw, list) or not 0 < len(raw) <= MAX_DOCUMENTS:
+        raise EnvelopeRejected("malformed attachments")
+    found: list[Any] = []
+    for entry in raw:
+        if not isinstance(entry, dict) or set(entry) != _DOCUMENT_FIELDS:
+            raise EnvelopeRejected("a malformed attachment")
+        blob_id, key, digest, size, name, kind = (
+            entry[k] for k in ("blob_id", "key", "sha256", "size", "name", "type")
+        )
+        try:
+            if not isinstance(blob_id, str) or str(uuid.UUID(blob_id)) != blob_id:
+                raise ValueError
+        except ValueError:
+            raise EnvelopeRejected("an attachment with a malformed id") from None
+        if not isinstance(key, str) or len(key) > 128:
+            raise EnvelopeRejected("an attachment with a malformed key")
+        try:
+            blob_key = BlobKey.from_bytes(base64.b64decode(key, validate=True))
+        except ValueError:
+            raise EnvelopeRejected("an attachment with a malformed key") from None
+        if not isinstance(digest, str) or len(digest) != _SHA256_HEX or not set(digest) <= _HEX:
+            raise EnvelopeRejected("an attachment with a malformed digest")
+        if isinstance(size, bool) or not isinstance(size, int) or not (
+            0 < size <= MAX_DOCUMENT_BYTES
+        ):
+            raise EnvelopeRejected("an attachment with a malformed size")
+        try:
+            doc_type = DocumentType(kind) if isinstance(kind, str) else None
+        except ValueError:
+            doc_type = None
+        if doc_type is None:
+            raise EnvelopeRejected("an attachment of a type this client does not open")
+        if not isinstance(name, str) or not name or safe_name(name, doc_type) != name:
+            raise EnvelopeRejected("an attachment with a malformed name")
+        found.append(DocumentRef(blob_id, blob_key, digest, size, name, str(doc_type)))
+    if len({d.blob_id for d in found}) != len(found):
+        raise EnvelopeRejected("the same attachment twice")
+    return found
 
 
 def parse_time(value: Any) -> datetime:
@@ -211,8 +274,8 @@ def read_renewal_decision(doc: dict[str, Any], request_id: str | None) -> Decisi
     decision = doc.get("renewal_decision")
     attachments = doc.get("attachments")
     if decision is None:
-        if attachments is not None:
-            raise EnvelopeRejected("attachments outside a renewal decision")
+        # Documents sent by reference were checked by decode(); inline ones (a prescription)
+        # come only with a decision, and decode() has already refused them here.
         return None
     if not isinstance(decision, dict):
         raise EnvelopeRejected("a malformed renewal decision")

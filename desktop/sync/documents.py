@@ -18,9 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-import requests
-
-from desktop.core.documents import DEFAULT_MAX_BYTES, check_file
+from desktop.core.documents import DEFAULT_MAX_BYTES, SNIFF_BYTES, check_file, sniff
 from desktop.core.errors import EnvelopeRejected, PasserelleError, RelayError
 from desktop.crypto.blobs import (
     BlobKey,
@@ -30,7 +28,8 @@ from desktop.crypto.blobs import (
     decrypt_chunks,
     encrypt_chunks,
 )
-from desktop.sync.client import API, CONNECT_TIMEOUT, READ_TIMEOUT, RelayClient, b64, unb64
+from desktop.store.documents import StoredDocument
+from desktop.sync.client import API, RelayClient, b64, unb64
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -74,6 +73,12 @@ class Attachment:
             raise EnvelopeRejected("an attachment is malformed") from None
 
 
+def stored_attachment(doc: StoredDocument) -> Attachment:
+    """The description of a document the store keeps."""
+    return Attachment(doc.blob_id, BlobKey.from_bytes(doc.blob_key), doc.sha256, doc.size,
+                      doc.name, doc.type)
+
+
 def prepare(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Attachment:
     """Check the file (refused before any upload) and give it an id, a key and its digest."""
     checked = check_file(path, max_bytes)
@@ -83,22 +88,6 @@ def prepare(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Attachment:
             digest.update(piece)
     return Attachment(str(uuid.uuid4()), BlobKey.generate(), digest.hexdigest(),
                       checked.size, checked.name, str(checked.type))
-
-
-def _raw(client: RelayClient, method: str, path: str, data: bytes | None = None,
-         key: str | None = None) -> requests.Response:
-    headers = client._headers(key)
-    if data is not None:
-        headers["Content-Type"] = "application/octet-stream"
-    try:
-        response = client._http.request(method, client.base_url + path, data=data,
-                                        headers=headers, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
-    except requests.RequestException as exc:
-        raise client._failure(exc) from None
-    if response.status_code >= 400:
-        from desktop.sync.client import _decode
-        _decode(response)
-    return response
 
 
 def _step(done: int, total: int, progress: Progress | None, cancel: Cancel | None) -> None:
@@ -121,8 +110,8 @@ def upload(client: RelayClient, doc: Attachment, path: Path | str, conversation_
         with Path(path).open("rb") as f:
             for index, chunk in enumerate(encrypt_chunks(f, doc.blob_id, doc.key)):
                 if index not in have:
-                    answer = _raw(client, "PUT", f"{API}/blobs/{doc.blob_id}/chunks/{index}",
-                                  chunk, str(uuid.uuid4())).json()
+                    answer = client.put_bytes(f"{API}/blobs/{doc.blob_id}/chunks/{index}",
+                                              chunk, str(uuid.uuid4()))
                     if answer.get("chunk_id") != chunk_id(chunk).hex():
                         raise RelayError(0, "bad_response", "The relay stored another chunk.")
                     sent += 1
@@ -146,10 +135,10 @@ def download(client: RelayClient, doc: Attachment, sink: ChunkSink,
     for index in range(total):
         if index in have:
             continue
-        response = _raw(client, "GET", f"{API}/blobs/{doc.blob_id}/chunks/{index}")
-        if response.headers.get("Chunk-Id") != chunk_id(response.content).hex():
+        data, headers = client.get_bytes(f"{API}/blobs/{doc.blob_id}/chunks/{index}")
+        if headers.get("Chunk-Id") != chunk_id(data).hex():
             raise RelayError(0, "bad_response", "The relay sent a damaged chunk.")
-        sink.put_chunk(doc.blob_id, index, response.content)
+        sink.put_chunk(doc.blob_id, index, data)
         fetched += 1
         have.add(index)
         _step(len(have), total, progress, cancel)
@@ -161,4 +150,6 @@ def open_document(doc: Attachment, chunks: Iterable[bytes]) -> bytes:
     data = b"".join(decrypt_chunks(chunks, doc.blob_id, doc.key))
     if len(data) != doc.size or hashlib.sha256(data).hexdigest() != doc.sha256:
         raise EnvelopeRejected("a document does not match its digest")
+    if str(sniff(data[:SNIFF_BYTES])) != doc.type:
+        raise EnvelopeRejected("a document is not of the type it claims")
     return data

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from desktop.core.errors import PasserelleError, RelayError
+from desktop.core.errors import EnvelopeRejected, PasserelleError, RelayError
 from desktop.core.model import (
     AuditAction,
     ConversationState,
@@ -31,10 +31,13 @@ from desktop.crypto import invitation as inv
 from desktop.crypto.envelope import message_context, state_context
 from desktop.documents.prescription import PrescribedTreatment
 from desktop.store import Note, Store
+from desktop.store.documents import DocumentStore, StoredDocument
 from desktop.sync import notices, renewals
 from desktop.sync.apply import Applied
 from desktop.sync.client import API, RelayClient, b64
 from desktop.sync.content import MAX_BODY_BYTES, check_text, encode, now_utc
+from desktop.sync.documents import download, stored_attachment
+from desktop.sync.documents import open_document as open_plain
 from desktop.sync.notices import NoticeProgress
 from desktop.sync.profile import profile_key
 
@@ -445,6 +448,53 @@ class Workstation:
         """Stop a notice: recipients not yet handed over get nothing (returns how many).
         Audited (``notice_cancelled``)."""
         return self.store.cancel_notice(notice_id, actor_id)
+
+    # -- documents -------------------------------------------------------
+
+    def documents(self, conversation_id: str) -> list[StoredDocument]:
+        """The documents of a conversation; ``state``: ``pending`` (not downloaded yet) or
+        ``complete``."""
+        return DocumentStore(self.store).of_conversation(conversation_id)
+
+    def fetch_document(
+        self,
+        document_id: str,
+        on_progress: Callable[[int, int], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> int:
+        """Download a document into the store (its chunks kept encrypted), resuming what
+        an earlier try fetched; checked against its SHA-256 before it is marked complete
+        (a document that fails is forgotten, to be fetched again). Returns how many chunks
+        this call fetched. ``Cancelled`` from ``cancel``: what came is kept."""
+        store = DocumentStore(self.store)
+        stored = store.get(document_id)
+        if stored is None:
+            raise PasserelleError("No such document.")
+        if stored.state == "complete":
+            return 0
+        doc = stored_attachment(stored)
+        client = self.client()
+        try:
+            fetched = download(client, doc, store, on_progress, cancel)
+        finally:
+            client.close()
+        try:
+            open_plain(doc, store.chunks(document_id))
+        except EnvelopeRejected:
+            store.forget_chunks(document_id)
+            raise
+        store.mark_complete(document_id)
+        return fetched
+
+    def open_document(self, document_id: str) -> bytes:
+        """A downloaded document's bytes, decrypted in memory and checked (never written)."""
+        store = DocumentStore(self.store)
+        stored = store.get(document_id)
+        if stored is None:
+            raise PasserelleError("No such document.")
+        if stored.state != "complete":
+            raise PasserelleError("This document has not been downloaded yet.")
+        return open_plain(stored_attachment(stored), store.chunks(document_id))
 
     # -- internal work ---------------------------------------------------
 
