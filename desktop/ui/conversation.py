@@ -7,7 +7,7 @@ from typing import Any
 
 from desktop.core.model import Conversation, ConversationState, Message, Sender
 from desktop.ui import labels
-from desktop.ui.dialogs import ask_text
+from desktop.ui.dialogs import ask_text, button
 from desktop.ui.qt import (
     QComboBox,
     QHBoxLayout,
@@ -15,7 +15,6 @@ from desktop.ui.qt import (
     QLabel,
     QMenu,
     QPlainTextEdit,
-    QPushButton,
     QShortcut,
     Qt,
     QTextBrowser,
@@ -43,11 +42,11 @@ class ConversationView(QWidget):
         self.subtitle = QLabel("")
         self.subtitle.setObjectName("conversationSubtitle")
         self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
-        self.accept_button = self._button(self.tr("Accept"), "acceptButton", self.accept_request)
-        self.decline_button = self._button(self.tr("Decline…"), "declineButton", self.decline)
-        self.close_button = self._button(self.tr("Close"), "closeButton", self.close_conversation)
-        self.reopen_button = self._button(self.tr("Reopen"), "reopenButton", self.reopen)
-        self.note_button = self._button(self.tr("Internal note…"), "noteButton", self.add_note)
+        self.accept_button = button(self.tr("Accept"), "acceptButton", self.accept_request)
+        self.decline_button = button(self.tr("Decline…"), "declineButton", self.decline)
+        self.close_button = button(self.tr("Close"), "closeButton", self.close_conversation)
+        self.reopen_button = button(self.tr("Reopen"), "reopenButton", self.reopen)
+        self.note_button = button(self.tr("Internal note…"), "noteButton", self.add_note)
         self.assign_button = QToolButton()
         self.assign_button.setObjectName("assignButton")
         self.assign_button.setText(self.tr("Assign"))
@@ -70,7 +69,7 @@ class ConversationView(QWidget):
         self.reply.setObjectName("replyBox")
         self.reply.setPlaceholderText(self.tr("Write to the patient… (Ctrl+Enter sends)"))
         self.reply.setFixedHeight(96)
-        self.send_button = self._button(self.tr("Send"), "sendButton", self.send)
+        self.send_button = button(self.tr("Send"), "sendButton", self.send)
         self.send_button.setProperty("primary", True)
         self.reply_hint = QLabel("")
         self.reply_hint.setObjectName("replyHint")
@@ -96,12 +95,6 @@ class ConversationView(QWidget):
         layout.addWidget(self.reply)
         layout.addLayout(compose_bar)
         self.show_conversation(None)
-
-    def _button(self, text: str, name: str, slot: Any) -> QPushButton:
-        b = QPushButton(text)
-        b.setObjectName(name)
-        b.clicked.connect(slot)
-        return b
 
     # -- showing ------------------------------------------------------------------
 

@@ -9,9 +9,18 @@ from desktop.ui.qt import (
     QDialogButtonBox,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
+
+
+def button(text: str, name: str, slot: Callable[[], object]) -> QPushButton:
+    """A push button with an object name (for the style sheet and the tests) and its action."""
+    b = QPushButton(text)
+    b.setObjectName(name)
+    b.clicked.connect(slot)
+    return b
 
 
 class TextDialog(QDialog):

@@ -7,34 +7,27 @@ from typing import Any
 from desktop.core.model import Conversation, ConversationState, Sender
 from desktop.store import Store
 from desktop.ui import labels
-from desktop.ui.qt import QAbstractTableModel, QFont, QModelIndex, QPersistentModelIndex, Qt
+from desktop.ui.paged_model import Index, PagedTableModel
+from desktop.ui.qt import QFont, QModelIndex, Qt
 
 PAGE = 100
 ConversationRole = Qt.ItemDataRole.UserRole + 1
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class InboxModel(QAbstractTableModel):
+class InboxModel(PagedTableModel):
     """Conversations, newest activity first, for one filter (or one search)."""
 
     PATIENT, CATEGORY, PRACTITIONER, PREVIEW, TIME, UNREAD = range(6)
+    PAGE = PAGE
 
     def __init__(self, reader: Store | None = None, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._reader = reader
-        self._rows: list[Conversation] = []
-        self._total = 0
+        super().__init__(reader, parent)
         self._filter = "to_process"
         self._practitioner: str | None = None
         self._search = ""
         self._names: dict[str, str] = {}
 
     # -- what it shows -----------------------------------------------------------
-
-    def set_reader(self, reader: Store | None) -> None:
-        self._reader = reader
-        self.reload()
 
     def set_filter(self, filter: str, practitioner_id: str | None = None) -> None:
         self._filter, self._practitioner, self._search = filter, practitioner_id, ""
@@ -48,81 +41,41 @@ class InboxModel(QAbstractTableModel):
     def searching(self) -> bool:
         return bool(self._search)
 
-    def reload(self) -> None:
-        """Read the first page again (keeps as many rows as were loaded)."""
-        keep = max(PAGE, len(self._rows))
-        self.beginResetModel()
-        self._rows, self._total = [], 0
-        if self._reader is not None and not self._reader.closed:
-            self._names = {p.id: p.name for p in self._reader.practitioners()}
-            if self._search:
-                self._rows = self._search_rows()
-                self._total = len(self._rows)
-            else:
-                self._total = self._reader.count_inbox(self._filter, self._practitioner)
-                self._rows = self._reader.inbox(self._filter, self._practitioner, keep, 0)
-        self.endResetModel()
+    def _first_rows(self, reader: Store, limit: int) -> tuple[list[Any], int]:
+        self._names = {p.id: p.name for p in reader.practitioners()}
+        if self._search:
+            rows = self._search_rows(reader)
+            return rows, len(rows)
+        return super()._first_rows(reader, limit)
 
-    def _search_rows(self) -> list[Conversation]:
-        assert self._reader is not None
+    def _count(self, reader: Store) -> int:
+        return reader.count_inbox(self._filter, self._practitioner)
+
+    def _page(self, reader: Store, limit: int, offset: int) -> list[Conversation]:
+        return reader.inbox(self._filter, self._practitioner, limit, offset)
+
+    def _key(self, row: Conversation) -> str:
+        return row.id
+
+    def _headers(self) -> list[str]:
+        return [self.tr("Patient"), self.tr("Category"), self.tr("Practitioner"),
+                self.tr("Last message"), self.tr("Time"), self.tr("Unread")]
+
+    def _search_rows(self, reader: Store) -> list[Conversation]:
         seen: dict[str, Conversation] = {}
-        for message, conv in self._reader.search(self._search, limit=200):
+        for message, conv in reader.search(self._search, limit=200):
             if conv.id not in seen:
                 # Show the message that matched, not the last one.
                 seen[conv.id] = _with_preview(conv, message.text)
         return list(seen.values())
 
     def conversation(self, row: int) -> Conversation | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, conversation_id: str) -> int:
-        for i, c in enumerate(self._rows):
-            if c.id == conversation_id:
-                return i
-        return -1
-
-    @property
-    def total(self) -> int:
-        return self._total
+        return self.item(row)
 
     # -- Qt's side ------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else 6
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total and not self._search
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        # Qt may call this without asking canFetchMore first (search results are whole).
-        if not self.canFetchMore(parent) or self._reader is None or self._reader.closed:
-            return
-        more = self._reader.inbox(self._filter, self._practitioner, PAGE, len(self._rows))
-        known = {c.id for c in self._rows}
-        more = [c for c in more if c.id not in known]  # activity may have moved rows
-        if not more:
-            self._total = len(self._rows)
-            return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
-        self._rows.extend(more)
-        self.endInsertRows()
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if not 0 <= section < 6:
-            return None
-        return [self.tr("Patient"), self.tr("Category"), self.tr("Practitioner"),
-                self.tr("Last message"), self.tr("Time"), self.tr("Unread")][section]
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return super().canFetchMore(parent) and not self._search  # search results are whole
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

@@ -7,6 +7,7 @@ from typing import Any
 
 from desktop.crypto.invitation import format_code
 from desktop.ui import labels
+from desktop.ui.dialogs import button
 from desktop.ui.patient_dialog import PatientDialog
 from desktop.ui.patients_model import PatientsModel
 from desktop.ui.qt import (
@@ -19,7 +20,6 @@ from desktop.ui.qt import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QSplitter,
     Qt,
     QTableView,
@@ -71,11 +71,11 @@ class PatientsScreen(QWidget):
         self.search.setPlaceholderText(self.tr("Find a patient: name, file no. or date of birth"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda text: self.model.set_query(text))
-        self.add_button = self._button(self.tr("New patient"), "addPatient", self.add)
-        self.edit_button = self._button(self.tr("Edit"), "editPatient", self.edit)
-        self.import_button = self._button(self.tr("Import CSV…"), "importPatients",
+        self.add_button = button(self.tr("New patient"), "addPatient", self.add)
+        self.edit_button = button(self.tr("Edit"), "editPatient", self.edit)
+        self.import_button = button(self.tr("Import CSV…"), "importPatients",
                                           self.import_csv)
-        self.enrol_button = self._button(self.tr("Enrol for messaging"), "enrolPatient",
+        self.enrol_button = button(self.tr("Enrol for messaging"), "enrolPatient",
                                          self.enrol)
         self.enrol_button.setProperty("primary", True)
         bar = QHBoxLayout()
@@ -134,12 +134,6 @@ class PatientsScreen(QWidget):
         session.changed.connect(lambda what: self.refresh() if what == "patients" else None)
         session.applied.connect(lambda applied: self.refresh() if applied.patients else None)
         self._selected()
-
-    def _button(self, text: str, name: str, slot: Any) -> QPushButton:
-        b = QPushButton(text)
-        b.setObjectName(name)
-        b.clicked.connect(slot)
-        return b
 
     def _unlocked(self) -> None:
         self.model.set_reader(self.session.reader)

@@ -6,84 +6,42 @@ from typing import Any
 
 from desktop.core.model import Patient
 from desktop.store import Store
-from desktop.ui.qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from desktop.ui.paged_model import Index, PagedTableModel
+from desktop.ui.qt import Qt
 
 PAGE = 200
 PatientRole = Qt.ItemDataRole.UserRole + 1
-Index = QModelIndex | QPersistentModelIndex
 
 
-class PatientsModel(QAbstractTableModel):
+class PatientsModel(PagedTableModel):
     """Name, date of birth, practice file number, telephone, enrolment."""
 
     NAME, BORN, FILE, PHONE, ENROLLED = range(5)
+    PAGE = PAGE
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._reader: Store | None = None
-        self._rows: list[Patient] = []
-        self._total = 0
+        super().__init__(None, parent)
         self._query = ""
-
-    def set_reader(self, reader: Store | None) -> None:
-        self._reader = reader
-        self.reload()
 
     def set_query(self, text: str) -> None:
         self._query = text.strip()
         self.reload()
 
-    def reload(self) -> None:
-        keep = max(PAGE, len(self._rows))
-        self.beginResetModel()
-        self._rows, self._total = [], 0
-        if self._reader is not None and not self._reader.closed:
-            self._total = self._reader.count_patients(self._query)
-            self._rows = self._reader.patients_page(self._query, keep, 0)
-        self.endResetModel()
+    def _count(self, reader: Store) -> int:
+        return reader.count_patients(self._query)
 
-    @property
-    def total(self) -> int:
-        return self._total
+    def _page(self, reader: Store, limit: int, offset: int) -> list[Patient]:
+        return reader.patients_page(self._query, limit, offset)
+
+    def _key(self, row: Patient) -> str:
+        return row.id
+
+    def _headers(self) -> list[str]:
+        return [self.tr("Name"), self.tr("Born"), self.tr("File no."), self.tr("Telephone"),
+                self.tr("Messaging")]
 
     def patient(self, row: int) -> Patient | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, patient_id: str) -> int:
-        return next((i for i, p in enumerate(self._rows) if p.id == patient_id), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else 5
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if not self.canFetchMore(parent) or self._reader is None or self._reader.closed:
-            return
-        more = self._reader.patients_page(self._query, PAGE, len(self._rows))
-        if not more:
-            self._total = len(self._rows)
-            return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
-        self._rows.extend(more)
-        self.endInsertRows()
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        names = [self.tr("Name"), self.tr("Born"), self.tr("File no."), self.tr("Telephone"),
-                 self.tr("Messaging")]
-        return names[section] if 0 <= section < 5 else None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return self.item(row)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

@@ -7,13 +7,12 @@ import html
 from typing import Any
 
 from desktop.ui import labels
-from desktop.ui.dialogs import ask_text
+from desktop.ui.dialogs import ask_text, button
 from desktop.ui.qt import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QSplitter,
     Qt,
     QTableView,
@@ -24,7 +23,7 @@ from desktop.ui.qt import (
     Signal,
 )
 from desktop.ui.renewal_form import RenewalForm
-from desktop.ui.renewals_model import RenewalQueueModel, RequestRole, age
+from desktop.ui.renewals_model import RenewalQueueModel, age
 from desktop.ui.session import Session
 
 
@@ -81,12 +80,12 @@ class RenewalsScreen(QWidget):
                 col, QHeaderView.ResizeMode.ResizeToContents)
         self.history.verticalHeader().hide()
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.approve_button = self._button(self.tr("Approve…"), "approveRenewal", self.approve)
+        self.approve_button = button(self.tr("Approve…"), "approveRenewal", self.approve)
         self.approve_button.setProperty("primary", True)
-        self.decline_button = self._button(self.tr("Decline…"), "declineRenewal", self.decline)
-        self.appointment_button = self._button(self.tr("Appointment needed…"),
+        self.decline_button = button(self.tr("Decline…"), "declineRenewal", self.decline)
+        self.appointment_button = button(self.tr("Appointment needed…"),
                                                "appointmentRenewal", self.appointment)
-        self.thread_button = self._button(self.tr("Open the conversation"), "renewalThread",
+        self.thread_button = button(self.tr("Open the conversation"), "renewalThread",
                                           self._open_thread)
         buttons = QHBoxLayout()
         for b in (self.approve_button, self.appointment_button, self.decline_button):
@@ -121,12 +120,6 @@ class RenewalsScreen(QWidget):
                                                                         "patients") else None)
         session.applied.connect(lambda _: self.refresh())
         self._selected()
-
-    def _button(self, text: str, name: str, slot: Any) -> QPushButton:
-        b = QPushButton(text)
-        b.setObjectName(name)
-        b.clicked.connect(slot)
-        return b
 
     def _locked(self) -> None:
         self.model.set_reader(None)

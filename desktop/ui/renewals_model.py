@@ -7,18 +7,11 @@ from typing import Any
 
 from desktop.store import Store
 from desktop.ui import labels
-from desktop.ui.qt import (
-    QAbstractTableModel,
-    QColor,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from desktop.ui.paged_model import Index, PagedTableModel
+from desktop.ui.qt import QColor, QCoreApplication, Qt
 
 PAGE = 100
 RequestRole = Qt.ItemDataRole.UserRole + 1
-Index = QModelIndex | QPersistentModelIndex
 
 
 def age(born: str, today: date | None = None) -> int:
@@ -38,75 +31,31 @@ def waiting(since: datetime, now: datetime | None = None) -> str:
     return QCoreApplication.translate("renewals", "{0} days").format(hours // 24)
 
 
-class RenewalQueueModel(QAbstractTableModel):
+class RenewalQueueModel(PagedTableModel):
     """Patient, age, treatments, last renewal, last visit, waiting time, flags."""
 
     PATIENT, AGE, TREATMENTS, LAST_RENEWAL, LAST_VISIT, WAITING, FLAGS = range(7)
+    PAGE = PAGE
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._reader: Store | None = None
-        self._rows: list[Any] = []
-        self._total = 0
+        super().__init__(None, parent)
 
-    def set_reader(self, reader: Store | None) -> None:
-        self._reader = reader
-        self.reload()
+    def _count(self, reader: Store) -> int:
+        return reader.count_pending_renewals()
 
-    def reload(self) -> None:
-        keep = max(PAGE, len(self._rows))
-        self.beginResetModel()
-        self._rows, self._total = [], 0
-        if self._reader is not None and not self._reader.closed:
-            self._total = self._reader.count_pending_renewals()
-            self._rows = self._reader.pending_renewals(keep, 0)
-        self.endResetModel()
+    def _page(self, reader: Store, limit: int, offset: int) -> list[Any]:
+        return reader.pending_renewals(limit, offset)
 
-    @property
-    def total(self) -> int:
-        return self._total
+    def _key(self, row: Any) -> str:
+        return row.request.id
+
+    def _headers(self) -> list[str]:
+        return [self.tr("Patient"), self.tr("Age"), self.tr("Treatments"),
+                self.tr("Last renewal"), self.tr("Last visit"), self.tr("Waiting"),
+                self.tr("Check")]
 
     def queued(self, row: int) -> Any:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, request_id: str) -> int:
-        return next((i for i, q in enumerate(self._rows) if q.request.id == request_id), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 7
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if not self.canFetchMore(parent) or self._reader is None or self._reader.closed:
-            return
-        more = self._reader.pending_renewals(PAGE, len(self._rows))
-        known = {q.request.id for q in self._rows}
-        more = [q for q in more if q.request.id not in known]
-        if not more:
-            self._total = len(self._rows)
-            return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
-        self._rows.extend(more)
-        self.endInsertRows()
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        names = [self.tr("Patient"), self.tr("Age"), self.tr("Treatments"),
-                 self.tr("Last renewal"), self.tr("Last visit"), self.tr("Waiting"),
-                 self.tr("Check")]
-        return names[section] if 0 <= section < 7 else None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return self.item(row)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

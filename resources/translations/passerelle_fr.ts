@@ -42,57 +42,57 @@
 <context>
     <name>ConversationView</name>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="46"/>
+        <location filename="../../desktop/ui/conversation.py" line="45"/>
         <source>Accept</source>
         <translation>Accepter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="47"/>
+        <location filename="../../desktop/ui/conversation.py" line="46"/>
         <source>Decline…</source>
         <translation>Refuser…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="48"/>
+        <location filename="../../desktop/ui/conversation.py" line="47"/>
         <source>Close</source>
         <translation>Clôturer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="49"/>
+        <location filename="../../desktop/ui/conversation.py" line="48"/>
         <source>Reopen</source>
         <translation>Rouvrir</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="50"/>
+        <location filename="../../desktop/ui/conversation.py" line="49"/>
         <source>Internal note…</source>
         <translation>Note interne…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="53"/>
+        <location filename="../../desktop/ui/conversation.py" line="52"/>
         <source>Assign</source>
         <translation>Attribuer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="71"/>
+        <location filename="../../desktop/ui/conversation.py" line="70"/>
         <source>Write to the patient… (Ctrl+Enter sends)</source>
         <translation>Écrire au patient… (Ctrl+Entrée pour envoyer)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="73"/>
+        <location filename="../../desktop/ui/conversation.py" line="72"/>
         <source>Send</source>
         <translation>Envoyer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="89"/>
+        <location filename="../../desktop/ui/conversation.py" line="88"/>
         <source>Canned reply:</source>
         <translation>Réponse type&#xa0;:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="120"/>
+        <location filename="../../desktop/ui/conversation.py" line="113"/>
         <source>No conversation selected</source>
         <translation>Aucune conversation sélectionnée</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="133"/>
+        <location filename="../../desktop/ui/conversation.py" line="126"/>
         <source>assigned to {0}</source>
         <translation>attribuée à {0}</translation>
     </message>
@@ -101,74 +101,74 @@
         <translation type="vanished">Votre réponse acceptera la demande.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="144"/>
+        <location filename="../../desktop/ui/conversation.py" line="137"/>
         <source>Your reply will accept the request.</source>
         <translation>Votre réponse acceptera la demande.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="145"/>
+        <location filename="../../desktop/ui/conversation.py" line="138"/>
         <source>Reopen the conversation to write.</source>
         <translation>Rouvrez la conversation pour écrire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="178"/>
+        <location filename="../../desktop/ui/conversation.py" line="171"/>
         <source>Show earlier messages</source>
         <translation>Afficher les messages précédents</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="192"/>
+        <location filename="../../desktop/ui/conversation.py" line="185"/>
         <source>The practice</source>
         <translation>Le cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="210"/>
+        <location filename="../../desktop/ui/conversation.py" line="203"/>
         <source>Internal note — patients never see it</source>
         <translation>Note interne — jamais visible par les patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="222"/>
+        <location filename="../../desktop/ui/conversation.py" line="215"/>
         <source>Choose…</source>
         <translation>Choisir…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="272"/>
+        <location filename="../../desktop/ui/conversation.py" line="265"/>
         <source>Decline the request</source>
         <translation>Refuser la demande</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="273"/>
+        <location filename="../../desktop/ui/conversation.py" line="266"/>
         <source>The patient will read this reason. Suggest what to do instead (an appointment, another practitioner).</source>
         <translation>Le patient lira ce motif. Proposez-lui une autre solution (un rendez-vous, un autre praticien).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="277"/>
+        <location filename="../../desktop/ui/conversation.py" line="270"/>
         <source>Decline</source>
         <translation>Refuser</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="294"/>
+        <location filename="../../desktop/ui/conversation.py" line="287"/>
         <source>Internal note</source>
         <translation>Note interne</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="295"/>
+        <location filename="../../desktop/ui/conversation.py" line="288"/>
         <source>Only the practice sees notes; they never leave this store.</source>
         <translation>Seul le cabinet voit les notes&#xa0;; elles ne quittent jamais cette base.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="297"/>
+        <location filename="../../desktop/ui/conversation.py" line="290"/>
         <source>Add note</source>
         <translation>Ajouter la note</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="311"/>
+        <location filename="../../desktop/ui/conversation.py" line="304"/>
         <source>Nobody (back to the addressee)</source>
         <translation>Personne (retour au praticien destinataire)</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="6"/>
         <source>No messages.</source>
-        <extracomment>desktop/ui/conversation.py:176</extracomment>
+        <extracomment>desktop/ui/conversation.py:169</extracomment>
         <translation>Aucun message.</translation>
     </message>
 </context>
@@ -389,37 +389,37 @@
 <context>
     <name>InboxModel</name>
     <message>
-        <location filename="../../desktop/ui/inbox_model.py" line="119"/>
+        <location filename="../../desktop/ui/inbox_model.py" line="61"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inbox_model.py" line="119"/>
+        <location filename="../../desktop/ui/inbox_model.py" line="61"/>
         <source>Category</source>
         <translation>Catégorie</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inbox_model.py" line="119"/>
+        <location filename="../../desktop/ui/inbox_model.py" line="61"/>
         <source>Practitioner</source>
         <translation>Praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inbox_model.py" line="120"/>
+        <location filename="../../desktop/ui/inbox_model.py" line="62"/>
         <source>Last message</source>
         <translation>Dernier message</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inbox_model.py" line="120"/>
+        <location filename="../../desktop/ui/inbox_model.py" line="62"/>
         <source>Time</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inbox_model.py" line="120"/>
+        <location filename="../../desktop/ui/inbox_model.py" line="62"/>
         <source>Unread</source>
         <translation>Non lus</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inbox_model.py" line="158"/>
+        <location filename="../../desktop/ui/inbox_model.py" line="111"/>
         <source>{0} unread</source>
         <translation>{0} non lu(s)</translation>
     </message>
@@ -944,42 +944,42 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>PatientsModel</name>
     <message>
-        <location filename="../../desktop/ui/patients_model.py" line="79"/>
+        <location filename="../../desktop/ui/patients_model.py" line="40"/>
         <source>Name</source>
         <translation>Nom</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients_model.py" line="79"/>
+        <location filename="../../desktop/ui/patients_model.py" line="40"/>
         <source>Born</source>
         <translation>Naissance</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients_model.py" line="79"/>
+        <location filename="../../desktop/ui/patients_model.py" line="40"/>
         <source>File no.</source>
         <translation>N° de dossier</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients_model.py" line="79"/>
+        <location filename="../../desktop/ui/patients_model.py" line="40"/>
         <source>Telephone</source>
         <translation>Téléphone</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients_model.py" line="80"/>
+        <location filename="../../desktop/ui/patients_model.py" line="41"/>
         <source>Messaging</source>
         <translation>Messagerie</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients_model.py" line="105"/>
+        <location filename="../../desktop/ui/patients_model.py" line="63"/>
         <source>Enrolled</source>
         <translation>Inscrit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients_model.py" line="107"/>
+        <location filename="../../desktop/ui/patients_model.py" line="65"/>
         <source>Revoked</source>
         <translation>Révoqué</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients_model.py" line="108"/>
+        <location filename="../../desktop/ui/patients_model.py" line="66"/>
         <source>Not enrolled</source>
         <translation>Non inscrit</translation>
     </message>
@@ -1022,37 +1022,37 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Historique (qui a fait quoi, et quand)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="168"/>
+        <location filename="../../desktop/ui/patients.py" line="162"/>
         <source>No patient found</source>
         <translation>Aucun patient trouvé</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="169"/>
+        <location filename="../../desktop/ui/patients.py" line="163"/>
         <source>1 patient</source>
         <translation>1 patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="170"/>
+        <location filename="../../desktop/ui/patients.py" line="164"/>
         <source>{0} patients</source>
         <translation>{0} patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="192"/>
+        <location filename="../../desktop/ui/patients.py" line="186"/>
         <source>Choose a patient to see the details.</source>
         <translation>Sélectionnez un patient pour voir sa fiche.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="199"/>
+        <location filename="../../desktop/ui/patients.py" line="193"/>
         <source>File no. {0}</source>
         <translation>Dossier n° {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="201"/>
+        <location filename="../../desktop/ui/patients.py" line="195"/>
         <source>Last visit: {0}</source>
         <translation>Dernière consultation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="203"/>
+        <location filename="../../desktop/ui/patients.py" line="197"/>
         <source>Tags: {0}</source>
         <translation>Étiquettes&#xa0;: {0}</translation>
     </message>
@@ -1280,52 +1280,52 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>RenewalQueueModel</name>
     <message>
-        <location filename="../../desktop/ui/renewals_model.py" line="101"/>
+        <location filename="../../desktop/ui/renewals_model.py" line="53"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals_model.py" line="101"/>
+        <location filename="../../desktop/ui/renewals_model.py" line="53"/>
         <source>Age</source>
         <translation>Âge</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals_model.py" line="101"/>
+        <location filename="../../desktop/ui/renewals_model.py" line="53"/>
         <source>Treatments</source>
         <translation>Traitements</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals_model.py" line="102"/>
+        <location filename="../../desktop/ui/renewals_model.py" line="54"/>
         <source>Last renewal</source>
         <translation>Dernier renouvellement</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals_model.py" line="102"/>
+        <location filename="../../desktop/ui/renewals_model.py" line="54"/>
         <source>Last visit</source>
         <translation>Dernière consultation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals_model.py" line="102"/>
+        <location filename="../../desktop/ui/renewals_model.py" line="54"/>
         <source>Waiting</source>
         <translation>Attente</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals_model.py" line="103"/>
+        <location filename="../../desktop/ui/renewals_model.py" line="55"/>
         <source>Check</source>
         <translation>Contrôle</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals_model.py" line="124"/>
+        <location filename="../../desktop/ui/renewals_model.py" line="73"/>
         <source>never</source>
         <translation>jamais</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals_model.py" line="126"/>
+        <location filename="../../desktop/ui/renewals_model.py" line="75"/>
         <source>unknown</source>
         <translation>inconnue</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals_model.py" line="130"/>
+        <location filename="../../desktop/ui/renewals_model.py" line="79"/>
         <source>⚠ {0}</source>
         <translation>⚠ {0}</translation>
     </message>
@@ -1376,132 +1376,132 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>RenewalsScreen</name>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="75"/>
+        <location filename="../../desktop/ui/renewals.py" line="74"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="75"/>
+        <location filename="../../desktop/ui/renewals.py" line="74"/>
         <source>Treatment</source>
         <translation>Traitement</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="75"/>
+        <location filename="../../desktop/ui/renewals.py" line="74"/>
         <source>Dosage</source>
         <translation>Posologie</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="75"/>
+        <location filename="../../desktop/ui/renewals.py" line="74"/>
         <source>Duration</source>
         <translation>Durée</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="76"/>
+        <location filename="../../desktop/ui/renewals.py" line="75"/>
         <source>Renewals</source>
         <translation>Renouvellements</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="84"/>
+        <location filename="../../desktop/ui/renewals.py" line="83"/>
         <source>Approve…</source>
         <translation>Accepter…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="86"/>
+        <location filename="../../desktop/ui/renewals.py" line="85"/>
         <source>Decline…</source>
         <translation>Refuser…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="87"/>
+        <location filename="../../desktop/ui/renewals.py" line="86"/>
         <source>Appointment needed…</source>
         <translation>Rendez-vous nécessaire…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="89"/>
+        <location filename="../../desktop/ui/renewals.py" line="88"/>
         <source>Open the conversation</source>
         <translation>Ouvrir la conversation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="103"/>
+        <location filename="../../desktop/ui/renewals.py" line="102"/>
         <source>Earlier renewals of these treatments</source>
         <translation>Renouvellements précédents de ces traitements</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="148"/>
+        <location filename="../../desktop/ui/renewals.py" line="141"/>
         <source>No renewal request waits</source>
         <translation>Aucune demande de renouvellement en attente</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="149"/>
+        <location filename="../../desktop/ui/renewals.py" line="142"/>
         <source>1 request waits</source>
         <translation>1 demande en attente</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="150"/>
+        <location filename="../../desktop/ui/renewals.py" line="143"/>
         <source>{0} requests wait</source>
         <translation>{0} demandes en attente</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="173"/>
+        <location filename="../../desktop/ui/renewals.py" line="166"/>
         <source>No request selected</source>
         <translation>Aucune demande sélectionnée</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="179"/>
+        <location filename="../../desktop/ui/renewals.py" line="172"/>
         <source>{0}, {1} years</source>
         <translation>{0}, {1} ans</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="180"/>
+        <location filename="../../desktop/ui/renewals.py" line="173"/>
         <source>Asks on {0} to renew: &lt;b&gt;{1}&lt;/b&gt;</source>
         <translation>Demande le {0} le renouvellement de&#xa0;: &lt;b&gt;{1}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="184"/>
+        <location filename="../../desktop/ui/renewals.py" line="177"/>
         <source>unknown</source>
         <translation>inconnue</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="185"/>
+        <location filename="../../desktop/ui/renewals.py" line="178"/>
         <source>Last visit: {0}</source>
         <translation>Dernière consultation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="190"/>
+        <location filename="../../desktop/ui/renewals.py" line="183"/>
         <source>Suggested: ask for an appointment.</source>
         <translation>Suggestion&#xa0;: demander un rendez-vous.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="201"/>
+        <location filename="../../desktop/ui/renewals.py" line="194"/>
         <source>{0} days</source>
         <translation>{0} jours</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="239"/>
+        <location filename="../../desktop/ui/renewals.py" line="232"/>
         <source>Decline the renewal</source>
         <translation>Refuser le renouvellement</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="240"/>
+        <location filename="../../desktop/ui/renewals.py" line="233"/>
         <source>The patient reads this reason. No prescription is made.</source>
         <translation>Le patient lira ce motif. Aucune ordonnance n’est établie.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="243"/>
+        <location filename="../../desktop/ui/renewals.py" line="236"/>
         <source>Decline</source>
         <translation>Refuser</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="251"/>
+        <location filename="../../desktop/ui/renewals.py" line="244"/>
         <source>Appointment needed</source>
         <translation>Rendez-vous nécessaire</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="252"/>
+        <location filename="../../desktop/ui/renewals.py" line="245"/>
         <source>The patient is asked to make an appointment. Add a message if you wish.</source>
         <translation>Le patient est invité à prendre rendez-vous. Ajoutez un message si vous le souhaitez.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="255"/>
+        <location filename="../../desktop/ui/renewals.py" line="248"/>
         <source>Ask for an appointment</source>
         <translation>Demander un rendez-vous</translation>
     </message>
@@ -2086,17 +2086,17 @@ Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné
 <context>
     <name>renewals</name>
     <message>
-        <location filename="../../desktop/ui/renewals_model.py" line="35"/>
+        <location filename="../../desktop/ui/renewals_model.py" line="28"/>
         <source>less than an hour</source>
         <translation>moins d’une heure</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals_model.py" line="37"/>
+        <location filename="../../desktop/ui/renewals_model.py" line="30"/>
         <source>{0} h</source>
         <translation>{0} h</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals_model.py" line="38"/>
+        <location filename="../../desktop/ui/renewals_model.py" line="31"/>
         <source>{0} days</source>
         <translation>{0} jours</translation>
     </message>
