@@ -150,7 +150,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     try:
         ws = _workstation(store)
         if args.once:
-            pushed, applied = Sync(ws).once()
+            pushed, applied = Sync(ws).once(documents=True)
             report = {
                 "sent": pushed.sent,
                 "refused": pushed.failed,

@@ -6,16 +6,17 @@
 
 What it proves, with the frozen executable (dist/passerelle/passerelle; on Windows the
 console twin passerelle-cli.exe, on macOS the one inside Passerelle.app):
-- the bundle holds what it must (resources, Qt plugins, French Qt translation) and not
-  what it must not (QtQml, QtWebEngine, tkinter, the test tools, psycopg);
+- the bundle holds what it must (resources, Qt plugins, French Qt translation, Qt's PDF
+  module) and not what it must not (QtQml, QtWebEngine, tkinter, the test tools, psycopg);
 - it creates a store and registers a practice with a relay on loopback (a real relay
   process from the source tree), adds and invites a patient, syncs; a patient (the
   source patient client) redeems and writes; the frozen binary syncs the message in,
   replies, syncs it out, and the patient reads the reply;
 - a store made by the frozen binary opens with the source build, and the reverse;
 - the window starts (offscreen) and shows the unlock screen, in French, with its SVG
-  icon and Qt's own French strings, then quits with status 0; the time to the unlock
-  screen is measured from process start;
+  icon and Qt's own French strings, reads a PDF made in memory with Qt's PDF module (the
+  document preview), then quits with status 0; the time to the unlock screen is measured
+  from process start;
 - `passerelle --demo --no-window` runs the in-process relay from the bundle.
 
 Nothing is written to the real per-user folders: HOME and the XDG folders point into
@@ -120,11 +121,23 @@ def check_contents() -> None:
                              for n in [Path(f).name])
     step("Qt translations: French only", qt_translations == ["qtbase_fr.qm"], ", ".join(qt_translations))
 
-    # What must never be in the bundle, and (Linux) what the spec and its hook trim.
-    unwanted = ["Qt6Qml", "Qt6Quick", "Qt6WebEngine", "Qt63D", "Qt6Multimedia", "Qt6Pdf",
+    # Qt's PDF module (the document preview): the bindings and the Qt libraries (libQt6Pdf.so.6,
+    # Qt6Pdf.dll, QtPdf.framework's QtPdf).
+    pdf_missing = [f for m in ("Pdf", "PdfWidgets")
+                   for f, pattern in ((f"PySide6.Qt{m}", rf"Qt{m}\.(abi3\.so|pyd)"),
+                                      (f"Qt6{m}", rf"(lib)?Qt6?{m}(\.so\.6|\.dll)?"))
+                   if not any(re.fullmatch(pattern, p.name) and p.is_file()  # not a dangling link
+                              for p in internal.rglob("*"))]
+    step("Qt PDF module bundled", not pdf_missing,
+         "QtPdf, QtPdfWidgets" + (f"; missing {pdf_missing}" if pdf_missing else ""))
+
+    # What must never be in the bundle, and (Linux) what the spec and its hook trim. libQt6Network
+    # is in (libQt6Pdf links it); the PySide6.QtNetwork bindings are not.
+    unwanted = ["Qt6Qml", "Qt6Quick", "Qt6WebEngine", "Qt63D", "Qt6Multimedia", "PdfQuick",
+                "QtNetwork.abi3", "QtNetwork.pyd",
                 "_tkinter", "tcl86", "libtk", "pytest", "pytestqt", "psycopg", "pypdf"]
     if sys.platform.startswith("linux"):
-        unwanted += ["libQt6Network", "libqgtk3", "libgtk", "libavif", "libqeglfs"]
+        unwanted += ["libqgtk3", "libgtk", "libavif", "libqeglfs"]
     found = sorted({u for u in unwanted for n in names if u.lower() in n.lower()})
     step("unused modules left out", not found,
          "no " + ", ".join(unwanted) if not found else f"found {found}")
@@ -318,8 +331,9 @@ def window(runner: Runner, store: Path, command: list[str], label: str, runs: in
         assert proc.stdout is not None
         for line in proc.stdout:
             if line.startswith("PASSERELLE_SMOKE "):
-                seen_at = time.monotonic() - started
                 report = json.loads(line.split(" ", 1)[1])
+                # The PDF check runs after the unlock screen is painted, before the line.
+                seen_at = time.monotonic() - started - report.get("pdf_check_s", 0)
         try:
             code = proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
@@ -328,12 +342,15 @@ def window(runner: Runner, store: Path, command: list[str], label: str, runs: in
         err = errors.read_text(encoding="utf-8", errors="replace")
         ok = (code == 0 and report is not None and seen_at is not None
               and report["unlock_button"] == "Déverrouiller" and report["window_icon"]
-              and report["qt_cancel"] == "Annuler")
+              and report["qt_cancel"] == "Annuler" and report.get("pdf_pages", 0) >= 1)
         detail = (f"exit {code}; " + (
             f"unlock screen after {seen_at:.2f} s from process start "
             f"({report['unlock_screen_after_s']:.2f} s in the window code); button "
             f"{report['unlock_button']!r}, SVG icon {'ok' if report['window_icon'] else 'MISSING'}, "
-            f"Qt's 'Cancel' is {report['qt_cancel']!r}" if report and seen_at else "no unlock screen"))
+            f"Qt's 'Cancel' is {report['qt_cancel']!r}, "
+            f"PDF read by Qt: {report.get('pdf_pages', 0)} page(s)"
+            + (f" ({report['pdf_error']})" if report.get("pdf_error") else "")
+            if report and seen_at else "no unlock screen"))
         if not ok:
             detail += "\n    " + err.strip().replace("\n", "\n    ")[-2000:]
         step(f"{label} window #{i + 1} (offscreen, --lang fr): starts, unlock screen, quits", ok, detail)

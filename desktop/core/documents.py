@@ -21,10 +21,26 @@ from desktop.core.errors import InvalidField
 MB = 1000 * 1000
 #: The practice's default limit per file (the issue's "25 MB"); the practice may change it.
 DEFAULT_MAX_BYTES = 25 * MB
+#: The bounds a practice may set its limit within: the relay's own hard limit is
+#: 100 MiB of ciphertext (relay/config.py), a little more than 100 MB of document.
+MIN_LIMIT_BYTES = 1 * MB
+MAX_LIMIT_BYTES = 100 * MB
+#: The store setting that holds the practice's limit, in bytes.
+LIMIT_SETTING = "document_max_bytes"
 #: Longest name shown or proposed, extension included.
 MAX_NAME = 120
 #: How many bytes the sniffing reads.
 SNIFF_BYTES = 32
+
+
+class DocumentRefused(InvalidField):
+    """A file that cannot be sent. ``reason`` (``empty``, ``too_large``, ``type``,
+    ``heic``, ``unreadable``) with ``size`` and ``limit`` let the window say it in the
+    practice's language; the message says it in English."""
+
+    def __init__(self, message: str, reason: str, size: int = 0, limit: int = 0) -> None:
+        super().__init__(message)
+        self.reason, self.size, self.limit = reason, size, limit
 
 
 class DocumentType(StrEnum):
@@ -67,6 +83,18 @@ def heic_supported() -> bool:
     return True
 
 
+def check_limit(value: object) -> int:
+    """A practice's per-file limit, in bytes; ``InvalidField`` outside the bounds."""
+    if not isinstance(value, int) or isinstance(value, bool) or not (
+        MIN_LIMIT_BYTES <= value <= MAX_LIMIT_BYTES
+    ):
+        raise InvalidField(
+            f"The size limit per document is between {_size(MIN_LIMIT_BYTES)} and "
+            f"{_size(MAX_LIMIT_BYTES)}."
+        )
+    return value
+
+
 def accepted_types() -> list[DocumentType]:
     found = [DocumentType.PDF, DocumentType.JPEG, DocumentType.PNG]
     if heic_supported():
@@ -96,20 +124,21 @@ def check_content(head: bytes, size: int, max_bytes: int = DEFAULT_MAX_BYTES) ->
     """The accepted type of a file of ``size`` bytes starting with ``head``, or
     ``InvalidField`` saying why it is refused (empty, too large, not an accepted type)."""
     if size <= 0:
-        raise InvalidField("This file is empty: there is nothing to send.")
+        raise DocumentRefused("This file is empty: there is nothing to send.", "empty")
     if size > max_bytes:
-        raise InvalidField(
-            f"This file is too large ({_size(size)}): the limit is {_size(max_bytes)} per file."
+        raise DocumentRefused(
+            f"This file is too large ({_size(size)}): the limit is {_size(max_bytes)} per file.",
+            "too_large", size, max_bytes,
         )
     kind = sniff(head)
     if kind is DocumentType.HEIC and not heic_supported():
-        raise InvalidField(
+        raise DocumentRefused(
             "HEIC photos cannot be read on this computer: save the photo as JPEG or PNG "
-            f"and attach it again. Accepted types: {accepted_label()}."
+            f"and attach it again. Accepted types: {accepted_label()}.", "heic",
         )
     if kind is None:
-        raise InvalidField(
-            f"This type of file cannot be sent. Accepted types: {accepted_label()}."
+        raise DocumentRefused(
+            f"This type of file cannot be sent. Accepted types: {accepted_label()}.", "type"
         )
     return kind
 
@@ -130,14 +159,16 @@ def check_file(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> CheckedF
     path = Path(path)
     try:
         if not path.is_file():
-            raise InvalidField(f"{safe_name(path.name) or 'This'}: not a file that can be sent.")
+            raise DocumentRefused(
+                f"{safe_name(path.name) or 'This'}: not a file that can be sent.", "unreadable")
         size = path.stat().st_size
         if size <= 0 or size > max_bytes:
             check_content(b"", size, max_bytes)
         with path.open("rb") as f:
             head = f.read(SNIFF_BYTES)
     except OSError as exc:
-        raise InvalidField(f"This file cannot be read ({exc.strerror or exc}).") from None
+        raise DocumentRefused(f"This file cannot be read ({exc.strerror or exc}).",
+                              "unreadable") from None
     kind = check_content(head, size, max_bytes)
     return CheckedFile(path, kind, size, safe_name(path.name, kind))
 
@@ -190,6 +221,11 @@ def safe_name(name: str, kind: DocumentType | None = None, default: str = "docum
         stem = "_" + stem
     stem = stem[: MAX_NAME - len(ext)].rstrip(" .") or default
     return stem + ext
+
+
+def size_text(n: int) -> str:
+    """A size as people read it: "2.4 MB", "310 kB", "12 bytes"."""
+    return _size(n)
 
 
 def _size(n: int) -> str:

@@ -177,6 +177,8 @@ class AuditAction(StrEnum):
     RENEWAL_RULES_CHANGED = "renewal_rules_changed"
     NOTICE_PREPARED = "notice_prepared"
     NOTICE_CANCELLED = "notice_cancelled"
+    DOCUMENT_SENT = "document_sent"
+    DOCUMENT_SAVED = "document_saved"
 
     @classmethod
     def for_state(cls, new: ConversationState, old: ConversationState) -> AuditAction:

@@ -191,7 +191,18 @@ class PatientClient:
         except ProfileInvalid as exc:
             raise EnvelopeRejected(f"practice profile is malformed: {exc}") from None
         self.state["profile_version"] = version
+        limit = (profile.get("documents") or {}).get("max_bytes")
+        if isinstance(limit, int):
+            self.state["document_max_bytes"] = limit
         return profile
+
+    def document_limit(self) -> int:
+        """The practice's limit per document, in bytes, as its profile last said."""
+        try:
+            self.practice_profile()
+        except (RelayError, EnvelopeRejected):
+            pass  # the last one seen, or the default: the relay has its own hard limit
+        return int(self.state.get("document_max_bytes") or DEFAULT_MAX_BYTES)
 
     def conversations(self) -> list[dict[str, Any]]:
         return list(self.state["conversations"].values())
@@ -346,9 +357,12 @@ class PatientClient:
         text: str = "",
         on_progress: Callable[[int, int], None] | None = None,
         cancel: Callable[[], bool] | None = None,
-        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_bytes: int | None = None,
     ) -> str:
         """Send a file in a conversation; returns the message's id.
+
+        ``max_bytes``: the limit per file; by default the one the practice set in its
+        profile (25 MB until it sets one).
 
         The file is checked first (type by its content, size): ``InvalidField`` with a
         message to show, and nothing is uploaded. It is then uploaded in encrypted
@@ -365,6 +379,8 @@ class PatientClient:
         text = text.strip()
         if text:
             text = check_text(text)
+        if max_bytes is None:
+            max_bytes = self.document_limit()
         doc = prepare(path, max_bytes)  # refused here, before anything is uploaded
         uploads: dict[str, Any] = self.state.setdefault("uploads", {})
         resume_key = f"{conversation_id}:{Path(path).resolve()}:{doc.sha256}"

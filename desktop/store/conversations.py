@@ -21,7 +21,7 @@ from desktop.core.model import (
     Message,
     Sender,
 )
-from desktop.store.migrations import CLOSED, TO_PROCESS
+from desktop.store.migrations import CLOSED, PREVIEW_CHARS, TO_PROCESS
 from desktop.store.timestamps import from_db, from_db_or_none, now_db, to_db
 
 # SQLite's bound-parameter limit is high in this build, but a receipt carries
@@ -371,6 +371,34 @@ def message(c: Any, message_id: str) -> Message | None:
     row = c.execute(f"SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.id = ?", (message_id,))
     found = row.fetchone()
     return None if found is None else message_from_row(found)
+
+
+def remove_unsent(c: Any, message_id: str) -> str:
+    """Delete a message of the practice that never left this workstation; the
+    conversation's summary (last message, preview) goes back to the one before it.
+    Returns the conversation's id."""
+    row = c.execute(
+        "SELECT conversation_id, sender, delivery FROM messages WHERE id = ?", (message_id,)
+    ).fetchone()
+    if row is None:
+        raise StoreError("No such message.")
+    conversation_id, sender, delivery = row
+    if sender != "practice" or delivery != "pending":
+        raise StoreError("This message has already left this workstation.")
+    c.execute("DELETE FROM messages WHERE id = ?", (message_id,))
+    latest = c.execute(
+        "SELECT body, sender, sent_at FROM messages WHERE conversation_id = ? "
+        "ORDER BY sent_at DESC, rowid DESC LIMIT 1",
+        (conversation_id,),
+    ).fetchone()
+    body, last_sender, last_at = latest if latest is not None else ("", None, None)
+    preview = str(body).replace("\r", " ").replace("\n", " ").strip(" ")  # as the trigger does
+    c.execute(
+        "UPDATE conversations SET last_preview = ?, last_sender = ?, last_message_at = ? "
+        "WHERE id = ?",
+        (preview[:PREVIEW_CHARS], last_sender, last_at, conversation_id),
+    )
+    return str(conversation_id)
 
 
 def thread(

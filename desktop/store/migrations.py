@@ -493,8 +493,19 @@ V5: tuple[str, ...] = (
     ) WITHOUT ROWID""",
 )
 
+# V6: documents the practice sends, and downloads that failed. A document the
+# practice attaches is encrypted into document_chunks at once (state
+# 'complete') and uploaded by sync later: ``uploaded`` says whether the relay
+# has it all. ``last_error`` keeps why a download was refused (a document that
+# does not match its digest is not fetched again on its own).
+V6: tuple[str, ...] = (
+    "ALTER TABLE documents ADD COLUMN uploaded INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE documents ADD COLUMN last_error TEXT",
+    "CREATE INDEX IF NOT EXISTS documents_to_fetch ON documents (created_at) WHERE state = 'pending'",
+)
+
 # MIGRATIONS[n - 1] brings a file from version n - 1 to version n.
-MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2, V3, V4, V5)
+MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2, V3, V4, V5, V6)
 
 
 def version(connection: Any) -> int:

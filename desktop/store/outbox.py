@@ -102,6 +102,11 @@ def failed(c: Any, id: str, error: str) -> None:
     )
 
 
+def is_pending(c: Any, id: str) -> bool:
+    row = c.execute("SELECT 1 FROM outbox WHERE id = ? AND state = 'pending'", (id,)).fetchone()
+    return row is not None
+
+
 def count(c: Any) -> int:
     """Requests still to send (not the failed ones: nothing will send them)."""
     return int(c.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0])

@@ -227,6 +227,23 @@ class Store(PracticeStore):
         with self._writing() as c:
             box.failed(c, id, error)
 
+    def outbox_has(self, id: str) -> bool:
+        """Whether a request is still waiting in the outbox (not sent, not failed)."""
+        with self._reading() as c:
+            return box.is_pending(c, id)
+
+    def withdraw_unsent(self, message_id: str, outbox_ids: Iterable[str]) -> str:
+        """Take back a message of the practice the relay has not received: its outbox
+        requests (``outbox_ids`` and the message's own) and the message go, in one
+        transaction. ``StoreError`` once it has been sent. Returns its conversation."""
+        with self.transaction(), self._writing() as c:
+            if not box.is_pending(c, message_id):
+                raise StoreError("This message has already been sent.")
+            for id in [*outbox_ids, message_id]:
+                box.done(c, id)
+            c.execute("DELETE FROM documents WHERE message_id = ?", (message_id,))
+            return conv.remove_unsent(c, message_id)
+
     def outbox_count(self) -> int:
         """How many requests are still to send (failed ones excluded)."""
         with self._reading() as c:

@@ -47,8 +47,11 @@ class Applied:
     rejected: int = 0
     #: Notices whose statistics moved (receipts, replies).
     notices: set[str] = field(default_factory=set)
+    #: Documents newly announced, to download.
+    documents: list[str] = field(default_factory=list)
 
     def merge(self, other: Applied) -> None:
+        self.documents += other.documents
         self.new_messages += other.new_messages
         self.conversations |= other.conversations
         self.patients |= other.patients
@@ -331,19 +334,24 @@ class PracticeMailbox:
         row = (msg_id, conv_id, author_kind, str(author or ""), doc["text"], doc["sent_at"], delivery)
         page.waiting.append((author_kind, row))
         if doc.get("attachments"):
-            self._record_documents(doc["attachments"], conv_id, msg_id, author_kind)
+            page.applied.documents += self._record_documents(
+                doc["attachments"], conv_id, msg_id, author_kind
+            )
 
     def _record_documents(
         self, attachments: list[Any], conv_id: str, msg_id: str, sender: Sender
-    ) -> None:
+    ) -> list[str]:
         """A message's documents, known but not downloaded yet (``pending``); a document
-        already known (the same message again) is left as it is."""
+        already known (the same message again, or one this workstation sent) is left as
+        it is. Returns the ids of the new ones."""
         documents = DocumentStore(self.store)
-        for a in attachments:
-            documents.add(StoredDocument(
+        return [
+            a.blob_id for a in attachments
+            if documents.add(StoredDocument(
                 a.blob_id, conv_id, msg_id, str(sender), a.name, a.type, a.size, a.sha256,
                 a.key.to_bytes(), a.chunk_count, "pending",
             ))
+        ]
 
     def _patient_in(self, conv_id: str, page: _Page) -> str:
         """The patient of a conversation this practice knows, or the message is rejected."""

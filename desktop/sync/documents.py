@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -97,28 +97,45 @@ def _step(done: int, total: int, progress: Progress | None, cancel: Cancel | Non
         raise Cancelled()
 
 
+def encrypted_file(doc: Attachment, path: Path | str) -> Iterator[bytes]:
+    """The file's ciphertext chunks under the document's key, read one at a time."""
+    with Path(path).open("rb") as f:
+        yield from encrypt_chunks(f, doc.blob_id, doc.key)
+
+
 def upload(client: RelayClient, doc: Attachment, path: Path | str, conversation_id: str,
            progress: Progress | None = None, cancel: Cancel | None = None) -> int:
-    """Send what the relay does not have yet and complete the blob; returns how many
-    chunks were sent by this call."""
+    """Send what the relay does not have yet of the file and complete the blob; returns
+    how many chunks were sent by this call."""
+    return upload_chunks(client, doc, lambda: encrypted_file(doc, path), conversation_id,
+                         progress, cancel)
+
+
+def upload_chunks(client: RelayClient, doc: Attachment, chunks: Callable[[], Iterable[bytes]],
+                  conversation_id: str, progress: Progress | None = None,
+                  cancel: Cancel | None = None) -> int:
+    """Send the ciphertext ``chunks()`` the relay does not have yet, then complete the
+    blob; returns how many chunks this call sent. ``chunks`` is only called when the
+    relay lacks some (a retry after the blob was completed costs one request)."""
     size = ciphertext_size(doc.size)
     status = client.post(f"{API}/blobs", {"id": doc.blob_id, "conversation_id": conversation_id,
                                           "size": size}, str(uuid.uuid4()))
     have = set(status.get("received") or [])
     total, sent = doc.chunk_count, 0
     if not status.get("complete"):
-        with Path(path).open("rb") as f:
-            for index, chunk in enumerate(encrypt_chunks(f, doc.blob_id, doc.key)):
-                if index not in have:
-                    answer = client.put_bytes(f"{API}/blobs/{doc.blob_id}/chunks/{index}",
-                                              chunk, str(uuid.uuid4()))
-                    if answer.get("chunk_id") != chunk_id(chunk).hex():
-                        raise RelayError(0, "bad_response", "The relay stored another chunk.")
-                    sent += 1
-                    have.add(index)
-                _step(len(have), total, progress, cancel)
+        for index, chunk in enumerate(chunks()):
+            if index not in have:
+                answer = client.put_bytes(f"{API}/blobs/{doc.blob_id}/chunks/{index}",
+                                          chunk, str(uuid.uuid4()))
+                if answer.get("chunk_id") != chunk_id(chunk).hex():
+                    raise RelayError(0, "bad_response", "The relay stored another chunk.")
+                sent += 1
+                have.add(index)
+            _step(len(have), total, progress, cancel)
         client.post(f"{API}/blobs/{doc.blob_id}/complete",
                     {"chunk_count": total, "size": size}, str(uuid.uuid4()))
+    elif progress is not None:
+        progress(total, total)
     return sent
 
 

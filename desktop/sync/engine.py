@@ -22,9 +22,14 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from types import TracebackType
 
-from desktop.core.errors import RelayError
+from desktop.core.errors import EnvelopeRejected, RelayError
+from desktop.store import OutboxItem
+from desktop.store.documents import DocumentStore
 from desktop.sync.apply import Applied, Opened, PracticeMailbox
 from desktop.sync.client import EventPage, RelayClient
+from desktop.sync.documents import Cancelled, download, stored_attachment
+from desktop.sync.documents import open_document as open_plain
+from desktop.sync.practice_documents import BLOB, upload_stored
 from desktop.sync.workstation import Workstation
 
 log = logging.getLogger(__name__)
@@ -122,15 +127,57 @@ class PushResult:
     retry_later: int = 0
 
 
+@dataclass(frozen=True)
+class Transfer:
+    """How far a document's upload or download is, in chunks (what a progress bar shows).
+
+    ``finished``: it is over — complete, or not (``error`` says why; a cancelled
+    transfer finishes with ``cancelled`` set and what came is kept)."""
+
+    blob_id: str
+    direction: str  # "upload" | "download"
+    done: int
+    total: int
+    finished: bool = False
+    error: str = ""
+    cancelled: bool = False
+
+
+class _GatedChunks:
+    """A document's chunks in the store, each access through the engine's gate."""
+
+    def __init__(self, documents: DocumentStore, gate: StoreGate) -> None:
+        self.documents, self.gate = documents, gate
+
+    def chunk_indexes(self, blob_id: str) -> set[int]:
+        with self.gate:
+            return self.documents.chunk_indexes(blob_id)
+
+    def put_chunk(self, blob_id: str, index: int, data: bytes) -> None:
+        with self.gate:
+            self.documents.put_chunk(blob_id, index, data)
+
+
 class Sync:
     """One workstation's sync with the relay: push and pull, each safe to repeat."""
 
-    def __init__(self, workstation: Workstation, gate: StoreGate | None = None) -> None:
+    def __init__(
+        self,
+        workstation: Workstation,
+        gate: StoreGate | None = None,
+        on_transfer: Callable[[Transfer], None] | None = None,
+    ) -> None:
         self.workstation = workstation
         self.store = workstation.store
         self.mailbox = PracticeMailbox(workstation.store, workstation.identity)
         # Around every use of the store; only SyncEngine ever shuts it.
         self.gate = gate or StoreGate()
+        self.on_transfer = on_transfer or (lambda t: None)
+        # Held while one outbox request is sent; withdrawing a message takes it, so a
+        # message is either sent or withdrawn, never both.
+        self._sending = threading.Lock()
+        self._withdrawing: set[str] = set()  # messages being taken back: not to be sent
+        self._cancelled_downloads: set[str] = set()
 
     def push(self, client: RelayClient, *, everything: bool = False) -> PushResult:
         """Send due outbox rows in order. A lost connection stops the push (order matters:
@@ -143,25 +190,143 @@ class Sync:
             if not items:
                 return result
             for item in items:
-                try:
-                    client.request(item.method, item.path, item.body, idempotency_key=item.id)
-                except RelayError as exc:
-                    if exc.retryable:
-                        attempts = item.attempts + 1
-                        retry_at = datetime.now(UTC) + timedelta(seconds=backoff_delay(attempts))
-                        with self.gate:
-                            self.store.outbox_retry_later(item.id, str(exc), retry_at)
-                        result.retry_later += 1
-                        raise
-                    if exc.code in ("invalid_token", "unauthenticated"):
-                        raise  # nothing will go through; the row waits for a new token
-                    with self.gate:
-                        self.store.outbox_failed(item.id, str(exc))
-                    result.failed.append(f"{item.method} {item.path}: {exc}")
+                if self._being_withdrawn(item):
                     continue
-                with self.gate:
-                    self.store.outbox_done(item.id)
-                result.sent += 1
+                with self._sending:
+                    with self.gate:
+                        if not self.store.outbox_has(item.id):
+                            continue  # withdrawn since the page of requests was read
+                    try:
+                        if item.method == BLOB:
+                            self._upload(client, item)
+                        else:
+                            client.request(item.method, item.path, item.body,
+                                           idempotency_key=item.id)
+                    except Cancelled:
+                        continue  # its message is being withdrawn
+                    except RelayError as exc:
+                        if exc.retryable:
+                            attempts = item.attempts + 1
+                            retry_at = datetime.now(UTC) + timedelta(
+                                seconds=backoff_delay(attempts))
+                            with self.gate:
+                                self.store.outbox_retry_later(item.id, str(exc), retry_at)
+                            result.retry_later += 1
+                            raise
+                        if exc.code in ("invalid_token", "unauthenticated"):
+                            raise  # nothing will go through; the row waits for a new token
+                        with self.gate:
+                            self._refused(item, exc)
+                        result.failed.append(f"{item.method} {item.path}: {exc}")
+                        continue
+                    with self.gate:
+                        self.store.outbox_done(item.id)
+                    result.sent += 1
+
+    def _being_withdrawn(self, item: OutboxItem) -> bool:
+        message_id = item.body.get("message_id") if item.method == BLOB else item.id
+        return message_id in self._withdrawing
+
+    def _refused(self, item: OutboxItem, exc: RelayError) -> None:
+        """Set a request aside for good; a document the relay refused takes its message
+        with it (it must not reach the patient without the document)."""
+        with self.store.transaction():
+            self.store.outbox_failed(item.id, str(exc))
+            message_id = item.body.get("message_id") if item.method == BLOB else None
+            if isinstance(message_id, str) and self.store.outbox_has(message_id):
+                self.store.outbox_failed(
+                    message_id, f"Its document could not be uploaded: {exc}")
+
+    def _upload(self, client: RelayClient, item: OutboxItem) -> None:
+        blob_id = item.path.rsplit("/", 1)[-1]
+        conversation_id = str(item.body.get("conversation_id") or "")
+
+        def progress(done: int, total: int) -> None:
+            self.on_transfer(Transfer(blob_id, "upload", done, total))
+
+        try:
+            upload_stored(self.workstation, client, blob_id, conversation_id, progress,
+                          lambda: self._being_withdrawn(item), reading=lambda: self.gate)
+        except Cancelled:
+            self.on_transfer(Transfer(blob_id, "upload", 0, 0, True, cancelled=True))
+            raise
+        except RelayError as exc:
+            self.on_transfer(Transfer(blob_id, "upload", 0, 0, True, error=str(exc)))
+            raise
+        self.on_transfer(Transfer(blob_id, "upload", 1, 1, True))
+
+    def withdraw(self, message_id: str) -> str:
+        """Take back a message with documents that has not left: its uploads stop between
+        two chunks, then it goes (``PasserelleError`` if it was sent meanwhile)."""
+        self._withdrawing.add(message_id)  # from now on, push skips it and its uploads
+        try:
+            # Locks in the push's order (sending, then the gate), never the other way round.
+            with self._sending, self.gate:
+                return self.workstation.withdraw_message(message_id)
+        finally:
+            self._withdrawing.discard(message_id)
+
+    # -- downloads ----------------------------------------------------------
+
+    def cancel_download(self, blob_id: str) -> None:
+        """Stop a download between two chunks; what came is kept. It is not fetched on
+        its own again until :meth:`resume_download`."""
+        self._cancelled_downloads.add(blob_id)
+
+    def resume_download(self, blob_id: str) -> None:
+        self._cancelled_downloads.discard(blob_id)
+
+    def download_cancelled(self, blob_id: str) -> bool:
+        return blob_id in self._cancelled_downloads
+
+    def fetch_document(self, client: RelayClient, blob_id: str) -> bool:
+        """Download one document into the store, resuming; ``True`` once it is complete
+        and checked. A document that fails its check is dropped and marked refused."""
+        documents = DocumentStore(self.store)
+        with self.gate:
+            stored = documents.get(blob_id)
+        if stored is None or stored.downloaded:
+            return stored is not None
+        doc = stored_attachment(stored)
+
+        def progress(done: int, total: int) -> None:
+            self.on_transfer(Transfer(blob_id, "download", done, total))
+
+        try:
+            download(client, doc, _GatedChunks(documents, self.gate), progress,
+                     lambda: blob_id in self._cancelled_downloads)
+        except Cancelled:
+            self.on_transfer(Transfer(blob_id, "download", 0, 0, True, cancelled=True))
+            return False
+        except RelayError as exc:
+            self.on_transfer(Transfer(blob_id, "download", 0, 0, True, error=str(exc)))
+            raise
+        with self.gate:
+            try:
+                open_plain(doc, documents.chunks(blob_id))
+            except EnvelopeRejected as exc:
+                with self.store.transaction():
+                    documents.forget_chunks(blob_id)
+                    documents.mark_refused(blob_id, str(exc))
+                log.warning("document %s refused: %s", blob_id, exc)
+                self.on_transfer(Transfer(blob_id, "download", 0, 0, True, error=str(exc)))
+                return False
+            documents.mark_complete(blob_id)
+        self.on_transfer(Transfer(blob_id, "download", doc.chunk_count, doc.chunk_count, True))
+        return True
+
+    def fetch_documents(self, client: RelayClient, first: list[str] | None = None) -> int:
+        """Download the documents not here yet (``first`` before the others), skipping
+        cancelled ones; returns how many were completed."""
+        with self.gate:
+            waiting = [d.blob_id for d in DocumentStore(self.store).to_fetch(limit=50)]
+        order = [*(first or []), *(b for b in waiting if b not in (first or []))]
+        done = 0
+        for blob_id in order:
+            if blob_id in self._cancelled_downloads:
+                continue
+            done += self.fetch_document(client, blob_id)
+        return done
 
     def pull(self, client: RelayClient, wait: float = 0) -> Applied:
         """Fetch pages until the mailbox is drained; each page and its cursor land together.
@@ -189,13 +354,16 @@ class Sync:
         finally:
             ahead.close()  # waits for a fetch in flight: the next pull reuses the client
 
-    def once(self) -> tuple[PushResult, Applied]:
-        """Push, pull, push again (pulling may queue nothing today, but receipts may later)."""
+    def once(self, documents: bool = False) -> tuple[PushResult, Applied]:
+        """Push, pull, push again (pulling may queue nothing today, but receipts may later);
+        ``documents``: then download the documents not here yet."""
         client = self.workstation.client()
         try:
             pushed = self.push(client, everything=True)
             applied = self.pull(client)
             again = self.push(client, everything=True)
+            if documents:
+                self.fetch_documents(client)
             pushed.sent += again.sent
             pushed.failed += again.failed
             return pushed, applied
@@ -230,15 +398,19 @@ class SyncEngine:
         on_status: Callable[[SyncStatus], None] | None = None,
         on_applied: Callable[[Applied], None] | None = None,
         long_poll: float = LONG_POLL,
+        on_transfer: Callable[[Transfer], None] | None = None,
     ) -> None:
         self._gate = StoreGate()
-        self.sync = Sync(workstation, self._gate)
+        self.on_transfer = on_transfer or (lambda t: None)
+        self.sync = Sync(workstation, self._gate, self._transfer)
         self.workstation = workstation
         self.on_status = on_status or (lambda s: None)
         self.on_applied = on_applied or (lambda a: None)
         self.long_poll = long_poll
         self._stop = threading.Event()
         self._outbox_grew = threading.Event()
+        self._documents_waiting = threading.Event()
+        self._documents_first: list[str] = []
         self._threads: list[threading.Thread] = []
         self._clients: list[RelayClient] = []
         self._lock = threading.Lock()
@@ -255,7 +427,8 @@ class SyncEngine:
         return any(t.is_alive() for t in self._threads)
 
     def start(self) -> None:
-        for target, name in ((self._pull_loop, "sync-pull"), (self._push_loop, "sync-push")):
+        for target, name in ((self._pull_loop, "sync-pull"), (self._push_loop, "sync-push"),
+                             (self._document_loop, "sync-documents")):
             client = self.workstation.client()  # here, so that stop() can cut its requests
             t = threading.Thread(target=target, args=(client,), name=name, daemon=True)
             self._clients.append(client)
@@ -265,6 +438,26 @@ class SyncEngine:
     def wake(self) -> None:
         """Something was queued: push it now rather than at the next retry."""
         self._outbox_grew.set()
+
+    def withdraw(self, message_id: str) -> str:
+        """Take back a message with documents that has not left (its upload stops between
+        two chunks); ``PasserelleError`` if it was sent meanwhile. Blocks for at most one
+        chunk's upload: call it off the GUI thread."""
+        return self.sync.withdraw(message_id)
+
+    def download(self, blob_id: str) -> None:
+        """Download this document now, before the others (a person wants to see it)."""
+        self.sync.resume_download(blob_id)
+        self._documents_first.insert(0, blob_id)
+        self._documents_waiting.set()
+
+    def cancel_download(self, blob_id: str) -> None:
+        """Stop this document's download; what came is kept for :meth:`download`."""
+        self.sync.cancel_download(blob_id)
+
+    def _transfer(self, transfer: Transfer) -> None:
+        with self._gate:  # no report once stopped
+            self.on_transfer(transfer)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop syncing. Once this returns the threads never touch the store again, nor
@@ -276,6 +469,7 @@ class SyncEngine:
         """
         self._stop.set()
         self._outbox_grew.set()
+        self._documents_waiting.set()
         self._gate.shut()
         for client in self._clients:
             client.abort()
@@ -314,6 +508,8 @@ class SyncEngine:
                     applied = self.sync.pull(client, wait=self.long_poll if caught_up else 0)
                     failures = 0
                     caught_up = True
+                    if applied.documents:
+                        self._documents_waiting.set()
                     with self._gate:
                         # Receipts of notices change a campaign's statistics on screen.
                         if (applied.new_messages or applied.conversations or applied.patients
@@ -334,6 +530,32 @@ class SyncEngine:
                     caught_up = False
                     failures += 1
                     self._report(SyncState.ERROR, "internal error, see the log")
+                    self._stop.wait(backoff_delay(failures))
+        except Stopped:
+            pass
+        finally:
+            client.close()
+
+    def _document_loop(self, client: RelayClient) -> None:
+        """Downloads documents as they are announced, one at a time, on a thread of their
+        own: a 25 MB document does not hold back messages."""
+        failures = 0
+        try:
+            while not self._stop.is_set():
+                self._documents_waiting.clear()
+                first, self._documents_first = self._documents_first, []
+                try:
+                    self.sync.fetch_documents(client, first)
+                    failures = 0
+                    # New documents wake this; the wait is a safety net.
+                    self._documents_waiting.wait(BACKOFF_CAP * 5)
+                except RelayError:
+                    failures += 1
+                    self._documents_first = first + self._documents_first
+                    self._documents_waiting.wait(backoff_delay(failures))
+                except Exception:  # a bug must not stop the downloads
+                    log.exception("document download failed")
+                    failures += 1
                     self._stop.wait(backoff_delay(failures))
         except Stopped:
             pass

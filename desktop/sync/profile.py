@@ -9,7 +9,8 @@ and gives the practice's name, address and phone number::
       "practitioners": [
         {"id": "<uuid>", "name": "...", "profession": "...", "response_days": 2,
          "absence": {"from": "2026-08-01", "until": "2026-08-21", "message": "..."}}
-      ]
+      ],
+      "documents": {"max_bytes": 25000000}
     }
 
 Every field is optional (``absence`` may be ``null``). The practice seals it
@@ -27,7 +28,8 @@ import uuid
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from desktop.core.errors import PasserelleError
+from desktop.core.documents import DEFAULT_MAX_BYTES, LIMIT_SETTING, check_limit
+from desktop.core.errors import InvalidField, PasserelleError
 from desktop.crypto.profile import new_profile_key, seal_profile
 from desktop.sync.client import API, b64
 
@@ -68,7 +70,16 @@ def check_profile(profile: Any, *, strict: bool = True) -> dict[str, Any]:
     """
     if not isinstance(profile, dict):
         raise ProfileInvalid("A practice profile is a JSON object.")
-    _known(profile, {"practice", "practitioners"}, "the profile", strict)
+    _known(profile, {"practice", "practitioners", "documents"}, "the profile", strict)
+    documents = profile.get("documents", {})
+    if not isinstance(documents, dict):
+        raise ProfileInvalid("'documents' is an object (max_bytes).")
+    _known(documents, {"max_bytes"}, "'documents'", strict)
+    if "max_bytes" in documents:
+        try:
+            check_limit(documents["max_bytes"])
+        except InvalidField as exc:
+            raise ProfileInvalid(str(exc)) from None
     practice = profile.get("practice", {})
     if not isinstance(practice, dict):
         raise ProfileInvalid("'practice' is an object (name, address, phone).")
@@ -231,7 +242,16 @@ def current_profile(store: Store) -> dict[str, Any]:
             "phone": store.get_setting("practice_phone") or "",
         },
         "practitioners": practitioners,
+        "documents": {"max_bytes": document_limit(store)},
     }
+
+
+def document_limit(store: Store) -> int:
+    """The practice's limit per document, in bytes (the default until it sets one)."""
+    try:
+        return check_limit(int(store.get_setting(LIMIT_SETTING) or DEFAULT_MAX_BYTES))
+    except (InvalidField, ValueError):
+        return DEFAULT_MAX_BYTES
 
 
 def publish_current_profile(workstation: Workstation) -> None:

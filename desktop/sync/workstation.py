@@ -14,9 +14,10 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from desktop.core.errors import EnvelopeRejected, PasserelleError, RelayError
+from desktop.core.errors import PasserelleError, RelayError
 from desktop.core.model import (
     AuditAction,
     ConversationState,
@@ -32,14 +33,12 @@ from desktop.crypto.envelope import message_context, state_context
 from desktop.documents.prescription import PrescribedTreatment
 from desktop.store import Note, Store
 from desktop.store.documents import DocumentStore, StoredDocument
-from desktop.sync import notices, renewals
+from desktop.sync import notices, practice_documents, renewals
 from desktop.sync.apply import Applied
 from desktop.sync.client import API, RelayClient, b64
 from desktop.sync.content import MAX_BODY_BYTES, check_text, encode, now_utc
-from desktop.sync.documents import download, stored_attachment
-from desktop.sync.documents import open_document as open_plain
 from desktop.sync.notices import NoticeProgress
-from desktop.sync.profile import profile_key
+from desktop.sync.profile import document_limit, profile_key
 
 log = logging.getLogger(__name__)
 
@@ -452,49 +451,57 @@ class Workstation:
     # -- documents -------------------------------------------------------
 
     def documents(self, conversation_id: str) -> list[StoredDocument]:
-        """The documents of a conversation; ``state``: ``pending`` (not downloaded yet) or
-        ``complete``."""
+        """The documents of a conversation; ``downloaded`` says whether they are here."""
         return DocumentStore(self.store).of_conversation(conversation_id)
+
+    def document_limit(self) -> int:
+        """The practice's limit per document, in bytes (25 MB until it sets one)."""
+        return document_limit(self.store)
+
+    def set_document_limit(self, max_bytes: int, actor_id: str | None = None) -> None:
+        """Set the limit per document (1 MB to 100 MB); published to the patients."""
+        practice_documents.set_limit(self, max_bytes)
+
+    def send_documents(
+        self, conversation_id: str, paths: Sequence[Path | str], text: str, author_id: str
+    ) -> str:
+        """Attach files to a message to the patient; returns the message's id.
+
+        Every file is checked first (type by its content, the practice's limit):
+        ``InvalidField`` names each refused file and why, and nothing is stored.
+        Then each is encrypted with its own key into the store, and one
+        transaction records the documents, the message (accepting a request
+        first, as a reply does) and the uploads sync will carry before it.
+        Audited (``document_sent``, one line per file).
+        """
+        return practice_documents.send(self, conversation_id, paths, text, author_id)
+
+    def withdraw_message(self, message_id: str) -> str:
+        """Take back a message with documents that has not left this workstation (the
+        sync engine's ``withdraw`` first stops its upload). ``PasserelleError`` once sent."""
+        return practice_documents.withdraw(self, message_id)
 
     def fetch_document(
         self,
         document_id: str,
         on_progress: Callable[[int, int], None] | None = None,
         cancel: Callable[[], bool] | None = None,
+        client: RelayClient | None = None,
     ) -> int:
         """Download a document into the store (its chunks kept encrypted), resuming what
         an earlier try fetched; checked against its SHA-256 before it is marked complete
-        (a document that fails is forgotten, to be fetched again). Returns how many chunks
+        (a document that fails is forgotten and marked refused). Returns how many chunks
         this call fetched. ``Cancelled`` from ``cancel``: what came is kept."""
-        store = DocumentStore(self.store)
-        stored = store.get(document_id)
-        if stored is None:
-            raise PasserelleError("No such document.")
-        if stored.state == "complete":
-            return 0
-        doc = stored_attachment(stored)
-        client = self.client()
-        try:
-            fetched = download(client, doc, store, on_progress, cancel)
-        finally:
-            client.close()
-        try:
-            open_plain(doc, store.chunks(document_id))
-        except EnvelopeRejected:
-            store.forget_chunks(document_id)
-            raise
-        store.mark_complete(document_id)
-        return fetched
+        return practice_documents.fetch(self, document_id, on_progress, cancel, client)
 
     def open_document(self, document_id: str) -> bytes:
         """A downloaded document's bytes, decrypted in memory and checked (never written)."""
-        store = DocumentStore(self.store)
-        stored = store.get(document_id)
-        if stored is None:
-            raise PasserelleError("No such document.")
-        if stored.state != "complete":
-            raise PasserelleError("This document has not been downloaded yet.")
-        return open_plain(stored_attachment(stored), store.chunks(document_id))
+        return practice_documents.open_bytes(self, document_id)
+
+    def save_document(self, document_id: str, path: Path | str, actor_id: str | None) -> Path:
+        """Write a copy where the person chose; recorded in the patient's audit
+        (``document_saved``)."""
+        return practice_documents.save_as(self, document_id, path, actor_id)
 
     # -- internal work ---------------------------------------------------
 

@@ -80,9 +80,42 @@ SMOKE_TEST_ENV = "PASSERELLE_SMOKE_TEST"
 
 def _smoke_test(app: QApplication, window, started: float) -> None:  # type: ignore[no-untyped-def]
     """For installer/build_and_smoke.py: once the unlock screen is first painted, print
-    what a frozen bundle can get wrong (translations, SVG icons) and quit."""
+    what a frozen bundle can get wrong (translations, SVG icons, Qt's PDF module) and quit."""
     screen = window.unlock_screen
     qt_context = "QPlatformTheme"
+
+    def pdf_pages() -> dict[str, object]:
+        """Pages Qt's PDF module reads in a PDF made in memory, as the document preview does."""
+        try:
+            import io
+
+            from reportlab.pdfgen.canvas import Canvas
+
+            from desktop.ui.qt import QBuffer, QIODevice, QPdfDocument
+
+            out = io.BytesIO()
+            canvas = Canvas(out)
+            canvas.drawString(72, 720, "Passerelle")
+            canvas.showPage()
+            canvas.save()
+            buffer = QBuffer()
+            buffer.setData(out.getvalue())
+            buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+            document = QPdfDocument()
+            document.load(buffer)
+            deadline = time.monotonic() + 5
+            while (document.status() == QPdfDocument.Status.Loading
+                   and time.monotonic() < deadline):
+                app.processEvents()
+                time.sleep(0.01)
+            ready = document.status() == QPdfDocument.Status.Ready
+            found: dict[str, object] = {"pdf_pages": document.pageCount() if ready else 0}
+            if not ready:
+                found["pdf_error"] = f"{document.status().name}, {document.error().name}"
+            document.close()
+            return found
+        except Exception as exc:  # noqa: BLE001 - reported: the report must still be printed
+            return {"pdf_pages": 0, "pdf_error": f"{type(exc).__name__}: {exc}"}
 
     class FirstPaint(QObject):
         def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]
@@ -96,9 +129,17 @@ def _smoke_test(app: QApplication, window, started: float) -> None:  # type: ign
                     # lupdate leaves it out of passerelle_fr.ts).
                     "qt_cancel": QCoreApplication.translate(qt_context, "Cancel"),
                 }
-                print("PASSERELLE_SMOKE " + json.dumps(report, ensure_ascii=False), flush=True)
-                QTimer.singleShot(0, app.quit)
+                # Out of the paint event, which is no place to wait for a document to load.
+                QTimer.singleShot(0, lambda: finish(report))
             return False
+
+    def finish(report: dict[str, object]) -> None:
+        checked = time.monotonic()
+        report.update(pdf_pages())
+        # Not part of the start-up: build_and_smoke.py takes it off its own timing.
+        report["pdf_check_s"] = round(time.monotonic() - checked, 3)
+        print("PASSERELLE_SMOKE " + json.dumps(report, ensure_ascii=False), flush=True)
+        app.quit()
 
     screen.installEventFilter(FirstPaint(screen))
 

@@ -10,6 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from desktop.core.documents import (
+    DEFAULT_MAX_BYTES,
+    LIMIT_SETTING,
+    MAX_LIMIT_BYTES,
+    MIN_LIMIT_BYTES,
+)
 from desktop.store import Store
 from desktop.ui.qt import QSettings
 
@@ -57,6 +63,11 @@ AUTO_LOCK_MINUTES = PracticeSetting(
 PRACTICE_NAME = PracticeSetting("practice_name", str, "", "The practice's name, as patients see it")
 PRACTICE_ADDRESS = PracticeSetting("practice_address", str, "", "Postal address, on documents")
 PRACTICE_PHONE = PracticeSetting("practice_phone", str, "", "Telephone, shown to patients")
+DOCUMENT_MAX_BYTES = PracticeSetting(
+    LIMIT_SETTING, int, DEFAULT_MAX_BYTES,
+    "Largest document, in bytes, the practice or a patient may send (patients learn it "
+    "from the practice profile)", MIN_LIMIT_BYTES, MAX_LIMIT_BYTES,
+)
 CURRENT_USER = PracticeSetting(
     "default_practitioner", str, "", "Who works at this workstation (practitioner id)"
 )

@@ -5,9 +5,14 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from desktop.core.documents import size_text
 from desktop.core.model import Conversation, ConversationState, Message, Sender
+from desktop.store.documents import DocumentStore, StoredDocument
+from desktop.sync.profile import document_limit
 from desktop.ui import labels
+from desktop.ui.attachments import AttachmentBar, dropped_files
 from desktop.ui.dialogs import ask_text, button
+from desktop.ui.document_actions import DocumentActions, state_text, type_label
 from desktop.ui.qt import (
     QComboBox,
     QHBoxLayout,
@@ -18,6 +23,7 @@ from desktop.ui.qt import (
     QShortcut,
     Qt,
     QTextBrowser,
+    QTimer,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -76,6 +82,24 @@ class ConversationView(QWidget):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self.reply, activated=self.send)
 
+        # Documents: attached with the button or dropped anywhere on the conversation
+        # (the thread and the reply box let file drops through to this widget).
+        self.documents = DocumentActions(session, self)
+        self.attachments = AttachmentBar(self._document_limit)
+        self.attach_button = button(self.tr("Attach…"), "attachButton", self.attachments.choose)
+        self.attach_button.setToolTip(self.tr("Attach documents (PDF, JPEG, PNG); you can also "
+                                              "drop files on the conversation"))
+        self.setAcceptDrops(True)
+        self.thread.setAcceptDrops(False)
+        self.reply.setAcceptDrops(False)
+        self._documents: dict[str, list[StoredDocument]] = {}
+        # Progress comes chunk by chunk: the thread is redrawn at most a few times a second.
+        self._transfer_refresh = QTimer(self)
+        self._transfer_refresh.setSingleShot(True)
+        self._transfer_refresh.setInterval(250)
+        self._transfer_refresh.timeout.connect(self.refresh)
+        session.transfer.connect(self._transfer_moved)
+
         header = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(self.title)
@@ -88,10 +112,12 @@ class ConversationView(QWidget):
         compose_bar.addWidget(QLabel(self.tr("Canned reply:")))
         compose_bar.addWidget(self.canned, 1)
         compose_bar.addWidget(self.reply_hint, 2)
+        compose_bar.addWidget(self.attach_button)
         compose_bar.addWidget(self.send_button)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.thread, 1)
+        layout.addWidget(self.attachments)
         layout.addWidget(self.reply)
         layout.addLayout(compose_bar)
         self.show_conversation(None)
@@ -104,10 +130,12 @@ class ConversationView(QWidget):
         if conv is None or self.conversation is None or conv.id != self.conversation.id:
             self._limit = THREAD_PAGE
             self._shown_signature = None
+            self.attachments.clear()  # files chosen for one patient never go to another
         self.conversation = conv
         enabled = conv is not None
         for w in (self.accept_button, self.decline_button, self.close_button, self.reopen_button,
-                  self.note_button, self.assign_button, self.reply, self.send_button, self.canned):
+                  self.note_button, self.assign_button, self.reply, self.send_button, self.canned,
+                  self.attach_button):
             w.setEnabled(enabled)
         if conv is None:
             self.title.setText(self.tr("No conversation selected"))
@@ -133,6 +161,7 @@ class ConversationView(QWidget):
         can_write = state in (ConversationState.OPEN, ConversationState.REQUESTED)
         self.reply.setEnabled(can_write)
         self.send_button.setEnabled(can_write)
+        self.attach_button.setEnabled(can_write)
         self.reply_hint.setText(
             self.tr("Your reply will accept the request.") if state is ConversationState.REQUESTED
             else "" if can_write else self.tr("Reopen the conversation to write."))
@@ -152,6 +181,11 @@ class ConversationView(QWidget):
         earlier = len(messages) > self._limit
         messages = messages[-self._limit:]
         notes = reader.notes(self.conversation.id)
+        self._documents = {}
+        for doc in DocumentStore(reader).of_conversation(self.conversation.id):
+            self._documents.setdefault(doc.message_id or "", []).append(doc)
+        offline = self.session.offline
+        transfers = self.session.transfers
         if messages and not earlier:
             shown_notes = notes
         else:
@@ -159,7 +193,9 @@ class ConversationView(QWidget):
             shown_notes = [n for n in notes if first is None or n.created_at >= first]
         # Laying out a long thread costs tens of milliseconds: not when nothing changed.
         signature = (self.conversation.id, self._limit, tuple((m.id, m.delivery) for m in messages),
-                     tuple(n.id for n in shown_notes), tuple(sorted(names.items())))
+                     tuple(n.id for n in shown_notes), tuple(sorted(names.items())),
+                     tuple(state_text(d, transfers.get(d.blob_id), offline)
+                           for docs in self._documents.values() for d in docs))
         if signature == self._shown_signature:
             return
         self._shown_signature = signature
@@ -175,9 +211,75 @@ class ConversationView(QWidget):
         bar.setValue(bar.minimum() if self._limit > THREAD_PAGE else bar.maximum())
 
     def _anchor(self, url: Any) -> None:
-        if url.toString() == "passerelle:earlier" and self.conversation is not None:
+        link = url.toString()
+        if link == "passerelle:earlier" and self.conversation is not None:
             self._limit += THREAD_PAGE * 2
             self.refresh()
+            return
+        action, _, target = link.removeprefix("passerelle:").partition("/")
+        handler = {
+            "open": self.documents.open, "save": self.documents.save_as,
+            "download": self.documents.download, "stop": self.documents.stop,
+            "withdraw": self.documents.withdraw,
+        }.get(action)
+        if handler is not None and target:
+            handler(target)
+
+    def _documents_html(self, m: Message) -> str:
+        docs = self._documents.get(m.id)
+        if not docs:
+            return ""
+        offline = self.session.offline
+        rows = []
+        for d in docs:
+            transfer = self.session.transfers.get(d.blob_id)
+            state = state_text(d, transfer, offline)
+            moving = transfer is not None and not transfer.finished
+            links = []
+            if d.downloaded and not d.last_error:
+                links.append(("open", d.blob_id, self.tr("Open")))
+                links.append(("save", d.blob_id, self.tr("Save as…")))
+            elif moving and transfer.direction == "download":
+                links.append(("stop", d.blob_id, self.tr("Stop")))
+            elif not d.last_error and not offline:
+                links.append(("download", d.blob_id, self.tr("Download")))
+            anchors = " · ".join(f"<a href='passerelle:{a}/{t}'>{html.escape(label)}</a>"
+                                 for a, t, label in links)
+            state_html = (f" — <i style='color:#8a5a00'>{html.escape(state)}</i>"
+                          if state else "")
+            rows.append(
+                f"<tr><td>📄 <b>{html.escape(d.name)}</b> <span style='color:#6b7a8a'>"
+                f"· {type_label(d.type)} · {size_text(d.size)}</span>{state_html}"
+                f"&nbsp;&nbsp;{anchors}</td></tr>")
+        withdraw = ""
+        if m.sender is Sender.PRACTICE and m.delivery.value == "pending":
+            label = html.escape(self.tr("Cancel sending"))
+            withdraw = f"<tr><td><a href='passerelle:withdraw/{m.id}'>{label}</a></td></tr>"
+        return ("<table cellpadding='4' style='margin-top:6px; background:#f6f8fa; "
+                f"border:1px solid #e1e6eb;' width='100%'>{''.join(rows)}{withdraw}</table>")
+
+    def _transfer_moved(self, _transfer: Any) -> None:
+        if self.conversation is not None and not self._transfer_refresh.isActive():
+            self._transfer_refresh.start()
+
+    def _document_limit(self) -> int:
+        reader = self.session.reader
+        return document_limit(reader) if reader is not None else 0
+
+    # Drag and drop: files dropped anywhere on the conversation are attached.
+
+    def dragEnterEvent(self, event: Any) -> None:
+        if self.attach_button.isEnabled() and dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: Any) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event: Any) -> None:
+        files = dropped_files(event.mimeData())
+        if self.attach_button.isEnabled() and files:
+            event.acceptProposedAction()
+            self.attachments.add(files)
 
     def _message_html(self, m: Message, names: dict[str, str]) -> str:
         patient = m.sender is Sender.PATIENT
@@ -193,7 +295,7 @@ class ConversationView(QWidget):
             f"width='78%'><tr><td>"
             f"<span style='color:#3a4a5c; font-weight:600'>{html.escape(who)}</span>"
             f"<span style='color:#6b7a8a'> · {labels.long_time(m.sent_at)}{state}</span>"
-            f"<p style='margin-top:6px'>{text}</p></td></tr></table>"
+            f"<p style='margin-top:6px'>{text}</p>{self._documents_html(m)}</td></tr></table>"
             f"</td></tr></table><p style='margin:2px'></p>"
         )
 
@@ -235,13 +337,16 @@ class ConversationView(QWidget):
 
     def send(self) -> None:
         text = self.reply.toPlainText().strip()
+        files = self.attachments.files()
         ws = self.session.workstation
-        if not text or self.conversation is None or ws is None or not self.send_button.isEnabled():
+        if (not text and not files) or self.conversation is None or ws is None \
+                or not self.send_button.isEnabled():
             return
         self.send_button.setEnabled(False)
 
         def sent(_: Any) -> None:
             self.reply.clear()
+            self.attachments.clear()
             self.send_button.setEnabled(True)
 
         def failed(exc: BaseException) -> None:
@@ -249,6 +354,11 @@ class ConversationView(QWidget):
             from desktop.ui.errors import report
             report(exc)
 
+        if files:
+            # Checked again, encrypted into the store and queued: on the store's worker.
+            self.session.act(ws.send_documents, self.conversation.id, files, text, self._me(),
+                             changed="inbox", done=sent, failed=failed, parent=self)
+            return
         self.session.act(ws.reply, self.conversation.id, text, self._me(), changed="inbox",
                          done=sent, failed=failed, parent=self)
 

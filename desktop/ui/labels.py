@@ -126,4 +126,8 @@ def audit_action(value: object) -> str:
         "renewal_declined": _t("Renewal declined"),
         "renewal_appointment_needed": _t("Renewal: appointment needed"),
         "renewal_rules_changed": _t("Renewal rules changed"),
+        "notice_prepared": _t("Notice prepared"),
+        "notice_cancelled": _t("Notice cancelled"),
+        "document_sent": _t("Document sent"),
+        "document_saved": _t("Document saved to disk"),
     }.get(str(value), str(value))

@@ -9,6 +9,7 @@ from desktop.crypto.invitation import format_code
 from desktop.ui import labels
 from desktop.ui.dialogs import button
 from desktop.ui.patient_dialog import PatientDialog
+from desktop.ui.patient_documents import PatientDocuments
 from desktop.ui.patients_model import PatientsModel
 from desktop.ui.qt import (
     QAbstractItemView,
@@ -111,6 +112,9 @@ class PatientsScreen(QWidget):
         right_layout.addWidget(self.detail)
         right_layout.addWidget(QLabel(self.tr("Conversations")))
         right_layout.addWidget(self.conversations, 1)
+        right_layout.addWidget(QLabel(self.tr("Documents")))
+        self.documents = PatientDocuments(session)
+        right_layout.addWidget(self.documents, 1)
         right_layout.addWidget(QLabel(self.tr("History (who did what, when)")))
         self.history = QListWidget()
         self.history.setObjectName("patientHistory")
@@ -144,6 +148,7 @@ class PatientsScreen(QWidget):
         self.model.set_reader(None)
         self.conversations.clear()
         self.history.clear()
+        self.documents.show_patient(None)
         self.detail.clear()
         if self.dialog is not None:
             self.dialog.close()
@@ -182,6 +187,7 @@ class PatientsScreen(QWidget):
         self.enrol_button.setEnabled(p is not None and not p.relay_patient_id)
         self.conversations.clear()
         self.history.clear()
+        self.documents.show_patient(p.id if p is not None else None)
         if p is None or self.session.reader is None:
             self.detail.setText(self.tr("Choose a patient to see the details."))
             return

@@ -17,7 +17,7 @@ from typing import Any
 from desktop.core.model import Practitioner
 from desktop.store import Store
 from desktop.sync.apply import Applied
-from desktop.sync.engine import SyncEngine, SyncStatus
+from desktop.sync.engine import SyncEngine, SyncState, SyncStatus, Transfer
 from desktop.sync.workstation import NotEnrolled, Workstation
 from desktop.ui import config
 from desktop.ui.operations import Operation
@@ -34,6 +34,7 @@ class Session(QObject):
     sync_status = Signal(object)  # SyncStatus, from the sync threads
     applied = Signal(object)  # Applied: what a pull brought in
     changed = Signal(str)  # "inbox", "patients", "settings": what a local action changed
+    transfer = Signal(object)  # Transfer: a document's upload or download moved, from sync
 
     def __init__(self, path: Path, long_poll: float = 25.0, parent: QObject | None = None):
         super().__init__(parent)
@@ -44,7 +45,10 @@ class Session(QObject):
         self.workstation: Workstation | None = None
         self.engine: SyncEngine | None = None
         self.last_status: SyncStatus | None = None
+        #: Documents moving now, and those whose last try failed or was cancelled.
+        self.transfers: dict[str, Transfer] = {}
         self.sync_status.connect(self._remember_status)
+        self.transfer.connect(self._remember_transfer)
 
     # -- unlocking -----------------------------------------------------------
 
@@ -72,6 +76,7 @@ class Session(QObject):
                 on_status=self.sync_status.emit,
                 on_applied=self._applied_in_background,
                 long_poll=self.long_poll,
+                on_transfer=self.transfer.emit,
             )
             self.engine.start()
         self.unlocked.emit()
@@ -90,6 +95,54 @@ class Session(QObject):
     def _remember_status(self, status: SyncStatus) -> None:
         self.last_status = status
 
+    def _remember_transfer(self, transfer: Transfer) -> None:
+        if transfer.finished and not transfer.error and not transfer.cancelled:
+            self.transfers.pop(transfer.blob_id, None)
+        else:
+            self.transfers[transfer.blob_id] = transfer
+
+    @property
+    def offline(self) -> bool:
+        """Whether the relay is out of reach (or the store has no relay account)."""
+        status = self.last_status
+        return self.engine is None or (
+            status is not None and status.state in (SyncState.OFFLINE, SyncState.STOPPED))
+
+    # -- documents -------------------------------------------------------------
+
+    def download_document(self, blob_id: str) -> None:
+        """Fetch this document now, before the others (progress comes as ``transfer``)."""
+        self.transfers.pop(blob_id, None)
+        if self.engine is not None:
+            self.engine.download(blob_id)
+
+    def cancel_download(self, blob_id: str) -> None:
+        if self.engine is not None:
+            self.engine.cancel_download(blob_id)
+
+    def withdraw(
+        self, message_id: str, done: Callable[[Any], None] | None = None,
+        failed: Callable[[BaseException], None] | None = None, parent: QObject | None = None,
+    ) -> None:
+        """Take back a message with documents not sent yet: its upload stops between two
+        chunks (so off the GUI thread, on the network lane), then it goes."""
+        engine, ws = self.engine, self.workstation
+        if ws is None:
+            return
+
+        def withdraw() -> str:
+            return engine.withdraw(message_id) if engine else ws.withdraw_message(message_id)
+
+        def success(result: Any) -> None:
+            self.changed.emit("inbox")
+            if done is not None:
+                done(result)
+
+        op = Operation(parent or self, withdraw).success(success)
+        if failed is not None:
+            op.failure(failed)
+        op.run("network")
+
     # -- locking ---------------------------------------------------------------
 
     passphrase_changed = Signal(bool, str)  # ok, message: after change_passphrase
@@ -103,6 +156,7 @@ class Session(QObject):
         self.workstation = None
         self.engine = None
         self.last_status = None
+        self.transfers = {}
         self.locked.emit()
         if reader is not None:
             reader.close()

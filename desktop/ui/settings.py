@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from desktop.core.documents import MAX_LIMIT_BYTES, MB, MIN_LIMIT_BYTES
 from desktop.core.errors import PasserelleError
 from desktop.sync.profile import publish_current_profile
 from desktop.ui import config
 from desktop.ui.canned_replies import CannedRepliesEditor
-from desktop.ui.renewal_rules import RenewalRulesEditor, choose_signature
 from desktop.ui.qt import (
     QCheckBox,
     QComboBox,
@@ -28,6 +28,7 @@ from desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from desktop.ui.renewal_rules import RenewalRulesEditor, choose_signature
 from desktop.ui.session import Session
 from desktop.ui.wizard import MIN_PASSPHRASE, PROFESSIONS
 
@@ -82,6 +83,13 @@ class SettingsScreen(QScrollArea):
         self.name.setObjectName("settingsPracticeName")
         self.address = QLineEdit()
         self.phone = QLineEdit()
+        self.document_limit = QSpinBox()
+        self.document_limit.setObjectName("documentLimitMb")
+        self.document_limit.setRange(MIN_LIMIT_BYTES // MB, MAX_LIMIT_BYTES // MB)
+        self.document_limit.setSuffix(self.tr(" MB"))
+        self.document_limit.setToolTip(self.tr(
+            "The largest document the practice or a patient may send; patients' apps refuse "
+            "a larger file before sending it."))
         save = QPushButton(self.tr("Save"))
         save.setObjectName("savePractice")
         save.clicked.connect(self.save_practice)
@@ -89,6 +97,7 @@ class SettingsScreen(QScrollArea):
         form.addRow(self.tr("Name"), self.name)
         form.addRow(self.tr("Address"), self.address)
         form.addRow(self.tr("Telephone"), self.phone)
+        form.addRow(self.tr("Largest document"), _left(self.document_limit))
         form.addRow("", _left(save))
         return box
 
@@ -98,6 +107,7 @@ class SettingsScreen(QScrollArea):
             return
         name, address, phone = self.name.text().strip(), self.address.text().strip(), \
             self.phone.text().strip()
+        limit = self.document_limit.value() * MB
         if not name:
             self.practice_error(self.tr("The practice needs a name."))
             return
@@ -107,7 +117,8 @@ class SettingsScreen(QScrollArea):
                 config.PRACTICE_NAME.write(store, name)
                 config.PRACTICE_ADDRESS.write(store, address)
                 config.PRACTICE_PHONE.write(store, phone)
-            self._publish()
+                config.DOCUMENT_MAX_BYTES.write(store, limit)
+                self._publish()
 
         self.session.act(save, changed="settings", parent=self)
 
@@ -344,6 +355,7 @@ class SettingsScreen(QScrollArea):
         self.name.setText(config.PRACTICE_NAME.read(reader))
         self.address.setText(config.PRACTICE_ADDRESS.read(reader))
         self.phone.setText(config.PRACTICE_PHONE.read(reader))
+        self.document_limit.setValue(config.DOCUMENT_MAX_BYTES.read(reader) // MB)
         self.auto_lock.setValue(config.AUTO_LOCK_MINUTES.read(reader))
         self.relay_url.setText(reader.get_setting("relay_url") or "")
         chosen = self.who.currentData()

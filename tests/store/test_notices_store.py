@@ -180,10 +180,11 @@ def test_v4_upgrades_a_v3_store_with_the_templates(tmp_path):
     path = tmp_path / "old.passerelle"
     store = Store.create(path, PASSPHRASE)
     store.close()
-    # Back to V3 as an older Passerelle left it: V4's tables gone, version 3.
+    # Back to V3 as an older Passerelle left it: later versions' tables gone, version 3.
     store = Store.open(path, PASSPHRASE)
     c = store._conn
-    for table in ("notice_recipients", "notices", "notice_templates"):
+    for table in ("document_chunks", "documents", "notice_recipients", "notices",
+                  "notice_templates"):
         c.execute(f"DROP TABLE {table}")
     c.execute("PRAGMA user_version = 3")
     store.close()

@@ -1,0 +1,260 @@
+"""The practice's documents: attaching files to a message, fetching and opening what
+patients send, saving a copy out.
+
+Sending is offline first, like every action. The files are checked (type by
+content, the practice's size limit) before anything is stored; each is then
+encrypted with its own key straight into the store (``document_chunks``: the
+plaintext is never written anywhere), and ONE transaction records the
+documents, the message and its outbox requests: one ``BLOB`` request per
+document, then the message. Sync uploads a ``BLOB`` request's chunks
+(:func:`upload_stored`) before it sends the message behind it, so a patient
+never receives a message whose document the relay does not have yet.
+
+Until the message has left, it can be withdrawn (:func:`withdraw`): the
+message, its documents and their requests go, as if never written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from desktop.core.documents import LIMIT_SETTING, CheckedFile, check_file, check_limit, safe_name
+from desktop.core.errors import EnvelopeRejected, InvalidField, PasserelleError, StoreError
+from desktop.core.model import AuditAction, ConversationState
+from desktop.crypto.blobs import BlobKey, chunk_count
+from desktop.store.documents import DocumentStore, StoredDocument
+from desktop.sync.client import API, RelayClient
+from desktop.sync.content import check_text
+from desktop.sync.documents import (
+    Attachment,
+    Cancel,
+    Progress,
+    download,
+    encrypted_file,
+    stored_attachment,
+    upload_chunks,
+)
+from desktop.sync.documents import open_document as open_plain
+from desktop.sync.profile import document_limit, publish_current_profile
+
+if TYPE_CHECKING:
+    from desktop.sync.workstation import Workstation
+
+#: The outbox "method" of an upload: not an HTTP request but the chunks of one document,
+#: which sync sends (resuming what the relay has) before the requests queued after it.
+BLOB = "BLOB"
+#: How many files one message may carry.
+MAX_FILES = 10
+
+
+def check_files(paths: Sequence[Path | str], max_bytes: int) -> list[CheckedFile]:
+    """Every file checked before anything is stored; ``InvalidField`` names each refused
+    file and why (the accepted ones are not sent either: the person decides again)."""
+    if not paths:
+        raise InvalidField("Choose at least one file to send.")
+    if len(paths) > MAX_FILES:
+        raise InvalidField(f"A message carries at most {MAX_FILES} documents.")
+    checked, refused = [], []
+    for path in paths:
+        try:
+            checked.append(check_file(path, max_bytes))
+        except InvalidField as exc:
+            refused.append(f"{safe_name(Path(path).name)}: {exc}")
+    if refused:
+        raise InvalidField("\n".join(refused))
+    return checked
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for piece in iter(lambda: f.read(1024 * 1024), b""):
+            digest.update(piece)
+    return digest.hexdigest()
+
+
+def send(
+    ws: Workstation, conversation_id: str, paths: Sequence[Path | str], text: str, author_id: str
+) -> str:
+    """Attach files to a message to the patient; returns the message's id. See the module."""
+    text = check_text(text) if text.strip() else ""
+    author = ws._author(author_id)
+    conv = ws.store.conversation(conversation_id)
+    if conv is None:
+        raise PasserelleError("No such conversation.")
+    if conv.state is not ConversationState.REQUESTED and not conv.state.practice_may_write:
+        raise PasserelleError(f"This conversation is {conv.state}; reopen it to write.")
+    ws._recipients(conversation_id)  # the patient's keys must be here: refused before the work
+    checked = check_files(paths, document_limit(ws.store))
+    message_id = str(uuid.uuid4())
+    attachments: list[tuple[Attachment, CheckedFile]] = []
+    for f in checked:
+        doc = Attachment(str(uuid.uuid4()), BlobKey.generate(), _digest(f.path), f.size, f.name,
+                         str(f.type))
+        attachments.append((doc, f))
+    documents = DocumentStore(ws.store)
+    with ws.store.transaction():
+        if conv.state is ConversationState.REQUESTED:
+            ws.change_state(conversation_id, ConversationState.OPEN, author_id)
+        for doc, f in attachments:
+            documents.add_outgoing(_stored(doc, conversation_id, message_id),
+                                   _checked_chunks(doc, f))
+            ws.store.enqueue(BLOB, f"{API}/blobs/{doc.blob_id}",
+                             {"conversation_id": conversation_id, "message_id": message_id},
+                             id=_upload_id(doc.blob_id))
+            ws.store.record_audit(AuditAction.DOCUMENT_SENT, author.id,
+                                  conversation_id=conversation_id, detail=doc.name)
+        ws._send(conversation_id, text, author, message_id,
+                 {"attachments": [doc.to_json() for doc, _ in attachments]})
+    return message_id
+
+
+def _checked_chunks(doc: Attachment, f: CheckedFile) -> Iterator[bytes]:
+    """The file's chunks, refusing a file that changed since it was checked (its digest
+    would no longer match what the envelope says)."""
+    plain = hashlib.sha256()
+    size = 0
+    with f.path.open("rb") as source:
+        for piece in iter(lambda: source.read(1024 * 1024), b""):
+            plain.update(piece)
+            size += len(piece)
+    if size != doc.size or plain.hexdigest() != doc.sha256:
+        raise InvalidField(f"{doc.name}: the file changed while it was being attached; "
+                           "attach it again.")
+    yield from encrypted_file(doc, f.path)
+
+
+def _stored(doc: Attachment, conversation_id: str, message_id: str) -> StoredDocument:
+    return StoredDocument(doc.blob_id, conversation_id, message_id, "practice", doc.name,
+                          doc.type, doc.size, doc.sha256, doc.key.to_bytes(),
+                          chunk_count(doc.size), "complete", uploaded=False)
+
+
+def _upload_id(blob_id: str) -> str:
+    # The outbox id of a document's upload, derived so that withdrawing finds it.
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"passerelle:upload:{blob_id}"))
+
+
+def upload_stored(
+    ws: Workstation, client: RelayClient, blob_id: str, conversation_id: str,
+    progress: Progress | None = None, cancel: Cancel | None = None,
+    reading: Callable[[], Any] | None = None,
+) -> int:
+    """Upload a document the practice attached, from its encrypted chunks in the store;
+    resumes what the relay has. ``reading``: a context manager factory around each store
+    read (the sync engine's gate). Returns how many chunks were sent."""
+    documents = DocumentStore(ws.store)
+    stored = documents.get(blob_id)
+    if stored is None:
+        raise StoreError("This document is no longer in the store.")
+    doc = stored_attachment(stored)
+
+    def chunks() -> Iterator[bytes]:
+        for index in range(stored.chunk_count):
+            if reading is None:
+                yield documents.chunk(blob_id, index)
+            else:
+                with reading():
+                    data = documents.chunk(blob_id, index)
+                yield data
+
+    sent = upload_chunks(client, doc, chunks, conversation_id, progress, cancel)
+    if reading is None:
+        documents.mark_uploaded(blob_id)
+    else:
+        with reading():
+            documents.mark_uploaded(blob_id)
+    return sent
+
+
+def withdraw(ws: Workstation, message_id: str) -> str:
+    """Take back a message with documents that has not left yet; returns its
+    conversation. ``PasserelleError`` once it has been sent."""
+    docs = DocumentStore(ws.store).of_message(message_id)
+    try:
+        return ws.store.withdraw_unsent(message_id, [_upload_id(d.blob_id) for d in docs])
+    except StoreError as exc:
+        raise PasserelleError(str(exc)) from None
+
+
+def fetch(
+    ws: Workstation, document_id: str, progress: Progress | None = None,
+    cancel: Cancel | None = None, client: RelayClient | None = None,
+) -> int:
+    """Download a document into the store (chunks kept encrypted), resuming; checked
+    before it is marked complete. A document that fails its check is forgotten and
+    marked refused (not fetched again on its own), and ``EnvelopeRejected`` says why."""
+    store = DocumentStore(ws.store)
+    stored = store.get(document_id)
+    if stored is None:
+        raise PasserelleError("No such document.")
+    if stored.downloaded:
+        return 0
+    doc = stored_attachment(stored)
+    own = client is None
+    client = client or ws.client()
+    try:
+        fetched = download(client, doc, store, progress, cancel)
+    finally:
+        if own:
+            client.close()
+    try:
+        open_plain(doc, store.chunks(document_id))
+    except EnvelopeRejected as exc:
+        with ws.store.transaction():
+            store.forget_chunks(document_id)
+            store.mark_refused(document_id, str(exc))
+        raise
+    store.mark_complete(document_id)
+    return fetched
+
+
+def open_bytes(ws: Workstation, document_id: str) -> bytes:
+    """A downloaded document's bytes, decrypted in memory and checked (never written)."""
+    return open_stored(ws.store, document_id)
+
+
+def open_stored(store_or_reader: Any, document_id: str) -> bytes:
+    """As :func:`open_bytes`, from any connection to the store (the window's reader)."""
+    store = DocumentStore(store_or_reader)
+    stored = store.get(document_id)
+    if stored is None:
+        raise PasserelleError("No such document.")
+    if not stored.downloaded:
+        raise PasserelleError("This document has not been downloaded yet.")
+    return open_plain(stored_attachment(stored), store.chunks(document_id))
+
+
+def save_as(ws: Workstation, document_id: str, path: Path | str, actor_id: str | None) -> Path:
+    """Write a copy of a document where the person chose, and record it in the patient's
+    audit: the one way a document leaves the store in clear. Nothing is recorded if the
+    file cannot be written."""
+    stored = DocumentStore(ws.store).get(document_id)
+    if stored is None:
+        raise PasserelleError("No such document.")
+    data = open_bytes(ws, document_id)
+    target = Path(path)
+    with ws.store.transaction():
+        ws.store.record_audit(AuditAction.DOCUMENT_SAVED, actor_id,
+                              conversation_id=stored.conversation_id,
+                              detail=f"{stored.name} → {target}")
+        try:
+            target.write_bytes(data)
+        except OSError as exc:
+            raise PasserelleError(
+                f"The document could not be saved to {target} ({exc.strerror or exc})."
+            ) from None
+    return target
+
+
+def set_limit(ws: Workstation, max_bytes: int) -> None:
+    """The practice's limit per document; patients learn it from the practice profile,
+    published in the same transaction."""
+    check_limit(max_bytes)
+    with ws.store.transaction():
+        ws.store.set_setting(LIMIT_SETTING, str(max_bytes))
+        publish_current_profile(ws)

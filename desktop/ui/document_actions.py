@@ -1,0 +1,216 @@
+"""What a person does with a document, wherever it is listed (a thread, a patient's list):
+open it in the preview, save a copy out, download it now, stop a download, take back one
+not sent yet; and what to say about its state.
+
+The bytes are decrypted in memory off the GUI thread and handed to the preview; nothing is
+written to disk except by "Save as…", which the workstation records in the patient's audit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.core.documents import DocumentRefused, DocumentType, accepted_label, size_text
+from desktop.store.documents import StoredDocument
+from desktop.sync.engine import Transfer
+from desktop.sync.practice_documents import open_stored
+from desktop.ui.operations import Operation
+from desktop.ui.qt import (
+    QCoreApplication,
+    QFileDialog,
+    QMessageBox,
+    QObject,
+    QStandardPaths,
+    Qt,
+    QWidget,
+)
+from desktop.ui.session import Session
+
+_CONTEXT = "DocumentActions"
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate(_CONTEXT, text)
+
+
+def type_label(kind: str) -> str:
+    try:
+        return DocumentType(kind).label
+    except ValueError:
+        return kind
+
+
+def refusal(exc: BaseException, name: str) -> str:
+    """Why a file cannot be sent, in the practice's language."""
+    if not isinstance(exc, DocumentRefused):
+        return f"{name}: {exc}"
+    if exc.reason == "empty":
+        why = _t("this file is empty: there is nothing to send.")
+    elif exc.reason == "too_large":
+        why = _t("this file is too large ({0}): the limit is {1} per file.").format(
+            size_text(exc.size), size_text(exc.limit))
+    elif exc.reason == "heic":
+        why = _t("HEIC photos cannot be read on this computer: save the photo as JPEG or "
+                 "PNG and attach it again.")
+    elif exc.reason == "type":
+        why = _t("this type of file cannot be sent. Accepted types: {0}.").format(
+            accepted_label())
+    else:
+        why = _t("this file cannot be read.")
+    return f"{name}: {why}"
+
+
+def state_text(doc: StoredDocument, transfer: Transfer | None, offline: bool) -> str:
+    """Where a document stands, as the thread and the list show it ("" when ready)."""
+    if transfer is not None and not transfer.finished and transfer.total:
+        percent = int(100 * transfer.done / transfer.total)
+        if transfer.direction == "upload":
+            return _t("sending… {0} %").format(percent)
+        return _t("downloading… {0} %").format(percent)
+    if doc.sender == "practice" and not doc.uploaded:
+        return _t("waiting for the connection to be sent") if offline else _t("to be sent")
+    if doc.last_error:
+        return _t("damaged: it failed its integrity check and cannot be opened")
+    if not doc.downloaded:
+        if transfer is not None and transfer.cancelled:
+            return _t("download stopped")
+        if offline:
+            return _t("not downloaded yet: this workstation is offline")
+        return _t("not downloaded yet")
+    return ""
+
+
+class DocumentActions(QObject):
+    """Opens, saves, downloads documents for one screen (``parent``)."""
+
+    def __init__(self, session: Session, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.widget = parent
+        self._open_when_ready: set[str] = set()
+        self._dialogs: list[Any] = []
+        session.transfer.connect(self._transfer)
+
+    # -- opening ----------------------------------------------------------------
+
+    def open(self, blob_id: str) -> None:
+        """Show the document; one not here yet is downloaded first (then shown)."""
+        doc = self._document(blob_id)
+        if doc is None:
+            return
+        if doc.last_error:
+            self._tell(_t("Document damaged"), _t(
+                "This document failed its integrity check: it was not kept. Ask the "
+                "patient to send it again."), QMessageBox.Icon.Warning)
+            return
+        if not doc.downloaded:
+            if self.session.offline:
+                self._tell(_t("Not downloaded yet"), _t(
+                    "This document has not been downloaded yet and this workstation is "
+                    "offline. It will be downloaded as soon as the connection returns."))
+                return
+            self._open_when_ready.add(blob_id)
+            self.session.download_document(blob_id)
+            return
+        reader = self.session.reader
+        Operation(self.widget, open_stored, reader, blob_id).success(
+            lambda data: self._show(doc, data)).run("compute")
+
+    def _show(self, doc: StoredDocument, data: bytes) -> None:
+        from desktop.ui.document_viewer import DocumentDialog
+
+        dialog = DocumentDialog(self.widget, data, doc.type, doc.name,
+                                save=lambda path: self._save_to(doc.blob_id, path))
+        self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
+        dialog.show()
+
+    def _transfer(self, transfer: Transfer) -> None:
+        if transfer.blob_id in self._open_when_ready and transfer.finished:
+            self._open_when_ready.discard(transfer.blob_id)
+            if not transfer.error and not transfer.cancelled:
+                self.open(transfer.blob_id)
+
+    # -- saving -----------------------------------------------------------------
+
+    def save_as(self, blob_id: str) -> None:
+        """Ask where, then write a copy there (recorded in the patient's audit)."""
+        doc = self._document(blob_id)
+        if doc is None:
+            return
+        if not doc.downloaded:
+            self.open(blob_id)  # says why, or downloads it
+            return
+        folder = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation)
+        path, _ = QFileDialog.getSaveFileName(
+            self.widget, _t("Save a copy of the document"), f"{folder}/{doc.name}",
+            f"{type_label(doc.type)} (*{_extension(doc.type)})")
+        if path:
+            self._save_to(blob_id, path)
+
+    def _save_to(self, blob_id: str, path: str) -> None:
+        ws = self.session.workstation
+        if ws is None:
+            return
+        me = self.session.me()
+
+        def saved(target: Any) -> None:
+            self.session.changed.emit("patients")  # the audit shows it
+            window = self.widget.window()
+            if hasattr(window, "statusBar"):
+                window.statusBar().showMessage(_t("Saved to {0}").format(str(target)), 8000)
+
+        self.session.act(ws.save_document, blob_id, path, me.id if me else None,
+                         done=saved, parent=self.widget)
+
+    # -- transfers ----------------------------------------------------------------
+
+    def download(self, blob_id: str) -> None:
+        self.session.download_document(blob_id)
+
+    def stop(self, blob_id: str) -> None:
+        self._open_when_ready.discard(blob_id)
+        self.session.cancel_download(blob_id)
+
+    def withdraw(self, message_id: str) -> None:
+        """Take back a message whose documents are not sent yet, once the person agrees."""
+        box = self._tell(_t("Cancel sending"), _t(
+            "Cancel sending this message and its documents? The patient will not "
+            "receive it."), QMessageBox.Icon.Question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+
+        def answered(button: int) -> None:
+            if button == QMessageBox.StandardButton.Yes.value:
+                self.session.withdraw(message_id, failed=self._not_withdrawn,
+                                      parent=self.widget)
+
+        box.finished.connect(answered)
+
+    def _not_withdrawn(self, exc: BaseException) -> None:
+        self._tell(_t("Cancel sending"), _t("Too late: the message has already been sent."))
+
+    def _tell(
+        self, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Information,
+        buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok,
+    ) -> QMessageBox:
+        """A message box that does not stop the window (open(), not exec())."""
+        box = QMessageBox(icon, title, text, buttons, self.widget)
+        box.setObjectName("documentMessage")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.last_message = box
+        return box
+
+    def _document(self, blob_id: str) -> StoredDocument | None:
+        from desktop.store.documents import DocumentStore
+
+        reader = self.session.reader
+        return DocumentStore(reader).get(blob_id) if reader is not None else None
+
+
+def _extension(kind: str) -> str:
+    try:
+        return DocumentType(kind).extension
+    except ValueError:
+        return ""
