@@ -73,26 +73,26 @@ PAST_LINES: dict[str, tuple[str, str, int, str, int]] = {
 
 # What a patient asks when he opens a request.
 REQUESTS: list[tuple[Category, str]] = [
-    (Category.RENEWAL, "Bonjour docteur, pourriez-vous renouveler mon Levothyrox 75 µg pour "
-     "trois mois ? Je n'ai plus que dix jours de traitement."),
-    (Category.RENEWAL, "Bonjour, j'arrive au bout de mon ordonnance de Metformine 1000 mg. "
-     "Est-il possible de la renouveler ? Mes dernières analyses sont bonnes."),
-    (Category.RENEWAL, "Bonjour, je voudrais le renouvellement de mon Amlodipine 5 mg et de mon "
-     "Kardégic 75. Merci d'avance."),
+    (Category.RENEWAL, ("Bonjour docteur, pourriez-vous renouveler mon Levothyrox 75 µg pour "
+     "trois mois ? Je n'ai plus que dix jours de traitement.")),
+    (Category.RENEWAL, ("Bonjour, j'arrive au bout de mon ordonnance de Metformine 1000 mg. "
+     "Est-il possible de la renouveler ? Mes dernières analyses sont bonnes.")),
+    (Category.RENEWAL, ("Bonjour, je voudrais le renouvellement de mon Amlodipine 5 mg et de mon "
+     "Kardégic 75. Merci d'avance.")),
     (Category.RENEWAL, "Pourriez-vous me renouveler la Ventoline ? L'inhalateur est presque vide."),
-    (Category.ADMINISTRATIVE, "Bonjour, j'aurais besoin d'un certificat de non contre-indication "
-     "au sport pour l'aquagym de la mairie."),
-    (Category.ADMINISTRATIVE, "Bonjour, ma mutuelle me demande une attestation de suivi pour ma "
-     "cure thermale. Pouvez-vous me la faire ?"),
-    (Category.ADMINISTRATIVE, "Bonjour, pouvez-vous m'indiquer les horaires d'ouverture pendant "
-     "les vacances de Noël ?"),
-    (Category.DOCUMENT, "Bonjour, j'ai reçu les résultats de ma prise de sang de mardi. "
-     "Je vous les envoie, le laboratoire m'a dit de vous les montrer."),
+    (Category.ADMINISTRATIVE, ("Bonjour, j'aurais besoin d'un certificat de non contre-indication "
+     "au sport pour l'aquagym de la mairie.")),
+    (Category.ADMINISTRATIVE, ("Bonjour, ma mutuelle me demande une attestation de suivi pour ma "
+     "cure thermale. Pouvez-vous me la faire ?")),
+    (Category.ADMINISTRATIVE, ("Bonjour, pouvez-vous m'indiquer les horaires d'ouverture pendant "
+     "les vacances de Noël ?")),
+    (Category.DOCUMENT, ("Bonjour, j'ai reçu les résultats de ma prise de sang de mardi. "
+     "Je vous les envoie, le laboratoire m'a dit de vous les montrer.")),
     (Category.DOCUMENT, "Voici le compte rendu du cardiologue que j'ai vu la semaine dernière."),
-    (Category.OTHER, "Bonjour docteur, depuis le nouveau traitement j'ai des vertiges le matin. "
-     "Faut-il que je prenne rendez-vous ?"),
-    (Category.OTHER, "Bonjour, mon fils a de la fièvre depuis hier soir (38,5). Dois-je "
-     "l'amener au cabinet ou attendre ?"),
+    (Category.OTHER, ("Bonjour docteur, depuis le nouveau traitement j'ai des vertiges le matin. "
+     "Faut-il que je prenne rendez-vous ?")),
+    (Category.OTHER, ("Bonjour, mon fils a de la fièvre depuis hier soir (38,5). Dois-je "
+     "l'amener au cabinet ou attendre ?")),
     (Category.OTHER, "J'ai une douleur thoracique depuis ce matin, que dois-je faire ?"),
 ]
 
@@ -111,10 +111,10 @@ FOLLOW_UPS: list[str] = [
 # What the practice answered before the demo starts.
 PRACTICE_REPLIES: list[str] = [
     "Bonjour, c'est fait : l'ordonnance vous attend à l'accueil du cabinet.",
-    "Bonjour, merci pour ces résultats, ils sont rassurants. Nous en reparlerons à la "
-    "prochaine consultation.",
-    "Bonjour, pour ce symptôme il faut que je vous examine : merci de prendre rendez-vous "
-    "cette semaine.",
+    ("Bonjour, merci pour ces résultats, ils sont rassurants. Nous en reparlerons à la "
+    "prochaine consultation."),
+    ("Bonjour, pour ce symptôme il faut que je vous examine : merci de prendre rendez-vous "
+    "cette semaine."),
     "Bonjour, le certificat est prêt, vous pouvez passer le chercher.",
 ]
 
