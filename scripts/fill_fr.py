@@ -24,6 +24,143 @@ TS = Path("resources/translations/passerelle_fr.ts")
 
 # English source → French, whatever the context.
 FR: dict[str, str] = {
+    # -- documents ------------------------------------------------------------------------
+    'To send:':
+        'À envoyer :',
+    'Attach documents':
+        'Joindre des documents',
+    'Documents (*.pdf *.jpg *.jpeg *.png *.heic);;All files (*)':
+        'Documents (*.pdf *.jpg *.jpeg *.png *.heic);;Tous les fichiers (*)',
+    '{0}: a message carries at most {1} documents.':
+        '{0} : un message contient au plus {1} documents.',
+    'Not attached':
+        'Non joint',
+    'These files cannot be sent:':
+        'Ces fichiers ne peuvent pas être envoyés :',
+    'Remove {0}':
+        'Retirer {0}',
+    'Attach…':
+        'Joindre…',
+    'Attach documents (PDF, JPEG, PNG); you can also drop files on the conversation':
+        'Joindre des documents (PDF, JPEG, PNG) ; vous pouvez aussi déposer des fichiers sur la conversation',
+    'Open':
+        'Ouvrir',
+    'Save as…':
+        'Enregistrer sous…',
+    'Stop':
+        'Arrêter',
+    'Download':
+        'Télécharger',
+    'Cancel sending':
+        "Annuler l'envoi",
+    'this file is empty: there is nothing to send.':
+        "ce fichier est vide : il n'y a rien à envoyer.",
+    'this file is too large ({0}): the limit is {1} per file.':
+        'ce fichier est trop volumineux ({0}) : la limite est de {1} par fichier.',
+    'HEIC photos cannot be read on this computer: save the photo as JPEG or PNG and attach it again.':
+        'les photos HEIC ne peuvent pas être lues sur cet ordinateur : enregistrez la photo en JPEG ou PNG et joignez-la à nouveau.',
+    'this type of file cannot be sent. Accepted types: {0}.':
+        'ce type de fichier ne peut pas être envoyé. Types acceptés : {0}.',
+    'this file cannot be read.':
+        'ce fichier ne peut pas être lu.',
+    'sending… {0} %':
+        'envoi… {0} %',
+    'downloading… {0} %':
+        'téléchargement… {0} %',
+    'waiting for the connection to be sent':
+        'en attente de la connexion pour être envoyé',
+    'to be sent':
+        'à envoyer',
+    'damaged: it failed its integrity check and cannot be opened':
+        "endommagé : le contrôle d'intégrité a échoué, il ne peut pas être ouvert",
+    'download stopped':
+        'téléchargement arrêté',
+    'not downloaded yet: this workstation is offline':
+        'pas encore téléchargé : ce poste est hors connexion',
+    'not downloaded yet':
+        'pas encore téléchargé',
+    'Document damaged':
+        'Document endommagé',
+    'This document failed its integrity check: it was not kept. Ask the patient to send it again.':
+        "Ce document n'a pas passé le contrôle d'intégrité : il n'a pas été conservé. Demandez au patient de l'envoyer à nouveau.",
+    'Not downloaded yet':
+        'Pas encore téléchargé',
+    'This document has not been downloaded yet and this workstation is offline. It will be downloaded as soon as the connection returns.':
+        "Ce document n'a pas encore été téléchargé et ce poste est hors connexion. Il sera téléchargé dès le retour de la connexion.",
+    'Save a copy of the document':
+        'Enregistrer une copie du document',
+    'Saved to {0}':
+        'Enregistré dans {0}',
+    'Cancel sending this message and its documents? The patient will not receive it.':
+        "Annuler l'envoi de ce message et de ses documents ? Le patient ne le recevra pas.",
+    'Too late: the message has already been sent.':
+        'Trop tard : le message a déjà été envoyé.',
+    'Save a copy of this document on this computer':
+        'Enregistrer une copie de ce document sur cet ordinateur',
+    'Save the document as':
+        'Enregistrer le document sous',
+    'PDF document (*.pdf)':
+        'Document PDF (*.pdf)',
+    'JPEG image (*.jpg *.jpeg)':
+        'Image JPEG (*.jpg *.jpeg)',
+    'PNG image (*.png)':
+        'Image PNG (*.png)',
+    'HEIC image (*.heic *.heif)':
+        'Image HEIC (*.heic *.heif)',
+    'Previous page':
+        'Page précédente',
+    'Next page':
+        'Page suivante',
+    'Zoom out':
+        'Réduire',
+    'Zoom in':
+        'Agrandir',
+    'Fit the width of the window':
+        'Ajuster à la largeur de la fenêtre',
+    'Fit width':
+        'Pleine largeur',
+    'files of this type ({0}) cannot be previewed':
+        'les fichiers de ce type ({0}) ne peuvent pas être affichés',
+    'the PDF file has no pages':
+        "le fichier PDF n'a aucune page",
+    'the PDF file is protected by a password':
+        'le fichier PDF est protégé par un mot de passe',
+    'the PDF file is protected in a way this program cannot open':
+        "le fichier PDF est protégé d'une manière que ce programme ne sait pas ouvrir",
+    'the PDF file is damaged or incomplete':
+        'le fichier PDF est endommagé ou incomplet',
+    'this computer cannot read images of this type ({0})':
+        'cet ordinateur ne sait pas lire les images de ce type ({0})',
+    'the image is damaged or incomplete':
+        "l'image est endommagée ou incomplète",
+    'This document cannot be shown here: {0}.\n\nUse Save as… to open it with another program.':
+        "Ce document ne peut pas être affiché ici : {0}.\n\nUtilisez « Enregistrer sous… » pour l'ouvrir avec un autre programme.",
+    '{0} / {1}':
+        '{0} / {1}',
+    'Page {0} of {1}':
+        'Page {0} sur {1}',
+    '{0}%':
+        '{0} %',
+    'from the patient':
+        'envoyé par le patient',
+    'sent by the practice':
+        'envoyé par le cabinet',
+    'Documents':
+        'Documents',
+    ' MB':
+        ' Mo',
+    "The largest document the practice or a patient may send; patients' apps refuse a larger file before sending it.":
+        "Le plus gros document que le cabinet ou un patient peut envoyer ; l'application des patients refuse un fichier plus gros avant de l'envoyer.",
+    'Largest document':
+        "Taille maximale d'un document",
+    'Notice prepared':
+        'Information préparée',
+    'Notice cancelled':
+        'Information annulée',
+    'Document sent':
+        'Document envoyé',
+    'Document saved to disk':
+        'Document enregistré sur le disque',
     # -- notices --------------------------------------------------------------------------
     "Notices": "Informations",
     "New notice": "Nouvelle information",
@@ -456,6 +593,8 @@ FR_IN: dict[tuple[str, str], str] = {
     ("InboxScreen", "Closed"): "Clôturées",
     # A new canned reply (une réponse type).
     ("CannedRepliesEditor", "New"): "Nouvelle",
+    # Closing a window, not a conversation.
+    ("DocumentDialog", "Close"): "Fermer",
 }
 
 NBSP = "\u00a0"

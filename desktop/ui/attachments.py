@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop.core.documents import CheckedFile, DocumentRefused, check_file, safe_name, size_text
+from desktop.core.documents import CheckedFile, DocumentRefused, check_file, safe_name
 from desktop.sync.practice_documents import MAX_FILES
+from desktop.ui import labels
 from desktop.ui.document_actions import refusal, type_label
 from desktop.ui.qt import (
     QFileDialog,
@@ -102,7 +103,7 @@ class AttachmentBar(QWidget):
         for f in self._files:
             chip = QToolButton()
             chip.setObjectName("attachmentChip")
-            chip.setText(f"{f.name} · {type_label(str(f.type))} · {size_text(f.size)}  ✕")
+            chip.setText(f"{f.name} · {type_label(str(f.type))} · {labels.size(f.size)}  ✕")
             chip.setToolTip(self.tr("Remove {0}").format(f.name))
             chip.clicked.connect(lambda _=False, p=f.path: self._remove(p))
             self._layout.insertWidget(self._layout.count() - 1, chip)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from desktop.core.documents import size_text
 from desktop.core.model import Conversation, ConversationState, Message, Sender
 from desktop.store.documents import DocumentStore, StoredDocument
 from desktop.sync.profile import document_limit
@@ -249,7 +248,7 @@ class ConversationView(QWidget):
                           if state else "")
             rows.append(
                 f"<tr><td>📄 <b>{html.escape(d.name)}</b> <span style='color:#6b7a8a'>"
-                f"· {type_label(d.type)} · {size_text(d.size)}</span>{state_html}"
+                f"· {type_label(d.type)} · {labels.size(d.size)}</span>{state_html}"
                 f"&nbsp;&nbsp;{anchors}</td></tr>")
         withdraw = ""
         if m.sender is Sender.PRACTICE and m.delivery.value == "pending":

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.core.documents import DocumentRefused, DocumentType, accepted_label, size_text
+from desktop.core.documents import DocumentRefused, DocumentType, accepted_label
 from desktop.store.documents import StoredDocument
 from desktop.sync.engine import Transfer
 from desktop.sync.practice_documents import open_stored
+from desktop.ui import labels
 from desktop.ui.operations import Operation
 from desktop.ui.qt import (
     QCoreApplication,
@@ -26,11 +27,9 @@ from desktop.ui.qt import (
 )
 from desktop.ui.session import Session
 
-_CONTEXT = "DocumentActions"
-
 
 def _t(text: str) -> str:
-    return QCoreApplication.translate(_CONTEXT, text)
+    return QCoreApplication.translate("DocumentActions", text)
 
 
 def type_label(kind: str) -> str:
@@ -48,7 +47,7 @@ def refusal(exc: BaseException, name: str) -> str:
         why = _t("this file is empty: there is nothing to send.")
     elif exc.reason == "too_large":
         why = _t("this file is too large ({0}): the limit is {1} per file.").format(
-            size_text(exc.size), size_text(exc.limit))
+            labels.size(exc.size), labels.size(exc.limit))
     elif exc.reason == "heic":
         why = _t("HEIC photos cannot be read on this computer: save the photo as JPEG or "
                  "PNG and attach it again.")

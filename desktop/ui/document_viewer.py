@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop.core.documents import DocumentType
+from desktop.ui import labels
 from desktop.ui.dialogs import button
 from desktop.ui.qt import (
     QBuffer,
@@ -26,7 +27,6 @@ from desktop.ui.qt import (
     QIODevice,
     QKeySequence,
     QLabel,
-    QLocale,
     QObject,
     QPdfDocument,
     QPdfView,
@@ -455,7 +455,7 @@ class DocumentPreview(QWidget):
 
 def human_size(size: int) -> str:
     """"2.4 MB", "830 kB" (decimal units, as the size limits are stated), in the locale's way."""
-    return QLocale().formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeSIFormat)
+    return labels.size(size)
 
 
 class DocumentDialog(QDialog):

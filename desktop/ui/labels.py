@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from desktop.core.model import Category, ConversationState, DeliveryState
-from desktop.ui.qt import QCoreApplication
+from desktop.ui.qt import QCoreApplication, QLocale
+
+
+def size(n: int) -> str:
+    """A file's size in the practice's language: "2.4 MB", "2,4 Mo" (decimal units, as the
+    limits are stated)."""
+    return QLocale().formattedDataSize(n, 1, QLocale.DataSizeFormat.DataSizeSIFormat)
 
 
 def _t(text: str) -> str:

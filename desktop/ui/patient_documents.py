@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from desktop.core.documents import size_text
 from desktop.store.documents import DocumentStore
 from desktop.ui import labels
 from desktop.ui.dialogs import button
@@ -57,7 +56,7 @@ class PatientDocuments(QWidget):
                 self.tr("sent by the practice")
             state = state_text(d, self.session.transfers.get(d.blob_id), offline)
             text = (f"{labels.short_time(_when(d.created_at))}  {d.name} · {type_label(d.type)} · "
-                    f"{size_text(d.size)} — {who} · {labels.category(entry.category)}")
+                    f"{labels.size(d.size)} — {who} · {labels.category(entry.category)}")
             if state:
                 text += f" ({state})"
             item = QListWidgetItem(text)

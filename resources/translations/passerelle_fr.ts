@@ -2,6 +2,44 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr_FR" sourcelanguage="en">
 <context>
+    <name>AttachmentBar</name>
+    <message>
+        <location filename="../../desktop/ui/attachments.py" line="42"/>
+        <source>To send:</source>
+        <translation>À envoyer&#xa0;:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/attachments.py" line="59"/>
+        <source>Attach documents</source>
+        <translation>Joindre des documents</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/attachments.py" line="60"/>
+        <source>Documents (*.pdf *.jpg *.jpeg *.png *.heic);;All files (*)</source>
+        <translation>Documents (*.pdf *.jpg *.jpeg *.png *.heic);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/attachments.py" line="71"/>
+        <source>{0}: a message carries at most {1} documents.</source>
+        <translation>{0}&#xa0;: un message contient au plus {1} documents.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/attachments.py" line="84"/>
+        <source>Not attached</source>
+        <translation>Non joint</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/attachments.py" line="85"/>
+        <source>These files cannot be sent:</source>
+        <translation>Ces fichiers ne peuvent pas être envoyés&#xa0;:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/attachments.py" line="106"/>
+        <source>Remove {0}</source>
+        <translation>Retirer {0}</translation>
+    </message>
+</context>
+<context>
     <name>CannedRepliesEditor</name>
     <message>
         <location filename="../../desktop/ui/canned_replies.py" line="26"/>
@@ -42,57 +80,67 @@
 <context>
     <name>ConversationView</name>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="45"/>
+        <location filename="../../desktop/ui/conversation.py" line="51"/>
         <source>Accept</source>
         <translation>Accepter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="46"/>
+        <location filename="../../desktop/ui/conversation.py" line="52"/>
         <source>Decline…</source>
         <translation>Refuser…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="47"/>
+        <location filename="../../desktop/ui/conversation.py" line="53"/>
         <source>Close</source>
         <translation>Clôturer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="48"/>
+        <location filename="../../desktop/ui/conversation.py" line="54"/>
         <source>Reopen</source>
         <translation>Rouvrir</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="49"/>
+        <location filename="../../desktop/ui/conversation.py" line="55"/>
         <source>Internal note…</source>
         <translation>Note interne…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="52"/>
+        <location filename="../../desktop/ui/conversation.py" line="58"/>
         <source>Assign</source>
         <translation>Attribuer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="70"/>
+        <location filename="../../desktop/ui/conversation.py" line="76"/>
         <source>Write to the patient… (Ctrl+Enter sends)</source>
         <translation>Écrire au patient… (Ctrl+Entrée pour envoyer)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="72"/>
+        <location filename="../../desktop/ui/conversation.py" line="78"/>
         <source>Send</source>
         <translation>Envoyer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="88"/>
+        <location filename="../../desktop/ui/conversation.py" line="89"/>
+        <source>Attach…</source>
+        <translation>Joindre…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="90"/>
+        <source>Attach documents (PDF, JPEG, PNG); you can also drop files on the conversation</source>
+        <translation>Joindre des documents (PDF, JPEG, PNG)&#xa0;; vous pouvez aussi déposer des fichiers sur la conversation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="112"/>
         <source>Canned reply:</source>
         <translation>Réponse type&#xa0;:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="113"/>
+        <location filename="../../desktop/ui/conversation.py" line="141"/>
         <source>No conversation selected</source>
         <translation>Aucune conversation sélectionnée</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="126"/>
+        <location filename="../../desktop/ui/conversation.py" line="154"/>
         <source>assigned to {0}</source>
         <translation>attribuée à {0}</translation>
     </message>
@@ -101,74 +149,99 @@
         <translation type="vanished">Votre réponse acceptera la demande.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="137"/>
+        <location filename="../../desktop/ui/conversation.py" line="166"/>
         <source>Your reply will accept the request.</source>
         <translation>Votre réponse acceptera la demande.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="138"/>
+        <location filename="../../desktop/ui/conversation.py" line="167"/>
         <source>Reopen the conversation to write.</source>
         <translation>Rouvrez la conversation pour écrire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="171"/>
+        <location filename="../../desktop/ui/conversation.py" line="207"/>
         <source>Show earlier messages</source>
         <translation>Afficher les messages précédents</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="185"/>
+        <location filename="../../desktop/ui/conversation.py" line="240"/>
+        <source>Open</source>
+        <translation>Ouvrir</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="241"/>
+        <source>Save as…</source>
+        <translation>Enregistrer sous…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="243"/>
+        <source>Stop</source>
+        <translation>Arrêter</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="245"/>
+        <source>Download</source>
+        <translation>Télécharger</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="256"/>
+        <source>Cancel sending</source>
+        <translation>Annuler l&apos;envoi</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="287"/>
         <source>The practice</source>
         <translation>Le cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="203"/>
+        <location filename="../../desktop/ui/conversation.py" line="305"/>
         <source>Internal note — patients never see it</source>
         <translation>Note interne — jamais visible par les patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="215"/>
+        <location filename="../../desktop/ui/conversation.py" line="317"/>
         <source>Choose…</source>
         <translation>Choisir…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="265"/>
+        <location filename="../../desktop/ui/conversation.py" line="375"/>
         <source>Decline the request</source>
         <translation>Refuser la demande</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="266"/>
+        <location filename="../../desktop/ui/conversation.py" line="376"/>
         <source>The patient will read this reason. Suggest what to do instead (an appointment, another practitioner).</source>
         <translation>Le patient lira ce motif. Proposez-lui une autre solution (un rendez-vous, un autre praticien).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="270"/>
+        <location filename="../../desktop/ui/conversation.py" line="380"/>
         <source>Decline</source>
         <translation>Refuser</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="287"/>
+        <location filename="../../desktop/ui/conversation.py" line="397"/>
         <source>Internal note</source>
         <translation>Note interne</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="288"/>
+        <location filename="../../desktop/ui/conversation.py" line="398"/>
         <source>Only the practice sees notes; they never leave this store.</source>
         <translation>Seul le cabinet voit les notes&#xa0;; elles ne quittent jamais cette base.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="290"/>
+        <location filename="../../desktop/ui/conversation.py" line="400"/>
         <source>Add note</source>
         <translation>Ajouter la note</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="304"/>
+        <location filename="../../desktop/ui/conversation.py" line="414"/>
         <source>Nobody (back to the addressee)</source>
         <translation>Personne (retour au praticien destinataire)</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="6"/>
         <source>No messages.</source>
-        <extracomment>desktop/ui/conversation.py:169</extracomment>
+        <extracomment>desktop/ui/conversation.py:205</extracomment>
         <translation>Aucun message.</translation>
     </message>
 </context>
@@ -188,6 +261,282 @@
         <location filename="../../desktop/ui/demo.py" line="41"/>
         <source>The demo could not start: {0}</source>
         <translation>La démonstration n’a pas pu démarrer&#xa0;: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentActions</name>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="8"/>
+        <source>this file is empty: there is nothing to send.</source>
+        <extracomment>desktop/ui/document_actions.py:45</extracomment>
+        <translation>ce fichier est vide&#xa0;: il n&apos;y a rien à envoyer.</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="10"/>
+        <source>this file is too large ({0}): the limit is {1} per file.</source>
+        <extracomment>desktop/ui/document_actions.py:47</extracomment>
+        <translation>ce fichier est trop volumineux ({0})&#xa0;: la limite est de {1} par fichier.</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="12"/>
+        <source>HEIC photos cannot be read on this computer: save the photo as JPEG or PNG and attach it again.</source>
+        <extracomment>desktop/ui/document_actions.py:50</extracomment>
+        <translation>les photos HEIC ne peuvent pas être lues sur cet ordinateur&#xa0;: enregistrez la photo en JPEG ou PNG et joignez-la à nouveau.</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="14"/>
+        <source>this type of file cannot be sent. Accepted types: {0}.</source>
+        <extracomment>desktop/ui/document_actions.py:53</extracomment>
+        <translation>ce type de fichier ne peut pas être envoyé. Types acceptés&#xa0;: {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="16"/>
+        <source>this file cannot be read.</source>
+        <extracomment>desktop/ui/document_actions.py:56</extracomment>
+        <translation>ce fichier ne peut pas être lu.</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="18"/>
+        <source>sending… {0} %</source>
+        <extracomment>desktop/ui/document_actions.py:65</extracomment>
+        <translation>envoi… {0} %</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="20"/>
+        <source>downloading… {0} %</source>
+        <extracomment>desktop/ui/document_actions.py:66</extracomment>
+        <translation>téléchargement… {0} %</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="22"/>
+        <source>waiting for the connection to be sent</source>
+        <extracomment>desktop/ui/document_actions.py:68</extracomment>
+        <translation>en attente de la connexion pour être envoyé</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="24"/>
+        <source>to be sent</source>
+        <extracomment>desktop/ui/document_actions.py:68</extracomment>
+        <translation>à envoyer</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="26"/>
+        <source>damaged: it failed its integrity check and cannot be opened</source>
+        <extracomment>desktop/ui/document_actions.py:70</extracomment>
+        <translation>endommagé&#xa0;: le contrôle d&apos;intégrité a échoué, il ne peut pas être ouvert</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="28"/>
+        <source>download stopped</source>
+        <extracomment>desktop/ui/document_actions.py:73</extracomment>
+        <translation>téléchargement arrêté</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="30"/>
+        <source>not downloaded yet: this workstation is offline</source>
+        <extracomment>desktop/ui/document_actions.py:75</extracomment>
+        <translation>pas encore téléchargé&#xa0;: ce poste est hors connexion</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="32"/>
+        <source>not downloaded yet</source>
+        <extracomment>desktop/ui/document_actions.py:76</extracomment>
+        <translation>pas encore téléchargé</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="34"/>
+        <source>Document damaged</source>
+        <extracomment>desktop/ui/document_actions.py:99</extracomment>
+        <translation>Document endommagé</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="36"/>
+        <source>This document failed its integrity check: it was not kept. Ask the patient to send it again.</source>
+        <extracomment>desktop/ui/document_actions.py:99</extracomment>
+        <translation>Ce document n&apos;a pas passé le contrôle d&apos;intégrité&#xa0;: il n&apos;a pas été conservé. Demandez au patient de l&apos;envoyer à nouveau.</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="38"/>
+        <source>Not downloaded yet</source>
+        <extracomment>desktop/ui/document_actions.py:105</extracomment>
+        <translation>Pas encore téléchargé</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="40"/>
+        <source>This document has not been downloaded yet and this workstation is offline. It will be downloaded as soon as the connection returns.</source>
+        <extracomment>desktop/ui/document_actions.py:105</extracomment>
+        <translation>Ce document n&apos;a pas encore été téléchargé et ce poste est hors connexion. Il sera téléchargé dès le retour de la connexion.</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="42"/>
+        <source>Save a copy of the document</source>
+        <extracomment>desktop/ui/document_actions.py:143</extracomment>
+        <translation>Enregistrer une copie du document</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="44"/>
+        <source>Saved to {0}</source>
+        <extracomment>desktop/ui/document_actions.py:158</extracomment>
+        <translation>Enregistré dans {0}</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="46"/>
+        <source>Cancel sending</source>
+        <extracomment>desktop/ui/document_actions.py:174, desktop/ui/document_actions.py:188</extracomment>
+        <translation>Annuler l&apos;envoi</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="48"/>
+        <source>Cancel sending this message and its documents? The patient will not receive it.</source>
+        <extracomment>desktop/ui/document_actions.py:174</extracomment>
+        <translation>Annuler l&apos;envoi de ce message et de ses documents&#xa0;? Le patient ne le recevra pas.</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="50"/>
+        <source>Too late: the message has already been sent.</source>
+        <extracomment>desktop/ui/document_actions.py:188</extracomment>
+        <translation>Trop tard&#xa0;: le message a déjà été envoyé.</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentDialog</name>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="494"/>
+        <source>Save as…</source>
+        <translation>Enregistrer sous…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="495"/>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="498"/>
+        <source>Save a copy of this document on this computer</source>
+        <translation>Enregistrer une copie de ce document sur cet ordinateur</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="531"/>
+        <source>Save the document as</source>
+        <translation>Enregistrer le document sous</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="537"/>
+        <source>PDF document (*.pdf)</source>
+        <translation>Document PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="538"/>
+        <source>JPEG image (*.jpg *.jpeg)</source>
+        <translation>Image JPEG (*.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="539"/>
+        <source>PNG image (*.png)</source>
+        <translation>Image PNG (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="540"/>
+        <source>HEIC image (*.heic *.heif)</source>
+        <translation>Image HEIC (*.heic *.heif)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="542"/>
+        <source>All files (*)</source>
+        <translation>Tous les fichiers (*)</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentPreview</name>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="83"/>
+        <source>Previous page</source>
+        <extracomment>Larger images are decoded scaled down: a 25 MB JPEG can hold a hundred megapixels, more memory than a preview deserves (50 MP is a 200 MB decoded image already).</extracomment>
+        <translation>Page précédente</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="86"/>
+        <source>Next page</source>
+        <translation>Page suivante</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="90"/>
+        <source>Zoom out</source>
+        <translation>Réduire</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="96"/>
+        <source>Zoom in</source>
+        <translation>Agrandir</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="98"/>
+        <source>Fit the width of the window</source>
+        <translation>Ajuster à la largeur de la fenêtre</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="99"/>
+        <source>Fit width</source>
+        <translation>Pleine largeur</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="187"/>
+        <source>files of this type ({0}) cannot be previewed</source>
+        <translation>les fichiers de ce type ({0}) ne peuvent pas être affichés</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="225"/>
+        <source>the PDF file has no pages</source>
+        <translation>le fichier PDF n&apos;a aucune page</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="237"/>
+        <source>the PDF file is protected by a password</source>
+        <translation>le fichier PDF est protégé par un mot de passe</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="239"/>
+        <source>the PDF file is protected in a way this program cannot open</source>
+        <translation>le fichier PDF est protégé d&apos;une manière que ce programme ne sait pas ouvrir</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="241"/>
+        <source>the PDF file is damaged or incomplete</source>
+        <translation>le fichier PDF est endommagé ou incomplet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="246"/>
+        <source>this computer cannot read images of this type ({0})</source>
+        <translation>cet ordinateur ne sait pas lire les images de ce type ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="261"/>
+        <source>the image is damaged or incomplete</source>
+        <translation>l&apos;image est endommagée ou incomplète</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="284"/>
+        <source>This document cannot be shown here: {0}.
+
+Use Save as… to open it with another program.</source>
+        <translation>Ce document ne peut pas être affiché ici&#xa0;: {0}.
+
+Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre programme.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="444"/>
+        <source>{0} / {1}</source>
+        <translation>{0} / {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="445"/>
+        <source>Page {0} of {1}</source>
+        <translation>Page {0} sur {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/document_viewer.py" line="450"/>
+        <source>{0}%</source>
+        <translation>{0} %</translation>
     </message>
 </context>
 <context>
@@ -495,12 +844,12 @@
 <context>
     <name>InvitationDialog</name>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="39"/>
+        <location filename="../../desktop/ui/patients.py" line="40"/>
         <source>Invitation for {0}</source>
         <translation>Invitation pour {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="42"/>
+        <location filename="../../desktop/ui/patients.py" line="43"/>
         <source>Give this code to {0}. It works once, within {1} days, in the Passerelle patient app.</source>
         <translation>Remettez ce code à {0}. Il est valable une seule fois, pendant {1} jours, dans l’application patient Passerelle.</translation>
     </message>
@@ -942,6 +1291,29 @@ les patients appellent le 15 ou le 112.</translation>
     </message>
 </context>
 <context>
+    <name>PatientDocuments</name>
+    <message>
+        <location filename="../../desktop/ui/patient_documents.py" line="29"/>
+        <source>Open</source>
+        <translation>Ouvrir</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_documents.py" line="31"/>
+        <source>Save as…</source>
+        <translation>Enregistrer sous…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_documents.py" line="56"/>
+        <source>from the patient</source>
+        <translation>envoyé par le patient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_documents.py" line="57"/>
+        <source>sent by the practice</source>
+        <translation>envoyé par le cabinet</translation>
+    </message>
+</context>
+<context>
     <name>PatientsModel</name>
     <message>
         <location filename="../../desktop/ui/patients_model.py" line="40"/>
@@ -987,72 +1359,77 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>PatientsScreen</name>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="71"/>
+        <location filename="../../desktop/ui/patients.py" line="72"/>
         <source>Find a patient: name, file no. or date of birth</source>
         <translation>Rechercher un patient&#xa0;: nom, n° de dossier ou date de naissance</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="74"/>
+        <location filename="../../desktop/ui/patients.py" line="75"/>
         <source>New patient</source>
         <translation>Nouveau patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="75"/>
+        <location filename="../../desktop/ui/patients.py" line="76"/>
         <source>Edit</source>
         <translation>Modifier</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="76"/>
+        <location filename="../../desktop/ui/patients.py" line="77"/>
         <source>Import CSV…</source>
         <translation>Importer un CSV…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="78"/>
+        <location filename="../../desktop/ui/patients.py" line="79"/>
         <source>Enrol for messaging</source>
         <translation>Inscrire à la messagerie</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="112"/>
+        <location filename="../../desktop/ui/patients.py" line="113"/>
         <source>Conversations</source>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="114"/>
+        <location filename="../../desktop/ui/patients.py" line="115"/>
+        <source>Documents</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="118"/>
         <source>History (who did what, when)</source>
         <translation>Historique (qui a fait quoi, et quand)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="162"/>
+        <location filename="../../desktop/ui/patients.py" line="167"/>
         <source>No patient found</source>
         <translation>Aucun patient trouvé</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="163"/>
+        <location filename="../../desktop/ui/patients.py" line="168"/>
         <source>1 patient</source>
         <translation>1 patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="164"/>
+        <location filename="../../desktop/ui/patients.py" line="169"/>
         <source>{0} patients</source>
         <translation>{0} patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="186"/>
+        <location filename="../../desktop/ui/patients.py" line="192"/>
         <source>Choose a patient to see the details.</source>
         <translation>Sélectionnez un patient pour voir sa fiche.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="193"/>
+        <location filename="../../desktop/ui/patients.py" line="199"/>
         <source>File no. {0}</source>
         <translation>Dossier n° {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="195"/>
+        <location filename="../../desktop/ui/patients.py" line="201"/>
         <source>Last visit: {0}</source>
         <translation>Dernière consultation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="197"/>
+        <location filename="../../desktop/ui/patients.py" line="203"/>
         <source>Tags: {0}</source>
         <translation>Étiquettes&#xa0;: {0}</translation>
     </message>
@@ -1509,44 +1886,59 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="80"/>
+        <location filename="../../desktop/ui/settings.py" line="81"/>
         <source>The practice</source>
         <translation>Le cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="85"/>
-        <location filename="../../desktop/ui/settings.py" line="271"/>
+        <location filename="../../desktop/ui/settings.py" line="89"/>
+        <source> MB</source>
+        <translation> Mo</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="91"/>
+        <source>The largest document the practice or a patient may send; patients&apos; apps refuse a larger file before sending it.</source>
+        <translation>Le plus gros document que le cabinet ou un patient peut envoyer&#xa0;; l&apos;application des patients refuse un fichier plus gros avant de l&apos;envoyer.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="93"/>
+        <location filename="../../desktop/ui/settings.py" line="282"/>
         <source>Save</source>
         <translation>Enregistrer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="89"/>
-        <location filename="../../desktop/ui/settings.py" line="175"/>
+        <location filename="../../desktop/ui/settings.py" line="97"/>
+        <location filename="../../desktop/ui/settings.py" line="186"/>
         <source>Name</source>
         <translation>Nom</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="90"/>
+        <location filename="../../desktop/ui/settings.py" line="98"/>
         <source>Address</source>
         <translation>Adresse</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="91"/>
+        <location filename="../../desktop/ui/settings.py" line="99"/>
         <source>Telephone</source>
         <translation>Téléphone</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="102"/>
+        <location filename="../../desktop/ui/settings.py" line="100"/>
+        <source>Largest document</source>
+        <translation>Taille maximale d&apos;un document</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="112"/>
         <source>The practice needs a name.</source>
         <translation>Le nom du cabinet est obligatoire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="121"/>
+        <location filename="../../desktop/ui/settings.py" line="132"/>
         <source>Practitioners</source>
         <translation>Praticiens</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="130"/>
+        <location filename="../../desktop/ui/settings.py" line="141"/>
         <source>Accepts messaging from patients</source>
         <translation>Accepte les messages des patients</translation>
     </message>
@@ -1555,157 +1947,157 @@ les patients appellent le 15 ou le 112.</translation>
         <translation type="vanished"> jour(s) ouvré(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="134"/>
+        <location filename="../../desktop/ui/settings.py" line="145"/>
         <source> working days</source>
         <translation> jours ouvrés</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="136"/>
+        <location filename="../../desktop/ui/settings.py" line="147"/>
         <source>Absent — answer patients automatically</source>
         <translation>Absent(e) — répondre automatiquement aux patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="152"/>
+        <location filename="../../desktop/ui/settings.py" line="163"/>
         <source>Save practitioner</source>
         <translation>Enregistrer le praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="155"/>
+        <location filename="../../desktop/ui/settings.py" line="166"/>
         <source>Add a practitioner</source>
         <translation>Ajouter un praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="157"/>
+        <location filename="../../desktop/ui/settings.py" line="168"/>
         <source>Signature image…</source>
         <translation>Image de la signature…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="159"/>
+        <location filename="../../desktop/ui/settings.py" line="170"/>
         <source>Printed on renewed prescriptions (PNG)</source>
         <translation>Imprimée sur les ordonnances renouvelées (PNG)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="163"/>
+        <location filename="../../desktop/ui/settings.py" line="174"/>
         <source>from</source>
         <translation>du</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="165"/>
+        <location filename="../../desktop/ui/settings.py" line="176"/>
         <source>until</source>
         <translation>au</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="174"/>
+        <location filename="../../desktop/ui/settings.py" line="185"/>
         <source>Practitioner</source>
         <translation>Praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="176"/>
+        <location filename="../../desktop/ui/settings.py" line="187"/>
         <source>Profession</source>
         <translation>Profession</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="177"/>
+        <location filename="../../desktop/ui/settings.py" line="188"/>
         <source>RPPS</source>
         <translation>RPPS</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="179"/>
+        <location filename="../../desktop/ui/settings.py" line="190"/>
         <source>Expected response time</source>
         <translation>Délai de réponse annoncé</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="181"/>
+        <location filename="../../desktop/ui/settings.py" line="192"/>
         <source>Absence</source>
         <translation>Absence</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="182"/>
+        <location filename="../../desktop/ui/settings.py" line="193"/>
         <source>Auto-reply</source>
         <translation>Réponse automatique</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="212"/>
+        <location filename="../../desktop/ui/settings.py" line="223"/>
         <source>A practitioner needs a name.</source>
         <translation>Le nom du praticien est obligatoire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="215"/>
+        <location filename="../../desktop/ui/settings.py" line="226"/>
         <source>An RPPS number is 11 digits.</source>
         <translation>Un numéro RPPS comporte 11 chiffres.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="223"/>
+        <location filename="../../desktop/ui/settings.py" line="234"/>
         <source>An absence needs an end on or after its start, and a message for patients.</source>
         <translation>Une absence doit se terminer le jour de son début ou après, et comporter un message pour les patients.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="249"/>
+        <location filename="../../desktop/ui/settings.py" line="260"/>
         <source>Type the new practitioner&apos;s name first.</source>
         <translation>Saisissez d’abord le nom du nouveau praticien.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="264"/>
+        <location filename="../../desktop/ui/settings.py" line="275"/>
         <source>This workstation</source>
         <translation>Ce poste</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="268"/>
+        <location filename="../../desktop/ui/settings.py" line="279"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="275"/>
+        <location filename="../../desktop/ui/settings.py" line="286"/>
         <source>Lock after inactivity</source>
         <translation>Verrouillage après inactivité</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="276"/>
+        <location filename="../../desktop/ui/settings.py" line="287"/>
         <source>Relay address</source>
         <translation>Adresse du relais</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="277"/>
+        <location filename="../../desktop/ui/settings.py" line="288"/>
         <source>A new relay address is used from the next unlock.</source>
         <translation>Une nouvelle adresse de relais s’applique au prochain déverrouillage.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="289"/>
+        <location filename="../../desktop/ui/settings.py" line="300"/>
         <source>The relay address starts with https:// (or http://).</source>
         <translation>L’adresse du relais doit commencer par https:// (ou http://).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="302"/>
+        <location filename="../../desktop/ui/settings.py" line="313"/>
         <source>Passphrase</source>
         <translation>Phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="313"/>
+        <location filename="../../desktop/ui/settings.py" line="324"/>
         <source>Change the passphrase</source>
         <translation>Changer la phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="317"/>
+        <location filename="../../desktop/ui/settings.py" line="328"/>
         <source>Current passphrase</source>
         <translation>Phrase de passe actuelle</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="318"/>
+        <location filename="../../desktop/ui/settings.py" line="329"/>
         <source>New passphrase</source>
         <translation>Nouvelle phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="319"/>
+        <location filename="../../desktop/ui/settings.py" line="330"/>
         <source>Confirm</source>
         <translation>Confirmation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="327"/>
+        <location filename="../../desktop/ui/settings.py" line="338"/>
         <source>At least 10 characters.</source>
         <translation>10 caractères au minimum.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="330"/>
+        <location filename="../../desktop/ui/settings.py" line="341"/>
         <source>The two new passphrases differ.</source>
         <translation>Les deux nouvelles phrases de passe sont différentes.</translation>
     </message>
@@ -1718,49 +2110,49 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Verrouillé — synchronisation suspendue jusqu’au déverrouillage</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="86"/>
+        <location filename="../../build/translations/indirect_strings.py" line="138"/>
         <source>Not connected to a relay</source>
         <extracomment>desktop/ui/sync_status.py:13</extracomment>
         <translation>Non connecté à un relais</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="88"/>
+        <location filename="../../build/translations/indirect_strings.py" line="140"/>
         <source>Synced</source>
         <extracomment>desktop/ui/sync_status.py:16</extracomment>
         <translation>Synchronisé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="90"/>
+        <location filename="../../build/translations/indirect_strings.py" line="142"/>
         <source>Syncing — {0} to send</source>
         <extracomment>desktop/ui/sync_status.py:19</extracomment>
         <translation>Synchronisation — {0} à envoyer</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="92"/>
+        <location filename="../../build/translations/indirect_strings.py" line="144"/>
         <source>Syncing…</source>
         <extracomment>desktop/ui/sync_status.py:20</extracomment>
         <translation>Synchronisation…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="94"/>
+        <location filename="../../build/translations/indirect_strings.py" line="146"/>
         <source>Offline since {0}</source>
         <extracomment>desktop/ui/sync_status.py:22</extracomment>
         <translation>Hors ligne depuis {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="96"/>
+        <location filename="../../build/translations/indirect_strings.py" line="148"/>
         <source>{0} waiting to be sent</source>
         <extracomment>desktop/ui/sync_status.py:24</extracomment>
         <translation>{0} en attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="98"/>
+        <location filename="../../build/translations/indirect_strings.py" line="150"/>
         <source>Sync error: {0}</source>
         <extracomment>desktop/ui/sync_status.py:27</extracomment>
         <translation>Erreur de synchronisation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="100"/>
+        <location filename="../../build/translations/indirect_strings.py" line="152"/>
         <source>Sync stopped</source>
         <extracomment>desktop/ui/sync_status.py:28</extracomment>
         <translation>Synchronisation arrêtée</translation>
@@ -1842,25 +2234,25 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="8"/>
+        <location filename="../../build/translations/indirect_strings.py" line="52"/>
         <source>Passerelle</source>
         <extracomment>desktop/ui/errors.py:77</extracomment>
         <translation>Passerelle</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="10"/>
+        <location filename="../../build/translations/indirect_strings.py" line="54"/>
         <source>the terminal</source>
         <extracomment>desktop/ui/errors.py:80</extracomment>
         <translation>le terminal</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="12"/>
+        <location filename="../../build/translations/indirect_strings.py" line="56"/>
         <source>Passerelle — unexpected error</source>
         <extracomment>desktop/ui/errors.py:81</extracomment>
         <translation>Passerelle — erreur inattendue</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="14"/>
+        <location filename="../../build/translations/indirect_strings.py" line="58"/>
         <source>Something went wrong that should not have: {error}
 
 Nothing you saved is lost. Details were written to {log}.</source>
@@ -1873,214 +2265,238 @@ Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné
 <context>
     <name>labels</name>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="16"/>
+        <location filename="../../build/translations/indirect_strings.py" line="60"/>
         <source>Renewal</source>
         <extracomment>desktop/ui/labels.py:17</extracomment>
         <translation>Renouvellement</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="18"/>
+        <location filename="../../build/translations/indirect_strings.py" line="62"/>
         <source>Document</source>
         <extracomment>desktop/ui/labels.py:18</extracomment>
         <translation>Document</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="20"/>
+        <location filename="../../build/translations/indirect_strings.py" line="64"/>
         <source>Administrative question</source>
         <extracomment>desktop/ui/labels.py:19</extracomment>
         <translation>Question administrative</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="22"/>
+        <location filename="../../build/translations/indirect_strings.py" line="66"/>
         <source>Other</source>
         <extracomment>desktop/ui/labels.py:20</extracomment>
         <translation>Autre</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="24"/>
+        <location filename="../../build/translations/indirect_strings.py" line="68"/>
         <source>Awaiting acceptance</source>
         <extracomment>desktop/ui/labels.py:26</extracomment>
         <translation>En attente d’acceptation</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="26"/>
+        <location filename="../../build/translations/indirect_strings.py" line="70"/>
         <source>Open</source>
         <extracomment>desktop/ui/labels.py:27</extracomment>
         <translation>Ouverte</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="28"/>
+        <location filename="../../build/translations/indirect_strings.py" line="72"/>
         <source>Closed</source>
         <extracomment>desktop/ui/labels.py:28</extracomment>
         <translation>Clôturée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="30"/>
+        <location filename="../../build/translations/indirect_strings.py" line="74"/>
         <source>Declined</source>
         <extracomment>desktop/ui/labels.py:29, desktop/ui/labels.py:107</extracomment>
         <translation>Refusée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="32"/>
+        <location filename="../../build/translations/indirect_strings.py" line="76"/>
         <source>Waiting to be sent</source>
         <extracomment>desktop/ui/labels.py:35</extracomment>
         <translation>En attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="34"/>
+        <location filename="../../build/translations/indirect_strings.py" line="78"/>
         <source>Sent</source>
         <extracomment>desktop/ui/labels.py:36</extracomment>
         <translation>Envoyé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="36"/>
+        <location filename="../../build/translations/indirect_strings.py" line="80"/>
         <source>Delivered</source>
         <extracomment>desktop/ui/labels.py:37</extracomment>
         <translation>Distribué</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="38"/>
+        <location filename="../../build/translations/indirect_strings.py" line="82"/>
         <source>Read</source>
         <extracomment>desktop/ui/labels.py:38</extracomment>
         <translation>Lu</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="40"/>
+        <location filename="../../build/translations/indirect_strings.py" line="84"/>
         <source>Born {0} ({1} years)</source>
         <extracomment>desktop/ui/labels.py:78</extracomment>
         <translation>Né(e) le {0} ({1} ans)</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="42"/>
+        <location filename="../../build/translations/indirect_strings.py" line="86"/>
         <source>The patient is no longer enrolled for messaging.</source>
         <extracomment>desktop/ui/labels.py:92</extracomment>
         <translation>Le patient n’est plus inscrit à la messagerie.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="44"/>
+        <location filename="../../build/translations/indirect_strings.py" line="88"/>
         <source>No last visit is recorded for this patient.</source>
         <extracomment>desktop/ui/labels.py:93</extracomment>
         <translation>Aucune dernière visite n’est enregistrée pour ce patient.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="46"/>
+        <location filename="../../build/translations/indirect_strings.py" line="90"/>
         <source>The last visit is too long ago for a remote renewal.</source>
         <extracomment>desktop/ui/labels.py:94</extracomment>
         <translation>La dernière visite est trop ancienne pour un renouvellement à distance.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="48"/>
+        <location filename="../../build/translations/indirect_strings.py" line="92"/>
         <source>{0} is on the practice&apos;s never-renew-remotely list.</source>
         <extracomment>desktop/ui/labels.py:95</extracomment>
         <translation>{0} figure sur la liste du cabinet des traitements jamais renouvelés à distance.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="50"/>
+        <location filename="../../build/translations/indirect_strings.py" line="94"/>
         <source>{0} is still covered by an earlier prescription.</source>
         <extracomment>desktop/ui/labels.py:96</extracomment>
         <translation>{0} est encore couvert par une ordonnance précédente.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="52"/>
+        <location filename="../../build/translations/indirect_strings.py" line="96"/>
         <source>Waiting for a decision</source>
         <extracomment>desktop/ui/labels.py:105</extracomment>
         <translation>En attente de décision</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="54"/>
+        <location filename="../../build/translations/indirect_strings.py" line="98"/>
         <source>Approved</source>
         <extracomment>desktop/ui/labels.py:106</extracomment>
         <translation>Accepté</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="56"/>
+        <location filename="../../build/translations/indirect_strings.py" line="100"/>
         <source>Appointment needed</source>
         <extracomment>desktop/ui/labels.py:108</extracomment>
         <translation>Rendez-vous nécessaire</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="58"/>
+        <location filename="../../build/translations/indirect_strings.py" line="102"/>
         <source>Request accepted</source>
         <extracomment>desktop/ui/labels.py:115</extracomment>
         <translation>Demande acceptée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="60"/>
+        <location filename="../../build/translations/indirect_strings.py" line="104"/>
         <source>Request declined</source>
         <extracomment>desktop/ui/labels.py:116</extracomment>
         <translation>Demande refusée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="62"/>
+        <location filename="../../build/translations/indirect_strings.py" line="106"/>
         <source>Conversation closed</source>
         <extracomment>desktop/ui/labels.py:117</extracomment>
         <translation>Conversation clôturée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="64"/>
+        <location filename="../../build/translations/indirect_strings.py" line="108"/>
         <source>Conversation reopened</source>
         <extracomment>desktop/ui/labels.py:118</extracomment>
         <translation>Conversation rouverte</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="66"/>
+        <location filename="../../build/translations/indirect_strings.py" line="110"/>
         <source>Conversation assigned</source>
         <extracomment>desktop/ui/labels.py:119</extracomment>
         <translation>Conversation attribuée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="68"/>
+        <location filename="../../build/translations/indirect_strings.py" line="112"/>
         <source>Assignment removed</source>
         <extracomment>desktop/ui/labels.py:120</extracomment>
         <translation>Attribution retirée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="70"/>
+        <location filename="../../build/translations/indirect_strings.py" line="114"/>
         <source>Internal note added</source>
         <extracomment>desktop/ui/labels.py:121</extracomment>
         <translation>Note interne ajoutée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="72"/>
+        <location filename="../../build/translations/indirect_strings.py" line="116"/>
         <source>Record edited</source>
         <extracomment>desktop/ui/labels.py:122</extracomment>
         <translation>Dossier modifié</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="74"/>
+        <location filename="../../build/translations/indirect_strings.py" line="118"/>
         <source>Imported from the practice software</source>
         <extracomment>desktop/ui/labels.py:123</extracomment>
         <translation>Importé depuis le logiciel du cabinet</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="76"/>
+        <location filename="../../build/translations/indirect_strings.py" line="120"/>
         <source>Invitation created</source>
         <extracomment>desktop/ui/labels.py:124</extracomment>
         <translation>Invitation créée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="78"/>
+        <location filename="../../build/translations/indirect_strings.py" line="122"/>
         <source>Renewal approved</source>
         <extracomment>desktop/ui/labels.py:125</extracomment>
         <translation>Renouvellement accepté</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="80"/>
+        <location filename="../../build/translations/indirect_strings.py" line="124"/>
         <source>Renewal declined</source>
         <extracomment>desktop/ui/labels.py:126</extracomment>
         <translation>Renouvellement refusé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="82"/>
+        <location filename="../../build/translations/indirect_strings.py" line="126"/>
         <source>Renewal: appointment needed</source>
         <extracomment>desktop/ui/labels.py:127</extracomment>
         <translation>Renouvellement&#xa0;: rendez-vous nécessaire</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="84"/>
+        <location filename="../../build/translations/indirect_strings.py" line="128"/>
         <source>Renewal rules changed</source>
         <extracomment>desktop/ui/labels.py:128</extracomment>
         <translation>Règles de renouvellement modifiées</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="130"/>
+        <source>Notice prepared</source>
+        <extracomment>desktop/ui/labels.py:129</extracomment>
+        <translation>Information préparée</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="132"/>
+        <source>Notice cancelled</source>
+        <extracomment>desktop/ui/labels.py:130</extracomment>
+        <translation>Information annulée</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="134"/>
+        <source>Document sent</source>
+        <extracomment>desktop/ui/labels.py:131</extracomment>
+        <translation>Document envoyé</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="136"/>
+        <source>Document saved to disk</source>
+        <extracomment>desktop/ui/labels.py:132</extracomment>
+        <translation>Document enregistré sur le disque</translation>
     </message>
 </context>
 <context>

@@ -14,11 +14,11 @@ from PIL import Image
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from desktop.core.documents import size_text
 from desktop.core.model import AuditAction, Category
 from desktop.store.documents import DocumentStore
 from desktop.sync.documents import Cancelled
 from desktop.sync.engine import Sync
+from desktop.ui.labels import size as size_text
 from desktop.ui.qt import (
     QApplication,
     QDragEnterEvent,
