@@ -92,6 +92,42 @@ def main() -> int:
         inbox.table.selectRow(0)
         pump(1)
         window.grab().save(str(out / "request.png"))
+    # Documents: a lab report in its conversation, its preview, a patient's list of them,
+    # and files about to be sent.
+    from desktop.store.documents import DocumentStore
+    inbox.filter_group.button(0).click()
+    documents = DocumentStore(session.reader)
+    until(lambda: any(d.downloaded for d in documents.from_patients()), 60)
+    doc = next(d for d in documents.from_patients() if d.downloaded and d.type ==
+               "application/pdf")
+    window.open_conversation(doc.conversation_id)
+    pump(1.5)
+    window.grab().save(str(out / "document-thread.png"))
+    view = window.inbox.view
+    view.documents.open(doc.blob_id)
+    until(lambda: any(w.objectName() == "documentDialog" and w.isVisible()
+                      for w in app.topLevelWidgets()), 20)
+    dialog = next(w for w in app.topLevelWidgets() if w.objectName() == "documentDialog")
+    dialog.resize(820, 900)
+    pump(1.5)
+    dialog.grab().save(str(out / "document-preview.png"))
+    dialog.close()
+    letter = folder / "Courrier cardiologue.pdf"
+    from reportlab.pdfgen import canvas
+    page = canvas.Canvas(str(letter))
+    page.drawString(72, 760, "Cher confrère, je vous adresse ce patient pour avis.")
+    page.save()
+    view.attachments.add([letter])
+    view.reply.setPlainText("Bonjour, voici le courrier pour le cardiologue.")
+    pump(0.5)
+    window.grab().save(str(out / "document-attach.png"))
+    view.attachments.clear()
+    view.reply.clear()
+    patients = window.show_screen("patients")
+    patient_id = session.reader.conversation(doc.conversation_id).patient_id
+    patients.select(patient_id)
+    pump(1)
+    window.grab().save(str(out / "patient-documents.png"))
     # The first-run wizard, on its practitioners page.
     from desktop.ui.wizard import FirstRunWizard
     wizard = FirstRunWizard(folder / "new.passerelle")

@@ -141,6 +141,16 @@ class DocumentStore:
             ).fetchall()
         return [PatientDocument(_document(r[:-2]), r[-2], r[-1]) for r in rows]
 
+    def from_patients(self, limit: int = 50) -> list[StoredDocument]:
+        """The documents patients sent, newest first."""
+        with self.store._reading() as c:
+            rows = c.execute(
+                f"SELECT {_READ} FROM documents WHERE sender = 'patient' "
+                "ORDER BY created_at DESC, blob_id LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [_document(r) for r in rows]
+
     def to_fetch(self, limit: int = 20) -> list[StoredDocument]:
         """Documents not downloaded yet and not refused before, oldest first."""
         with self.store._reading() as c:

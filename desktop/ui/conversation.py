@@ -8,7 +8,7 @@ from typing import Any
 from desktop.core.model import Conversation, ConversationState, Message, Sender
 from desktop.store.documents import DocumentStore, StoredDocument
 from desktop.sync.profile import document_limit
-from desktop.ui import labels
+from desktop.ui import labels, resources
 from desktop.ui.attachments import AttachmentBar, dropped_files
 from desktop.ui.dialogs import ask_text, button
 from desktop.ui.document_actions import DocumentActions, state_text, type_label
@@ -24,11 +24,14 @@ from desktop.ui.qt import (
     QTextBrowser,
     QTimer,
     QToolButton,
+    QUrl,
     QVBoxLayout,
     QWidget,
 )
 from desktop.ui.session import Session
 
+# The icon beside each document in a thread (an image file the text view loads itself).
+_DOCUMENT_ICON = QUrl.fromLocalFile(str(resources.folder() / "icons" / "documents.svg")).toString()
 THREAD_PAGE = 50  # the last ones; "earlier messages" pages back by as many again
 
 
@@ -247,7 +250,8 @@ class ConversationView(QWidget):
             state_html = (f" — <i style='color:#8a5a00'>{html.escape(state)}</i>"
                           if state else "")
             rows.append(
-                f"<tr><td>📄 <b>{html.escape(d.name)}</b> <span style='color:#6b7a8a'>"
+                f"<tr><td><img src='{_DOCUMENT_ICON}' width='16' height='16'> "
+                f"<b>{html.escape(d.name)}</b> <span style='color:#6b7a8a'>"
                 f"· {type_label(d.type)} · {labels.size(d.size)}</span>{state_html}"
                 f"&nbsp;&nbsp;{anchors}</td></tr>")
         withdraw = ""

@@ -60,6 +60,7 @@ class PatientDocuments(QWidget):
             if state:
                 text += f" ({state})"
             item = QListWidgetItem(text)
+            item.setToolTip(text)
             item.setData(Qt.ItemDataRole.UserRole, d.blob_id)
             self.list.addItem(item)
             if d.blob_id == current:
