@@ -27,6 +27,8 @@ MIN_LIMIT_BYTES = 1 * MB
 MAX_LIMIT_BYTES = 100 * MB
 #: The store setting that holds the practice's limit, in bytes.
 LIMIT_SETTING = "document_max_bytes"
+#: How many documents one message may carry.
+MAX_FILES = 10
 #: Longest name shown or proposed, extension included.
 MAX_NAME = 120
 #: How many bytes the sniffing reads.

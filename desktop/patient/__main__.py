@@ -65,6 +65,16 @@ def _parser() -> argparse.ArgumentParser:
     c = cmd("write", "write in a conversation")
     c.add_argument("--conversation", required=True)
     c.add_argument("--text", required=True)
+    c = cmd("send", "send documents (PDF, JPEG, PNG) in a conversation")
+    c.add_argument("--conversation", required=True)
+    c.add_argument("--file", type=Path, action="append", required=True,
+                   help="a file to send (repeat for several)")
+    c.add_argument("--text", default="")
+    c = cmd("documents", "the documents of a conversation")
+    c.add_argument("--conversation", required=True)
+    c = cmd("document", "save a document of a conversation")
+    c.add_argument("--id", required=True)
+    c.add_argument("--out", type=Path, required=True)
     c = cmd("sync", "send what waits and fetch what arrived")
     c.add_argument("--wait", type=float, default=0, help="long-poll this many seconds")
     c = cmd("inbox", "list conversations")
@@ -116,6 +126,22 @@ def _command(client: PatientClient, args: argparse.Namespace) -> int:
         print(conv)
     elif args.command == "write":
         print(client.write(args.conversation, args.text))
+    elif args.command == "send":
+        def progress(done: int, total: int) -> None:
+            print(f"\rsending… {done}/{total}", end="", file=sys.stderr, flush=True)
+
+        message_id = client.send_documents(args.conversation, args.file, args.text, progress)
+        print(file=sys.stderr)
+        print(message_id)
+    elif args.command == "documents":
+        for d in client.documents(args.conversation):
+            print(f"{d['id']}  {d['name']}  {d['type']}  {d['size']} bytes  from {d['sender']}")
+    elif args.command == "document":
+        if args.out.exists():
+            raise PasserelleError(f"{args.out} already exists; choose another file name.")
+        data = client.open_document(args.id)
+        args.out.write_bytes(data)
+        print(f"Saved {args.out} ({len(data)} bytes)")
     elif args.command == "sync":
         new = client.sync(wait=args.wait)
         print(f"{len(new)} new message(s) from the practice")

@@ -10,12 +10,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from desktop.core.documents import DEFAULT_MAX_BYTES
+from desktop.core.documents import DEFAULT_MAX_BYTES, MAX_FILES, safe_name
 from desktop.core.errors import EnvelopeRejected, InvalidField, PasserelleError, RelayError
 from desktop.core.model import Category, ConversationState
 from desktop.core.patient_fields import fold
@@ -359,17 +359,30 @@ class PatientClient:
         cancel: Callable[[], bool] | None = None,
         max_bytes: int | None = None,
     ) -> str:
-        """Send a file in a conversation; returns the message's id.
+        """Send one file in a conversation; see :meth:`send_documents`."""
+        return self.send_documents(conversation_id, [path], text, on_progress, cancel,
+                                   max_bytes)
 
-        ``max_bytes``: the limit per file; by default the one the practice set in its
-        profile (25 MB until it sets one).
+    def send_documents(
+        self,
+        conversation_id: str,
+        paths: Sequence[Path | str],
+        text: str = "",
+        on_progress: Callable[[int, int], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+        max_bytes: int | None = None,
+    ) -> str:
+        """Send files in a conversation, with one message; returns the message's id.
 
-        The file is checked first (type by its content, size): ``InvalidField`` with a
-        message to show, and nothing is uploaded. It is then uploaded in encrypted
-        chunks; ``Cancelled`` (from ``cancel``) or a lost connection keeps what was sent,
-        and sending the same file again in the same conversation resumes it. The
-        message referencing it (its key travels only inside the sealed envelope) is
-        queued once the upload is complete.
+        Every file is checked first (type by its content, size): ``InvalidField`` with
+        a message naming each refused file, and nothing is uploaded. ``max_bytes``: the
+        limit per file; by default the one the practice set in its profile (25 MB until
+        it sets one). The files are then uploaded in encrypted chunks, one after the
+        other (``on_progress(done, total)`` counts chunks of all of them); ``Cancelled``
+        (from ``cancel``) or a lost connection keeps what was sent, and sending the same
+        files again in the same conversation resumes them. The message referencing
+        them (their keys travel only inside the sealed envelope) is queued once every
+        upload is complete.
         """
         conv = self._conversation(conversation_id)
         if conv["state"] in ("closed", "declined", "refused"):
@@ -379,24 +392,47 @@ class PatientClient:
         text = text.strip()
         if text:
             text = check_text(text)
+        if not paths:
+            raise InvalidField("Choose at least one file to send.")
+        if len(paths) > MAX_FILES:
+            raise InvalidField(f"A message carries at most {MAX_FILES} documents.")
         if max_bytes is None:
             max_bytes = self.document_limit()
-        doc = prepare(path, max_bytes)  # refused here, before anything is uploaded
+        docs, refused = [], []
+        for path in paths:  # all refused here, before anything is uploaded
+            try:
+                docs.append(prepare(path, max_bytes))
+            except InvalidField as exc:
+                refused.append(f"{safe_name(Path(path).name)}: {exc}")
+        if refused:
+            raise InvalidField("\n".join(refused))
         uploads: dict[str, Any] = self.state.setdefault("uploads", {})
-        resume_key = f"{conversation_id}:{Path(path).resolve()}:{doc.sha256}"
-        if resume_key in uploads:
-            doc = Attachment.from_json(uploads[resume_key])
-        else:
-            uploads[resume_key] = doc.to_json()
-        upload(self._client, doc, path, conversation_id, on_progress, cancel)
+        keys = []
+        for i, (path, doc) in enumerate(zip(paths, docs, strict=True)):
+            resume_key = f"{conversation_id}:{Path(path).resolve()}:{doc.sha256}"
+            if resume_key in uploads:
+                docs[i] = Attachment.from_json(uploads[resume_key])
+            else:
+                uploads[resume_key] = doc.to_json()
+            keys.append(resume_key)
+        total = sum(d.chunk_count for d in docs)
+        before = 0
+        for path, doc in zip(paths, docs, strict=True):
+            def progress(done: int, _total: int, before: int = before) -> None:
+                if on_progress is not None:
+                    on_progress(before + done, total)
+
+            upload(self._client, doc, path, conversation_id, progress, cancel)
+            before += doc.chunk_count
         msg_id, sent_at = str(uuid.uuid4()), _now()
         content = {"type": "message", "text": text, "sent_at": sent_at,
-                   "attachments": [doc.to_json()]}
+                   "attachments": [d.to_json() for d in docs]}
         envelope = self._seal(content, message_context(conversation_id, msg_id))
-        del uploads[resume_key]
-        self._keep_documents([doc], conversation_id, msg_id, "patient")
+        for key in keys:
+            uploads.pop(key, None)
+        self._keep_documents(docs, conversation_id, msg_id, "patient")
         conv["messages"].append(
-            self._mine(msg_id, text, sent_at) | {"attachments": [_describe(doc)]}
+            self._mine(msg_id, text, sent_at) | {"attachments": [_describe(d) for d in docs]}
         )
         self._queue(f"{API}/conversations/{conversation_id}/messages",
                     {"id": msg_id, "envelope": envelope}, msg_id)

@@ -22,7 +22,14 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.core.documents import LIMIT_SETTING, CheckedFile, check_file, check_limit, safe_name
+from desktop.core.documents import (
+    LIMIT_SETTING,
+    MAX_FILES,
+    CheckedFile,
+    check_file,
+    check_limit,
+    safe_name,
+)
 from desktop.core.errors import EnvelopeRejected, InvalidField, PasserelleError, StoreError
 from desktop.core.model import AuditAction, ConversationState
 from desktop.crypto.blobs import BlobKey, chunk_count
@@ -47,8 +54,6 @@ if TYPE_CHECKING:
 #: The outbox "method" of an upload: not an HTTP request but the chunks of one document,
 #: which sync sends (resuming what the relay has) before the requests queued after it.
 BLOB = "BLOB"
-#: How many files one message may carry.
-MAX_FILES = 10
 
 
 def check_files(paths: Sequence[Path | str], max_bytes: int) -> list[CheckedFile]:

@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop.core.documents import CheckedFile, DocumentRefused, check_file, safe_name
-from desktop.sync.practice_documents import MAX_FILES
+from desktop.core.documents import MAX_FILES, CheckedFile, DocumentRefused, check_file, safe_name
 from desktop.ui import labels
 from desktop.ui.document_actions import refusal, type_label
 from desktop.ui.qt import (
