@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from desktop.ui.qt import (
     QDropEvent,
     QFileDialog,
     QImage,
+    QMessageBox,
     QMimeData,
     QPoint,
     QPointF,
@@ -255,3 +257,35 @@ def test_a_png_sent_by_the_practice_previews_scaled(qtbot, window, jean, practic
     assert 0 < shown.width() <= dialog.preview.width()
     assert abs(shown.width() / shown.height() - 1.5) < 0.02  # the ratio is kept
     dialog.close()
+
+
+def test_offline_the_practice_attaches_then_cancels_sending(
+    qtbot, window, jean, practice, relay, tmp_path: Path
+):
+    unlock(qtbot, window)
+    conv = jean.request(practice.practitioner_id, Category.OTHER, "Le certificat ?")
+    _open_first(qtbot, window)
+    view = window.inbox.view
+    relay.stop()
+    qtbot.waitUntil(lambda: window.session.offline, timeout=30000)
+
+    view.attachments.add([real_pdf(tmp_path / "certificat.pdf")])
+    view.reply.setPlainText("Le certificat")
+    view.send_button.click()
+    qtbot.waitUntil(lambda: len(_documents(window, conv)) == 1, timeout=10000)
+    view.refresh()
+    text = view.thread.toPlainText()
+    assert "certificat.pdf" in text
+    assert "waiting for the connection to be sent" in text and "Cancel sending" in text
+    message_id = _documents(window, conv)[0].message_id
+
+    view._anchor(QUrl(f"passerelle:withdraw/{message_id}"))
+    box = view.documents.last_message
+    assert box.isVisible() and "will not receive it" in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: _documents(window, conv) == [], timeout=10000)
+    qtbot.waitUntil(lambda: "certificat.pdf" not in view.thread.toPlainText(), timeout=5000)
+    assert window.session.reader.message(message_id) is None
+    waiting = window.session.reader.outbox_pending(now=datetime.now(UTC) + timedelta(days=1))
+    assert waiting and not any(item.method == "BLOB" or item.id == message_id
+                               for item in waiting)  # the acceptance and receipts still wait
