@@ -25,6 +25,8 @@ TS = Path("resources/translations/passerelle_fr.ts")
 # English source → French, whatever the context.
 FR: dict[str, str] = {
     # -- documents ------------------------------------------------------------------------
+    'renewed prescription':
+        'ordonnance renouvelée',
     'To send:':
         'À envoyer :',
     'Attach documents':

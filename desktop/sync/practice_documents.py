@@ -256,6 +256,32 @@ def save_as(ws: Workstation, document_id: str, path: Path | str, actor_id: str |
     return target
 
 
+def save_prescription_as(
+    ws: Workstation, prescription_id: str, path: Path | str, actor_id: str | None
+) -> Path:
+    """As :func:`save_as`, for a renewed prescription the practice issued."""
+    prescription = ws.store.prescription(prescription_id)
+    data = ws.store.prescription_pdf(prescription_id)
+    if prescription is None or data is None:
+        raise PasserelleError("No such prescription.")
+    target = Path(path)
+    with ws.store.transaction():
+        ws.store.record_audit(AuditAction.DOCUMENT_SAVED, actor_id, prescription.patient_id,
+                              detail=f"{prescription_name(prescription)} → {target}")
+        try:
+            target.write_bytes(data)
+        except OSError as exc:
+            raise PasserelleError(
+                f"The document could not be saved to {target} ({exc.strerror or exc})."
+            ) from None
+    return target
+
+
+def prescription_name(prescription: Any) -> str:
+    """The file name a renewed prescription is shown and saved under."""
+    return safe_name(f"Ordonnance {prescription.issued_at.date().isoformat()}.pdf")
+
+
 def set_limit(ws: Workstation, max_bytes: int) -> None:
     """The practice's limit per document; patients learn it from the practice profile,
     published in the same transaction."""

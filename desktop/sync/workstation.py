@@ -503,6 +503,12 @@ class Workstation:
         (``document_saved``)."""
         return practice_documents.save_as(self, document_id, path, actor_id)
 
+    def save_prescription(
+        self, prescription_id: str, path: Path | str, actor_id: str | None
+    ) -> Path:
+        """Write a copy of a renewed prescription; recorded as ``document_saved``."""
+        return practice_documents.save_prescription_as(self, prescription_id, path, actor_id)
+
     # -- internal work ---------------------------------------------------
 
     def assign(self, conversation_id: str, practitioner_id: str | None, actor_id: str) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from desktop.core.documents import DocumentRefused, DocumentType, accepted_label
 from desktop.store.documents import StoredDocument
 from desktop.sync.engine import Transfer
-from desktop.sync.practice_documents import open_stored
+from desktop.sync.practice_documents import open_stored, prescription_name
 from desktop.ui import labels
 from desktop.ui.operations import Operation
 from desktop.ui.qt import (
@@ -129,6 +129,46 @@ class DocumentActions(QObject):
             if not transfer.error and not transfer.cancelled:
                 self.open(transfer.blob_id)
 
+    def open_prescription(self, prescription_id: str) -> None:
+        """Show a renewed prescription the practice issued (its PDF is in the store)."""
+        reader = self.session.reader
+        if reader is None:
+            return
+        prescription = reader.prescription(prescription_id)
+        if prescription is None:
+            return
+        from desktop.ui.document_viewer import DocumentDialog
+
+        def show(data: bytes | None) -> None:
+            if data is None:
+                return
+            dialog = DocumentDialog(self.widget, data, "application/pdf",
+                                    prescription_name(prescription),
+                                    save=lambda path: self._save_prescription(prescription_id,
+                                                                              path))
+            self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
+            dialog.show()
+
+        Operation(self.widget, reader.prescription_pdf, prescription_id).success(show).run(
+            "compute")
+
+    def save_prescription_as(self, prescription_id: str) -> None:
+        reader = self.session.reader
+        prescription = reader.prescription(prescription_id) if reader is not None else None
+        if prescription is None:
+            return
+        path = self._ask_path(prescription_name(prescription), "application/pdf")
+        if path:
+            self._save_prescription(prescription_id, path)
+
+    def _save_prescription(self, prescription_id: str, path: str) -> None:
+        ws = self.session.workstation
+        if ws is None:
+            return
+        me = self.session.me()
+        self.session.act(ws.save_prescription, prescription_id, path, me.id if me else None,
+                         done=self._saved, parent=self.widget)
+
     # -- saving -----------------------------------------------------------------
 
     def save_as(self, blob_id: str) -> None:
@@ -139,28 +179,31 @@ class DocumentActions(QObject):
         if not doc.downloaded:
             self.open(blob_id)  # says why, or downloads it
             return
+        path = self._ask_path(doc.name, doc.type)
+        if path:
+            self._save_to(blob_id, path)
+
+    def _ask_path(self, name: str, kind: str) -> str:
         folder = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation)
         path, _ = QFileDialog.getSaveFileName(
-            self.widget, _t("Save a copy of the document"), f"{folder}/{doc.name}",
-            f"{type_label(doc.type)} (*{_extension(doc.type)})")
-        if path:
-            self._save_to(blob_id, path)
+            self.widget, _t("Save a copy of the document"), f"{folder}/{name}",
+            f"{type_label(kind)} (*{_extension(kind)})")
+        return path
 
     def _save_to(self, blob_id: str, path: str) -> None:
         ws = self.session.workstation
         if ws is None:
             return
         me = self.session.me()
-
-        def saved(target: Any) -> None:
-            self.session.changed.emit("patients")  # the audit shows it
-            window = self.widget.window()
-            if hasattr(window, "statusBar"):
-                window.statusBar().showMessage(_t("Saved to {0}").format(str(target)), 8000)
-
         self.session.act(ws.save_document, blob_id, path, me.id if me else None,
-                         done=saved, parent=self.widget)
+                         done=self._saved, parent=self.widget)
+
+    def _saved(self, target: Any) -> None:
+        self.session.changed.emit("patients")  # the audit shows it
+        window = self.widget.window()
+        if hasattr(window, "statusBar"):
+            window.statusBar().showMessage(_t("Saved to {0}").format(str(target)), 8000)
 
     # -- transfers ----------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from desktop.store.documents import DocumentStore
+from desktop.sync.practice_documents import prescription_name
 from desktop.ui import labels
 from desktop.ui.dialogs import button
 from desktop.ui.document_actions import DocumentActions, state_text, type_label
@@ -23,12 +24,12 @@ class PatientDocuments(QWidget):
         self.actions = DocumentActions(session, self)
         self.list = QListWidget()
         self.list.setObjectName("patientDocuments")
-        self.list.itemActivated.connect(lambda item: self.actions.open(self._id(item)))
+        self.list.itemActivated.connect(lambda item: self._on_item(item, "open"))
         self.list.currentItemChanged.connect(lambda *_: self._enable())
         self.open_button = button(self.tr("Open"), "openDocument",
-                                  lambda: self._on_current(self.actions.open))
+                                  lambda: self._on_item(self.list.currentItem(), "open"))
         self.save_button = button(self.tr("Save as…"), "saveDocument",
-                                  lambda: self._on_current(self.actions.save_as))
+                                  lambda: self._on_item(self.list.currentItem(), "save"))
         bar = QHBoxLayout()
         bar.addStretch(1)
         bar.addWidget(self.open_button)
@@ -50,6 +51,14 @@ class PatientDocuments(QWidget):
             self._enable()
             return
         offline = self.session.offline
+        # Renewed prescriptions first in time order with the rest: (when, text, id).
+        rows: list[tuple[str, str, str]] = []
+        for p in reader.prescriptions_of(patient_id):
+            treatments = ", ".join(line.name for line in p.lines)
+            rows.append((p.issued_at.isoformat(), (
+                f"{labels.short_time(p.issued_at)}  {prescription_name(p)} · PDF · "
+                f"{labels.size(p.size)} — {self.tr('renewed prescription')}: {treatments}"),
+                f"prescription:{p.id}"))
         for entry in DocumentStore(reader).of_patient(patient_id):
             d = entry.document
             who = self.tr("from the patient") if d.sender == "patient" else \
@@ -59,21 +68,27 @@ class PatientDocuments(QWidget):
                     f"{labels.size(d.size)} — {who} · {labels.category(entry.category)}")
             if state:
                 text += f" ({state})"
+            rows.append((d.created_at, text, d.blob_id))
+        for _, text, key in sorted(rows, reverse=True):
             item = QListWidgetItem(text)
             item.setToolTip(text)
-            item.setData(Qt.ItemDataRole.UserRole, d.blob_id)
+            item.setData(Qt.ItemDataRole.UserRole, key)
             self.list.addItem(item)
-            if d.blob_id == current:
+            if key == current:
                 self.list.setCurrentItem(item)
         self._enable()
 
     def _id(self, item: Any) -> str:
         return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else ""
 
-    def _on_current(self, action: Any) -> None:
-        blob_id = self._id(self.list.currentItem())
-        if blob_id:
-            action(blob_id)
+    def _on_item(self, item: Any, what: str) -> None:
+        key = self._id(item)
+        if key.startswith("prescription:"):
+            prescription_id = key.removeprefix("prescription:")
+            (self.actions.open_prescription if what == "open"
+             else self.actions.save_prescription_as)(prescription_id)
+        elif key:
+            (self.actions.open if what == "open" else self.actions.save_as)(key)
 
     def _enable(self) -> None:
         chosen = self.list.currentItem() is not None

@@ -80,67 +80,67 @@
 <context>
     <name>ConversationView</name>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="51"/>
+        <location filename="../../desktop/ui/conversation.py" line="53"/>
         <source>Accept</source>
         <translation>Accepter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="52"/>
+        <location filename="../../desktop/ui/conversation.py" line="54"/>
         <source>Decline…</source>
         <translation>Refuser…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="53"/>
+        <location filename="../../desktop/ui/conversation.py" line="55"/>
         <source>Close</source>
         <translation>Clôturer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="54"/>
+        <location filename="../../desktop/ui/conversation.py" line="56"/>
         <source>Reopen</source>
         <translation>Rouvrir</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="55"/>
+        <location filename="../../desktop/ui/conversation.py" line="57"/>
         <source>Internal note…</source>
         <translation>Note interne…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="58"/>
+        <location filename="../../desktop/ui/conversation.py" line="60"/>
         <source>Assign</source>
         <translation>Attribuer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="76"/>
+        <location filename="../../desktop/ui/conversation.py" line="78"/>
         <source>Write to the patient… (Ctrl+Enter sends)</source>
         <translation>Écrire au patient… (Ctrl+Entrée pour envoyer)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="78"/>
+        <location filename="../../desktop/ui/conversation.py" line="80"/>
         <source>Send</source>
         <translation>Envoyer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="89"/>
+        <location filename="../../desktop/ui/conversation.py" line="91"/>
         <source>Attach…</source>
         <translation>Joindre…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="90"/>
+        <location filename="../../desktop/ui/conversation.py" line="92"/>
         <source>Attach documents (PDF, JPEG, PNG); you can also drop files on the conversation</source>
         <translation>Joindre des documents (PDF, JPEG, PNG)&#xa0;; vous pouvez aussi déposer des fichiers sur la conversation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="112"/>
+        <location filename="../../desktop/ui/conversation.py" line="114"/>
         <source>Canned reply:</source>
         <translation>Réponse type&#xa0;:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="141"/>
+        <location filename="../../desktop/ui/conversation.py" line="143"/>
         <source>No conversation selected</source>
         <translation>Aucune conversation sélectionnée</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="154"/>
+        <location filename="../../desktop/ui/conversation.py" line="156"/>
         <source>assigned to {0}</source>
         <translation>attribuée à {0}</translation>
     </message>
@@ -149,99 +149,99 @@
         <translation type="vanished">Votre réponse acceptera la demande.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="166"/>
+        <location filename="../../desktop/ui/conversation.py" line="168"/>
         <source>Your reply will accept the request.</source>
         <translation>Votre réponse acceptera la demande.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="167"/>
+        <location filename="../../desktop/ui/conversation.py" line="169"/>
         <source>Reopen the conversation to write.</source>
         <translation>Rouvrez la conversation pour écrire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="207"/>
+        <location filename="../../desktop/ui/conversation.py" line="209"/>
         <source>Show earlier messages</source>
         <translation>Afficher les messages précédents</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="240"/>
+        <location filename="../../desktop/ui/conversation.py" line="242"/>
         <source>Open</source>
         <translation>Ouvrir</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="241"/>
+        <location filename="../../desktop/ui/conversation.py" line="243"/>
         <source>Save as…</source>
         <translation>Enregistrer sous…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="243"/>
+        <location filename="../../desktop/ui/conversation.py" line="245"/>
         <source>Stop</source>
         <translation>Arrêter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="245"/>
+        <location filename="../../desktop/ui/conversation.py" line="247"/>
         <source>Download</source>
         <translation>Télécharger</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="256"/>
+        <location filename="../../desktop/ui/conversation.py" line="259"/>
         <source>Cancel sending</source>
         <translation>Annuler l&apos;envoi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="287"/>
+        <location filename="../../desktop/ui/conversation.py" line="290"/>
         <source>The practice</source>
         <translation>Le cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="305"/>
+        <location filename="../../desktop/ui/conversation.py" line="308"/>
         <source>Internal note — patients never see it</source>
         <translation>Note interne — jamais visible par les patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="317"/>
+        <location filename="../../desktop/ui/conversation.py" line="320"/>
         <source>Choose…</source>
         <translation>Choisir…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="375"/>
+        <location filename="../../desktop/ui/conversation.py" line="378"/>
         <source>Decline the request</source>
         <translation>Refuser la demande</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="376"/>
+        <location filename="../../desktop/ui/conversation.py" line="379"/>
         <source>The patient will read this reason. Suggest what to do instead (an appointment, another practitioner).</source>
         <translation>Le patient lira ce motif. Proposez-lui une autre solution (un rendez-vous, un autre praticien).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="380"/>
+        <location filename="../../desktop/ui/conversation.py" line="383"/>
         <source>Decline</source>
         <translation>Refuser</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="397"/>
+        <location filename="../../desktop/ui/conversation.py" line="400"/>
         <source>Internal note</source>
         <translation>Note interne</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="398"/>
+        <location filename="../../desktop/ui/conversation.py" line="401"/>
         <source>Only the practice sees notes; they never leave this store.</source>
         <translation>Seul le cabinet voit les notes&#xa0;; elles ne quittent jamais cette base.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="400"/>
+        <location filename="../../desktop/ui/conversation.py" line="403"/>
         <source>Add note</source>
         <translation>Ajouter la note</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="414"/>
+        <location filename="../../desktop/ui/conversation.py" line="417"/>
         <source>Nobody (back to the addressee)</source>
         <translation>Personne (retour au praticien destinataire)</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="6"/>
         <source>No messages.</source>
-        <extracomment>desktop/ui/conversation.py:205</extracomment>
+        <extracomment>desktop/ui/conversation.py:207</extracomment>
         <translation>Aucun message.</translation>
     </message>
 </context>
@@ -268,133 +268,133 @@
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="8"/>
         <source>this file is empty: there is nothing to send.</source>
-        <extracomment>desktop/ui/document_actions.py:45</extracomment>
+        <extracomment>desktop/ui/document_actions.py:47</extracomment>
         <translation>ce fichier est vide&#xa0;: il n&apos;y a rien à envoyer.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="10"/>
         <source>this file is too large ({0}): the limit is {1} per file.</source>
-        <extracomment>desktop/ui/document_actions.py:47</extracomment>
+        <extracomment>desktop/ui/document_actions.py:49</extracomment>
         <translation>ce fichier est trop volumineux ({0})&#xa0;: la limite est de {1} par fichier.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="12"/>
         <source>HEIC photos cannot be read on this computer: save the photo as JPEG or PNG and attach it again.</source>
-        <extracomment>desktop/ui/document_actions.py:50</extracomment>
+        <extracomment>desktop/ui/document_actions.py:52</extracomment>
         <translation>les photos HEIC ne peuvent pas être lues sur cet ordinateur&#xa0;: enregistrez la photo en JPEG ou PNG et joignez-la à nouveau.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="14"/>
         <source>this type of file cannot be sent. Accepted types: {0}.</source>
-        <extracomment>desktop/ui/document_actions.py:53</extracomment>
+        <extracomment>desktop/ui/document_actions.py:55</extracomment>
         <translation>ce type de fichier ne peut pas être envoyé. Types acceptés&#xa0;: {0}.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="16"/>
         <source>this file cannot be read.</source>
-        <extracomment>desktop/ui/document_actions.py:56</extracomment>
+        <extracomment>desktop/ui/document_actions.py:58</extracomment>
         <translation>ce fichier ne peut pas être lu.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="18"/>
         <source>sending… {0} %</source>
-        <extracomment>desktop/ui/document_actions.py:65</extracomment>
+        <extracomment>desktop/ui/document_actions.py:67</extracomment>
         <translation>envoi… {0} %</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="20"/>
         <source>downloading… {0} %</source>
-        <extracomment>desktop/ui/document_actions.py:66</extracomment>
+        <extracomment>desktop/ui/document_actions.py:68</extracomment>
         <translation>téléchargement… {0} %</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="22"/>
         <source>waiting for the connection to be sent</source>
-        <extracomment>desktop/ui/document_actions.py:68</extracomment>
+        <extracomment>desktop/ui/document_actions.py:70</extracomment>
         <translation>en attente de la connexion pour être envoyé</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="24"/>
         <source>to be sent</source>
-        <extracomment>desktop/ui/document_actions.py:68</extracomment>
+        <extracomment>desktop/ui/document_actions.py:70</extracomment>
         <translation>à envoyer</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="26"/>
         <source>damaged: it failed its integrity check and cannot be opened</source>
-        <extracomment>desktop/ui/document_actions.py:70</extracomment>
+        <extracomment>desktop/ui/document_actions.py:72</extracomment>
         <translation>endommagé&#xa0;: le contrôle d&apos;intégrité a échoué, il ne peut pas être ouvert</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="28"/>
         <source>download stopped</source>
-        <extracomment>desktop/ui/document_actions.py:73</extracomment>
+        <extracomment>desktop/ui/document_actions.py:75</extracomment>
         <translation>téléchargement arrêté</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="30"/>
         <source>not downloaded yet: this workstation is offline</source>
-        <extracomment>desktop/ui/document_actions.py:75</extracomment>
+        <extracomment>desktop/ui/document_actions.py:77</extracomment>
         <translation>pas encore téléchargé&#xa0;: ce poste est hors connexion</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="32"/>
         <source>not downloaded yet</source>
-        <extracomment>desktop/ui/document_actions.py:76</extracomment>
+        <extracomment>desktop/ui/document_actions.py:78</extracomment>
         <translation>pas encore téléchargé</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="34"/>
         <source>Document damaged</source>
-        <extracomment>desktop/ui/document_actions.py:99</extracomment>
+        <extracomment>desktop/ui/document_actions.py:101</extracomment>
         <translation>Document endommagé</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="36"/>
         <source>This document failed its integrity check: it was not kept. Ask the patient to send it again.</source>
-        <extracomment>desktop/ui/document_actions.py:99</extracomment>
+        <extracomment>desktop/ui/document_actions.py:101</extracomment>
         <translation>Ce document n&apos;a pas passé le contrôle d&apos;intégrité&#xa0;: il n&apos;a pas été conservé. Demandez au patient de l&apos;envoyer à nouveau.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="38"/>
         <source>Not downloaded yet</source>
-        <extracomment>desktop/ui/document_actions.py:105</extracomment>
+        <extracomment>desktop/ui/document_actions.py:107</extracomment>
         <translation>Pas encore téléchargé</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="40"/>
         <source>This document has not been downloaded yet and this workstation is offline. It will be downloaded as soon as the connection returns.</source>
-        <extracomment>desktop/ui/document_actions.py:105</extracomment>
+        <extracomment>desktop/ui/document_actions.py:107</extracomment>
         <translation>Ce document n&apos;a pas encore été téléchargé et ce poste est hors connexion. Il sera téléchargé dès le retour de la connexion.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="42"/>
         <source>Save a copy of the document</source>
-        <extracomment>desktop/ui/document_actions.py:143</extracomment>
+        <extracomment>desktop/ui/document_actions.py:190</extracomment>
         <translation>Enregistrer une copie du document</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="44"/>
         <source>Saved to {0}</source>
-        <extracomment>desktop/ui/document_actions.py:158</extracomment>
+        <extracomment>desktop/ui/document_actions.py:206</extracomment>
         <translation>Enregistré dans {0}</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="46"/>
         <source>Cancel sending</source>
-        <extracomment>desktop/ui/document_actions.py:174, desktop/ui/document_actions.py:188</extracomment>
+        <extracomment>desktop/ui/document_actions.py:219, desktop/ui/document_actions.py:233</extracomment>
         <translation>Annuler l&apos;envoi</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="48"/>
         <source>Cancel sending this message and its documents? The patient will not receive it.</source>
-        <extracomment>desktop/ui/document_actions.py:174</extracomment>
+        <extracomment>desktop/ui/document_actions.py:219</extracomment>
         <translation>Annuler l&apos;envoi de ce message et de ses documents&#xa0;? Le patient ne le recevra pas.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="50"/>
         <source>Too late: the message has already been sent.</source>
-        <extracomment>desktop/ui/document_actions.py:188</extracomment>
+        <extracomment>desktop/ui/document_actions.py:233</extracomment>
         <translation>Trop tard&#xa0;: le message a déjà été envoyé.</translation>
     </message>
 </context>
@@ -1303,14 +1303,20 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Enregistrer sous…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_documents.py" line="56"/>
+        <location filename="../../desktop/ui/patient_documents.py" line="64"/>
         <source>from the patient</source>
         <translation>envoyé par le patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_documents.py" line="57"/>
+        <location filename="../../desktop/ui/patient_documents.py" line="65"/>
         <source>sent by the practice</source>
         <translation>envoyé par le cabinet</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="138"/>
+        <source>renewed prescription</source>
+        <extracomment>desktop/ui/patient_documents.py:60</extracomment>
+        <translation>ordonnance renouvelée</translation>
     </message>
 </context>
 <context>
@@ -2110,49 +2116,49 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Verrouillé — synchronisation suspendue jusqu’au déverrouillage</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="138"/>
+        <location filename="../../build/translations/indirect_strings.py" line="140"/>
         <source>Not connected to a relay</source>
         <extracomment>desktop/ui/sync_status.py:13</extracomment>
         <translation>Non connecté à un relais</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="140"/>
+        <location filename="../../build/translations/indirect_strings.py" line="142"/>
         <source>Synced</source>
         <extracomment>desktop/ui/sync_status.py:16</extracomment>
         <translation>Synchronisé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="142"/>
+        <location filename="../../build/translations/indirect_strings.py" line="144"/>
         <source>Syncing — {0} to send</source>
         <extracomment>desktop/ui/sync_status.py:19</extracomment>
         <translation>Synchronisation — {0} à envoyer</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="144"/>
+        <location filename="../../build/translations/indirect_strings.py" line="146"/>
         <source>Syncing…</source>
         <extracomment>desktop/ui/sync_status.py:20</extracomment>
         <translation>Synchronisation…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="146"/>
+        <location filename="../../build/translations/indirect_strings.py" line="148"/>
         <source>Offline since {0}</source>
         <extracomment>desktop/ui/sync_status.py:22</extracomment>
         <translation>Hors ligne depuis {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="148"/>
+        <location filename="../../build/translations/indirect_strings.py" line="150"/>
         <source>{0} waiting to be sent</source>
         <extracomment>desktop/ui/sync_status.py:24</extracomment>
         <translation>{0} en attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="150"/>
+        <location filename="../../build/translations/indirect_strings.py" line="152"/>
         <source>Sync error: {0}</source>
         <extracomment>desktop/ui/sync_status.py:27</extracomment>
         <translation>Erreur de synchronisation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="152"/>
+        <location filename="../../build/translations/indirect_strings.py" line="154"/>
         <source>Sync stopped</source>
         <extracomment>desktop/ui/sync_status.py:28</extracomment>
         <translation>Synchronisation arrêtée</translation>
@@ -2267,235 +2273,235 @@ Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="60"/>
         <source>Renewal</source>
-        <extracomment>desktop/ui/labels.py:17</extracomment>
+        <extracomment>desktop/ui/labels.py:23</extracomment>
         <translation>Renouvellement</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="62"/>
         <source>Document</source>
-        <extracomment>desktop/ui/labels.py:18</extracomment>
+        <extracomment>desktop/ui/labels.py:24</extracomment>
         <translation>Document</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="64"/>
         <source>Administrative question</source>
-        <extracomment>desktop/ui/labels.py:19</extracomment>
+        <extracomment>desktop/ui/labels.py:25</extracomment>
         <translation>Question administrative</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="66"/>
         <source>Other</source>
-        <extracomment>desktop/ui/labels.py:20</extracomment>
+        <extracomment>desktop/ui/labels.py:26</extracomment>
         <translation>Autre</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="68"/>
         <source>Awaiting acceptance</source>
-        <extracomment>desktop/ui/labels.py:26</extracomment>
+        <extracomment>desktop/ui/labels.py:32</extracomment>
         <translation>En attente d’acceptation</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="70"/>
         <source>Open</source>
-        <extracomment>desktop/ui/labels.py:27</extracomment>
+        <extracomment>desktop/ui/labels.py:33</extracomment>
         <translation>Ouverte</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="72"/>
         <source>Closed</source>
-        <extracomment>desktop/ui/labels.py:28</extracomment>
+        <extracomment>desktop/ui/labels.py:34</extracomment>
         <translation>Clôturée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="74"/>
         <source>Declined</source>
-        <extracomment>desktop/ui/labels.py:29, desktop/ui/labels.py:107</extracomment>
+        <extracomment>desktop/ui/labels.py:35, desktop/ui/labels.py:113</extracomment>
         <translation>Refusée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="76"/>
         <source>Waiting to be sent</source>
-        <extracomment>desktop/ui/labels.py:35</extracomment>
+        <extracomment>desktop/ui/labels.py:41</extracomment>
         <translation>En attente d’envoi</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="78"/>
         <source>Sent</source>
-        <extracomment>desktop/ui/labels.py:36</extracomment>
+        <extracomment>desktop/ui/labels.py:42</extracomment>
         <translation>Envoyé</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="80"/>
         <source>Delivered</source>
-        <extracomment>desktop/ui/labels.py:37</extracomment>
+        <extracomment>desktop/ui/labels.py:43</extracomment>
         <translation>Distribué</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="82"/>
         <source>Read</source>
-        <extracomment>desktop/ui/labels.py:38</extracomment>
+        <extracomment>desktop/ui/labels.py:44</extracomment>
         <translation>Lu</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="84"/>
         <source>Born {0} ({1} years)</source>
-        <extracomment>desktop/ui/labels.py:78</extracomment>
+        <extracomment>desktop/ui/labels.py:84</extracomment>
         <translation>Né(e) le {0} ({1} ans)</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="86"/>
         <source>The patient is no longer enrolled for messaging.</source>
-        <extracomment>desktop/ui/labels.py:92</extracomment>
+        <extracomment>desktop/ui/labels.py:98</extracomment>
         <translation>Le patient n’est plus inscrit à la messagerie.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="88"/>
         <source>No last visit is recorded for this patient.</source>
-        <extracomment>desktop/ui/labels.py:93</extracomment>
+        <extracomment>desktop/ui/labels.py:99</extracomment>
         <translation>Aucune dernière visite n’est enregistrée pour ce patient.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="90"/>
         <source>The last visit is too long ago for a remote renewal.</source>
-        <extracomment>desktop/ui/labels.py:94</extracomment>
+        <extracomment>desktop/ui/labels.py:100</extracomment>
         <translation>La dernière visite est trop ancienne pour un renouvellement à distance.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="92"/>
         <source>{0} is on the practice&apos;s never-renew-remotely list.</source>
-        <extracomment>desktop/ui/labels.py:95</extracomment>
+        <extracomment>desktop/ui/labels.py:101</extracomment>
         <translation>{0} figure sur la liste du cabinet des traitements jamais renouvelés à distance.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="94"/>
         <source>{0} is still covered by an earlier prescription.</source>
-        <extracomment>desktop/ui/labels.py:96</extracomment>
+        <extracomment>desktop/ui/labels.py:102</extracomment>
         <translation>{0} est encore couvert par une ordonnance précédente.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="96"/>
         <source>Waiting for a decision</source>
-        <extracomment>desktop/ui/labels.py:105</extracomment>
+        <extracomment>desktop/ui/labels.py:111</extracomment>
         <translation>En attente de décision</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="98"/>
         <source>Approved</source>
-        <extracomment>desktop/ui/labels.py:106</extracomment>
+        <extracomment>desktop/ui/labels.py:112</extracomment>
         <translation>Accepté</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="100"/>
         <source>Appointment needed</source>
-        <extracomment>desktop/ui/labels.py:108</extracomment>
+        <extracomment>desktop/ui/labels.py:114</extracomment>
         <translation>Rendez-vous nécessaire</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="102"/>
         <source>Request accepted</source>
-        <extracomment>desktop/ui/labels.py:115</extracomment>
+        <extracomment>desktop/ui/labels.py:121</extracomment>
         <translation>Demande acceptée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="104"/>
         <source>Request declined</source>
-        <extracomment>desktop/ui/labels.py:116</extracomment>
+        <extracomment>desktop/ui/labels.py:122</extracomment>
         <translation>Demande refusée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="106"/>
         <source>Conversation closed</source>
-        <extracomment>desktop/ui/labels.py:117</extracomment>
+        <extracomment>desktop/ui/labels.py:123</extracomment>
         <translation>Conversation clôturée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="108"/>
         <source>Conversation reopened</source>
-        <extracomment>desktop/ui/labels.py:118</extracomment>
+        <extracomment>desktop/ui/labels.py:124</extracomment>
         <translation>Conversation rouverte</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="110"/>
         <source>Conversation assigned</source>
-        <extracomment>desktop/ui/labels.py:119</extracomment>
+        <extracomment>desktop/ui/labels.py:125</extracomment>
         <translation>Conversation attribuée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="112"/>
         <source>Assignment removed</source>
-        <extracomment>desktop/ui/labels.py:120</extracomment>
+        <extracomment>desktop/ui/labels.py:126</extracomment>
         <translation>Attribution retirée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="114"/>
         <source>Internal note added</source>
-        <extracomment>desktop/ui/labels.py:121</extracomment>
+        <extracomment>desktop/ui/labels.py:127</extracomment>
         <translation>Note interne ajoutée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="116"/>
         <source>Record edited</source>
-        <extracomment>desktop/ui/labels.py:122</extracomment>
+        <extracomment>desktop/ui/labels.py:128</extracomment>
         <translation>Dossier modifié</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="118"/>
         <source>Imported from the practice software</source>
-        <extracomment>desktop/ui/labels.py:123</extracomment>
+        <extracomment>desktop/ui/labels.py:129</extracomment>
         <translation>Importé depuis le logiciel du cabinet</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="120"/>
         <source>Invitation created</source>
-        <extracomment>desktop/ui/labels.py:124</extracomment>
+        <extracomment>desktop/ui/labels.py:130</extracomment>
         <translation>Invitation créée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="122"/>
         <source>Renewal approved</source>
-        <extracomment>desktop/ui/labels.py:125</extracomment>
+        <extracomment>desktop/ui/labels.py:131</extracomment>
         <translation>Renouvellement accepté</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="124"/>
         <source>Renewal declined</source>
-        <extracomment>desktop/ui/labels.py:126</extracomment>
+        <extracomment>desktop/ui/labels.py:132</extracomment>
         <translation>Renouvellement refusé</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="126"/>
         <source>Renewal: appointment needed</source>
-        <extracomment>desktop/ui/labels.py:127</extracomment>
+        <extracomment>desktop/ui/labels.py:133</extracomment>
         <translation>Renouvellement&#xa0;: rendez-vous nécessaire</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="128"/>
         <source>Renewal rules changed</source>
-        <extracomment>desktop/ui/labels.py:128</extracomment>
+        <extracomment>desktop/ui/labels.py:134</extracomment>
         <translation>Règles de renouvellement modifiées</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="130"/>
         <source>Notice prepared</source>
-        <extracomment>desktop/ui/labels.py:129</extracomment>
+        <extracomment>desktop/ui/labels.py:135</extracomment>
         <translation>Information préparée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="132"/>
         <source>Notice cancelled</source>
-        <extracomment>desktop/ui/labels.py:130</extracomment>
+        <extracomment>desktop/ui/labels.py:136</extracomment>
         <translation>Information annulée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="134"/>
         <source>Document sent</source>
-        <extracomment>desktop/ui/labels.py:131</extracomment>
+        <extracomment>desktop/ui/labels.py:137</extracomment>
         <translation>Document envoyé</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="136"/>
         <source>Document saved to disk</source>
-        <extracomment>desktop/ui/labels.py:132</extracomment>
+        <extracomment>desktop/ui/labels.py:138</extracomment>
         <translation>Document enregistré sur le disque</translation>
     </message>
 </context>

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pypdf import PdfReader
 
 from desktop.ui.dialogs import TextDialog
+from desktop.ui.qt import QApplication
 from desktop.ui.renewal_form import RenewalForm
 from tests.ui.conftest import unlock
 
@@ -77,6 +78,22 @@ def test_request_approve_and_the_patient_opens_the_prescription(qtbot, practice,
         patients.table.selectRow(0)
         history = [patients.history.item(i).text() for i in range(patients.history.count())]
         assert any("Renewal approved — Dr Claire Dupont" in line for line in history)
+
+        # The prescription is among the patient's documents, and opens in the preview.
+        documents = patients.documents.list
+        [listed] = [documents.item(i) for i in range(documents.count())
+                    if "Ordonnance" in documents.item(i).text()]
+        assert "renewed prescription: Levothyrox 75 µg" in listed.text()
+        documents.setCurrentItem(listed)
+        patients.documents.open_button.click()
+
+        def preview():  # type: ignore[no-untyped-def]
+            return next((w for w in QApplication.topLevelWidgets()
+                         if w.objectName() == "documentDialog" and w.isVisible()), None)
+
+        qtbot.waitUntil(lambda: preview() is not None, timeout=10000)
+        qtbot.waitUntil(lambda: preview().preview.page_count() == 1, timeout=10000)
+        preview().close()
     finally:
         window.session.close()
 
