@@ -25,6 +25,14 @@ TS = Path("resources/translations/passerelle_fr.ts")
 # English source → French, whatever the context.
 FR: dict[str, str] = {
     # -- documents ------------------------------------------------------------------------
+    'Sending {0}':
+        'Envoi de {0}',
+    'Downloading {0}':
+        'Téléchargement de {0}',
+    '(+{0} more)':
+        '(+{0} autres)',
+    'a document':
+        'un document',
     'renewed prescription':
         'ordonnance renouvelée',
     'To send:':

@@ -27,7 +27,7 @@ from desktop.ui.qt import (
 )
 from desktop.ui.resources import icon
 from desktop.ui.session import Session
-from desktop.ui.sync_status import SyncStatusLabel
+from desktop.ui.sync_status import SyncStatusLabel, TransferProgress
 from desktop.ui.unlock import UnlockScreen
 
 
@@ -91,6 +91,8 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
 
         self.sync_label = SyncStatusLabel()
+        self.transfer_progress = TransferProgress(self._document_name)
+        self.statusBar().addPermanentWidget(self.transfer_progress)
         self.statusBar().addPermanentWidget(self.sync_label)
         lock_action = QAction(self.tr("Lock"), self)
         lock_action.setShortcut(QKeySequence("Ctrl+L"))
@@ -121,6 +123,7 @@ class MainWindow(QMainWindow):
         session.unlocked.connect(self._unlocked)
         session.locked.connect(self._locked)
         session.sync_status.connect(self.sync_label.show_status)
+        session.transfer.connect(self.transfer_progress.show_transfer)
         session.applied.connect(self._applied)
         session.changed.connect(self._changed)
         self._locked()
@@ -160,6 +163,13 @@ class MainWindow(QMainWindow):
             self.inbox.search.setFocus()
             self.inbox.search.selectAll()
 
+    def _document_name(self, blob_id: str) -> str:
+        from desktop.store.documents import DocumentStore
+
+        reader = self.session.reader
+        doc = DocumentStore(reader).get(blob_id) if reader is not None else None
+        return doc.name if doc is not None else self.tr("a document")
+
     def open_conversation(self, conversation_id: str) -> None:
         self.show_screen("inbox")
         self.inbox.filter_group.button(len(self.inbox.filters) - 1).click()  # "All"
@@ -181,6 +191,7 @@ class MainWindow(QMainWindow):
         self.practice_label.clear()
         self.me.clear()
         self.sync_label.show_locked()
+        self.transfer_progress.clear()
         self.statusBar().clearMessage()
         self._badge(0)
 

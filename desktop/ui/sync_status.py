@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from desktop.sync.engine import SyncState, SyncStatus
+from collections.abc import Callable
+
+from desktop.sync.engine import SyncState, SyncStatus, Transfer
 from desktop.ui import labels
-from desktop.ui.qt import QLabel, QWidget
+from desktop.ui.qt import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 
 def describe(status: SyncStatus | None, tr) -> tuple[str, str]:  # type: ignore[no-untyped-def]
@@ -49,3 +51,47 @@ class SyncStatusLabel(QLabel):
         self.setProperty("level", level)
         self.style().unpolish(self)
         self.style().polish(self)
+
+
+class TransferProgress(QWidget):
+    """A document moving to or from the relay: its name and a progress bar in the status
+    bar, hidden when none is. ``name_of(blob_id)`` gives the name to show."""
+
+    def __init__(self, name_of: Callable[[str], str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("transferProgress")
+        self.name_of = name_of
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(140)
+        self.bar.setMaximumHeight(14)
+        self.bar.setTextVisible(False)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 8, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        self._moving: dict[str, Transfer] = {}
+        self.setVisible(False)
+
+    def clear(self) -> None:
+        self._moving.clear()
+        self.setVisible(False)
+
+    def show_transfer(self, transfer: Transfer) -> None:
+        if transfer.finished:
+            self._moving.pop(transfer.blob_id, None)
+        elif transfer.total:
+            self._moving[transfer.blob_id] = transfer
+        if not self._moving:
+            self.setVisible(False)
+            return
+        current = next(reversed(self._moving.values()))
+        name = self.name_of(current.blob_id)
+        text = (self.tr("Sending {0}") if current.direction == "upload"
+                else self.tr("Downloading {0}")).format(name)
+        if len(self._moving) > 1:
+            text += " " + self.tr("(+{0} more)").format(len(self._moving) - 1)
+        self.label.setText(text)
+        self.bar.setRange(0, current.total)
+        self.bar.setValue(current.done)
+        self.setVisible(True)

@@ -868,7 +868,7 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="70"/>
-        <location filename="../../desktop/ui/main_window.py" line="95"/>
+        <location filename="../../desktop/ui/main_window.py" line="97"/>
         <source>Lock</source>
         <translation>Verrouiller</translation>
     </message>
@@ -885,42 +885,47 @@ patients call 15 or 112.</source>
 les patients appellent le 15 ou le 112.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="99"/>
+        <location filename="../../desktop/ui/main_window.py" line="101"/>
         <source>Search messages</source>
         <translation>Rechercher dans les messages</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="143"/>
+        <location filename="../../desktop/ui/main_window.py" line="146"/>
         <source>Renewals</source>
         <translation>Renouvellements</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="146"/>
+        <location filename="../../desktop/ui/main_window.py" line="149"/>
         <source>Patients</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="148"/>
+        <location filename="../../desktop/ui/main_window.py" line="151"/>
         <source>Notices</source>
         <translation>Informations</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="151"/>
+        <location filename="../../desktop/ui/main_window.py" line="154"/>
         <source>Practice settings</source>
         <translation>Réglages du cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="228"/>
+        <location filename="../../desktop/ui/main_window.py" line="171"/>
+        <source>a document</source>
+        <translation>un document</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="239"/>
         <source>A new message from a patient</source>
         <translation>Un nouveau message d’un patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="229"/>
+        <location filename="../../desktop/ui/main_window.py" line="240"/>
         <source>{0} new messages from patients</source>
         <translation>{0} nouveaux messages de patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="247"/>
+        <location filename="../../desktop/ui/main_window.py" line="258"/>
         <source>Passerelle — {0} to process</source>
         <translation>Passerelle — {0} à traiter</translation>
     </message>
@@ -2111,57 +2116,75 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>SyncStatusLabel</name>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="40"/>
+        <location filename="../../desktop/ui/sync_status.py" line="42"/>
         <source>Locked — nothing is synced until the practice unlocks</source>
         <translation>Verrouillé — synchronisation suspendue jusqu’au déverrouillage</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="140"/>
         <source>Not connected to a relay</source>
-        <extracomment>desktop/ui/sync_status.py:13</extracomment>
+        <extracomment>desktop/ui/sync_status.py:15</extracomment>
         <translation>Non connecté à un relais</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="142"/>
         <source>Synced</source>
-        <extracomment>desktop/ui/sync_status.py:16</extracomment>
+        <extracomment>desktop/ui/sync_status.py:18</extracomment>
         <translation>Synchronisé</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="144"/>
         <source>Syncing — {0} to send</source>
-        <extracomment>desktop/ui/sync_status.py:19</extracomment>
+        <extracomment>desktop/ui/sync_status.py:21</extracomment>
         <translation>Synchronisation — {0} à envoyer</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="146"/>
         <source>Syncing…</source>
-        <extracomment>desktop/ui/sync_status.py:20</extracomment>
+        <extracomment>desktop/ui/sync_status.py:22</extracomment>
         <translation>Synchronisation…</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="148"/>
         <source>Offline since {0}</source>
-        <extracomment>desktop/ui/sync_status.py:22</extracomment>
+        <extracomment>desktop/ui/sync_status.py:24</extracomment>
         <translation>Hors ligne depuis {0}</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="150"/>
         <source>{0} waiting to be sent</source>
-        <extracomment>desktop/ui/sync_status.py:24</extracomment>
+        <extracomment>desktop/ui/sync_status.py:26</extracomment>
         <translation>{0} en attente d’envoi</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="152"/>
         <source>Sync error: {0}</source>
-        <extracomment>desktop/ui/sync_status.py:27</extracomment>
+        <extracomment>desktop/ui/sync_status.py:29</extracomment>
         <translation>Erreur de synchronisation&#xa0;: {0}</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="154"/>
         <source>Sync stopped</source>
-        <extracomment>desktop/ui/sync_status.py:28</extracomment>
+        <extracomment>desktop/ui/sync_status.py:30</extracomment>
         <translation>Synchronisation arrêtée</translation>
+    </message>
+</context>
+<context>
+    <name>TransferProgress</name>
+    <message>
+        <location filename="../../desktop/ui/sync_status.py" line="90"/>
+        <source>Sending {0}</source>
+        <translation>Envoi de {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sync_status.py" line="91"/>
+        <source>Downloading {0}</source>
+        <translation>Téléchargement de {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sync_status.py" line="93"/>
+        <source>(+{0} more)</source>
+        <translation>(+{0} autres)</translation>
     </message>
 </context>
 <context>
