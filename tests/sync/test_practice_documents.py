@@ -264,3 +264,41 @@ def test_the_engine_downloads_what_patients_send(relay, practice, open_conversat
         assert finished and finished[-1].direction == "download" and not finished[-1].error
     finally:
         engine.stop()
+
+
+def test_a_document_altered_on_the_relay_is_refused_and_never_shown(
+    relay, practice, open_conversation, tmp_path
+):
+    """A hostile relay (or a damaged disk) changes a chunk and its content address along:
+    the download completes, but the document fails its check: it is dropped, marked
+    refused, not fetched again on its own, and never opened."""
+    import hashlib as _hashlib
+
+    jean, conv = open_conversation
+    scan = pdf(tmp_path / "analyses.pdf", 1_200_000)
+    jean.send_document(conv, scan, "Mes analyses")
+    practice.sync()
+    [doc] = practice.workstation.documents(conv)
+
+    path = relay.database_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:
+        data = bytearray(db.execute(
+            'SELECT data FROM blob_chunks WHERE blob_id = ? AND "index" = 1',
+            (doc.blob_id.replace("-", ""),)).fetchone()[0])
+        data[100] ^= 1
+        db.execute('UPDATE blob_chunks SET data = ?, chunk_id = ? WHERE blob_id = ? AND '
+                   '"index" = 1', (bytes(data), _hashlib.blake2b(bytes(data), digest_size=32)
+                                   .digest(), doc.blob_id.replace("-", "")))
+
+    reports: list[Transfer] = []
+    sync = Sync(practice.workstation, on_transfer=reports.append)
+    client = practice.workstation.client()
+    assert sync.fetch_documents(client) == 0
+    [refused] = practice.workstation.documents(conv)
+    assert not refused.downloaded and "integrity" in (refused.last_error or "")
+    assert DocumentStore(practice.store).chunk_indexes(doc.blob_id) == set()
+    assert reports[-1].finished and "integrity" in reports[-1].error
+    assert sync.fetch_documents(client) == 0  # not fetched again on its own
+    client.close()
+    with pytest.raises(PasserelleError, match="not been downloaded"):
+        practice.workstation.open_document(doc.blob_id)
