@@ -1,4 +1,4 @@
-"""``passerelle-relay``: run the relay, or create a practice on it."""
+"""``passerelle-relay``: run the relay, create a practice on it, purge abandoned uploads."""
 
 from __future__ import annotations
 
@@ -6,14 +6,23 @@ import argparse
 import asyncio
 import logging
 import sys
+from dataclasses import asdict
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from relay.app import create_app
 from relay.config import DATABASE_ENV, Settings, default_database_url
 from relay.db import Database, SchemaMismatch
-from relay.operator import create_practice
+from relay.operator import create_practice, purge_incomplete_blobs
 from relay.server import RelayServer
 
 LISTENING = "Passerelle relay listening on http://{host}:{port}"
+PURGED = (
+    "Purged {blobs} abandoned upload(s), incomplete and idle for more than {days:g} days: "
+    "{chunks} chunk(s), {bytes} bytes."
+)
+
+log = logging.getLogger("relay")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,6 +41,26 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8470, help="port (0: any free port)")
     serve.add_argument("--database", default=None, help=database_help)
+    serve.add_argument(
+        "--incomplete-blob-days",
+        type=float,
+        default=Settings.incomplete_blob_days,
+        metavar="DAYS",
+        help="purge uploads left incomplete this long, at start and every "
+        f"{Settings.purge_interval_seconds / 3600:g} hours (default %(default)g)",
+    )
+
+    purge = commands.add_parser(
+        "purge-blobs",
+        help="delete the uploads left incomplete (abandoned) for more than --days days",
+    )
+    purge.add_argument(
+        "--days",
+        type=float,
+        default=Settings.incomplete_blob_days,
+        help="idle for more than this many days (default %(default)g)",
+    )
+    purge.add_argument("--database", default=None, help=database_help)
 
     practice = commands.add_parser(
         "create-practice", help="create a practice and print its one-time enrolment token"
@@ -41,19 +70,53 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _serve(database_url: str, host: str, port: int) -> None:
-    server = RelayServer(create_app(Settings(database_url=database_url)), host=host, port=port)
+def _serve(database_url: str, host: str, port: int, incomplete_blob_days: float) -> None:
+    if not incomplete_blob_days > 0:
+        raise ValueError("--incomplete-blob-days must be above zero")
+    settings = Settings(database_url=database_url, incomplete_blob_days=incomplete_blob_days)
+    server = RelayServer(create_app(settings), host=host, port=port)
 
     async def run() -> None:
         serving = asyncio.create_task(server.serve())
         while not server.started and not serving.done():
             await asyncio.sleep(0.01)
-        if server.started:
-            shown = f"[{host}]" if ":" in host else host
-            print(LISTENING.format(host=shown, port=server.bound_port), flush=True)
-        await serving
+        if not server.started:
+            await serving
+            return
+        shown = f"[{host}]" if ":" in host else host
+        print(LISTENING.format(host=shown, port=server.bound_port), flush=True)
+        purging = asyncio.create_task(_purge_now_and_then(server.relay.db, settings))
+        try:
+            await serving
+        finally:
+            purging.cancel()
 
     asyncio.run(run())
+
+
+async def _purge_now_and_then(db: Database, settings: Settings) -> None:
+    """Abandoned uploads, purged at start and then every ``purge_interval_seconds``, off
+    the event loop. A database that cannot be reached is tried again next time."""
+    days = settings.incomplete_blob_days
+    while True:
+        try:
+            purged = await asyncio.to_thread(purge_incomplete_blobs, db, days)
+        except SQLAlchemyError as exc:
+            log.warning("purging abandoned uploads failed: %s", exc)
+        else:
+            if purged.blobs:
+                log.info(PURGED.format(days=days, **asdict(purged)))
+        await asyncio.sleep(settings.purge_interval_seconds)
+
+
+def _purge_blobs(database_url: str, days: float) -> None:
+    db = Database(database_url)
+    try:
+        db.create_schema()
+        purged = purge_incomplete_blobs(db, days)
+    finally:
+        db.dispose()
+    print(PURGED.format(days=days, **asdict(purged)))
 
 
 def _create_practice(database_url: str, name: str) -> None:
@@ -77,7 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     database_url = args.database or default_database_url()
     try:
         if args.command == "serve":
-            _serve(database_url, args.host, args.port)
+            _serve(database_url, args.host, args.port, args.incomplete_blob_days)
+        elif args.command == "purge-blobs":
+            _purge_blobs(database_url, args.days)
         else:
             _create_practice(database_url, args.name)
     except (SchemaMismatch, ValueError) as exc:

@@ -40,3 +40,9 @@ class Settings:
     max_blob_bytes: int = 100 * MIB
     #: How far ahead an invitation may expire.
     max_invitation_days: int = 365
+    #: An upload left incomplete with no sign of life (declared again, a chunk received)
+    #: for more than this many days is abandoned: the purge deletes it and its chunks.
+    #: A complete document is never purged (a message refers to it).
+    incomplete_blob_days: float = 7.0
+    #: How often ``passerelle-relay serve`` runs that purge (the first time at start).
+    purge_interval_seconds: float = 6 * 3600.0

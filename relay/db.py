@@ -7,7 +7,7 @@ docs/PROTOCOL.md, "What the relay knows"). The practice label given to
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -34,16 +34,19 @@ from sqlalchemy import (
     Uuid,
     create_engine,
     event,
+    func,
     insert,
+    inspect,
     select,
     text,
+    update,
 )
 from sqlalchemy.engine import make_url
 
 # Tables added later (practice_profiles, notices, blobs) are created by ``create_all`` when a
 # relay starts on an older database: a new table needs no version bump. A
-# change to an existing table would, with a migration step to go with it.
-SCHEMA_VERSION = 1
+# change to an existing table does, with a step in ``_MIGRATIONS`` to go with it.
+SCHEMA_VERSION = 2
 
 # Session-level lock key for schema creation, so that several relay processes
 # starting together on one PostgreSQL database do not race on CREATE TABLE.
@@ -247,7 +250,13 @@ blobs = Table(
     Column("uploader", String(16), nullable=False),  # practice | patient
     Column("size", BigInteger, nullable=False),  # ciphertext bytes, declared up front
     Column("chunk_count", Integer, nullable=True),  # set when complete
+    # What the chunks add up to so far, kept as they arrive: a PUT checks the declared size
+    # against it instead of summing the blob's chunks (schema 2).
+    Column("received_bytes", BigInteger, nullable=False, server_default=text("0")),
     Column("created_at", UTCDateTime, nullable=False),
+    # The upload's last sign of life (declared, declared again, a chunk stored): an
+    # incomplete blob idle for days is purged (schema 2; NULL counts as created_at).
+    Column("updated_at", UTCDateTime, nullable=True),
     Column("completed_at", UTCDateTime, nullable=True),
 )
 
@@ -334,7 +343,8 @@ class Database:
                 yield conn
 
     def create_schema(self) -> None:
-        """Create missing tables and record the schema version; refuse a foreign version."""
+        """Create missing tables, bring an older database up to this version (every step in
+        the same transaction) and record it; refuse a newer or foreign version."""
         with self.engine.connect() as conn:
             conn.execution_options(relay_write=True)
             with conn.begin():
@@ -344,14 +354,46 @@ class Database:
                 found = conn.execute(select(schema_version.c.version)).scalars().all()
                 if not found:
                     conn.execute(insert(schema_version).values(version=SCHEMA_VERSION))
-                elif found != [SCHEMA_VERSION]:
+                    return
+                if len(found) != 1 or not 1 <= found[0] <= SCHEMA_VERSION:
                     raise SchemaMismatch(
                         f"the relay database has schema version {found}, "
                         f"this relay expects {SCHEMA_VERSION}"
                     )
+                for version in range(found[0], SCHEMA_VERSION):
+                    _MIGRATIONS[version](conn)
+                if found[0] != SCHEMA_VERSION:
+                    conn.execute(update(schema_version).values(version=SCHEMA_VERSION))
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _blobs_keep_counts(conn: Connection) -> None:
+    """1 → 2: ``blobs.received_bytes`` and ``blobs.updated_at``, filled from the chunks held."""
+    present = {column["name"] for column in inspect(conn).get_columns(blobs.name)}
+    # A database older than the blobs table got it from create_all just now, columns and all.
+    for column in (blobs.c.received_bytes, blobs.c.updated_at):
+        if column.name not in present:
+            kind = column.type.compile(dialect=conn.dialect)
+            default = " NOT NULL DEFAULT 0" if column.name == "received_bytes" else ""
+            conn.execute(text(f"ALTER TABLE blobs ADD COLUMN {column.name} {kind}{default}"))
+    held = select(func.coalesce(func.sum(blob_chunks.c.size), 0)).where(
+        blob_chunks.c.blob_id == blobs.c.id
+    )
+    last_chunk = select(func.max(blob_chunks.c.created_at)).where(
+        blob_chunks.c.blob_id == blobs.c.id
+    )
+    conn.execute(
+        update(blobs).values(
+            received_bytes=held.scalar_subquery(),
+            updated_at=func.coalesce(last_chunk.scalar_subquery(), blobs.c.created_at),
+        )
+    )
+
+
+#: Schema steps by the version they start from; each runs in create_schema's transaction.
+_MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _blobs_keep_counts}
 
 
 def _configure_sqlite(engine: Engine) -> None:

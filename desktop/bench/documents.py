@@ -423,7 +423,7 @@ def report(r: dict[str, Any]) -> str:
         ),
         (
             f"  download: Workstation.fetch_document into the SQLCipher store, of which the "
-            f"check after the last chunk (every chunk read back, decrypted, SHA-256) "
+            f"check after the last chunk (the end of the streaming check, decrypted, SHA-256) "
             f"{seconds(m['download_check'])}"
         ),
         "  open in memory: Workstation.open_document (read from the store, decrypt, verify)",

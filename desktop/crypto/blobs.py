@@ -78,7 +78,7 @@ class BlobKey:
             raise EnvelopeRejected("a document key is malformed")
         return cls(data[:KEY_SIZE], data[KEY_SIZE:])
 
-    def _state(self) -> object:
+    def _state(self) -> sodium.crypto_secretstream_xchacha20poly1305_state:
         # A push state and a pull state built from one key and header are the same
         # state: this is how a resumed upload gets the same chunks as the first try.
         state = sodium.crypto_secretstream_xchacha20poly1305_state()
@@ -112,23 +112,40 @@ def encrypt_chunks(
         yield sodium.crypto_secretstream_xchacha20poly1305_push(state, piece, ad, tag)
 
 
+class ChunkOpener:
+    """Opens a blob's ciphertext chunks one at a time, in order, as they arrive; ``close``
+    once there are no more. ``EnvelopeRejected`` if a chunk is altered or out of place,
+    comes after the final one, or the stream stops before it."""
+
+    def __init__(self, blob_id: str, key: BlobKey) -> None:
+        self._state = key._state()
+        self._ad = _ad(blob_id)
+        self.final = False
+
+    def open(self, chunk: bytes) -> bytes:
+        if self.final:
+            raise EnvelopeRejected("a document has data after its end")
+        try:
+            piece, tag = sodium.crypto_secretstream_xchacha20poly1305_pull(
+                self._state, chunk, self._ad
+            )
+        except (nacl.exceptions.CryptoError, ValueError, TypeError):
+            raise EnvelopeRejected("a document failed its integrity check") from None
+        self.final = tag == _TAG_FINAL
+        return piece
+
+    def close(self) -> None:
+        if not self.final:
+            raise EnvelopeRejected("a document is truncated")
+
+
 def decrypt_chunks(chunks: Iterable[bytes], blob_id: str, key: BlobKey) -> Iterator[bytes]:
     """The plaintext of the ciphertext chunks, in order; ``EnvelopeRejected`` if any chunk
     is altered, out of place, or the stream stops before its final chunk."""
-    state = key._state()
-    ad = _ad(blob_id)
-    final = False
+    opener = ChunkOpener(blob_id, key)
     for chunk in chunks:
-        if final:
-            raise EnvelopeRejected("a document has data after its end")
-        try:
-            piece, tag = sodium.crypto_secretstream_xchacha20poly1305_pull(state, chunk, ad)
-        except (nacl.exceptions.CryptoError, ValueError, TypeError):
-            raise EnvelopeRejected("a document failed its integrity check") from None
-        final = tag == _TAG_FINAL
-        yield piece
-    if not final:
-        raise EnvelopeRejected("a document is truncated")
+        yield opener.open(chunk)
+    opener.close()
 
 
 class Sha256Writer:

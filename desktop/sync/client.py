@@ -136,6 +136,11 @@ class RelayClient:
         next ones; each raises ``RelayError`` with code ``stopped``."""
         self._sockets.cut_all()
 
+    @property
+    def aborted(self) -> bool:
+        """Whether :meth:`abort` was called: this client refuses every request from now on."""
+        return bool(self._sockets.cut)
+
     def _stopped(self) -> RelayError:
         return RelayError(0, "stopped", "Sync was stopped.")
 

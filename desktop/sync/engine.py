@@ -27,8 +27,13 @@ from desktop.store import OutboxItem
 from desktop.store.documents import DocumentStore
 from desktop.sync.apply import Applied, Opened, PracticeMailbox
 from desktop.sync.client import EventPage, RelayClient
-from desktop.sync.documents import Cancelled, download, stored_attachment
-from desktop.sync.documents import open_document as open_plain
+from desktop.sync.documents import (
+    Cancelled,
+    DocumentCheck,
+    check_document,
+    download,
+    stored_attachment,
+)
 from desktop.sync.practice_documents import BLOB, upload_stored
 from desktop.sync.workstation import Workstation
 
@@ -281,37 +286,42 @@ class Sync:
 
     def fetch_document(self, client: RelayClient, blob_id: str) -> bool:
         """Download one document into the store, resuming; ``True`` once it is complete
-        and checked. A document that fails its check is dropped and marked refused."""
+        and checked. A document that fails its check is dropped and marked refused.
+
+        From its first chunk, the download checks the document as it comes; a resumed
+        one is checked afterwards, every chunk read back from the store."""
         documents = DocumentStore(self.store)
         with self.gate:
             stored = documents.get(blob_id)
         if stored is None or stored.downloaded:
             return stored is not None
         doc = stored_attachment(stored)
+        check = DocumentCheck(doc)
 
         def progress(done: int, total: int) -> None:
             self.on_transfer(Transfer(blob_id, "download", done, total))
 
         try:
-            download(client, doc, _GatedChunks(documents, self.gate), progress,
-                     lambda: blob_id in self._cancelled_downloads)
-        except Cancelled:
-            self.on_transfer(Transfer(blob_id, "download", 0, 0, True, cancelled=True))
-            return False
-        except RelayError as exc:
-            self.on_transfer(Transfer(blob_id, "download", 0, 0, True, error=str(exc)))
-            raise
-        with self.gate:
             try:
-                open_plain(doc, documents.chunks(blob_id))
-            except EnvelopeRejected as exc:
-                with self.store.transaction():
-                    documents.forget_chunks(blob_id)
-                    documents.mark_refused(blob_id, str(exc))
-                log.warning("document %s refused: %s", blob_id, exc)
-                self.on_transfer(Transfer(blob_id, "download", 0, 0, True, error=str(exc)))
+                download(client, doc, _GatedChunks(documents, self.gate), progress,
+                         lambda: blob_id in self._cancelled_downloads, check)
+            except Cancelled:
+                self.on_transfer(Transfer(blob_id, "download", 0, 0, True, cancelled=True))
                 return False
-            documents.mark_complete(blob_id)
+            except RelayError as exc:
+                self.on_transfer(Transfer(blob_id, "download", 0, 0, True, error=str(exc)))
+                raise
+            with self.gate:
+                if not check.passed:
+                    check_document(doc, documents.chunks(blob_id))
+                documents.mark_complete(blob_id)
+        except EnvelopeRejected as exc:
+            with self.gate, self.store.transaction():
+                documents.forget_chunks(blob_id)
+                documents.mark_refused(blob_id, str(exc))
+            log.warning("document %s refused: %s", blob_id, exc)
+            self.on_transfer(Transfer(blob_id, "download", 0, 0, True, error=str(exc)))
+            return False
         self.on_transfer(Transfer(blob_id, "download", doc.chunk_count, doc.chunk_count, True))
         return True
 

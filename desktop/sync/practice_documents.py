@@ -39,7 +39,9 @@ from desktop.sync.content import check_text
 from desktop.sync.documents import (
     Attachment,
     Cancel,
+    DocumentCheck,
     Progress,
+    check_document,
     download,
     encrypted_file,
     stored_attachment,
@@ -191,8 +193,10 @@ def fetch(
     cancel: Cancel | None = None, client: RelayClient | None = None,
 ) -> int:
     """Download a document into the store (chunks kept encrypted), resuming; checked
-    before it is marked complete. A document that fails its check is forgotten and
-    marked refused (not fetched again on its own), and ``EnvelopeRejected`` says why."""
+    before it is marked complete — as it comes when the download starts from its first
+    chunk, else every chunk read back afterwards. A document that fails its check is
+    forgotten and marked refused (not fetched again on its own), and
+    ``EnvelopeRejected`` says why."""
     store = DocumentStore(ws.store)
     stored = store.get(document_id)
     if stored is None:
@@ -200,20 +204,21 @@ def fetch(
     if stored.downloaded:
         return 0
     doc = stored_attachment(stored)
+    check = DocumentCheck(doc)
     own = client is None
     client = client or ws.client()
     try:
-        fetched = download(client, doc, store, progress, cancel)
-    finally:
-        if own:
-            client.close()
-    try:
-        open_plain(doc, store.chunks(document_id))
+        fetched = download(client, doc, store, progress, cancel, check)
+        if not check.passed:
+            check_document(doc, store.chunks(document_id))
     except EnvelopeRejected as exc:
         with ws.store.transaction():
             store.forget_chunks(document_id)
             store.mark_refused(document_id, str(exc))
         raise
+    finally:
+        if own:
+            client.close()
     store.mark_complete(document_id)
     return fetched
 

@@ -21,7 +21,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from relay.auth import AnyCaller, Caller, RelayDep
 from relay.db import blob_chunks, blobs, conversations, utcnow
@@ -36,6 +37,45 @@ MAX_CHUNKS = 1_000_000
 CHUNK_ID = "Chunk-Id"
 
 ChunkIndex = Annotated[int, Path(ge=0, lt=MAX_CHUNKS)]
+
+# The statements of the chunk routes, built once (building one costs more than running it):
+# a blob, its conversation's two sides and what it holds at one index, in one query.
+_CHUNK_SLOT = (
+    select(
+        blobs.c.uploader,
+        blobs.c.chunk_count,
+        conversations.c.practice_id,
+        conversations.c.patient_id,
+        blob_chunks.c.chunk_id,
+        blob_chunks.c.data,
+    )
+    .select_from(
+        blobs.join(conversations, conversations.c.id == blobs.c.conversation_id).outerjoin(
+            blob_chunks,
+            and_(blob_chunks.c.blob_id == blobs.c.id, blob_chunks.c.index == bindparam("index")),
+        )
+    )
+    .where(blobs.c.id == bindparam("blob_id"))
+)
+# The same without the chunk's bytes (what a PUT needs to know).
+_CHUNK_SLOT_ID = _CHUNK_SLOT.with_only_columns(
+    *(column for column in _CHUNK_SLOT.selected_columns if column.name != "data")
+)
+_STORE_CHUNK = insert(blob_chunks)
+# The size check and the count in one statement: no concurrent PUT of the same blob can
+# slip between the check and the count.
+_COUNT_CHUNK = (
+    update(blobs)
+    .where(
+        blobs.c.id == bindparam("blob_id"),
+        blobs.c.chunk_count.is_(None),
+        blobs.c.received_bytes + bindparam("grown_by") <= blobs.c.size,
+    )
+    .values(
+        received_bytes=blobs.c.received_bytes + bindparam("grown_by"),
+        updated_at=bindparam("touched_at"),
+    )
+)
 
 
 def _not_found() -> ApiError:
@@ -79,7 +119,7 @@ def _uploading(conn: Connection, blob_id: uuid.UUID, caller: Caller) -> Any:
 
 def _status(conn: Connection, row: Any) -> dict[str, Any]:
     chunks = conn.execute(
-        select(blob_chunks.c.index, blob_chunks.c.size)
+        select(blob_chunks.c.index.label("position"), blob_chunks.c.size)
         .where(blob_chunks.c.blob_id == row.id)
         .order_by(blob_chunks.c.index)
     ).all()
@@ -89,7 +129,7 @@ def _status(conn: Connection, row: Any) -> dict[str, Any]:
         "size": int(row.size),
         "complete": row.chunk_count is not None,
         "chunk_count": row.chunk_count,
-        "received": [int(c.index) for c in chunks],
+        "received": [int(c.position) for c in chunks],
         "received_bytes": sum(int(c.size) for c in chunks),
     }
 
@@ -120,7 +160,27 @@ def declare_blob(
                 blobs.c.id == body.id
             )
         ).first()
-        if existing is None:
+        if existing is not None and (
+            existing.conversation_id,
+            existing.size,
+            existing.uploader,
+        ) != (
+            body.conversation_id,
+            body.size,
+            caller.role,
+        ):
+            raise ApiError(409, "conflict", "This document id is already used.")
+        now = utcnow()
+        # Declared again: the upload is alive, whatever the purge of abandoned ones thinks.
+        # No row touched: new, or purged since it was read (PostgreSQL): declared afresh.
+        touched = (
+            existing is not None
+            and conn.execute(
+                update(blobs).where(blobs.c.id == body.id).values(updated_at=now)
+            ).rowcount
+            == 1
+        )
+        if not touched:
             conn.execute(
                 insert(blobs).values(
                     id=body.id,
@@ -128,15 +188,10 @@ def declare_blob(
                     uploader=caller.role,
                     size=body.size,
                     chunk_count=None,
-                    created_at=utcnow(),
+                    created_at=now,
+                    updated_at=now,
                 )
             )
-        elif (existing.conversation_id, existing.size, existing.uploader) != (
-            body.conversation_id,
-            body.size,
-            caller.role,
-        ):
-            raise ApiError(409, "conflict", "This document id is already used.")
         return Outcome(201, _status(conn, _blob(conn, body.id, caller)))
 
     return run_once(relay, account_scope(caller.account_id), key, effect).response()
@@ -165,7 +220,7 @@ def put_chunk(
     blob_id: uuid.UUID,
     index: ChunkIndex,
     caller: AnyCaller,
-    key: IdempotencyKey,
+    _key: IdempotencyKey,
     relay: RelayDep,
     data: Annotated[
         bytes, Body(media_type="application/octet-stream", include_in_schema=False)
@@ -174,52 +229,74 @@ def put_chunk(
     """Store one ciphertext chunk (``Content-Type: application/octet-stream``). The same
     bytes at the same index again store nothing (``stored: false``); other bytes at a
     stored index are 409 ``chunk_conflict``. Chunks past the declared size are 413
-    ``blob_too_large``; a completed document takes no new chunk (409 ``blob_complete``)."""
+    ``blob_too_large``; a completed document takes no new chunk (409 ``blob_complete``).
+
+    The ``Idempotency-Key`` is required as for every PUT but not recorded: the chunk's
+    index and bytes already make a repeat harmless (answered ``stored: false``), and a
+    record per chunk would cost each PUT two more writes and grow without end."""
     if not isinstance(data, bytes) or not data:
         raise ApiError(422, "invalid_request", "A chunk is a non-empty binary body.")
     digest = hashlib.blake2b(data, digest_size=32).digest()
-
-    def effect(conn: Connection) -> Outcome:
-        row = _uploading(conn, blob_id, caller)
-        result = {
-            "blob_id": str(blob_id),
-            "index": index,
-            "chunk_id": digest.hex(),
-            "size": len(data),
-        }
-        stored = conn.execute(
-            select(blob_chunks.c.chunk_id).where(
-                and_(blob_chunks.c.blob_id == blob_id, blob_chunks.c.index == index)
+    answer = {"blob_id": str(blob_id), "index": index, "chunk_id": digest.hex(), "size": len(data)}
+    try:
+        with relay.db.write() as conn:
+            row = _chunk_slot(conn, blob_id, index, caller, digest)
+            if row.chunk_id is not None:
+                return JSONResponse({**answer, "stored": False})
+            if row.chunk_count is not None:
+                raise ApiError(409, "blob_complete", "This document is complete.")
+            now = utcnow()
+            conn.execute(
+                _STORE_CHUNK,
+                {
+                    "blob_id": blob_id,
+                    "index": index,
+                    "chunk_id": digest,
+                    "size": len(data),
+                    "data": data,
+                    "created_at": now,
+                },
             )
-        ).first()
-        if stored is not None:
-            if bytes(stored.chunk_id) != digest:
-                raise ApiError(409, "chunk_conflict", "Another chunk is stored at this index.")
-            return Outcome(200, {**result, "stored": False})
-        if row.chunk_count is not None:
-            raise ApiError(409, "blob_complete", "This document is complete.")
-        held = conn.execute(
-            select(func.coalesce(func.sum(blob_chunks.c.size), 0)).where(
-                blob_chunks.c.blob_id == blob_id
+            # Counted after the chunk's big write: on PostgreSQL the blob's row lock is
+            # then held only from here to the commit.
+            grown = conn.execute(
+                _COUNT_CHUNK, {"blob_id": blob_id, "grown_by": len(data), "touched_at": now}
             )
-        ).scalar_one()
-        if int(held) + len(data) > int(row.size):
+            if grown.rowcount != 1:
+                completed = conn.execute(
+                    select(blobs.c.chunk_count).where(blobs.c.id == blob_id)
+                ).scalar()
+                if completed is not None:  # completed since the row was read (PostgreSQL)
+                    raise ApiError(409, "blob_complete", "This document is complete.")
+                raise ApiError(
+                    413, "blob_too_large", "These chunks are larger than the document declared."
+                )
+    except IntegrityError:
+        # PostgreSQL: a PUT of the same index committed first, or the blob was purged
+        # meanwhile. Answer as if this request had come after the other one.
+        with relay.db.read() as conn:
+            row = _chunk_slot(conn, blob_id, index, caller, digest)
+        if row.chunk_id is None:
             raise ApiError(
-                413, "blob_too_large", "These chunks are larger than the document declared."
-            )
-        conn.execute(
-            insert(blob_chunks).values(
-                blob_id=blob_id,
-                index=index,
-                chunk_id=digest,
-                size=len(data),
-                data=data,
-                created_at=utcnow(),
-            )
-        )
-        return Outcome(200, {**result, "stored": True})
+                409, "conflict", "This chunk could not be stored; send it again."
+            ) from None
+        return JSONResponse({**answer, "stored": False})
+    return JSONResponse({**answer, "stored": True})
 
-    return run_once(relay, account_scope(caller.account_id), key, effect).response()
+
+def _chunk_slot(
+    conn: Connection, blob_id: uuid.UUID, index: int, caller: Caller, digest: bytes
+) -> Any:
+    """The blob (which the caller must have declared) and what it holds at ``index``, in
+    one query; 409 ``chunk_conflict`` if that is other bytes than ``digest``."""
+    row = conn.execute(_CHUNK_SLOT_ID, {"blob_id": blob_id, "index": index}).first()
+    if row is None or not _may_see(caller, row.practice_id, row.patient_id):
+        raise _not_found()
+    if row.uploader != caller.role:
+        raise ApiError(403, "forbidden", "Only the side that declared this document uploads it.")
+    if row.chunk_id is not None and bytes(row.chunk_id) != digest:
+        raise ApiError(409, "chunk_conflict", "Another chunk is stored at this index.")
+    return row
 
 
 @router.post("/blobs/{blob_id}/complete", response_model=BlobStatus)
@@ -274,21 +351,20 @@ def complete_blob(
         }
     },
 )
-def get_chunk(blob_id: uuid.UUID, index: ChunkIndex, caller: AnyCaller, relay: RelayDep) -> Response:
+def get_chunk(
+    blob_id: uuid.UUID, index: ChunkIndex, caller: AnyCaller, relay: RelayDep
+) -> Response:
     """One ciphertext chunk of a complete document (409 ``blob_incomplete`` before)."""
     with relay.db.read() as conn:
-        row = _blob(conn, blob_id, caller)
-        if row.chunk_count is None:
-            raise ApiError(409, "blob_incomplete", "This document is not completely uploaded.")
-        chunk = conn.execute(
-            select(blob_chunks.c.chunk_id, blob_chunks.c.data).where(
-                and_(blob_chunks.c.blob_id == blob_id, blob_chunks.c.index == index)
-            )
-        ).first()
-    if chunk is None:
+        row = conn.execute(_CHUNK_SLOT, {"blob_id": blob_id, "index": index}).first()
+    if row is None or not _may_see(caller, row.practice_id, row.patient_id):
+        raise _not_found()
+    if row.chunk_count is None:
+        raise ApiError(409, "blob_incomplete", "This document is not completely uploaded.")
+    if row.chunk_id is None:
         raise ApiError(404, "chunk_not_found", "This document has no such chunk.")
     return Response(
-        content=bytes(chunk.data),
+        content=bytes(row.data),
         media_type="application/octet-stream",
-        headers={CHUNK_ID: bytes(chunk.chunk_id).hex()},
+        headers={CHUNK_ID: bytes(row.chunk_id).hex()},
     )
