@@ -25,6 +25,8 @@ TS = Path("resources/translations/passerelle_fr.ts")
 # English source → French, whatever the context.
 FR: dict[str, str] = {
     # -- documents ------------------------------------------------------------------------
+    '{0}: {1}':
+        '{0} : {1}',
     'Sending {0}':
         'Envoi de {0}',
     'Downloading {0}':

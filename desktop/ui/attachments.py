@@ -85,7 +85,7 @@ class AttachmentBar(QWidget):
                               self.tr("These files cannot be sent:"),
                               QMessageBox.StandardButton.Ok, self)
             box.setObjectName("attachmentRefused")
-            box.setInformativeText("\n".join(refused))
+            box.setInformativeText("\n".join("• " + line for line in refused))
             box.open()  # not exec(): the window keeps running
             self._refusal = box
         return refused

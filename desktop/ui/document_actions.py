@@ -42,7 +42,7 @@ def type_label(kind: str) -> str:
 def refusal(exc: BaseException, name: str) -> str:
     """Why a file cannot be sent, in the practice's language."""
     if not isinstance(exc, DocumentRefused):
-        return f"{name}: {exc}"
+        return _t("{0}: {1}").format(name, exc)
     if exc.reason == "empty":
         why = _t("this file is empty: there is nothing to send.")
     elif exc.reason == "too_large":
@@ -56,7 +56,7 @@ def refusal(exc: BaseException, name: str) -> str:
             accepted_label())
     else:
         why = _t("this file cannot be read.")
-    return f"{name}: {why}"
+    return _t("{0}: {1}").format(name, why)
 
 
 def state_text(doc: StoredDocument, transfer: Transfer | None, offline: bool) -> str:

@@ -267,132 +267,138 @@
     <name>DocumentActions</name>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="8"/>
+        <source>{0}: {1}</source>
+        <extracomment>desktop/ui/document_actions.py:45, desktop/ui/document_actions.py:59</extracomment>
+        <translation>{0}&#xa0;: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="10"/>
         <source>this file is empty: there is nothing to send.</source>
         <extracomment>desktop/ui/document_actions.py:47</extracomment>
         <translation>ce fichier est vide&#xa0;: il n&apos;y a rien à envoyer.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="10"/>
+        <location filename="../../build/translations/indirect_strings.py" line="12"/>
         <source>this file is too large ({0}): the limit is {1} per file.</source>
         <extracomment>desktop/ui/document_actions.py:49</extracomment>
         <translation>ce fichier est trop volumineux ({0})&#xa0;: la limite est de {1} par fichier.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="12"/>
+        <location filename="../../build/translations/indirect_strings.py" line="14"/>
         <source>HEIC photos cannot be read on this computer: save the photo as JPEG or PNG and attach it again.</source>
         <extracomment>desktop/ui/document_actions.py:52</extracomment>
         <translation>les photos HEIC ne peuvent pas être lues sur cet ordinateur&#xa0;: enregistrez la photo en JPEG ou PNG et joignez-la à nouveau.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="14"/>
+        <location filename="../../build/translations/indirect_strings.py" line="16"/>
         <source>this type of file cannot be sent. Accepted types: {0}.</source>
         <extracomment>desktop/ui/document_actions.py:55</extracomment>
         <translation>ce type de fichier ne peut pas être envoyé. Types acceptés&#xa0;: {0}.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="16"/>
+        <location filename="../../build/translations/indirect_strings.py" line="18"/>
         <source>this file cannot be read.</source>
         <extracomment>desktop/ui/document_actions.py:58</extracomment>
         <translation>ce fichier ne peut pas être lu.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="18"/>
+        <location filename="../../build/translations/indirect_strings.py" line="20"/>
         <source>sending… {0} %</source>
         <extracomment>desktop/ui/document_actions.py:67</extracomment>
         <translation>envoi… {0} %</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="20"/>
+        <location filename="../../build/translations/indirect_strings.py" line="22"/>
         <source>downloading… {0} %</source>
         <extracomment>desktop/ui/document_actions.py:68</extracomment>
         <translation>téléchargement… {0} %</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="22"/>
+        <location filename="../../build/translations/indirect_strings.py" line="24"/>
         <source>waiting for the connection to be sent</source>
         <extracomment>desktop/ui/document_actions.py:70</extracomment>
         <translation>en attente de la connexion pour être envoyé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="24"/>
+        <location filename="../../build/translations/indirect_strings.py" line="26"/>
         <source>to be sent</source>
         <extracomment>desktop/ui/document_actions.py:70</extracomment>
         <translation>à envoyer</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="26"/>
+        <location filename="../../build/translations/indirect_strings.py" line="28"/>
         <source>damaged: it failed its integrity check and cannot be opened</source>
         <extracomment>desktop/ui/document_actions.py:72</extracomment>
         <translation>endommagé&#xa0;: le contrôle d&apos;intégrité a échoué, il ne peut pas être ouvert</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="28"/>
+        <location filename="../../build/translations/indirect_strings.py" line="30"/>
         <source>download stopped</source>
         <extracomment>desktop/ui/document_actions.py:75</extracomment>
         <translation>téléchargement arrêté</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="30"/>
+        <location filename="../../build/translations/indirect_strings.py" line="32"/>
         <source>not downloaded yet: this workstation is offline</source>
         <extracomment>desktop/ui/document_actions.py:77</extracomment>
         <translation>pas encore téléchargé&#xa0;: ce poste est hors connexion</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="32"/>
+        <location filename="../../build/translations/indirect_strings.py" line="34"/>
         <source>not downloaded yet</source>
         <extracomment>desktop/ui/document_actions.py:78</extracomment>
         <translation>pas encore téléchargé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="34"/>
+        <location filename="../../build/translations/indirect_strings.py" line="36"/>
         <source>Document damaged</source>
         <extracomment>desktop/ui/document_actions.py:101</extracomment>
         <translation>Document endommagé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="36"/>
+        <location filename="../../build/translations/indirect_strings.py" line="38"/>
         <source>This document failed its integrity check: it was not kept. Ask the patient to send it again.</source>
         <extracomment>desktop/ui/document_actions.py:101</extracomment>
         <translation>Ce document n&apos;a pas passé le contrôle d&apos;intégrité&#xa0;: il n&apos;a pas été conservé. Demandez au patient de l&apos;envoyer à nouveau.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="38"/>
+        <location filename="../../build/translations/indirect_strings.py" line="40"/>
         <source>Not downloaded yet</source>
         <extracomment>desktop/ui/document_actions.py:107</extracomment>
         <translation>Pas encore téléchargé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="40"/>
+        <location filename="../../build/translations/indirect_strings.py" line="42"/>
         <source>This document has not been downloaded yet and this workstation is offline. It will be downloaded as soon as the connection returns.</source>
         <extracomment>desktop/ui/document_actions.py:107</extracomment>
         <translation>Ce document n&apos;a pas encore été téléchargé et ce poste est hors connexion. Il sera téléchargé dès le retour de la connexion.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="42"/>
+        <location filename="../../build/translations/indirect_strings.py" line="44"/>
         <source>Save a copy of the document</source>
         <extracomment>desktop/ui/document_actions.py:190</extracomment>
         <translation>Enregistrer une copie du document</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="44"/>
+        <location filename="../../build/translations/indirect_strings.py" line="46"/>
         <source>Saved to {0}</source>
         <extracomment>desktop/ui/document_actions.py:206</extracomment>
         <translation>Enregistré dans {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="46"/>
+        <location filename="../../build/translations/indirect_strings.py" line="48"/>
         <source>Cancel sending</source>
         <extracomment>desktop/ui/document_actions.py:219, desktop/ui/document_actions.py:233</extracomment>
         <translation>Annuler l&apos;envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="48"/>
+        <location filename="../../build/translations/indirect_strings.py" line="50"/>
         <source>Cancel sending this message and its documents? The patient will not receive it.</source>
         <extracomment>desktop/ui/document_actions.py:219</extracomment>
         <translation>Annuler l&apos;envoi de ce message et de ses documents&#xa0;? Le patient ne le recevra pas.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="50"/>
+        <location filename="../../build/translations/indirect_strings.py" line="52"/>
         <source>Too late: the message has already been sent.</source>
         <extracomment>desktop/ui/document_actions.py:233</extracomment>
         <translation>Trop tard&#xa0;: le message a déjà été envoyé.</translation>
@@ -1318,7 +1324,7 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>envoyé par le cabinet</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="138"/>
+        <location filename="../../build/translations/indirect_strings.py" line="140"/>
         <source>renewed prescription</source>
         <extracomment>desktop/ui/patient_documents.py:60</extracomment>
         <translation>ordonnance renouvelée</translation>
@@ -2121,49 +2127,49 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Verrouillé — synchronisation suspendue jusqu’au déverrouillage</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="140"/>
+        <location filename="../../build/translations/indirect_strings.py" line="142"/>
         <source>Not connected to a relay</source>
         <extracomment>desktop/ui/sync_status.py:15</extracomment>
         <translation>Non connecté à un relais</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="142"/>
+        <location filename="../../build/translations/indirect_strings.py" line="144"/>
         <source>Synced</source>
         <extracomment>desktop/ui/sync_status.py:18</extracomment>
         <translation>Synchronisé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="144"/>
+        <location filename="../../build/translations/indirect_strings.py" line="146"/>
         <source>Syncing — {0} to send</source>
         <extracomment>desktop/ui/sync_status.py:21</extracomment>
         <translation>Synchronisation — {0} à envoyer</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="146"/>
+        <location filename="../../build/translations/indirect_strings.py" line="148"/>
         <source>Syncing…</source>
         <extracomment>desktop/ui/sync_status.py:22</extracomment>
         <translation>Synchronisation…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="148"/>
+        <location filename="../../build/translations/indirect_strings.py" line="150"/>
         <source>Offline since {0}</source>
         <extracomment>desktop/ui/sync_status.py:24</extracomment>
         <translation>Hors ligne depuis {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="150"/>
+        <location filename="../../build/translations/indirect_strings.py" line="152"/>
         <source>{0} waiting to be sent</source>
         <extracomment>desktop/ui/sync_status.py:26</extracomment>
         <translation>{0} en attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="152"/>
+        <location filename="../../build/translations/indirect_strings.py" line="154"/>
         <source>Sync error: {0}</source>
         <extracomment>desktop/ui/sync_status.py:29</extracomment>
         <translation>Erreur de synchronisation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="154"/>
+        <location filename="../../build/translations/indirect_strings.py" line="156"/>
         <source>Sync stopped</source>
         <extracomment>desktop/ui/sync_status.py:30</extracomment>
         <translation>Synchronisation arrêtée</translation>
@@ -2263,25 +2269,25 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="52"/>
+        <location filename="../../build/translations/indirect_strings.py" line="54"/>
         <source>Passerelle</source>
         <extracomment>desktop/ui/errors.py:77</extracomment>
         <translation>Passerelle</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="54"/>
+        <location filename="../../build/translations/indirect_strings.py" line="56"/>
         <source>the terminal</source>
         <extracomment>desktop/ui/errors.py:80</extracomment>
         <translation>le terminal</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="56"/>
+        <location filename="../../build/translations/indirect_strings.py" line="58"/>
         <source>Passerelle — unexpected error</source>
         <extracomment>desktop/ui/errors.py:81</extracomment>
         <translation>Passerelle — erreur inattendue</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="58"/>
+        <location filename="../../build/translations/indirect_strings.py" line="60"/>
         <source>Something went wrong that should not have: {error}
 
 Nothing you saved is lost. Details were written to {log}.</source>
@@ -2294,235 +2300,235 @@ Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné
 <context>
     <name>labels</name>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="60"/>
+        <location filename="../../build/translations/indirect_strings.py" line="62"/>
         <source>Renewal</source>
         <extracomment>desktop/ui/labels.py:23</extracomment>
         <translation>Renouvellement</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="62"/>
+        <location filename="../../build/translations/indirect_strings.py" line="64"/>
         <source>Document</source>
         <extracomment>desktop/ui/labels.py:24</extracomment>
         <translation>Document</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="64"/>
+        <location filename="../../build/translations/indirect_strings.py" line="66"/>
         <source>Administrative question</source>
         <extracomment>desktop/ui/labels.py:25</extracomment>
         <translation>Question administrative</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="66"/>
+        <location filename="../../build/translations/indirect_strings.py" line="68"/>
         <source>Other</source>
         <extracomment>desktop/ui/labels.py:26</extracomment>
         <translation>Autre</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="68"/>
+        <location filename="../../build/translations/indirect_strings.py" line="70"/>
         <source>Awaiting acceptance</source>
         <extracomment>desktop/ui/labels.py:32</extracomment>
         <translation>En attente d’acceptation</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="70"/>
+        <location filename="../../build/translations/indirect_strings.py" line="72"/>
         <source>Open</source>
         <extracomment>desktop/ui/labels.py:33</extracomment>
         <translation>Ouverte</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="72"/>
+        <location filename="../../build/translations/indirect_strings.py" line="74"/>
         <source>Closed</source>
         <extracomment>desktop/ui/labels.py:34</extracomment>
         <translation>Clôturée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="74"/>
+        <location filename="../../build/translations/indirect_strings.py" line="76"/>
         <source>Declined</source>
         <extracomment>desktop/ui/labels.py:35, desktop/ui/labels.py:113</extracomment>
         <translation>Refusée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="76"/>
+        <location filename="../../build/translations/indirect_strings.py" line="78"/>
         <source>Waiting to be sent</source>
         <extracomment>desktop/ui/labels.py:41</extracomment>
         <translation>En attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="78"/>
+        <location filename="../../build/translations/indirect_strings.py" line="80"/>
         <source>Sent</source>
         <extracomment>desktop/ui/labels.py:42</extracomment>
         <translation>Envoyé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="80"/>
+        <location filename="../../build/translations/indirect_strings.py" line="82"/>
         <source>Delivered</source>
         <extracomment>desktop/ui/labels.py:43</extracomment>
         <translation>Distribué</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="82"/>
+        <location filename="../../build/translations/indirect_strings.py" line="84"/>
         <source>Read</source>
         <extracomment>desktop/ui/labels.py:44</extracomment>
         <translation>Lu</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="84"/>
+        <location filename="../../build/translations/indirect_strings.py" line="86"/>
         <source>Born {0} ({1} years)</source>
         <extracomment>desktop/ui/labels.py:84</extracomment>
         <translation>Né(e) le {0} ({1} ans)</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="86"/>
+        <location filename="../../build/translations/indirect_strings.py" line="88"/>
         <source>The patient is no longer enrolled for messaging.</source>
         <extracomment>desktop/ui/labels.py:98</extracomment>
         <translation>Le patient n’est plus inscrit à la messagerie.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="88"/>
+        <location filename="../../build/translations/indirect_strings.py" line="90"/>
         <source>No last visit is recorded for this patient.</source>
         <extracomment>desktop/ui/labels.py:99</extracomment>
         <translation>Aucune dernière visite n’est enregistrée pour ce patient.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="90"/>
+        <location filename="../../build/translations/indirect_strings.py" line="92"/>
         <source>The last visit is too long ago for a remote renewal.</source>
         <extracomment>desktop/ui/labels.py:100</extracomment>
         <translation>La dernière visite est trop ancienne pour un renouvellement à distance.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="92"/>
+        <location filename="../../build/translations/indirect_strings.py" line="94"/>
         <source>{0} is on the practice&apos;s never-renew-remotely list.</source>
         <extracomment>desktop/ui/labels.py:101</extracomment>
         <translation>{0} figure sur la liste du cabinet des traitements jamais renouvelés à distance.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="94"/>
+        <location filename="../../build/translations/indirect_strings.py" line="96"/>
         <source>{0} is still covered by an earlier prescription.</source>
         <extracomment>desktop/ui/labels.py:102</extracomment>
         <translation>{0} est encore couvert par une ordonnance précédente.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="96"/>
+        <location filename="../../build/translations/indirect_strings.py" line="98"/>
         <source>Waiting for a decision</source>
         <extracomment>desktop/ui/labels.py:111</extracomment>
         <translation>En attente de décision</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="98"/>
+        <location filename="../../build/translations/indirect_strings.py" line="100"/>
         <source>Approved</source>
         <extracomment>desktop/ui/labels.py:112</extracomment>
         <translation>Accepté</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="100"/>
+        <location filename="../../build/translations/indirect_strings.py" line="102"/>
         <source>Appointment needed</source>
         <extracomment>desktop/ui/labels.py:114</extracomment>
         <translation>Rendez-vous nécessaire</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="102"/>
+        <location filename="../../build/translations/indirect_strings.py" line="104"/>
         <source>Request accepted</source>
         <extracomment>desktop/ui/labels.py:121</extracomment>
         <translation>Demande acceptée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="104"/>
+        <location filename="../../build/translations/indirect_strings.py" line="106"/>
         <source>Request declined</source>
         <extracomment>desktop/ui/labels.py:122</extracomment>
         <translation>Demande refusée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="106"/>
+        <location filename="../../build/translations/indirect_strings.py" line="108"/>
         <source>Conversation closed</source>
         <extracomment>desktop/ui/labels.py:123</extracomment>
         <translation>Conversation clôturée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="108"/>
+        <location filename="../../build/translations/indirect_strings.py" line="110"/>
         <source>Conversation reopened</source>
         <extracomment>desktop/ui/labels.py:124</extracomment>
         <translation>Conversation rouverte</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="110"/>
+        <location filename="../../build/translations/indirect_strings.py" line="112"/>
         <source>Conversation assigned</source>
         <extracomment>desktop/ui/labels.py:125</extracomment>
         <translation>Conversation attribuée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="112"/>
+        <location filename="../../build/translations/indirect_strings.py" line="114"/>
         <source>Assignment removed</source>
         <extracomment>desktop/ui/labels.py:126</extracomment>
         <translation>Attribution retirée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="114"/>
+        <location filename="../../build/translations/indirect_strings.py" line="116"/>
         <source>Internal note added</source>
         <extracomment>desktop/ui/labels.py:127</extracomment>
         <translation>Note interne ajoutée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="116"/>
+        <location filename="../../build/translations/indirect_strings.py" line="118"/>
         <source>Record edited</source>
         <extracomment>desktop/ui/labels.py:128</extracomment>
         <translation>Dossier modifié</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="118"/>
+        <location filename="../../build/translations/indirect_strings.py" line="120"/>
         <source>Imported from the practice software</source>
         <extracomment>desktop/ui/labels.py:129</extracomment>
         <translation>Importé depuis le logiciel du cabinet</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="120"/>
+        <location filename="../../build/translations/indirect_strings.py" line="122"/>
         <source>Invitation created</source>
         <extracomment>desktop/ui/labels.py:130</extracomment>
         <translation>Invitation créée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="122"/>
+        <location filename="../../build/translations/indirect_strings.py" line="124"/>
         <source>Renewal approved</source>
         <extracomment>desktop/ui/labels.py:131</extracomment>
         <translation>Renouvellement accepté</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="124"/>
+        <location filename="../../build/translations/indirect_strings.py" line="126"/>
         <source>Renewal declined</source>
         <extracomment>desktop/ui/labels.py:132</extracomment>
         <translation>Renouvellement refusé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="126"/>
+        <location filename="../../build/translations/indirect_strings.py" line="128"/>
         <source>Renewal: appointment needed</source>
         <extracomment>desktop/ui/labels.py:133</extracomment>
         <translation>Renouvellement&#xa0;: rendez-vous nécessaire</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="128"/>
+        <location filename="../../build/translations/indirect_strings.py" line="130"/>
         <source>Renewal rules changed</source>
         <extracomment>desktop/ui/labels.py:134</extracomment>
         <translation>Règles de renouvellement modifiées</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="130"/>
+        <location filename="../../build/translations/indirect_strings.py" line="132"/>
         <source>Notice prepared</source>
         <extracomment>desktop/ui/labels.py:135</extracomment>
         <translation>Information préparée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="132"/>
+        <location filename="../../build/translations/indirect_strings.py" line="134"/>
         <source>Notice cancelled</source>
         <extracomment>desktop/ui/labels.py:136</extracomment>
         <translation>Information annulée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="134"/>
+        <location filename="../../build/translations/indirect_strings.py" line="136"/>
         <source>Document sent</source>
         <extracomment>desktop/ui/labels.py:137</extracomment>
         <translation>Document envoyé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="136"/>
+        <location filename="../../build/translations/indirect_strings.py" line="138"/>
         <source>Document saved to disk</source>
         <extracomment>desktop/ui/labels.py:138</extracomment>
         <translation>Document enregistré sur le disque</translation>
