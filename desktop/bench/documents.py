@@ -45,7 +45,7 @@ from typing import Any, ClassVar, Self
 
 import requests
 
-from desktop.bench.relay_process import RelayProcess
+from desktop.bench.relay_process import RelayProcess, end_process
 from desktop.bench.report import seconds
 from desktop.bench.sync_bench import Patient, _create_practice, _enrol
 from desktop.crypto.blobs import CHUNK_SIZE, chunk_count, ciphertext_size
@@ -144,13 +144,7 @@ class PlainServer:
     def stop(self) -> None:
         if self._process is None:
             return
-        if self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        end_process(self._process, 10)
         if self._process.stdout is not None:
             self._process.stdout.close()
         self._process = None

@@ -19,6 +19,17 @@ START_TIMEOUT = 30.0
 _LISTENING = re.compile(r"Passerelle relay listening on http://(\S+):(\d+)")
 
 
+def end_process(process: subprocess.Popen[str], timeout: float) -> None:
+    """SIGTERM, then SIGKILL if it has not ended within ``timeout`` seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class RelayProcess:
     """``python -m relay serve`` on 127.0.0.1, any free port, on ``database_url``."""
 
@@ -71,13 +82,7 @@ class RelayProcess:
         """SIGTERM: the relay releases its long-polls and exits."""
         if self._process is None:
             return
-        if self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        end_process(self._process, 15)
         self._process = None
 
     def __enter__(self) -> Self:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -173,6 +174,26 @@ def check_file(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> CheckedF
                               "unreadable") from None
     kind = check_content(head, size, max_bytes)
     return CheckedFile(path, kind, size, safe_name(path.name, kind))
+
+
+def check_files(paths: Sequence[Path | str], max_bytes: int = DEFAULT_MAX_BYTES
+                ) -> list[CheckedFile]:
+    """The files of one message, every one checked before anything is stored or sent;
+    ``InvalidField`` names each refused file and why (the accepted ones are not sent
+    either: the person decides again)."""
+    if not paths:
+        raise InvalidField("Choose at least one file to send.")
+    if len(paths) > MAX_FILES:
+        raise InvalidField(f"A message carries at most {MAX_FILES} documents.")
+    checked, refused = [], []
+    for path in paths:
+        try:
+            checked.append(check_file(path, max_bytes))
+        except InvalidField as exc:
+            refused.append(f"{safe_name(Path(path).name)}: {exc}")
+    if refused:
+        raise InvalidField("\n".join(refused))
+    return checked
 
 
 _WINDOWS_RESERVED = {

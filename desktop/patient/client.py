@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from desktop.core.documents import DEFAULT_MAX_BYTES, MAX_FILES, safe_name
+from desktop.core.documents import DEFAULT_MAX_BYTES, check_files
 from desktop.core.errors import EnvelopeRejected, InvalidField, PasserelleError, RelayError
 from desktop.core.model import Category, ConversationState
 from desktop.core.patient_fields import fold
@@ -392,20 +392,10 @@ class PatientClient:
         text = text.strip()
         if text:
             text = check_text(text)
-        if not paths:
-            raise InvalidField("Choose at least one file to send.")
-        if len(paths) > MAX_FILES:
-            raise InvalidField(f"A message carries at most {MAX_FILES} documents.")
         if max_bytes is None:
             max_bytes = self.document_limit()
-        docs, refused = [], []
-        for path in paths:  # all refused here, before anything is uploaded
-            try:
-                docs.append(prepare(path, max_bytes))
-            except InvalidField as exc:
-                refused.append(f"{safe_name(Path(path).name)}: {exc}")
-        if refused:
-            raise InvalidField("\n".join(refused))
+        # All refused here, before anything is uploaded.
+        docs = [prepare(f.path, max_bytes) for f in check_files(paths, max_bytes)]
         uploads: dict[str, Any] = self.state.setdefault("uploads", {})
         keys = []
         for i, (path, doc) in enumerate(zip(paths, docs, strict=True)):

@@ -29,12 +29,8 @@ from desktop.sync.apply import Applied, Opened, PracticeMailbox
 from desktop.sync.client import EventPage, RelayClient
 from desktop.sync.documents import (
     Cancelled,
-    DocumentCheck,
-    check_document,
-    download,
-    stored_attachment,
 )
-from desktop.sync.practice_documents import BLOB, upload_stored
+from desktop.sync.practice_documents import BLOB, fetch, upload_stored
 from desktop.sync.workstation import Workstation
 
 log = logging.getLogger(__name__)
@@ -148,21 +144,6 @@ class Transfer:
     cancelled: bool = False
 
 
-class _GatedChunks:
-    """A document's chunks in the store, each access through the engine's gate."""
-
-    def __init__(self, documents: DocumentStore, gate: StoreGate) -> None:
-        self.documents, self.gate = documents, gate
-
-    def chunk_indexes(self, blob_id: str) -> set[int]:
-        with self.gate:
-            return self.documents.chunk_indexes(blob_id)
-
-    def put_chunk(self, blob_id: str, index: int, data: bytes) -> None:
-        with self.gate:
-            self.documents.put_chunk(blob_id, index, data)
-
-
 class Sync:
     """One workstation's sync with the relay: push and pull, each safe to repeat."""
 
@@ -251,7 +232,7 @@ class Sync:
 
         try:
             upload_stored(self.workstation, client, blob_id, conversation_id, progress,
-                          lambda: self._being_withdrawn(item), reading=lambda: self.gate)
+                          lambda: self._being_withdrawn(item), gate=lambda: self.gate)
         except Cancelled:
             self.on_transfer(Transfer(blob_id, "upload", 0, 0, True, cancelled=True))
             raise
@@ -285,44 +266,35 @@ class Sync:
         return blob_id in self._cancelled_downloads
 
     def fetch_document(self, client: RelayClient, blob_id: str) -> bool:
-        """Download one document into the store, resuming; ``True`` once it is complete
-        and checked. A document that fails its check is dropped and marked refused.
-
-        From its first chunk, the download checks the document as it comes; a resumed
-        one is checked afterwards, every chunk read back from the store."""
-        documents = DocumentStore(self.store)
+        """Download one document into the store, resuming (``practice_documents.fetch``,
+        through the gate), reporting as it goes; ``True`` once it is complete and
+        checked. A document that fails its check is dropped and marked refused."""
         with self.gate:
-            stored = documents.get(blob_id)
+            stored = DocumentStore(self.store).get(blob_id)
         if stored is None or stored.downloaded:
             return stored is not None
-        doc = stored_attachment(stored)
-        check = DocumentCheck(doc)
 
         def progress(done: int, total: int) -> None:
             self.on_transfer(Transfer(blob_id, "download", done, total))
 
+        def ended(error: str = "", cancelled: bool = False) -> None:
+            self.on_transfer(Transfer(blob_id, "download", 0, 0, True, error, cancelled))
+
         try:
-            try:
-                download(client, doc, _GatedChunks(documents, self.gate), progress,
-                         lambda: blob_id in self._cancelled_downloads, check)
-            except Cancelled:
-                self.on_transfer(Transfer(blob_id, "download", 0, 0, True, cancelled=True))
-                return False
-            except RelayError as exc:
-                self.on_transfer(Transfer(blob_id, "download", 0, 0, True, error=str(exc)))
-                raise
-            with self.gate:
-                if not check.passed:
-                    check_document(doc, documents.chunks(blob_id))
-                documents.mark_complete(blob_id)
-        except EnvelopeRejected as exc:
-            with self.gate, self.store.transaction():
-                documents.forget_chunks(blob_id)
-                documents.mark_refused(blob_id, str(exc))
-            log.warning("document %s refused: %s", blob_id, exc)
-            self.on_transfer(Transfer(blob_id, "download", 0, 0, True, error=str(exc)))
+            fetch(self.workstation, blob_id, progress,
+                  lambda: blob_id in self._cancelled_downloads, client, lambda: self.gate)
+        except Cancelled:
+            ended(cancelled=True)
             return False
-        self.on_transfer(Transfer(blob_id, "download", doc.chunk_count, doc.chunk_count, True))
+        except EnvelopeRejected as exc:
+            log.warning("document %s refused: %s", blob_id, exc)
+            ended(str(exc))
+            return False
+        except RelayError as exc:
+            ended(str(exc))
+            raise
+        self.on_transfer(Transfer(blob_id, "download", stored.chunk_count, stored.chunk_count,
+                                  True))
         return True
 
     def fetch_documents(self, client: RelayClient, first: list[str] | None = None) -> int:

@@ -16,23 +16,22 @@ message, its documents and their requests go, as if never written.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from desktop.core.documents import (
     LIMIT_SETTING,
-    MAX_FILES,
     CheckedFile,
-    check_file,
+    check_files,
     check_limit,
     safe_name,
 )
 from desktop.core.errors import EnvelopeRejected, InvalidField, PasserelleError, StoreError
 from desktop.core.model import AuditAction, ConversationState
-from desktop.crypto.blobs import BlobKey, chunk_count
+from desktop.crypto.blobs import Sha256Writer, chunk_count, encrypt_chunks
 from desktop.store.documents import DocumentStore, StoredDocument
 from desktop.sync.client import API, RelayClient
 from desktop.sync.content import check_text
@@ -43,12 +42,15 @@ from desktop.sync.documents import (
     Progress,
     check_document,
     download,
-    encrypted_file,
+    prepare,
     stored_attachment,
     upload_chunks,
 )
 from desktop.sync.documents import open_document as open_plain
 from desktop.sync.profile import document_limit, publish_current_profile
+
+#: What guards each use of the store from a sync thread: a context manager factory.
+Gate = Callable[[], AbstractContextManager[Any]]
 
 if TYPE_CHECKING:
     from desktop.sync.workstation import Workstation
@@ -56,32 +58,6 @@ if TYPE_CHECKING:
 #: The outbox "method" of an upload: not an HTTP request but the chunks of one document,
 #: which sync sends (resuming what the relay has) before the requests queued after it.
 BLOB = "BLOB"
-
-
-def check_files(paths: Sequence[Path | str], max_bytes: int) -> list[CheckedFile]:
-    """Every file checked before anything is stored; ``InvalidField`` names each refused
-    file and why (the accepted ones are not sent either: the person decides again)."""
-    if not paths:
-        raise InvalidField("Choose at least one file to send.")
-    if len(paths) > MAX_FILES:
-        raise InvalidField(f"A message carries at most {MAX_FILES} documents.")
-    checked, refused = [], []
-    for path in paths:
-        try:
-            checked.append(check_file(path, max_bytes))
-        except InvalidField as exc:
-            refused.append(f"{safe_name(Path(path).name)}: {exc}")
-    if refused:
-        raise InvalidField("\n".join(refused))
-    return checked
-
-
-def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for piece in iter(lambda: f.read(1024 * 1024), b""):
-            digest.update(piece)
-    return digest.hexdigest()
 
 
 def send(
@@ -96,13 +72,10 @@ def send(
     if conv.state is not ConversationState.REQUESTED and not conv.state.practice_may_write:
         raise PasserelleError(f"This conversation is {conv.state}; reopen it to write.")
     ws._recipients(conversation_id)  # the patient's keys must be here: refused before the work
-    checked = check_files(paths, document_limit(ws.store))
+    limit = document_limit(ws.store)
+    checked = check_files(paths, limit)
     message_id = str(uuid.uuid4())
-    attachments: list[tuple[Attachment, CheckedFile]] = []
-    for f in checked:
-        doc = Attachment(str(uuid.uuid4()), BlobKey.generate(), _digest(f.path), f.size, f.name,
-                         str(f.type))
-        attachments.append((doc, f))
+    attachments = [(prepare(f.path, limit), f) for f in checked]
     documents = DocumentStore(ws.store)
     with ws.store.transaction():
         if conv.state is ConversationState.REQUESTED:
@@ -121,18 +94,27 @@ def send(
 
 
 def _checked_chunks(doc: Attachment, f: CheckedFile) -> Iterator[bytes]:
-    """The file's chunks, refusing a file that changed since it was checked (its digest
-    would no longer match what the envelope says)."""
-    plain = hashlib.sha256()
-    size = 0
+    """The file's chunks, hashed as they are read: a file that changed since it was
+    checked (its digest no longer what the envelope says) raises after the last one,
+    which undoes the transaction storing them."""
     with f.path.open("rb") as source:
-        for piece in iter(lambda: source.read(1024 * 1024), b""):
-            plain.update(piece)
-            size += len(piece)
-    if size != doc.size or plain.hexdigest() != doc.sha256:
+        reading = _Hashing(source)
+        yield from encrypt_chunks(reading, doc.blob_id, doc.key)
+    if reading.plain.size != doc.size or reading.plain.hexdigest() != doc.sha256:
         raise InvalidField(f"{doc.name}: the file changed while it was being attached; "
                            "attach it again.")
-    yield from encrypted_file(doc, f.path)
+
+
+class _Hashing:
+    """A file read for encryption, hashed on the way."""
+
+    def __init__(self, source: BinaryIO) -> None:
+        self.source, self.plain = source, Sha256Writer()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.source.read(size)
+        self.plain.update(data)
+        return data
 
 
 def _stored(doc: Attachment, conversation_id: str, message_id: str) -> StoredDocument:
@@ -149,32 +131,28 @@ def _upload_id(blob_id: str) -> str:
 def upload_stored(
     ws: Workstation, client: RelayClient, blob_id: str, conversation_id: str,
     progress: Progress | None = None, cancel: Cancel | None = None,
-    reading: Callable[[], Any] | None = None,
+    gate: Gate | None = None,
 ) -> int:
     """Upload a document the practice attached, from its encrypted chunks in the store;
-    resumes what the relay has. ``reading``: a context manager factory around each store
-    read (the sync engine's gate). Returns how many chunks were sent."""
+    resumes what the relay has. ``gate``: a context manager factory around each use of
+    the store (the sync engine's). Returns how many chunks were sent."""
+    guard = gate or nullcontext
     documents = DocumentStore(ws.store)
-    stored = documents.get(blob_id)
+    with guard():
+        stored = documents.get(blob_id)
     if stored is None:
         raise StoreError("This document is no longer in the store.")
     doc = stored_attachment(stored)
 
     def chunks() -> Iterator[bytes]:
         for index in range(stored.chunk_count):
-            if reading is None:
-                yield documents.chunk(blob_id, index)
-            else:
-                with reading():
-                    data = documents.chunk(blob_id, index)
-                yield data
+            with guard():
+                data = documents.chunk(blob_id, index)
+            yield data
 
     sent = upload_chunks(client, doc, chunks, conversation_id, progress, cancel)
-    if reading is None:
+    with guard():
         documents.mark_uploaded(blob_id)
-    else:
-        with reading():
-            documents.mark_uploaded(blob_id)
     return sent
 
 
@@ -188,17 +166,35 @@ def withdraw(ws: Workstation, message_id: str) -> str:
         raise PasserelleError(str(exc)) from None
 
 
+class _GuardedChunks:
+    """A document's chunks in the store, each access inside ``guard()``."""
+
+    def __init__(self, documents: DocumentStore, guard: Gate) -> None:
+        self.documents, self.guard = documents, guard
+
+    def chunk_indexes(self, blob_id: str) -> set[int]:
+        with self.guard():
+            return self.documents.chunk_indexes(blob_id)
+
+    def put_chunk(self, blob_id: str, index: int, data: bytes) -> None:
+        with self.guard():
+            self.documents.put_chunk(blob_id, index, data)
+
+
 def fetch(
     ws: Workstation, document_id: str, progress: Progress | None = None,
     cancel: Cancel | None = None, client: RelayClient | None = None,
+    gate: Gate | None = None,
 ) -> int:
     """Download a document into the store (chunks kept encrypted), resuming; checked
     before it is marked complete — as it comes when the download starts from its first
     chunk, else every chunk read back afterwards. A document that fails its check is
     forgotten and marked refused (not fetched again on its own), and
-    ``EnvelopeRejected`` says why."""
+    ``EnvelopeRejected`` says why. ``gate``: as for :func:`upload_stored`."""
+    guard = gate or nullcontext
     store = DocumentStore(ws.store)
-    stored = store.get(document_id)
+    with guard():
+        stored = store.get(document_id)
     if stored is None:
         raise PasserelleError("No such document.")
     if stored.downloaded:
@@ -208,18 +204,19 @@ def fetch(
     own = client is None
     client = client or ws.client()
     try:
-        fetched = download(client, doc, store, progress, cancel, check)
-        if not check.passed:
-            check_document(doc, store.chunks(document_id))
+        fetched = download(client, doc, _GuardedChunks(store, guard), progress, cancel, check)
+        with guard():
+            if not check.passed:
+                check_document(doc, store.chunks(document_id))
+            store.mark_complete(document_id)
     except EnvelopeRejected as exc:
-        with ws.store.transaction():
+        with guard(), ws.store.transaction():
             store.forget_chunks(document_id)
             store.mark_refused(document_id, str(exc))
         raise
     finally:
         if own:
             client.close()
-    store.mark_complete(document_id)
     return fetched
 
 
@@ -246,19 +243,8 @@ def save_as(ws: Workstation, document_id: str, path: Path | str, actor_id: str |
     stored = DocumentStore(ws.store).get(document_id)
     if stored is None:
         raise PasserelleError("No such document.")
-    data = open_bytes(ws, document_id)
-    target = Path(path)
-    with ws.store.transaction():
-        ws.store.record_audit(AuditAction.DOCUMENT_SAVED, actor_id,
-                              conversation_id=stored.conversation_id,
-                              detail=f"{stored.name} → {target}")
-        try:
-            target.write_bytes(data)
-        except OSError as exc:
-            raise PasserelleError(
-                f"The document could not be saved to {target} ({exc.strerror or exc})."
-            ) from None
-    return target
+    return _write_out(ws, open_bytes(ws, document_id), path, actor_id, stored.name,
+                      conversation_id=stored.conversation_id)
 
 
 def save_prescription_as(
@@ -269,10 +255,19 @@ def save_prescription_as(
     data = ws.store.prescription_pdf(prescription_id)
     if prescription is None or data is None:
         raise PasserelleError("No such prescription.")
+    return _write_out(ws, data, path, actor_id, prescription_name(prescription),
+                      patient_id=prescription.patient_id)
+
+
+def _write_out(
+    ws: Workstation, data: bytes, path: Path | str, actor_id: str | None, name: str,
+    patient_id: str | None = None, conversation_id: str | None = None,
+) -> Path:
+    """Write ``data`` to ``path`` and its ``document_saved`` audit line, both or neither."""
     target = Path(path)
     with ws.store.transaction():
-        ws.store.record_audit(AuditAction.DOCUMENT_SAVED, actor_id, prescription.patient_id,
-                              detail=f"{prescription_name(prescription)} → {target}")
+        ws.store.record_audit(AuditAction.DOCUMENT_SAVED, actor_id, patient_id,
+                              conversation_id, detail=f"{name} → {target}")
         try:
             target.write_bytes(data)
         except OSError as exc:

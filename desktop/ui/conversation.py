@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from desktop.core.model import Conversation, ConversationState, Message, Sender
+from desktop.core.model import Conversation, ConversationState, DeliveryState, Message, Sender
 from desktop.store.documents import DocumentStore, StoredDocument
 from desktop.sync.profile import document_limit
 from desktop.ui import labels, resources
@@ -255,7 +255,7 @@ class ConversationView(QWidget):
                 f"· {type_label(d.type)} · {labels.size(d.size)}</span>{state_html}"
                 f"&nbsp;&nbsp;{anchors}</td></tr>")
         withdraw = ""
-        if m.sender is Sender.PRACTICE and m.delivery.value == "pending":
+        if m.sender is Sender.PRACTICE and m.delivery is DeliveryState.PENDING:
             label = html.escape(self.tr("Cancel sending"))
             withdraw = f"<tr><td><a href='passerelle:withdraw/{m.id}'>{label}</a></td></tr>"
         return ("<table cellpadding='4' style='margin-top:6px; background:#f6f8fa; "

@@ -116,10 +116,14 @@ class DocumentActions(QObject):
             lambda data: self._show(doc, data)).run("compute")
 
     def _show(self, doc: StoredDocument, data: bytes) -> None:
+        self._preview(data, doc.type, doc.name, lambda path: self._save_to(doc.blob_id, path))
+
+    def _preview(self, data: bytes, kind: str, name: str, save: Any) -> None:
+        """The document in a window of its own (not modal: it may stay open beside the
+        conversation); its "Save as…" calls ``save(path)``."""
         from desktop.ui.document_viewer import DocumentDialog
 
-        dialog = DocumentDialog(self.widget, data, doc.type, doc.name,
-                                save=lambda path: self._save_to(doc.blob_id, path))
+        dialog = DocumentDialog(self.widget, data, kind, name, save=save)
         self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
         dialog.show()
 
@@ -137,17 +141,10 @@ class DocumentActions(QObject):
         prescription = reader.prescription(prescription_id)
         if prescription is None:
             return
-        from desktop.ui.document_viewer import DocumentDialog
-
         def show(data: bytes | None) -> None:
-            if data is None:
-                return
-            dialog = DocumentDialog(self.widget, data, "application/pdf",
-                                    prescription_name(prescription),
-                                    save=lambda path: self._save_prescription(prescription_id,
-                                                                              path))
-            self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
-            dialog.show()
+            if data is not None:
+                self._preview(data, "application/pdf", prescription_name(prescription),
+                              lambda path: self._save_prescription(prescription_id, path))
 
         Operation(self.widget, reader.prescription_pdf, prescription_id).success(show).run(
             "compute")

@@ -71,22 +71,27 @@ class TransferProgress(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
         self._moving: dict[str, Transfer] = {}
+        self._names: dict[str, str] = {}  # looked up once per document, not per chunk
         self.setVisible(False)
 
     def clear(self) -> None:
         self._moving.clear()
+        self._names.clear()
         self.setVisible(False)
 
     def show_transfer(self, transfer: Transfer) -> None:
         if transfer.finished:
             self._moving.pop(transfer.blob_id, None)
+            self._names.pop(transfer.blob_id, None)
         elif transfer.total:
             self._moving[transfer.blob_id] = transfer
         if not self._moving:
             self.setVisible(False)
             return
         current = next(reversed(self._moving.values()))
-        name = self.name_of(current.blob_id)
+        name = self._names.get(current.blob_id)
+        if name is None:
+            name = self._names[current.blob_id] = self.name_of(current.blob_id)
         text = (self.tr("Sending {0}") if current.direction == "upload"
                 else self.tr("Downloading {0}")).format(name)
         if len(self._moving) > 1:
