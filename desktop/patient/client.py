@@ -623,13 +623,19 @@ class PatientClient:
             self.state["conversations"][conv_id]["refusal"] = exc.code
 
     def sync(self, wait: float = 0) -> list[dict[str, Any]]:
-        """Push, then pull everything after the cursor. Returns the new messages from the practice."""
+        """Push, then pull everything after the cursor. Returns the new messages from the practice.
+
+        Each page's "delivered" receipts join the outbox before the cursor moves past
+        the page: the state is saved whole, so a sync cut between two pages keeps both
+        or neither, and the receipts go with the next push.
+        """
         self.push()
         new: list[dict[str, Any]] = []
         first = True
         while True:
             page = self._client.events(self.state["cursor"], limit=500, wait=wait if first else 0)
             first = False
+            arrived: list[dict[str, Any]] = []
             for event in page.items:
                 try:
                     got = self._apply(event)
@@ -637,12 +643,19 @@ class PatientClient:
                     self.state["rejected"].append({"seq": event.get("seq"), "reason": str(exc)})
                     continue
                 if got is not None:
-                    new.append(got)
+                    arrived.append(got)
+            self._acknowledge(arrived)
             self.state["cursor"] = page.cursor
+            new += arrived
             if page.done:
                 break
+        self.push()
+        return new
+
+    def _acknowledge(self, arrived: list[dict[str, Any]]) -> None:
+        """Queue the "delivered" receipts for what a page brought (sent with the next push)."""
         delivered: dict[str, list[str]] = {}
-        for m in new:
+        for m in arrived:
             delivered.setdefault(m["conversation_id"], []).append(m["id"])
         for conv_id, ids in delivered.items():
             self._queue(f"{API}/conversations/{conv_id}/receipts",
@@ -653,8 +666,6 @@ class PatientClient:
                 notice["receipt"] = "delivered"
                 self._queue(f"{API}/notices/{notice['id']}/receipts", {"receipt": "delivered"},
                             str(uuid.uuid4()), send_now=False)
-        self.push()
-        return new
 
     def _apply(self, event: dict[str, Any]) -> dict[str, Any] | None:
         kind = event["kind"]

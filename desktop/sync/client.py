@@ -27,6 +27,8 @@ API = "/v1"
 # learn it quickly).
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 30.0
+# A probe while offline only asks "is anyone there?": it must not hold a thread for long.
+PROBE_TIMEOUT = 3.0
 
 
 def b64(data: bytes) -> str:
@@ -226,6 +228,21 @@ class RelayClient:
         are case-insensitive, as HTTP's are)."""
         response = self._send_raw("GET", path, None, self._headers(None))
         return response.content, CaseInsensitiveDict(response.headers)
+
+    def reachable(self) -> bool:
+        """Whether the relay answers now (a cheap GET of ``/v1/me``): what ends a backoff
+        early once the connection is back. Any answer below 500 counts, even a refusal:
+        the relay is there, and the retried request will say the rest."""
+        if self._sockets.cut:
+            return False
+        try:
+            response = self._http.get(
+                self.base_url + f"{API}/me", headers=self._headers(None),
+                timeout=(PROBE_TIMEOUT, PROBE_TIMEOUT),
+            )
+        except Exception:  # noqa: BLE001 - whatever failed, the relay is not answering yet
+            return False
+        return response.status_code < 500
 
     def post(self, path: str, body: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
         return self.request("POST", path, body, idempotency_key=idempotency_key)

@@ -15,6 +15,7 @@ import logging
 import os
 import random
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -39,6 +40,12 @@ PAGE = 1000
 BACKOFF_FIRST = 1.0
 BACKOFF_CAP = 60.0
 LONG_POLL = 25
+# While the relay cannot be reached, how often a sync thread asks whether it is back: the
+# backoff's delay may have grown to a minute, the connection's return must not wait that long.
+PROBE_EVERY = 2.0
+# Failures that say the relay is out of reach (rather than answering badly, where backing
+# off is the point).
+_UNREACHABLE = ("offline", "timeout")
 # Threads that verify and decrypt a page's envelopes: libsodium lets go of the
 # GIL, so they use every core. Below SPREAD_FROM envelopes (the one message a
 # long-poll brings) handing them out costs more than it saves.
@@ -391,6 +398,9 @@ class SyncEngine:
         self.long_poll = long_poll
         self._stop = threading.Event()
         self._outbox_grew = threading.Event()
+        # Set when the relay answers again after an outage: the pusher then sends rows whose
+        # retry was put off, rather than waiting for their time.
+        self._back_online = threading.Event()
         self._documents_waiting = threading.Event()
         self._documents_first: list[str] = []
         self._threads: list[threading.Thread] = []
@@ -488,6 +498,8 @@ class SyncEngine:
                 try:
                     # Once drained, hold a long-poll open: a new event wakes it at once.
                     applied = self.sync.pull(client, wait=self.long_poll if caught_up else 0)
+                    if failures:
+                        self._relay_is_back()
                     failures = 0
                     caught_up = True
                     if applied.documents:
@@ -506,7 +518,7 @@ class SyncEngine:
                     failures += 1
                     caught_up = False
                     self._failed(exc)
-                    self._stop.wait(backoff_delay(failures))
+                    self._back_off(client, exc, failures, self._stop)
                 except Exception:  # a bug must not kill sync silently
                     log.exception("sync pull failed")
                     caught_up = False
@@ -517,6 +529,31 @@ class SyncEngine:
             pass
         finally:
             client.close()
+
+    def _back_off(
+        self, client: RelayClient, exc: RelayError, failures: int, wake: threading.Event
+    ) -> bool:
+        """Wait out the backoff's delay (or until ``wake`` is set), cut short when the relay
+        was out of reach and a probe finds it back, every PROBE_EVERY seconds: sync resumes
+        within seconds of the connection's return, not up to a minute later. ``True`` when
+        a probe found it back."""
+        delay = backoff_delay(failures)
+        if exc.code not in _UNREACHABLE:
+            wake.wait(delay)
+            return False
+        end = time.monotonic() + delay
+        while (left := end - time.monotonic()) > 0:
+            if wake.wait(min(PROBE_EVERY, left)) or self._stop.is_set():
+                return False
+            if time.monotonic() < end and client.reachable():
+                return True
+        return False
+
+    def _relay_is_back(self) -> None:
+        """A pull went through after failures: the pusher and the downloads go at once."""
+        self._back_online.set()
+        self._outbox_grew.set()
+        self._documents_waiting.set()
 
     def _document_loop(self, client: RelayClient) -> None:
         """Downloads documents as they are announced, one at a time, on a thread of their
@@ -549,8 +586,11 @@ class SyncEngine:
         try:
             while not self._stop.is_set():
                 self._outbox_grew.clear()
+                back = self._back_online.is_set()
+                self._back_online.clear()
                 try:
-                    result = self.sync.push(client)
+                    # Back from an outage: what was put off for a later retry goes now.
+                    result = self.sync.push(client, everything=back)
                     failures = 0
                     with self._gate:
                         if result.failed:
@@ -562,7 +602,8 @@ class SyncEngine:
                 except RelayError as exc:
                     failures += 1
                     self._failed(exc)
-                    self._outbox_grew.wait(backoff_delay(failures))
+                    if self._back_off(client, exc, failures, self._outbox_grew):
+                        self._back_online.set()
                 except Exception:
                     log.exception("sync push failed")
                     failures += 1
