@@ -179,6 +179,8 @@ class AuditAction(StrEnum):
     NOTICE_CANCELLED = "notice_cancelled"
     DOCUMENT_SENT = "document_sent"
     DOCUMENT_SAVED = "document_saved"
+    CONVERSATIONS_EXPORTED = "conversations_exported"
+    INVITATION_LETTER = "invitation_letter"
 
     @classmethod
     def for_state(cls, new: ConversationState, old: ConversationState) -> AuditAction:

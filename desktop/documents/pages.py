@@ -42,8 +42,10 @@ def canvas_with_footer(
     font: str,
     font_size: float,
     stamp: Callable[..., str],
+    number_single_page: bool = False,
 ) -> type[Canvas]:
-    """A canvas class that writes the ``footer`` lines on every page, and "Page n/N" if several.
+    """A canvas class that writes the ``footer`` lines on every page, and "Page n/N" if several
+    (or always, with ``number_single_page``: a record filed page by page says it is whole).
 
     A line too wide for the page is wrapped.
 
@@ -81,7 +83,7 @@ def canvas_with_footer(
                 for line in footer
                 for part in simpleSplit(line, font, font_size, PAGE_WIDTH - 2 * MARGIN)
             ]
-            if total > 1:
+            if total > 1 or number_single_page:
                 lines.append(f"Page {number}/{total}")
             y = FOOTER_RULE - 4.5 * mm
             for line in lines:

@@ -136,4 +136,6 @@ def audit_action(value: object) -> str:
         "notice_cancelled": _t("Notice cancelled"),
         "document_sent": _t("Document sent"),
         "document_saved": _t("Document saved to disk"),
+        "conversations_exported": _t("Conversations exported for the medical file"),
+        "invitation_letter": _t("Invitation letter made"),
     }.get(str(value), str(value))
