@@ -173,6 +173,10 @@ FR: dict[str, str] = {
         'Document envoyé',
     'Document saved to disk':
         'Document enregistré sur le disque',
+    'Conversations exported for the medical file':
+        'Conversations exportées pour le dossier médical',
+    'Invitation letter made':
+        "Lettre d'invitation établie",
     # -- notices --------------------------------------------------------------------------
     "Notices": "Informations",
     "New notice": "Nouvelle information",

@@ -376,31 +376,31 @@
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="44"/>
         <source>Save a copy of the document</source>
-        <extracomment>desktop/ui/document_actions.py:190</extracomment>
+        <extracomment>desktop/ui/document_actions.py:187</extracomment>
         <translation>Enregistrer une copie du document</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="46"/>
         <source>Saved to {0}</source>
-        <extracomment>desktop/ui/document_actions.py:206</extracomment>
+        <extracomment>desktop/ui/document_actions.py:203</extracomment>
         <translation>Enregistré dans {0}</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="48"/>
         <source>Cancel sending</source>
-        <extracomment>desktop/ui/document_actions.py:219, desktop/ui/document_actions.py:233</extracomment>
+        <extracomment>desktop/ui/document_actions.py:216, desktop/ui/document_actions.py:230</extracomment>
         <translation>Annuler l&apos;envoi</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="50"/>
         <source>Cancel sending this message and its documents? The patient will not receive it.</source>
-        <extracomment>desktop/ui/document_actions.py:219</extracomment>
+        <extracomment>desktop/ui/document_actions.py:216</extracomment>
         <translation>Annuler l&apos;envoi de ce message et de ses documents&#xa0;? Le patient ne le recevra pas.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="52"/>
         <source>Too late: the message has already been sent.</source>
-        <extracomment>desktop/ui/document_actions.py:233</extracomment>
+        <extracomment>desktop/ui/document_actions.py:230</extracomment>
         <translation>Trop tard&#xa0;: le message a déjà été envoyé.</translation>
     </message>
 </context>
@@ -1324,7 +1324,7 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>envoyé par le cabinet</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="140"/>
+        <location filename="../../build/translations/indirect_strings.py" line="144"/>
         <source>renewed prescription</source>
         <extracomment>desktop/ui/patient_documents.py:60</extracomment>
         <translation>ordonnance renouvelée</translation>
@@ -2127,49 +2127,49 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Verrouillé — synchronisation suspendue jusqu’au déverrouillage</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="142"/>
+        <location filename="../../build/translations/indirect_strings.py" line="146"/>
         <source>Not connected to a relay</source>
         <extracomment>desktop/ui/sync_status.py:15</extracomment>
         <translation>Non connecté à un relais</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="144"/>
+        <location filename="../../build/translations/indirect_strings.py" line="148"/>
         <source>Synced</source>
         <extracomment>desktop/ui/sync_status.py:18</extracomment>
         <translation>Synchronisé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="146"/>
+        <location filename="../../build/translations/indirect_strings.py" line="150"/>
         <source>Syncing — {0} to send</source>
         <extracomment>desktop/ui/sync_status.py:21</extracomment>
         <translation>Synchronisation — {0} à envoyer</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="148"/>
+        <location filename="../../build/translations/indirect_strings.py" line="152"/>
         <source>Syncing…</source>
         <extracomment>desktop/ui/sync_status.py:22</extracomment>
         <translation>Synchronisation…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="150"/>
+        <location filename="../../build/translations/indirect_strings.py" line="154"/>
         <source>Offline since {0}</source>
         <extracomment>desktop/ui/sync_status.py:24</extracomment>
         <translation>Hors ligne depuis {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="152"/>
+        <location filename="../../build/translations/indirect_strings.py" line="156"/>
         <source>{0} waiting to be sent</source>
         <extracomment>desktop/ui/sync_status.py:26</extracomment>
         <translation>{0} en attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="154"/>
+        <location filename="../../build/translations/indirect_strings.py" line="158"/>
         <source>Sync error: {0}</source>
         <extracomment>desktop/ui/sync_status.py:29</extracomment>
         <translation>Erreur de synchronisation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="156"/>
+        <location filename="../../build/translations/indirect_strings.py" line="160"/>
         <source>Sync stopped</source>
         <extracomment>desktop/ui/sync_status.py:30</extracomment>
         <translation>Synchronisation arrêtée</translation>
@@ -2178,17 +2178,17 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>TransferProgress</name>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="90"/>
+        <location filename="../../desktop/ui/sync_status.py" line="95"/>
         <source>Sending {0}</source>
         <translation>Envoi de {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="91"/>
+        <location filename="../../desktop/ui/sync_status.py" line="96"/>
         <source>Downloading {0}</source>
         <translation>Téléchargement de {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="93"/>
+        <location filename="../../desktop/ui/sync_status.py" line="98"/>
         <source>(+{0} more)</source>
         <translation>(+{0} autres)</translation>
     </message>
@@ -2532,6 +2532,18 @@ Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné
         <source>Document saved to disk</source>
         <extracomment>desktop/ui/labels.py:138</extracomment>
         <translation>Document enregistré sur le disque</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="140"/>
+        <source>Conversations exported for the medical file</source>
+        <extracomment>desktop/ui/labels.py:139</extracomment>
+        <translation>Conversations exportées pour le dossier médical</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="142"/>
+        <source>Invitation letter made</source>
+        <extracomment>desktop/ui/labels.py:140</extracomment>
+        <translation>Lettre d&apos;invitation établie</translation>
     </message>
 </context>
 <context>
