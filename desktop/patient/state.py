@@ -7,6 +7,7 @@ practice's store does.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
@@ -32,16 +33,66 @@ def _key(passphrase: str, salt: bytes) -> bytes:
     )
 
 
+# No room to write: a full disk, a full quota, or a size limit on files.
+_NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+class PatientFileNotSaved(PasserelleError):
+    """The patient file could not be written; the one on disk is the previous, intact."""
+
+
 def save_state(path: Path, state: dict[str, Any], passphrase: str) -> None:
-    """Write atomically: a crash mid-save leaves the previous file intact."""
+    """Write atomically: a crash mid-save leaves the previous file intact.
+
+    The new state goes to a temporary file beside it, then takes its place; if
+    it cannot be written (a full disk), the temporary file is removed, the
+    previous file is left as it was and ``PatientFileNotSaved`` says why.
+    """
     salt = nacl.utils.random(_SALT)
     sealed = SecretBox(_key(passphrase, salt)).encrypt(json.dumps(state).encode())
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".patient-")
-    with os.fdopen(fd, "wb") as f:
-        f.write(MAGIC + salt + bytes(sealed))
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".patient-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(MAGIC + salt + bytes(sealed))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        tmp = None
+        _sync_directory(path.parent)
+    except OSError as exc:
+        raise _not_saved(path, exc) from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass  # never created, or already gone
+
+
+def _not_saved(path: Path, exc: OSError) -> PatientFileNotSaved:
+    if exc.errno in _NO_ROOM:
+        return PatientFileNotSaved(
+            f"The disk is full: {path} was not saved, the previous version is kept. "
+            "Free some space and run the command again."
+        )
+    return PatientFileNotSaved(
+        f"{path} could not be saved ({exc.strerror or exc}); the previous version is kept."
+    )
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the rename itself durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse fsync on a directory; the file itself is on disk
+    finally:
+        os.close(fd)
 
 
 def load_state(path: Path, passphrase: str) -> dict[str, Any]:
