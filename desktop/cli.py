@@ -332,6 +332,22 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """``export fhir``: a patient's file as a FHIR Bundle (or NDJSON per resource type)."""
+    from desktop.records.fhir_export import export_fhir
+
+    store = _open(args)
+    try:
+        actor = getattr(args, "as_practitioner", None) or store.get_setting("default_practitioner")
+        written = export_fhir(store, args.patient, args.out, ndjson=args.ndjson,
+                              actor_id=actor, include_data=not args.no_data)
+    finally:
+        store.close()
+    for path in written:
+        print(path)
+    return 0
+
+
 # -- parser -----------------------------------------------------------------
 
 
@@ -418,6 +434,19 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--new-from-env", action="store_true",
                    help="take the new passphrase from PASSERELLE_NEW_PASSPHRASE (scripts)")
     cmd("status", cmd_status, "outbox and rejected envelopes")
+
+    export = sub.add_parser("export", help="a patient's file out of Passerelle")
+    kinds = export.add_subparsers(dest="kind", required=True)
+    c = kinds.add_parser("fhir", help="as FHIR R4: one Bundle (JSON), or NDJSON per type")
+    c.add_argument("--store", type=Path, required=default_store is None, default=default_store,
+                   help="the practice's store (or PASSERELLE_STORE)")
+    c.add_argument("--patient", required=True, help="the patient's id in this practice")
+    c.add_argument("--out", type=Path, required=True, help="the folder to write to")
+    c.add_argument("--ndjson", action="store_true", help="one NDJSON file per resource type")
+    c.add_argument("--no-data", action="store_true",
+                   help="documents described and hashed, their bytes left out")
+    c.add_argument("--as", dest="as_practitioner", help="who exports (default: yours)")
+    c.set_defaults(func=cmd_export)
     return p
 
 

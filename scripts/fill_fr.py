@@ -24,6 +24,41 @@ TS = Path("resources/translations/passerelle_fr.ts")
 
 # English source → French, whatever the context.
 FR: dict[str, str] = {
+    # -- a patient's record: FHIR, GDPR export, erasure -------------------------------
+    'Exported as FHIR':
+        'Exporté en FHIR',
+    'Everything about the patient exported':
+        'Export de toutes les données du patient',
+    'Patient erased':
+        'Patient effacé',
+    'Export to':
+        'Exporter vers',
+    'Export {0} as FHIR':
+        'Exporter {0} en FHIR',
+    'Export':
+        'Exporter',
+    "The conversations, renewal requests, prescriptions and notices of {0}, as FHIR R4 resources for the practice software or the DMP. The export is recorded in the patient's history.":
+        "Les conversations, demandes de renouvellement, ordonnances et informations de {0}, en ressources FHIR R4 pour le logiciel du cabinet ou le DMP. L'export est inscrit dans l'historique du patient.",
+    'One JSON file (a FHIR Bundle)':
+        'Un fichier JSON (un Bundle FHIR)',
+    'One NDJSON file per resource type':
+        'Un fichier NDJSON par type de ressource',
+    'Include the documents themselves':
+        'Inclure les documents eux-mêmes',
+    'Folder':
+        'Dossier',
+    'Choose the folder to export to.':
+        'Choisissez le dossier où exporter.',
+    'Exporting…':
+        'Export en cours…',
+    'Written: {0}':
+        'Écrit : {0}',
+    'Export FHIR…':
+        'Exporter en FHIR…',
+    'Choose…':
+        'Choisir…',
+    'Close':
+        'Fermer',
     # -- documents ------------------------------------------------------------------------
     '{0}: {1}':
         '{0} : {1}',

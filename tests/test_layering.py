@@ -16,6 +16,7 @@ LIBRARY_MODULES = [
     "desktop.patient",
     "desktop.documents",
     "desktop.cli",
+    "desktop.records",
 ]
 
 

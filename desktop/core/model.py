@@ -181,6 +181,10 @@ class AuditAction(StrEnum):
     DOCUMENT_SAVED = "document_saved"
     CONVERSATIONS_EXPORTED = "conversations_exported"
     INVITATION_LETTER = "invitation_letter"
+    FHIR_EXPORTED = "fhir_exported"
+    RECORD_EXPORTED = "record_exported"
+    # The one line an erased patient leaves: that it happened, who, when (no name).
+    PATIENT_ERASED = "patient_erased"
 
     @classmethod
     def for_state(cls, new: ConversationState, old: ConversationState) -> AuditAction:

@@ -138,4 +138,7 @@ def audit_action(value: object) -> str:
         "document_saved": _t("Document saved to disk"),
         "conversations_exported": _t("Conversations exported for the medical file"),
         "invitation_letter": _t("Invitation letter made"),
+        "fhir_exported": _t("Exported as FHIR"),
+        "record_exported": _t("Everything about the patient exported"),
+        "patient_erased": _t("Patient erased"),
     }.get(str(value), str(value))

@@ -10,6 +10,7 @@ from desktop.ui import labels
 from desktop.ui.dialogs import button
 from desktop.ui.patient_dialog import PatientDialog
 from desktop.ui.patient_documents import PatientDocuments
+from desktop.ui.patient_rights import RecordActions
 from desktop.ui.patients_model import PatientsModel
 from desktop.ui.qt import (
     QAbstractItemView,
@@ -110,6 +111,8 @@ class PatientsScreen(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.detail)
+        self.record_actions = RecordActions(session)
+        right_layout.addWidget(self.record_actions)
         right_layout.addWidget(QLabel(self.tr("Conversations")))
         right_layout.addWidget(self.conversations, 1)
         right_layout.addWidget(QLabel(self.tr("Documents")))
@@ -150,6 +153,7 @@ class PatientsScreen(QWidget):
         self.history.clear()
         self.documents.show_patient(None)
         self.detail.clear()
+        self.record_actions.close_dialog()
         if self.dialog is not None:
             self.dialog.close()
             self.dialog = None
@@ -188,6 +192,7 @@ class PatientsScreen(QWidget):
         self.conversations.clear()
         self.history.clear()
         self.documents.show_patient(p.id if p is not None else None)
+        self.record_actions.show_patient(p)
         if p is None or self.session.reader is None:
             self.detail.setText(self.tr("Choose a patient to see the details."))
             return

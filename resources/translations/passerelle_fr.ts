@@ -546,6 +546,59 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
     </message>
 </context>
 <context>
+    <name>FhirExportDialog</name>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="96"/>
+        <source>Export {0} as FHIR</source>
+        <translation>Exporter {0} en FHIR</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="97"/>
+        <source>Export</source>
+        <translation>Exporter</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="101"/>
+        <source>The conversations, renewal requests, prescriptions and notices of {0}, as FHIR R4 resources for the practice software or the DMP. The export is recorded in the patient&apos;s history.</source>
+        <translation>Les conversations, demandes de renouvellement, ordonnances et informations de {0}, en ressources FHIR R4 pour le logiciel du cabinet ou le DMP. L&apos;export est inscrit dans l&apos;historique du patient.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="105"/>
+        <source>One JSON file (a FHIR Bundle)</source>
+        <translation>Un fichier JSON (un Bundle FHIR)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="107"/>
+        <source>One NDJSON file per resource type</source>
+        <translation>Un fichier NDJSON par type de ressource</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="113"/>
+        <source>Include the documents themselves</source>
+        <translation>Inclure les documents eux-mêmes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="121"/>
+        <source>Folder</source>
+        <translation>Dossier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="134"/>
+        <source>Choose the folder to export to.</source>
+        <translation>Choisissez le dossier où exporter.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="137"/>
+        <source>Exporting…</source>
+        <translation>Export en cours…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="143"/>
+        <source>Written: {0}</source>
+        <translation>Écrit&#xa0;: {0}</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunWizard</name>
     <message>
         <location filename="../../desktop/ui/wizard.py" line="252"/>
@@ -850,12 +903,12 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
 <context>
     <name>InvitationDialog</name>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="40"/>
+        <location filename="../../desktop/ui/patients.py" line="41"/>
         <source>Invitation for {0}</source>
         <translation>Invitation pour {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="43"/>
+        <location filename="../../desktop/ui/patients.py" line="44"/>
         <source>Give this code to {0}. It works once, within {1} days, in the Passerelle patient app.</source>
         <translation>Remettez ce code à {0}. Il est valable une seule fois, pendant {1} jours, dans l’application patient Passerelle.</translation>
     </message>
@@ -1324,7 +1377,7 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>envoyé par le cabinet</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="144"/>
+        <location filename="../../build/translations/indirect_strings.py" line="150"/>
         <source>renewed prescription</source>
         <extracomment>desktop/ui/patient_documents.py:60</extracomment>
         <translation>ordonnance renouvelée</translation>
@@ -1376,77 +1429,77 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>PatientsScreen</name>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="72"/>
+        <location filename="../../desktop/ui/patients.py" line="73"/>
         <source>Find a patient: name, file no. or date of birth</source>
         <translation>Rechercher un patient&#xa0;: nom, n° de dossier ou date de naissance</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="75"/>
+        <location filename="../../desktop/ui/patients.py" line="76"/>
         <source>New patient</source>
         <translation>Nouveau patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="76"/>
+        <location filename="../../desktop/ui/patients.py" line="77"/>
         <source>Edit</source>
         <translation>Modifier</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="77"/>
+        <location filename="../../desktop/ui/patients.py" line="78"/>
         <source>Import CSV…</source>
         <translation>Importer un CSV…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="79"/>
+        <location filename="../../desktop/ui/patients.py" line="80"/>
         <source>Enrol for messaging</source>
         <translation>Inscrire à la messagerie</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="113"/>
+        <location filename="../../desktop/ui/patients.py" line="116"/>
         <source>Conversations</source>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="115"/>
+        <location filename="../../desktop/ui/patients.py" line="118"/>
         <source>Documents</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="118"/>
+        <location filename="../../desktop/ui/patients.py" line="121"/>
         <source>History (who did what, when)</source>
         <translation>Historique (qui a fait quoi, et quand)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="167"/>
+        <location filename="../../desktop/ui/patients.py" line="171"/>
         <source>No patient found</source>
         <translation>Aucun patient trouvé</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="168"/>
+        <location filename="../../desktop/ui/patients.py" line="172"/>
         <source>1 patient</source>
         <translation>1 patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="169"/>
+        <location filename="../../desktop/ui/patients.py" line="173"/>
         <source>{0} patients</source>
         <translation>{0} patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="192"/>
+        <location filename="../../desktop/ui/patients.py" line="197"/>
         <source>Choose a patient to see the details.</source>
         <translation>Sélectionnez un patient pour voir sa fiche.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="199"/>
+        <location filename="../../desktop/ui/patients.py" line="204"/>
         <source>File no. {0}</source>
         <translation>Dossier n° {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="201"/>
+        <location filename="../../desktop/ui/patients.py" line="206"/>
         <source>Last visit: {0}</source>
         <translation>Dernière consultation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="203"/>
+        <location filename="../../desktop/ui/patients.py" line="208"/>
         <source>Tags: {0}</source>
         <translation>Étiquettes&#xa0;: {0}</translation>
     </message>
@@ -1543,6 +1596,14 @@ les patients appellent le 15 ou le 112.</translation>
         <location filename="../../desktop/ui/renewal_rules.py" line="107"/>
         <source>PNG images (*.png)</source>
         <translation>Images PNG (*.png)</translation>
+    </message>
+</context>
+<context>
+    <name>RecordActions</name>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="156"/>
+        <source>Export FHIR…</source>
+        <translation>Exporter en FHIR…</translation>
     </message>
 </context>
 <context>
@@ -2127,49 +2188,49 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Verrouillé — synchronisation suspendue jusqu’au déverrouillage</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="146"/>
+        <location filename="../../build/translations/indirect_strings.py" line="152"/>
         <source>Not connected to a relay</source>
         <extracomment>desktop/ui/sync_status.py:15</extracomment>
         <translation>Non connecté à un relais</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="148"/>
+        <location filename="../../build/translations/indirect_strings.py" line="154"/>
         <source>Synced</source>
         <extracomment>desktop/ui/sync_status.py:18</extracomment>
         <translation>Synchronisé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="150"/>
+        <location filename="../../build/translations/indirect_strings.py" line="156"/>
         <source>Syncing — {0} to send</source>
         <extracomment>desktop/ui/sync_status.py:21</extracomment>
         <translation>Synchronisation — {0} à envoyer</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="152"/>
+        <location filename="../../build/translations/indirect_strings.py" line="158"/>
         <source>Syncing…</source>
         <extracomment>desktop/ui/sync_status.py:22</extracomment>
         <translation>Synchronisation…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="154"/>
+        <location filename="../../build/translations/indirect_strings.py" line="160"/>
         <source>Offline since {0}</source>
         <extracomment>desktop/ui/sync_status.py:24</extracomment>
         <translation>Hors ligne depuis {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="156"/>
+        <location filename="../../build/translations/indirect_strings.py" line="162"/>
         <source>{0} waiting to be sent</source>
         <extracomment>desktop/ui/sync_status.py:26</extracomment>
         <translation>{0} en attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="158"/>
+        <location filename="../../build/translations/indirect_strings.py" line="164"/>
         <source>Sync error: {0}</source>
         <extracomment>desktop/ui/sync_status.py:29</extracomment>
         <translation>Erreur de synchronisation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="160"/>
+        <location filename="../../build/translations/indirect_strings.py" line="166"/>
         <source>Sync stopped</source>
         <extracomment>desktop/ui/sync_status.py:30</extracomment>
         <translation>Synchronisation arrêtée</translation>
@@ -2264,6 +2325,27 @@ les patients appellent le 15 ou le 112.</translation>
         <location filename="../../desktop/ui/unlock.py" line="160"/>
         <source>Wrong passphrase. Try again in {0} s.</source>
         <translation>Phrase de passe incorrecte. Réessayez dans {0} s.</translation>
+    </message>
+</context>
+<context>
+    <name>_FolderField</name>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="39"/>
+        <source>Choose…</source>
+        <translation>Choisir…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="46"/>
+        <source>Export to</source>
+        <translation>Exporter vers</translation>
+    </message>
+</context>
+<context>
+    <name>_RecordDialog</name>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="89"/>
+        <source>Close</source>
+        <translation>Clôturer</translation>
     </message>
 </context>
 <context>
@@ -2544,6 +2626,24 @@ Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné
         <source>Invitation letter made</source>
         <extracomment>desktop/ui/labels.py:140</extracomment>
         <translation>Lettre d&apos;invitation établie</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="144"/>
+        <source>Exported as FHIR</source>
+        <extracomment>desktop/ui/labels.py:141</extracomment>
+        <translation>Exporté en FHIR</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="146"/>
+        <source>Everything about the patient exported</source>
+        <extracomment>desktop/ui/labels.py:142</extracomment>
+        <translation>Export de toutes les données du patient</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="148"/>
+        <source>Patient erased</source>
+        <extracomment>desktop/ui/labels.py:143</extracomment>
+        <translation>Patient effacé</translation>
     </message>
 </context>
 <context>
