@@ -12,6 +12,7 @@ from pathlib import Path
 
 from desktop.core.errors import PasserelleError
 from desktop.store import Store
+from desktop.store.backup import set_recovery_key
 from desktop.sync.engine import Sync
 from desktop.sync.workstation import Workstation
 
@@ -36,8 +37,12 @@ def create_practice_store(
     practice_phone: str,
     practitioners: list[NewPractitioner],
     device_name: str = "workstation",
+    recovery_key: str | None = None,
 ) -> Store:
-    """Create, enrol and fill the store at ``path``; returns it open."""
+    """Create, enrol and fill the store at ``path``; returns it open.
+
+    ``recovery_key``: the one the wizard showed; backups are encrypted with it.
+    """
     if not practitioners:
         raise PasserelleError("A practice needs at least one practitioner.")
     if path.exists():
@@ -55,6 +60,8 @@ def create_practice_store(
                 first = first or made
             assert first is not None
             store.set_setting("default_practitioner", first.id)
+            if recovery_key is not None:
+                set_recovery_key(store, recovery_key)
         try:
             Sync(ws).once()  # publish the practitioners now if the relay is there
         except PasserelleError:
