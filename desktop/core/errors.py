@@ -16,6 +16,18 @@ class StoreError(PasserelleError):
     """The store cannot do what was asked (missing file, corrupt file, bad input)."""
 
 
+class StoreDamaged(StoreError):
+    """The passphrase is right but part of the store cannot be read: restore a backup.
+
+    Told apart from :class:`WrongPassphrase` so that the unlock screen neither
+    starts its wrong-passphrase delays nor lets the person doubt their passphrase.
+    """
+
+
+class DiskFull(StoreError):
+    """The disk holding the store has no room left; nothing was saved by the failed step."""
+
+
 class InvalidField(PasserelleError, ValueError):
     """A value a person typed (or a file carried) breaks a rule; the message says which.
 

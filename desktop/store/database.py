@@ -1,8 +1,11 @@
 """Opening, creating and re-keying the encrypted file; transactions and threads.
 
 Open order, fixed so that a wrong passphrase fails before anything can write:
-key → a test query → only then WAL, foreign keys and the other pragmas →
-migrations. A refused file is closed and left exactly as it was found.
+the key is proven on the pages' own HMACs, in Python, before SQLite opens the
+file (SQLite, given a wrong key, would still replay a crashed store's log and
+put it back into the file when closing) → a test query → only then WAL,
+foreign keys and the other pragmas → migrations. A refused file is left
+exactly as it was found: file, ``-wal`` and ``-shm``.
 
 One connection per ``Database`` object, shared by threads under an ``RLock``
 (SQLite is built thread-safe; the lock keeps a transaction to one thread at a
@@ -16,7 +19,7 @@ from __future__ import annotations
 import os
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
@@ -24,8 +27,8 @@ from typing import Any, Self
 import nacl.utils
 import sqlcipher3
 
-from desktop.core.errors import StoreError, WrongPassphrase
-from desktop.store import keys, migrations
+from desktop.core.errors import StoreDamaged, StoreError, WrongPassphrase
+from desktop.store import keys, migrations, wal
 
 # Another process (the command line while the window is open) may hold the
 # write lock for a moment: wait for it rather than fail.
@@ -38,35 +41,29 @@ CACHE_SIZE_KIB = 32_000
 JOURNAL_SIZE_LIMIT = 16 * 1024 * 1024
 
 _PLAIN_SQLITE_MAGIC = b"SQLite format 3\x00"
-_WAL_HEADER = 32
-_WAL_FRAME_HEADER = 24
+# Pages read to tell a damaged page 1 from a wrong key: the first few and the last few.
+_WITNESS_PAGES = 8
 
 
-def _refusal(exc: sqlcipher3.Error, path: Path, key: bytes, diagnose: bool) -> Exception:
-    """The error a person should read for a file SQLCipher would not read.
+def _damaged(path: Path) -> StoreDamaged:
+    return StoreDamaged(
+        f"{path} is damaged: the passphrase is right but part of the file cannot be "
+        "read. Restore it from a backup."
+    )
 
-    ``diagnose``: whether the file's own page 1 is the current one (it is not
-    while a newer one waits in the WAL), so that its HMAC means something.
-    """
+
+def _refusal(exc: sqlcipher3.Error, path: Path) -> Exception:
+    """The error a person should read for a file SQLCipher would not read, the key being
+    proven already (see :func:`_judge_key`)."""
     if getattr(exc, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
-        try:
-            with open(path, "rb") as f:
-                first_page = f.read(keys.PAGE_SIZE)
-        except OSError:
-            first_page = b""
-        if diagnose and keys.first_page_is_authentic(first_page, key):
-            return StoreError(
-                f"{path} is damaged: the passphrase is right but part of the file cannot be "
-                "read. Restore it from a backup."
-            )
-        return WrongPassphrase()
+        return _damaged(path)
     return StoreError(f"{path} cannot be opened: {exc}.")
 
 
 def _describe(exc: sqlcipher3.Error, doing: str) -> StoreError:
     """A driver error, once the store is open, as a person should read it."""
     if getattr(exc, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
-        return StoreError(
+        return StoreDamaged(
             "The store is damaged: part of the file cannot be read. Restore it from a backup."
         )
     return StoreError(f"{doing}: {exc}.")
@@ -95,51 +92,50 @@ def _check_file(path: Path) -> bytes:
     return first_page
 
 
-def _salts_in_wal(path: Path) -> list[bytes]:
-    """Salts found on page 1 in the WAL, newest first.
+class _Found:
+    """What is on disk before SQLite opens it: the file's page 1 and the log to replay."""
 
-    Only differs from the file's own salt after a passphrase change whose WAL
-    was never checkpointed (a crash, or another process holding the file):
-    then the current page 1, with the new salt, is still in the WAL.
-    """
-    wal = Path(str(path) + "-wal")
-    found: list[bytes] = []
-    try:
-        with open(wal, "rb") as f:
-            header = f.read(_WAL_HEADER)
-            if len(header) < _WAL_HEADER:
-                return []
-            page_size = int.from_bytes(header[8:12], "big")
-            if page_size != keys.PAGE_SIZE:
-                return []
-            offset = _WAL_HEADER
-            while True:
-                f.seek(offset)
-                frame = f.read(_WAL_FRAME_HEADER + keys.SALT_BYTES)
-                if len(frame) < _WAL_FRAME_HEADER + keys.SALT_BYTES:
-                    break
-                # A frame belongs to the current WAL only if it repeats the header's salts.
-                if int.from_bytes(frame[:4], "big") == 1 and frame[8:16] == header[16:24]:
-                    found.append(frame[_WAL_FRAME_HEADER:])
-                offset += _WAL_FRAME_HEADER + page_size
-    except OSError:
-        return []
-    newest_first: list[bytes] = []
-    for salt in reversed(found):
-        if salt not in newest_first:
-            newest_first.append(salt)
-    return newest_first
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.first_page = _check_file(path)
+        try:
+            self.log = wal.read(path, keys.PAGE_SIZE)
+            self.page_count = path.stat().st_size // keys.PAGE_SIZE
+        except OSError as exc:
+            raise StoreError(f"{path} cannot be read: {exc.strerror}.") from None
+        if self.log is not None and self.log.pages:
+            self.page_count = max(self.page_count, max(self.log.pages))
+
+    def page(self, number: int) -> bytes:
+        try:
+            return wal.current_page(self.path, self.log, number, keys.PAGE_SIZE)
+        except OSError:
+            return b""
+
+    def salts(self) -> list[bytes]:
+        """The salts that may be current: the current page 1's first (after a passphrase
+        change whose log was never put back in the file, it is only in the log), then
+        the file's own."""
+        salts = [self.page(1)[: keys.SALT_BYTES]]
+        if self.first_page[: keys.SALT_BYTES] not in salts:
+            salts.append(self.first_page[: keys.SALT_BYTES])
+        return [s for s in salts if len(s) == keys.SALT_BYTES]
+
+    def judge(self, key: bytes, salt: bytes) -> str:
+        """``right``, ``damaged`` (the key is the store's but page 1 is not intact) or
+        ``wrong``, from the pages' own HMACs: no SQLite connection is made, so a wrong
+        key cannot make SQLite replay, checkpoint or delete the log (it would, closing)."""
+        if keys.page_is_authentic(self.page(1), 1, key, salt):
+            return "right"
+        last = self.page_count
+        witnesses = [*range(2, min(last, _WITNESS_PAGES + 1) + 1),
+                     *range(max(_WITNESS_PAGES + 2, last - _WITNESS_PAGES + 1), last + 1)]
+        if any(keys.page_is_authentic(self.page(n), n, key, salt) for n in witnesses):
+            return "damaged"
+        return "wrong"
 
 
-def _candidate_salts(path: Path, first_page: bytes) -> list[bytes]:
-    """The salts that may be current: a newer one in the WAL first, then the file's."""
-    salts = _salts_in_wal(path)
-    if first_page[: keys.SALT_BYTES] not in salts:
-        salts.append(first_page[: keys.SALT_BYTES])
-    return salts
-
-
-def _connect(path: Path, key: bytes, salt: bytes, *, diagnose: bool = True) -> Any:
+def _connect(path: Path, key: bytes, salt: bytes) -> Any:
     """A keyed connection that has proved the key with a read; nothing written yet.
 
     The salt is always given with the key: SQLCipher derives its page HMAC
@@ -168,7 +164,7 @@ def _connect(path: Path, key: bytes, salt: bytes, *, diagnose: bool = True) -> A
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher3.Error as exc:
         connection.close()
-        raise _refusal(exc, path, key, diagnose) from None
+        raise _refusal(exc, path) from None
     except BaseException:
         connection.close()
         raise
@@ -236,36 +232,37 @@ class Database:
     def open(cls, path: str | os.PathLike[str], passphrase: str) -> Self:
         """Open an existing store with its passphrase (one key derivation).
 
-        Raises :class:`WrongPassphrase` (nothing written) or :class:`StoreError`
-        (missing, not a store, damaged, or made by a newer Passerelle).
+        Raises :class:`WrongPassphrase` (nothing written), :class:`StoreDamaged`
+        (the passphrase is right, the file is not; nothing written) or
+        :class:`StoreError` (missing, not a store, or made by a newer Passerelle).
         """
-        path = Path(path)
+        found = _Found(Path(path))
         # Normally one salt, so one derivation; two only after an interrupted
-        # passphrase change (see _salts_in_wal).
-        salts = _candidate_salts(path, _check_file(path))
-        for salt in salts:
-            try:
-                key = keys.derive_key(passphrase, salt)
-                return cls._open_keyed(path, key, salt, diagnose=len(salts) == 1)
-            except WrongPassphrase:
-                continue
-        raise WrongPassphrase()
+        # passphrase change (see _Found.salts).
+        # Lazily: the second salt is derived only if the first one's key is refused.
+        return cls._open_found(found, ((keys.derive_key(passphrase, s), s) for s in found.salts()))
 
     @classmethod
     def open_with_key(cls, path: str | os.PathLike[str], key: bytes) -> Self:
         """Open with a key already derived (see :attr:`raw_key`), without deriving again."""
-        path = Path(path)
-        salts = _candidate_salts(path, _check_file(path))
-        for salt in salts:
-            try:
-                return cls._open_keyed(path, key, salt, diagnose=len(salts) == 1)
-            except WrongPassphrase:
-                continue
+        found = _Found(Path(path))
+        return cls._open_found(found, [(key, s) for s in found.salts()])
+
+    @classmethod
+    def _open_found(cls, found: _Found, candidates: Iterable[tuple[bytes, bytes]]) -> Self:
+        damaged = False
+        for key, salt in candidates:
+            verdict = found.judge(key, salt)
+            if verdict == "right":
+                return cls._open_keyed(found.path, key, salt)
+            damaged = damaged or verdict == "damaged"
+        if damaged:
+            raise _damaged(found.path)
         raise WrongPassphrase()
 
     @classmethod
-    def _open_keyed(cls, path: Path, key: bytes, salt: bytes, *, diagnose: bool) -> Self:
-        connection = _connect(path, key, salt, diagnose=diagnose)
+    def _open_keyed(cls, path: Path, key: bytes, salt: bytes) -> Self:
+        connection = _connect(path, key, salt)
         store = cls(path, key, salt, connection)
         try:
             store._prepare()

@@ -65,20 +65,26 @@ def key_pragma_value(key: bytes, salt: bytes | None = None) -> str:
     return f"\"x'{key.hex()}{salt.hex() if salt else ''}'\""
 
 
-def first_page_is_authentic(first_page: bytes, key: bytes) -> bool:
-    """Whether page 1 of a SQLCipher 4 file carries a valid HMAC under ``key``.
+def page_is_authentic(page: bytes, number: int, key: bytes, salt: bytes) -> bool:
+    """Whether ``page`` (page ``number`` of a SQLCipher 4 store) carries a valid HMAC
+    under ``key`` and the store's ``salt``.
 
-    SQLCipher reports a wrong key and a damaged file with the same error. When
-    it refuses a file, this tells the two apart: a valid page 1 means the key
-    is right and the damage is elsewhere. It is only ever used to choose the
-    error message, never to accept a key (SQLCipher stays the judge).
+    SQLCipher reports a wrong key and a damaged file with the same error. This
+    tells the two apart before SQLCipher is let near the file: a key that
+    authenticates some current page is the store's key. Page 1 starts with the
+    salt, which is outside the HMAC; every page ends with its IV and HMAC.
     """
-    if len(first_page) < PAGE_SIZE or len(key) != KEY_BYTES:
+    if len(page) != PAGE_SIZE or len(key) != KEY_BYTES or len(salt) != SALT_BYTES:
         return False
-    salt = first_page[:SALT_BYTES]
     hmac_salt = bytes(b ^ _HMAC_SALT_MASK for b in salt)
     hmac_key = hashlib.pbkdf2_hmac("sha512", key, hmac_salt, _FAST_KDF_ITER, KEY_BYTES)
+    start = SALT_BYTES if number == 1 else 0
     signed_end = PAGE_SIZE - _RESERVE + _IV_BYTES  # ciphertext followed by its IV
-    signed = first_page[SALT_BYTES:signed_end] + (1).to_bytes(4, "little")  # page number 1
+    signed = page[start:signed_end] + number.to_bytes(4, "little")
     expected = hmac.new(hmac_key, signed, hashlib.sha512).digest()
-    return hmac.compare_digest(expected, first_page[signed_end : signed_end + _HMAC_BYTES])
+    return hmac.compare_digest(expected, page[signed_end : signed_end + _HMAC_BYTES])
+
+
+def first_page_is_authentic(first_page: bytes, key: bytes) -> bool:
+    """Whether page 1 is authentic under ``key`` and the salt it carries."""
+    return page_is_authentic(first_page[:PAGE_SIZE], 1, key, first_page[:SALT_BYTES])

@@ -145,6 +145,8 @@ class UnlockScreen(QWidget):
             self._tick(first=True)
             self._countdown.start()
         else:
+            # A damaged store (StoreDamaged), a missing file: not a wrong passphrase,
+            # so no delay; the sentence says what to do.
             self.button.setEnabled(True)
             self.say(str(exc), error=True)
 

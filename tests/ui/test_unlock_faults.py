@@ -1,0 +1,34 @@
+"""The unlock screen in front of a damaged store: it says so, and does not make the
+person wait as after a wrong passphrase."""
+
+from __future__ import annotations
+
+from desktop.store import Store
+from desktop.ui.session import Session
+from desktop.ui.unlock import UnlockScreen
+
+PASSPHRASE = "un cheval de trait sur le pont"
+
+
+def test_a_damaged_store_is_reported_without_the_wrong_passphrase_delay(qtbot, tmp_path):
+    path = tmp_path / "cabinet.passerelle"
+    with Store.create(path, PASSPHRASE) as store:
+        store.set_setting("practice_name", "Cabinet des Tilleuls")
+    data = bytearray(path.read_bytes())
+    data[2048] ^= 0x55  # in the first 4 KiB, after the salt
+    path.write_bytes(bytes(data))
+
+    session = Session(path)
+    screen = UnlockScreen(session)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.passphrase.setText(PASSPHRASE)
+    screen.button.click()
+    qtbot.waitUntil(lambda: screen.passphrase.isEnabled(), timeout=15000)
+
+    assert "is damaged" in screen.message.text()
+    assert "backup" in screen.message.text()
+    assert "Wrong passphrase" not in screen.message.text()
+    assert screen.button.isEnabled()  # no countdown
+    assert screen.failures == 0
+    assert not session.is_unlocked
