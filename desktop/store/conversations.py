@@ -316,6 +316,20 @@ def add_messages_bulk(c: Any, rows: Iterable[Sequence[Any]]) -> int:
     return int(c.executemany(_INSERT_MESSAGE, params()).rowcount)
 
 
+def check_message_row(row: Sequence[Any]) -> None:
+    """What :func:`add_messages_once` refuses in a row, short of an unknown conversation:
+    so that a caller batching rows can refuse one row alone, before the batch.
+
+    ``StoreError`` says what is wrong; nothing is read or written.
+    """
+    _text_id(row[0], "message")
+    _enum(Sender, row[2], "sender")
+    _enum(DeliveryState, row[6], "delivery state")
+    if not isinstance(row[4], str):
+        raise StoreError("A message's text must be text.")
+    to_db(row[5])  # an aware datetime, or it would fail halfway through the batch
+
+
 def add_messages_once(c: Any, rows: Sequence[Sequence[Any]]) -> list[str]:
     """Store many messages, each at most once; returns the ids that were new, in order.
 
@@ -327,11 +341,7 @@ def add_messages_once(c: Any, rows: Sequence[Sequence[Any]]) -> list[str]:
     ``StoreError`` before anything is written.
     """
     for row in rows:
-        _text_id(row[0], "message")
-        _enum(Sender, row[2], "sender")
-        _enum(DeliveryState, row[6], "delivery state")
-        if not isinstance(row[4], str):
-            raise StoreError("A message's text must be text.")
+        check_message_row(row)
     # What the foreign key would refuse halfway, refused before the first row.
     for conversation_id in {row[1] for row in rows}:
         if not _exists(c, "conversations", conversation_id):

@@ -12,6 +12,15 @@ of the CPU) needs no store and may run ahead, on other threads
 order in one transaction; the patients' messages that follow one another wait
 in a run and go into the store together (one query, one ``executemany``)
 before any other kind of event, which may read or change what they depend on.
+
+An event the store refuses (an empty id, a value out of its rules) is set
+aside like a bad envelope; the rest of the page and its cursor still go in,
+so that one bad event does not stop sync for good. Each message of a run is
+checked before it waits, so the run goes in at once; any other event goes in
+a savepoint of its own, undone alone if refused. Should the store still
+refuse a run as a whole, the page is applied again, one event at a time.
+But a store that fails (a full disk, a damaged file) fails the page, to be
+tried again: that is no fault of the event.
 """
 
 from __future__ import annotations
@@ -21,12 +30,13 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop.core.errors import EnvelopeRejected, RelayError
+from desktop.core.errors import EnvelopeRejected, RelayError, StoreError
 from desktop.core.model import ConversationState, DeliveryState, Sender
 from desktop.crypto import Identity, open_envelope
 from desktop.crypto import invitation as inv
 from desktop.crypto.envelope import envelope_signer, message_context, state_context
 from desktop.store import Store
+from desktop.store.conversations import check_message_row
 from desktop.store.documents import DocumentStore, StoredDocument
 from desktop.sync import notices
 from desktop.sync.client import unb64
@@ -35,6 +45,31 @@ from desktop.sync.content import decode, parse_time, read_renewal_request
 
 class Rejected(Exception):
     """An event that must not change the store; the message says why."""
+
+
+class _RunRefused(Exception):
+    """The store refused a run of messages as a whole: the page is applied again, slowly."""
+
+
+# A driver error of these kinds is the event's fault (a constraint, a value
+# SQLite cannot take); any other (a full disk, I/O, a damaged file, a lock) is
+# the store's, and the page must wait for it to be fixed.
+_EVENT_FAULTS = ("SQLITE_CONSTRAINT", "SQLITE_MISMATCH", "SQLITE_TOOBIG", "SQLITE_RANGE")
+
+
+def refused_by_store(exc: StoreError) -> bool:
+    """Whether the store refused what it was given, rather than failed to write it.
+
+    The store's own checks raise ``StoreError`` with no driver error behind it.
+    """
+    name = getattr(exc.__cause__, "sqlite_errorname", None)
+    if name is None:
+        return not _is_driver_error(exc.__cause__)
+    return str(name).startswith(_EVENT_FAULTS)
+
+
+def _is_driver_error(exc: BaseException | None) -> bool:
+    return exc is not None and type(exc).__module__.startswith(("sqlcipher3", "sqlite3"))
 
 
 @dataclass
@@ -174,6 +209,8 @@ class _Page:
     """
 
     opened: Opened
+    #: One event at a time, each in a savepoint: after the store refused a run.
+    careful: bool = False
     applied: Applied = field(default_factory=Applied)
     waiting: list[tuple[Sender, tuple[Any, ...]]] = field(default_factory=list)
     patient_of: dict[str, str] = field(default_factory=dict)
@@ -215,30 +252,57 @@ class PracticeMailbox:
     ) -> Applied:
         """Apply a page and its cursor in ONE transaction: all of it, or none of it.
 
-        ``opened``: the page's envelopes from :meth:`open_ahead`, if it ran.
+        An event that is refused (a bad envelope, or one the store will not
+        take) is recorded in ``rejected_envelopes`` and counted, and the rest
+        goes on. ``opened``: the page's envelopes from :meth:`open_ahead`, if it ran.
         """
-        page = _Page(opened if opened is not None else self.open_ahead(events))
+        opened = opened if opened is not None else self.open_ahead(events)
+        try:
+            return self._apply_page(_Page(opened), events, cursor)
+        except _RunRefused:
+            # Nothing of the first attempt is left (its transaction was undone).
+            return self._apply_page(_Page(opened, careful=True), events, cursor)
+
+    def _apply_page(self, page: _Page, events: list[dict[str, Any]], cursor: str) -> Applied:
         with self.store.transaction():
             for event in events:
                 try:
                     self._apply(event, page)
                 except (Rejected, EnvelopeRejected, RelayError) as exc:
-                    page.applied.rejected += 1
-                    seq = event.get("seq")
-                    seq = seq if isinstance(seq, int) else -1
-                    self.store.record_rejected(seq, str(event.get("kind", "?"))[:40], str(exc))
+                    self._reject(event, str(exc), page)
+                except StoreError as exc:
+                    if not refused_by_store(exc):
+                        raise  # the store is failing: the whole page waits
+                    self._reject(event, f"refused by the store: {exc}", page)
             self._store_waiting(page)
             self.store.set_cursor("practice", cursor)
         return page.applied
 
+    def _reject(self, event: dict[str, Any], reason: str, page: _Page) -> None:
+        page.applied.rejected += 1
+        seq = event.get("seq")
+        seq = seq if isinstance(seq, int) and not isinstance(seq, bool) else -1
+        self.store.record_rejected(seq, str(event.get("kind", "?"))[:40], reason)
+
     def _apply(self, event: dict[str, Any], page: _Page) -> None:
-        if event.get("kind") != "message":
-            # What comes next may read the waiting messages, or change who may write.
-            self._store_waiting(page)
+        kind = event.get("kind")
+        handler = getattr(self, "_on_" + str(kind), None)
+        if kind == "message" and event.get("sender") == "patient" and not page.careful:
+            if handler is not None:
+                handler(event, page)  # checked, then waits in the run: nothing written yet
+            return
+        # What comes next may read the waiting messages, or change who may write
+        # (our own message coming back may be one of them). The run goes in
+        # first, outside the savepoint: undoing this event must not undo it.
+        self._store_waiting(page)
+        if kind != "message":
             page.forget()
-        handler = getattr(self, "_on_" + str(event.get("kind")), None)
-        if handler is not None:  # kinds from a newer relay are skipped, not fatal
+        if handler is None:
+            return  # kinds from a newer relay are skipped, not fatal
+        with self.store.transaction():  # a savepoint: a refused event leaves nothing
             handler(event, page)
+            if page.careful:
+                self._store_waiting(page)
 
     def _store_waiting(self, page: _Page) -> None:
         """Insert the run of waiting messages, with what :meth:`Store.add_message` would
@@ -246,7 +310,12 @@ class PracticeMailbox:
         if not page.waiting:
             return
         waiting, page.waiting = page.waiting, []
-        new = set(self.store.add_messages_once([row for _, row in waiting]))
+        try:
+            new = set(self.store.add_messages_once([row for _, row in waiting]))
+        except StoreError as exc:
+            if page.careful or not refused_by_store(exc):
+                raise  # careful: this event's alone; otherwise, the store is failing
+            raise _RunRefused() from exc
         for sender, row in waiting:
             message_id, conv_id = row[0], row[1]
             if message_id in new:
@@ -316,8 +385,7 @@ class PracticeMailbox:
         if sender == "practice":
             # Our own message coming back: the relay has it, so it is sent.
             # Written on another workstation, it is new here. (The messages
-            # waiting go in first: one of them may be this one.)
-            self._store_waiting(page)
+            # that waited are in by now: one of them may be this one.)
             if self.store.set_delivery([msg_id], DeliveryState.SENT) or self._known(msg_id):
                 page.applied.conversations.add(conv_id)
                 return
@@ -332,11 +400,14 @@ class PracticeMailbox:
         author = doc.get("author") if author_kind is Sender.PRACTICE else patient_id
         delivery = DeliveryState.SENT if author_kind is Sender.PRACTICE else DeliveryState.DELIVERED
         row = (msg_id, conv_id, author_kind, str(author or ""), doc["text"], doc["sent_at"], delivery)
-        page.waiting.append((author_kind, row))
+        check_message_row(row)  # refused here alone, rather than with its whole run
         if doc.get("attachments"):
-            page.applied.documents += self._record_documents(
-                doc["attachments"], conv_id, msg_id, author_kind
-            )
+            with self.store.transaction():  # all its documents, or none
+                documents = self._record_documents(
+                    doc["attachments"], conv_id, msg_id, author_kind
+                )
+            page.applied.documents += documents
+        page.waiting.append((author_kind, row))
 
     def _record_documents(
         self, attachments: list[Any], conv_id: str, msg_id: str, sender: Sender
@@ -385,16 +456,19 @@ class PracticeMailbox:
             raise Rejected("a state change for a conversation this practice does not know")
         self.store.set_conversation_state(conv_id, state)
         envelope = event.get("envelope")
-        if isinstance(envelope, str) and not self.store.set_delivery([event_id], DeliveryState.SENT):
-            if not self._known(event_id):
-                doc = page.opened.read(
-                    envelope, state_context(conv_id, event_id, str(state)),
-                    self.identity.sign_pk, "state",
-                )
-                self.store.add_message(
-                    event_id, conv_id, Sender.PRACTICE, str(doc.get("author", "")), doc["text"],
-                    doc["sent_at"], DeliveryState.SENT,
-                )
+        if (
+            isinstance(envelope, str)
+            and not self.store.set_delivery([event_id], DeliveryState.SENT)
+            and not self._known(event_id)
+        ):
+            doc = page.opened.read(
+                envelope, state_context(conv_id, event_id, str(state)),
+                self.identity.sign_pk, "state",
+            )
+            self.store.add_message(
+                event_id, conv_id, Sender.PRACTICE, str(doc.get("author", "")), doc["text"],
+                doc["sent_at"], DeliveryState.SENT,
+            )
         page.applied.conversations.add(conv_id)
 
     def _on_receipt(self, event: dict[str, Any], page: _Page) -> None:

@@ -60,7 +60,8 @@ class World:
 
     def message(self, text: str, msg: str | None = None, conv: str | None = None,
                 signer: Identity | None = None, minutes: int = 0) -> dict:
-        conv, msg = conv or self.conv, msg or str(uuid.uuid4())
+        conv = conv if conv is not None else self.conv
+        msg = msg if msg is not None else str(uuid.uuid4())
         doc = {"type": "message", "text": text,
                "sent_at": (T0 + timedelta(minutes=minutes)).isoformat()}
         return self._event("message", conversation_id=conv, message_id=msg, sender="patient",
@@ -198,3 +199,67 @@ def test_messages_once_refuses_a_bad_row_before_writing_any(world):
         assert world.texts() == []  # inside the caller's transaction too
     assert world.store.add_messages_once([good, good]) == [good[0]]
     assert world.store.add_messages_once([good]) == []
+
+
+def test_an_event_the_store_refuses_is_set_aside_and_the_page_goes_on(world):
+    """An empty message id passes the envelope's checks (it is sealed to that id) but not
+    the store's: that one event is recorded, the rest of the page and its cursor go in."""
+    empty_id = world.message("sans identifiant", msg="")
+    stray_request = {**world.request("", "Conversation sans identifiant"), "conversation_id": ""}
+    page = [world.message(f"avant {n}", minutes=n) for n in range(3)]
+    page += [empty_id, stray_request]
+    page += [world.message(f"après {n}", minutes=10 + n) for n in range(3)]
+
+    applied = world.mailbox.apply_page(page, "cursor-7")
+
+    assert world.texts() == [f"avant {n}" for n in range(3)] + [f"après {n}" for n in range(3)]
+    assert applied.rejected == 2 and len(applied.new_messages) == 6
+    assert world.store.cursor("practice") == "cursor-7"
+    rejected = {r.seq: r for r in world.store.rejected()}
+    assert set(rejected) == {empty_id["seq"], stray_request["seq"]}
+    assert "refused by the store" in rejected[empty_id["seq"]].reason
+    assert rejected[stray_request["seq"]].kind == "conversation_requested"
+    assert world.store.conversation("") is None  # nothing of the refused request is left
+    assert world.store.conversation(world.conv).unread == 6
+
+
+def test_a_run_refused_whole_is_applied_again_one_event_at_a_time(world, monkeypatch):
+    """Should the check before the run miss something, the store's refusal of the run does
+    not fail the page: it is applied again, each event on its own, and only the culprit goes."""
+    from desktop.sync import apply
+
+    monkeypatch.setattr(apply, "check_message_row", lambda row: None)  # a check that misses
+    page = [world.message(f"m{n}", minutes=n) for n in range(4)]
+    page.insert(2, world.message("sans identifiant", msg=""))
+    page.append(world.request(str(uuid.uuid4()), "Une demande sur la même page"))
+
+    applied = world.mailbox.apply_page(page, "cursor-8")
+
+    assert world.texts() == [f"m{n}" for n in range(4)]
+    assert applied.rejected == 1 and len(applied.new_messages) == 5
+    [rejected] = world.store.rejected()
+    assert rejected.seq == page[2]["seq"] and "needs an id" in rejected.reason
+    assert world.store.cursor("practice") == "cursor-8"
+    assert world.store.conversation(world.conv).unread == 4  # each message counted once
+
+
+def test_a_failing_store_fails_the_page_rather_than_rejecting_its_events(world, monkeypatch):
+    """A full disk is not the event's fault: nothing is set aside, the cursor stays, the
+    page is tried again later and then goes in whole."""
+    import sqlcipher3
+
+    page = [world.message(f"m{n}", minutes=n) for n in range(5)]
+    real = world.store.add_messages_once
+
+    def disk_full(rows):
+        error = sqlcipher3.OperationalError("database or disk is full")
+        error.sqlite_errorname = "SQLITE_FULL"
+        raise StoreError("The store refused the change: database or disk is full.") from error
+
+    monkeypatch.setattr(world.store, "add_messages_once", disk_full)
+    with pytest.raises(StoreError):
+        world.mailbox.apply_page(page, "cursor-9")
+    assert world.store.rejected() == [] and world.store.cursor("practice") is None
+
+    monkeypatch.setattr(world.store, "add_messages_once", real)
+    assert len(world.mailbox.apply_page(page, "cursor-9").new_messages) == 5

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -53,6 +55,51 @@ def test_a_flipped_byte_is_rejected_and_never_shown(relay, practice):
     jean.request(practice.practitioner_id, Category.RENEWAL, "Vrai message")
     _, applied = practice.sync()
     assert len(applied.new_messages) == 1
+
+
+def test_an_event_the_store_refuses_is_set_aside_once_and_sync_goes_on(relay, practice):
+    """A relay (buggy, or not ours) hands out a message whose id is empty; its envelope is
+    sealed to that empty id, so it opens, and only the store refuses it. The messages
+    around it arrive, the refused one is recorded once, and the next sync moves on."""
+    from relay.testing import seed_messages
+
+    jean = practice.enrol(relay.url, "Jean Martin")
+    conv = jean.request(practice.practitioner_id, Category.OTHER, "Première question")
+    practice.sync()
+
+    texts = ["avant 1", "avant 2", "sans identifiant", "après 1", "après 2"]
+    now = datetime.now(UTC)
+    ids = [str(uuid.uuid4()) for _ in texts]
+    sealed_to = [*ids[:2], "", *ids[3:]]
+    envelopes = [
+        seal_envelope(encode({"type": "message", "text": text,
+                              "sent_at": (now + timedelta(minutes=n)).isoformat()}),
+                      message_context(conv, sealed_to[n]), jean.identity.sign_key,
+                      [jean.practice_enc_pk, jean.identity.enc_pk])
+        for n, text in enumerate(texts)
+    ]
+    seed_messages(relay.database_url, practice.workstation.practice_id, jean.patient_id, conv,
+                  envelopes, message_ids=ids)
+    with sqlite3.connect(relay.database_url.removeprefix("sqlite:///")) as relay_db:
+        changed = relay_db.execute(
+            "UPDATE events SET payload = replace(payload, ?, '') WHERE payload LIKE ?",
+            (ids[2], f"%{ids[2]}%"),
+        ).rowcount
+    assert changed == 2  # the practice's mailbox and the patient's
+
+    _, applied = practice.sync()
+    assert applied.rejected == 1 and len(applied.new_messages) == 4
+    thread = [m.text for m in practice.store.thread(conv, limit=100)]
+    assert thread == ["Première question", "avant 1", "avant 2", "après 1", "après 2"]
+    [rejected] = practice.store.rejected()
+    assert rejected.kind == "message" and "refused by the store" in rejected.reason
+
+    _, again = practice.sync()  # the cursor moved past it: not fetched, not refused again
+    assert again.rejected == 0 and again.new_messages == []
+    assert len(practice.store.rejected()) == 1
+    jean.write(conv, "Et une suite")
+    _, later = practice.sync()
+    assert len(later.new_messages) == 1 and later.rejected == 0
 
 
 def test_relay_killed_mid_sync_converges_with_nothing_lost_or_doubled(relay, practice):
