@@ -30,7 +30,13 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop.core.errors import EnvelopeRejected, RelayError, StoreError
+from desktop.core.errors import (
+    DiskFull,
+    EnvelopeRejected,
+    RelayError,
+    StoreDamaged,
+    StoreError,
+)
 from desktop.core.model import ConversationState, DeliveryState, Sender
 from desktop.crypto import Identity, open_envelope
 from desktop.crypto import invitation as inv
@@ -62,6 +68,8 @@ def refused_by_store(exc: StoreError) -> bool:
 
     The store's own checks raise ``StoreError`` with no driver error behind it.
     """
+    if isinstance(exc, (DiskFull, StoreDamaged)):
+        return False
     name = getattr(exc.__cause__, "sqlite_errorname", None)
     if name is None:
         return not _is_driver_error(exc.__cause__)

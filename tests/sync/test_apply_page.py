@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.errors import StoreError
+from desktop.core.errors import DiskFull, StoreError
 from desktop.core.model import Sender
 from desktop.crypto import Identity
 from desktop.crypto.envelope import message_context, seal_envelope
@@ -258,6 +258,14 @@ def test_a_failing_store_fails_the_page_rather_than_rejecting_its_events(world, 
 
     monkeypatch.setattr(world.store, "add_messages_once", disk_full)
     with pytest.raises(StoreError):
+        world.mailbox.apply_page(page, "cursor-9")
+    assert world.store.rejected() == [] and world.store.cursor("practice") is None
+
+    def disk_full_said_plainly(rows):
+        raise DiskFull("The disk is full: nothing was saved.")
+
+    monkeypatch.setattr(world.store, "add_messages_once", disk_full_said_plainly)
+    with pytest.raises(DiskFull):
         world.mailbox.apply_page(page, "cursor-9")
     assert world.store.rejected() == [] and world.store.cursor("practice") is None
 
