@@ -14,6 +14,7 @@ from relay.errors import install_error_handlers
 from relay.events import MailboxWaker
 from relay.middleware import BodyLimit
 from relay.routes import v1_router
+from relay.routes.webapp import webapp_router
 
 API_TITLE = "Passerelle relay"
 API_VERSION = "1"
@@ -43,5 +44,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.relay = relay
     install_error_handlers(app)
     app.include_router(v1_router())
+    # Last: its GET /{name} must not shadow anything the API serves.
+    app.include_router(webapp_router())
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

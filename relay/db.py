@@ -284,6 +284,31 @@ idempotency = Table(
     PrimaryKeyConstraint("scope", "key"),
 )
 
+# A patient's key bundle (docs/PROTOCOL.md, "Patient accounts"): ciphertext the relay cannot
+# open, the Argon2id salt and limits the patient's app chose, and SHA-256 of the derived
+# sign-in key. ``account`` is derived from the invitation code, which the relay never saw.
+patient_key_bundles = Table(
+    "patient_key_bundles",
+    metadata,
+    Column("patient_id", ForeignKey("patients.id"), primary_key=True),
+    Column("account", LargeBinary(32), nullable=False, unique=True),
+    Column("salt", LargeBinary(16), nullable=False),
+    Column("opslimit", Integer, nullable=False),
+    Column("memlimit", BigInteger, nullable=False),
+    Column("auth_hash", LargeBinary(32), nullable=False),
+    Column("bundle", LargeBinary, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Secrets the relay keeps for itself (one row each, made on first use): today the key of
+# the decoy salts a prelogin answers for an account that does not exist.
+relay_secrets = Table(
+    "relay_secrets",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", LargeBinary(32), nullable=False),
+)
+
 
 class SchemaMismatch(RuntimeError):
     """The database was made by another version of the relay."""

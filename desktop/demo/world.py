@@ -71,6 +71,9 @@ class DemoPatient:
     sex: str | None = None
 
 
+BROWSER_PATIENT = ("Camille Roussel", "1988-09-14", "F")
+
+
 class DemoWorld:
     """A throwaway relay, a practice store closed and ready to unlock, and its patients."""
 
@@ -83,6 +86,8 @@ class DemoWorld:
         self.patients: list[DemoPatient] = []
         self.practitioner_ids: list[str] = []
         self.practitioner_names: dict[str, str] = {}
+        #: Where a person opens the patient's web app as one of the demo's patients.
+        self.browser_url = ""
 
     def build(self) -> None:
         """Everything, in order: relay, practice, invitations, redemptions, first messages."""
@@ -115,6 +120,11 @@ class DemoWorld:
             for i, (name, born, sex) in enumerate(people.NOT_ENROLLED, start=self.count):
                 store.add_patient(name, born, sex=sex, phone=people.phone(i),
                                   external_id=f"D{1040 + i * 7:05d}")
+            # One patient left for a person to be, in a real browser: the web app the relay
+            # serves, with the address the invitation letter's QR code would hold.
+            name, born, sex = BROWSER_PATIENT
+            record = store.add_patient(name, born, sex=sex, phone=people.phone(99))
+            self.browser_url = f"{self.relay.url}/#join={ws.invite(record.id)}"
             sync.once()
             for name, born, sex, code in codes:
                 client = PatientClient.redeem(self.relay.url, code)

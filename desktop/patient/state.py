@@ -1,8 +1,8 @@
 """A patient's local state, saved as one encrypted file (Argon2id + secretbox).
 
-The real patient apps are not ours to write; this client stands in for them
-in the demo and the tests, and keeps what it holds as private as the
-practice's store does.
+Patients use the web app the relay serves (webapp/); this command-line client
+plays the demo's simulated patients and the tests' ones, and keeps what it holds
+as private as the practice's store does.
 """
 
 from __future__ import annotations

@@ -32,6 +32,8 @@ class DemoLauncher(QObject):
 
     def _built(self, _: object) -> None:
         self.ready = True
+        print(f"Be a patient of the demo practice in your browser: {self.world.browser_url}",
+              flush=True)
         screen = self._window.unlock_screen
         screen.button.setEnabled(True)
         screen.say(self.tr("The demo practice is ready: unlock it."))

@@ -149,7 +149,7 @@ def test_idempotency_key_is_required_and_a_uuid(patient_api: tuple[Api, str]) ->
 def test_unknown_routes_and_methods(world: World) -> None:
     api = world.practice().api
     refused(api.get("/v1/nothing-here"), 404, "not_found")
-    refused(api.get("/"), 404, "not_found")
+    refused(api.get("/nothing-here.js"), 404, "not_found")  # "/" is the patient's web app
     refused(api.post("/v2/conversations", {}), 404, "not_found")
     refused(api.http.delete("/v1/me", headers=api.headers(NO_KEY)), 405, "method_not_allowed")
     refused(api.get("/v1/conversations"), 405, "method_not_allowed")

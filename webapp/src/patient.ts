@@ -1,0 +1,482 @@
+// The patient's side of the protocol, as desktop/patient/client.py does it (the reference):
+// join with an invitation, sign in on a new device, write, pull the mailbox, receipts.
+import * as account from "./account";
+import { Relay, RelayError } from "./api";
+import {
+  Identity, Rejected, binding, identityBytes, identityFromBytes, messageContext, newIdentity,
+  noticeContext, openEnvelope, openProfile, openWelcome, redeemToken, sealEnvelope, stateContext,
+} from "./crypto";
+import { b64, sodium, unb64, utf8 } from "./sodium";
+import * as vault from "./vault";
+
+export type Delivery = "pending" | "sent" | "delivered" | "read";
+
+export interface Message {
+  id: string;
+  sender: "patient" | "practice";
+  text: string;
+  sent_at: string;
+  author_name?: string;
+  delivery: Delivery;
+  read: boolean;
+  urgent?: boolean;
+  state?: string;
+}
+
+export interface Conversation {
+  id: string;
+  practitioner_id: string;
+  category: string;
+  state: string;
+  messages: Message[];
+  refusal?: string;
+}
+
+export interface Notice {
+  id: string; kind: string; title: string; text: string; sent_at: string; read: boolean;
+}
+
+/** Everything the app holds about the patient: sealed in IndexedDB, in memory while unlocked. */
+export interface State {
+  token: string;
+  patient_id: string;
+  practice_id: string;
+  identity: string; // b64 of desktop.crypto.keys.Identity bytes
+  welcome: Record<string, any>;
+  profile_key: string | null;
+  profile_version: number;
+  profile: Record<string, any> | null;
+  practitioners_live: { id: string; accepts_messaging: boolean }[];
+  cursor: string | null;
+  conversations: Record<string, Conversation>;
+  notices: Record<string, Notice>;
+  outbox: { key: string; path: string; body: unknown }[];
+  rejected: number;
+}
+
+interface Unlocked {
+  state: State;
+  keys: account.AccountKeys;
+  identity: Identity;
+  relay: Relay;
+}
+
+const RANK: Delivery[] = ["pending", "sent", "delivered", "read"];
+const later = (a: Delivery, b: Delivery): Delivery => (RANK.indexOf(b) > RANK.indexOf(a) ? b : a);
+
+export const MAX_TEXT = 20_000;
+
+export class Patient {
+  private s: Unlocked;
+  private saving: Promise<void> = Promise.resolve();
+  onChange: () => void = () => undefined;
+
+  private constructor(s: Unlocked) {
+    this.s = s;
+  }
+
+  get state(): State { return this.s.state; }
+  get practiceName(): string { return String(this.state.welcome.practice_name ?? ""); }
+  private get practiceEncPk() { return unb64(this.state.welcome.practice_enc_pk); }
+  private get practiceSignPk() { return unb64(this.state.welcome.practice_sign_pk); }
+
+  // -- joining, signing in, unlocking ----------------------------------------------------
+
+  /** Redeem the invitation code; then keep the key bundle on the relay and this device. */
+  static async join(code: string, passphrase: string): Promise<Patient> {
+    const identity = newIdentity();
+    const relay = new Relay();
+    const result = await relay.post("/v1/invitations/redeem", {
+      redeem_token: b64(redeemToken(code)),
+      enc_pk: b64(identity.encPk),
+      sign_pk: b64(identity.signPk),
+      binding: b64(binding(code, identity.encPk, identity.signPk)),
+    });
+    const welcome = openWelcome(code, unb64(result.welcome));
+    if (welcome.invitation_id !== result.invitation_id) {
+      throw new Rejected("The relay answered with another invitation than this code's.");
+    }
+    const profileKey = typeof welcome.profile_key === "string" ? welcome.profile_key : null;
+    delete welcome.profile_key;
+    const state: State = {
+      token: result.token, patient_id: result.patient_id, practice_id: result.practice_id,
+      identity: b64(identityBytes(identity)), welcome, profile_key: profileKey,
+      profile_version: 0, profile: null, practitioners_live: [], cursor: null,
+      conversations: {}, notices: {}, outbox: [], rejected: 0,
+    };
+    const salt = sodium.randombytes_buf(16);
+    const secret = account.codeSecret(code);
+    const keys = account.deriveKeys(passphrase, salt, account.OPSLIMIT, account.MEMLIMIT, secret);
+    relay.token = result.token;
+    const accountId = account.accountId(code);
+    await relay.put("/v1/patient/key-bundle", {
+      account: b64(accountId), salt: b64(salt), opslimit: account.OPSLIMIT,
+      memlimit: account.MEMLIMIT, auth_key: b64(keys.auth),
+      bundle: b64(account.seal(keys.bundle, account.bundleContext(state.patient_id), bundleOf(state))),
+    });
+    await vault.put("device", {
+      account: b64(accountId), secret: b64(secret), salt: b64(salt),
+      opslimit: account.OPSLIMIT, memlimit: account.MEMLIMIT,
+    } satisfies vault.DeviceRecord);
+    const patient = new Patient({ state, keys, identity, relay });
+    await patient.save();
+    return patient;
+  }
+
+  /** On a new device: the relay's salt, Argon2id here, then the sealed bundle it keeps. */
+  static async signIn(code: string, passphrase: string): Promise<Patient> {
+    const relay = new Relay();
+    const accountId = account.accountId(code);
+    const pre = await relay.post("/v1/patient/prelogin", { account: b64(accountId) });
+    const salt = unb64(pre.salt);
+    const secret = account.codeSecret(code);
+    const keys = account.deriveKeys(passphrase, salt, pre.opslimit, pre.memlimit, secret);
+    const result = await relay.post("/v1/patient/sign-in", {
+      account: b64(accountId), auth_key: b64(keys.auth),
+    });
+    const bundle = account.open<Bundle>(keys.bundle, account.bundleContext(result.patient_id),
+                                        unb64(result.bundle));
+    if (bundle === null || bundle.patient_id !== result.patient_id) {
+      throw new Rejected("The key bundle kept by the relay does not open with these keys.");
+    }
+    const state: State = {
+      token: result.token, patient_id: bundle.patient_id, practice_id: bundle.practice_id,
+      identity: bundle.identity, welcome: bundle.welcome, profile_key: bundle.profile_key,
+      profile_version: 0, profile: null, practitioners_live: [], cursor: null,
+      conversations: {}, notices: {}, outbox: [], rejected: 0,
+    };
+    relay.token = result.token;
+    await vault.put("device", {
+      account: b64(accountId), secret: b64(secret), salt: b64(salt),
+      opslimit: pre.opslimit, memlimit: pre.memlimit,
+    } satisfies vault.DeviceRecord);
+    const patient = new Patient({ state, keys, identity: identityFromBytes(unb64(state.identity)), relay });
+    await patient.save();
+    return patient;
+  }
+
+  /** This device already holds the account: open what it keeps (no network needed).
+   * Null for a wrong passphrase. */
+  static async unlock(passphrase: string): Promise<Patient | null> {
+    const device = await vault.get<vault.DeviceRecord>("device");
+    const sealed = await vault.get<Uint8Array>("sealed");
+    if (!device || !sealed) return null;
+    const keys = account.deriveKeys(passphrase, unb64(device.salt), device.opslimit,
+                                    device.memlimit, unb64(device.secret));
+    const state = account.open<State>(keys.cache, account.cacheContext, sealed);
+    if (state === null) return null;
+    return new Patient({
+      state, keys, identity: identityFromBytes(unb64(state.identity)), relay: new Relay(state.token),
+    });
+  }
+
+  static async hasDevice(): Promise<boolean> {
+    return (await vault.get("device")) !== undefined;
+  }
+
+  /** Keep the state sealed in IndexedDB (one write at a time, the last one wins). */
+  save(): Promise<void> {
+    const sealed = account.seal(this.s.keys.cache, account.cacheContext, this.state);
+    this.saving = this.saving.then(() => vault.put("sealed", sealed));
+    return this.saving;
+  }
+
+  /** Forget the keys in memory (lock) — what the browser keeps stays sealed. */
+  forget(): void {
+    sodium.memzero(this.s.keys.cache);
+    sodium.memzero(this.s.keys.bundle);
+    sodium.memzero(this.s.keys.auth);
+    sodium.memzero(this.s.identity.encSk);
+    sodium.memzero(this.s.identity.signSk);
+    this.s.relay.token = null;
+  }
+
+  // -- what the patient sees ---------------------------------------------------------------
+
+  practitioners(): { id: string; name: string; profession: string; accepts: boolean;
+                     response_days?: number; absence?: { from: string; until: string; message?: string } }[] {
+    const names = new Map<string, any>((this.state.welcome.practitioners ?? []).map((p: any) => [p.id, p]));
+    const profiled = new Map<string, any>(
+      ((this.state.profile?.practitioners as any[]) ?? []).map((p: any) => [p.id, p]));
+    return this.state.practitioners_live.map((p) => {
+      const prof = profiled.get(p.id) ?? {};
+      return {
+        id: p.id,
+        name: String(prof.name ?? names.get(p.id)?.name ?? "?"),
+        profession: String(prof.profession ?? names.get(p.id)?.profession ?? ""),
+        accepts: p.accepts_messaging,
+        response_days: typeof prof.response_days === "number" ? prof.response_days : undefined,
+        absence: prof.absence ?? undefined,
+      };
+    });
+  }
+
+  documentLimit(): number {
+    const limit = this.state.profile?.documents?.max_bytes;
+    return typeof limit === "number" ? limit : 25 * 1000 * 1000;
+  }
+
+  conversations(): Conversation[] {
+    const last = (c: Conversation) => c.messages[c.messages.length - 1]?.sent_at ?? "";
+    return Object.values(this.state.conversations).sort((a, b) => last(b).localeCompare(last(a)));
+  }
+
+  unread(c?: Conversation): number {
+    const list = c ? [c] : Object.values(this.state.conversations);
+    return list.reduce((n, conv) => n + conv.messages.filter((m) => m.sender === "practice" && !m.read).length, 0);
+  }
+
+  /** The practice profile and who accepts messaging now (the profile is checked and opened). */
+  async refreshPractice(): Promise<void> {
+    const live = await this.s.relay.get("/v1/practitioners");
+    this.state.practitioners_live = (live.items ?? []).filter((p: any) => typeof p?.id === "string")
+      .map((p: any) => ({ id: p.id, accepts_messaging: !!p.accepts_messaging }));
+    if (this.state.profile_key) {
+      try {
+        const data = await this.s.relay.get(
+          `/v1/practice/profile?practice_id=${encodeURIComponent(this.state.practice_id)}`);
+        const version = data.version;
+        if (Number.isInteger(version) && version >= this.state.profile_version) {
+          this.state.profile = openProfile(unb64(data.blob), unb64(this.state.profile_key),
+                                           this.practiceSignPk, this.state.practice_id, version);
+          this.state.profile_version = version;
+        }
+      } catch (exc) {
+        if (!(exc instanceof RelayError && exc.code === "profile_not_found") && !(exc instanceof Rejected)) {
+          throw exc;
+        }
+      }
+    }
+    await this.save();
+    this.onChange();
+  }
+
+  // -- writing -------------------------------------------------------------------------------
+
+  private seal(doc: Record<string, unknown>, context: Uint8Array): string {
+    const content = utf8(JSON.stringify(doc));
+    return b64(sealEnvelope(content, context, this.s.identity, [this.practiceEncPk, this.s.identity.encPk]));
+  }
+
+  /** Open a request; ``urgent``: the patient chose to send despite the urgent-wording warning. */
+  async request(practitionerId: string, category: string, text: string, urgent: boolean): Promise<string> {
+    text = checkText(text);
+    const convId = crypto.randomUUID();
+    const msgId = crypto.randomUUID();
+    const sentAt = new Date().toISOString();
+    const doc: Record<string, unknown> = { type: "request", category, text, sent_at: sentAt };
+    if (urgent) doc.urgent_wording = true;
+    const envelope = this.seal(doc, messageContext(convId, msgId));
+    this.state.conversations[convId] = {
+      id: convId, practitioner_id: practitionerId, category, state: "pending",
+      messages: [mine(msgId, text, sentAt, urgent)],
+    };
+    await this.queue("/v1/conversations", {
+      id: convId, practitioner_id: practitionerId, message_id: msgId, envelope,
+    }, msgId);
+    return convId;
+  }
+
+  async write(convId: string, text: string, urgent: boolean): Promise<string> {
+    const conv = this.state.conversations[convId];
+    if (!conv || conv.state === "closed" || conv.state === "declined" || conv.state === "refused") {
+      throw new Error("closedConversation");
+    }
+    text = checkText(text);
+    const msgId = crypto.randomUUID();
+    const sentAt = new Date().toISOString();
+    const doc: Record<string, unknown> = { type: "message", text, sent_at: sentAt };
+    if (urgent) doc.urgent_wording = true;
+    const envelope = this.seal(doc, messageContext(convId, msgId));
+    conv.messages.push(mine(msgId, text, sentAt, urgent));
+    await this.queue(`/v1/conversations/${convId}/messages`, { id: msgId, envelope }, msgId);
+    return msgId;
+  }
+
+  async markRead(convId: string): Promise<void> {
+    const conv = this.state.conversations[convId];
+    const unread = conv?.messages.filter((m) => m.sender === "practice" && !m.read) ?? [];
+    if (!unread.length) return;
+    for (const m of unread) m.read = true;
+    await this.queue(`/v1/conversations/${convId}/receipts`,
+                     { message_ids: unread.map((m) => m.id), receipt: "read" }, crypto.randomUUID());
+  }
+
+  private async queue(path: string, body: unknown, key: string, sendNow = true): Promise<void> {
+    this.state.outbox.push({ key, path, body });
+    await this.save();
+    this.onChange();
+    if (sendNow) await this.push();
+  }
+
+  /** Send the outbox in order. Offline: it waits. A refusal drops the row and is raised. */
+  async push(): Promise<void> {
+    while (this.state.outbox.length) {
+      const item = this.state.outbox[0];
+      try {
+        await this.s.relay.post(item.path, item.body, item.key);
+      } catch (exc) {
+        if (exc instanceof RelayError && !exc.retryable) {
+          this.state.outbox.shift();
+          const b = item.body as any;
+          if (item.path === "/v1/conversations" && this.state.conversations[b.id]) {
+            this.state.conversations[b.id].state = "refused";
+            this.state.conversations[b.id].refusal = exc.code;
+          }
+          await this.save();
+          this.onChange();
+        }
+        throw exc;
+      }
+      this.state.outbox.shift();
+    }
+    await this.save();
+  }
+
+  // -- the mailbox ---------------------------------------------------------------------------
+
+  /** One pull (long-polling ``wait`` seconds when there is nothing new); returns the number
+   * of events applied. */
+  async pull(wait: number, signal?: AbortSignal): Promise<number> {
+    let applied = 0;
+    let first = true;
+    const delivered = new Map<string, string[]>();
+    for (;;) {
+      const after = this.state.cursor ? `after=${encodeURIComponent(this.state.cursor)}&` : "";
+      const page = await this.s.relay.get(
+        `/v1/mailbox/events?${after}limit=500&wait=${first ? wait : 0}`, signal);
+      first = false;
+      for (const event of page.items ?? []) {
+        try {
+          const got = this.apply(event);
+          if (got) delivered.set(got.conv, [...(delivered.get(got.conv) ?? []), got.msg]);
+        } catch {
+          this.state.rejected += 1; // a flipped byte, a wrong signer: recorded, never shown
+        }
+        applied += 1;
+      }
+      this.state.cursor = String(page.cursor);
+      if (page.done) break;
+    }
+    if (applied) {
+      for (const [conv, ids] of delivered) {
+        this.state.outbox.push({ key: crypto.randomUUID(), path: `/v1/conversations/${conv}/receipts`,
+                                 body: { message_ids: ids, receipt: "delivered" } });
+      }
+      for (const n of Object.values(this.state.notices)) {
+        if (!(n as any).receipt) {
+          (n as any).receipt = "delivered";
+          this.state.outbox.push({ key: crypto.randomUUID(), path: `/v1/notices/${n.id}/receipts`,
+                                   body: { receipt: "delivered" } });
+        }
+      }
+      await this.save();
+      this.onChange();
+    }
+    await this.push();
+    return applied;
+  }
+
+  private open(envelope: string, context: Uint8Array, signer: Uint8Array): any {
+    const raw = openEnvelope(unb64(envelope), context, this.s.identity, [signer]);
+    const doc = JSON.parse(new TextDecoder().decode(raw));
+    if (typeof doc !== "object" || doc === null) throw new Rejected("not an object");
+    if (typeof doc.text !== "string" && doc.text !== undefined) throw new Rejected("text");
+    if (typeof doc.sent_at !== "string" || Number.isNaN(Date.parse(doc.sent_at))) throw new Rejected("time");
+    return doc;
+  }
+
+  /** One event of the patient's mailbox; returns a practice message to acknowledge. */
+  private apply(e: any): { conv: string; msg: string } | null {
+    const convs = this.state.conversations;
+    if (e.kind === "notice") {
+      if (this.state.notices[e.notice_id]) return null;
+      const doc = this.open(e.envelope, noticeContext(e.notice_id, this.state.patient_id), this.practiceSignPk);
+      if (doc.type !== "notice" || doc.notice_id !== e.notice_id) throw new Rejected("notice");
+      this.state.notices[e.notice_id] = {
+        id: e.notice_id, kind: String(doc.kind), title: String(doc.title ?? ""),
+        text: String(doc.text ?? ""), sent_at: doc.sent_at, read: false,
+      };
+      return null;
+    }
+    const convId = e.conversation_id;
+    if (typeof convId !== "string") return null;
+    if (e.kind === "conversation_requested") {
+      let conv = convs[convId];
+      if (!conv) { // written from another device of the patient's
+        const doc = this.open(e.envelope, messageContext(convId, e.message_id), this.s.identity.signPk);
+        if (doc.type !== "request") throw new Rejected("request");
+        conv = convs[convId] = {
+          id: convId, practitioner_id: e.practitioner_id, category: String(doc.category),
+          state: "requested", messages: [mine(e.message_id, doc.text, doc.sent_at, !!doc.urgent_wording)],
+        };
+      }
+      if (conv.state === "pending") conv.state = "requested";
+      const m = conv.messages.find((x) => x.id === e.message_id);
+      if (m) m.delivery = later(m.delivery, "sent");
+      return null;
+    }
+    const conv = convs[convId];
+    if (!conv) return null;
+    if (e.kind === "message") {
+      const existing = conv.messages.find((x) => x.id === e.message_id);
+      if (existing) {
+        existing.delivery = later(existing.delivery, "sent");
+        return null;
+      }
+      const fromPractice = e.sender === "practice";
+      const doc = this.open(e.envelope, messageContext(convId, e.message_id),
+                            fromPractice ? this.practiceSignPk : this.s.identity.signPk);
+      if (doc.type !== "message") throw new Rejected("message");
+      conv.messages.push({
+        id: e.message_id, sender: fromPractice ? "practice" : "patient", text: doc.text ?? "",
+        sent_at: doc.sent_at, author_name: typeof doc.author_name === "string" ? doc.author_name : "",
+        delivery: "sent", read: !fromPractice, urgent: !!doc.urgent_wording,
+      });
+      return fromPractice ? { conv: convId, msg: e.message_id } : null;
+    }
+    if (e.kind === "state_changed") {
+      conv.state = String(e.state);
+      if (e.envelope) {
+        const doc = this.open(e.envelope, stateContext(convId, e.event_id, conv.state), this.practiceSignPk);
+        conv.messages.push({
+          id: e.event_id, sender: "practice", text: doc.text ?? "", sent_at: doc.sent_at,
+          author_name: doc.author_name ?? "", delivery: "sent", read: false, state: conv.state,
+        });
+        return { conv: convId, msg: e.event_id };
+      }
+      return null;
+    }
+    if (e.kind === "receipt" && Array.isArray(e.message_ids)) {
+      const ids = new Set(e.message_ids);
+      for (const m of conv.messages) {
+        if (ids.has(m.id) && m.sender === "patient") m.delivery = later(m.delivery, e.receipt);
+      }
+    }
+    return null;
+  }
+}
+
+interface Bundle {
+  patient_id: string;
+  practice_id: string;
+  identity: string;
+  welcome: Record<string, any>;
+  profile_key: string | null;
+}
+
+function bundleOf(s: State): Bundle {
+  return { patient_id: s.patient_id, practice_id: s.practice_id, identity: s.identity,
+           welcome: s.welcome, profile_key: s.profile_key };
+}
+
+function mine(id: string, text: string, sentAt: string, urgent: boolean): Message {
+  return { id, sender: "patient", text, sent_at: sentAt, delivery: "pending", read: true, urgent };
+}
+
+export function checkText(text: string): string {
+  text = text.trim();
+  if (!text) throw new Error("emptyMessage");
+  if (text.length > MAX_TEXT) throw new Error("tooLong");
+  return text;
+}
