@@ -208,6 +208,57 @@ FR: dict[str, str] = {
         'Document envoyé',
     'Document saved to disk':
         'Document enregistré sur le disque',
+    # -- invitation letters and exports to the medical file -----------------------------
+    'Export to the file…':
+        'Exporter vers le dossier…',
+    "This conversation as a PDF for the patient's medical file":
+        'Cette conversation en PDF pour le dossier médical du patient',
+    'Export to the medical file':
+        'Exporter vers le dossier médical',
+    "This conversation with {0} will be saved as a PDF for the patient's medical file: every message with its author and time, the documents attached (named by their SHA-256) and the renewal decisions.":
+        "Cette conversation avec {0} sera enregistrée en PDF pour le dossier médical du patient : chaque message avec son auteur et son heure, les documents joints (désignés par leur SHA-256) et les décisions de renouvellement.",
+    "All conversations with {0} will be saved as one PDF for the patient's medical file: every message with its author and time, the documents attached (named by their SHA-256) and the renewal decisions.":
+        "Toutes les conversations avec {0} seront enregistrées dans un seul PDF pour le dossier médical du patient : chaque message avec son auteur et son heure, les documents joints (désignés par leur SHA-256) et les décisions de renouvellement.",
+    'Include internal notes':
+        'Inclure les notes internes',
+    "Notes are the practice's: the patient never saw them. Leave them out of a copy for the patient.":
+        "Les notes sont celles du cabinet : le patient ne les a jamais vues. Ne les mettez pas dans une copie destinée au patient.",
+    'Export…':
+        'Exporter…',
+    'Save the export as':
+        "Enregistrer l'export sous",
+    'Preparing the PDF…':
+        'Préparation du PDF…',
+    'Messages':
+        'Messages',
+    'Print the letter…':
+        'Imprimer la lettre…',
+    'Print…':
+        'Imprimer…',
+    'Invitation letters':
+        "Lettres d'invitation",
+    'No letter to print: {0}.':
+        'Aucune lettre à imprimer : {0}.',
+    'Invitation letter':
+        "Lettre d'invitation",
+    'Invitation letter for {0}':
+        "Lettre d'invitation pour {0}",
+    '{0} invitation letters':
+        "{0} lettres d'invitation",
+    'No letter for: {0}':
+        'Pas de lettre pour : {0}',
+    'already enrolled':
+        'déjà inscrit',
+    'not a patient of this practice':
+        "pas un patient du cabinet",
+    'Invitation letters…':
+        "Lettres d'invitation…",
+    'One letter per selected patient, in one PDF to print; those without a code are enrolled':
+        "Une lettre par patient sélectionné, dans un seul PDF à imprimer ; ceux qui n'ont pas de code sont inscrits",
+    'Export conversations…':
+        'Exporter les conversations…',
+    "All of this patient's conversations in one PDF for the medical file":
+        'Toutes les conversations de ce patient dans un seul PDF pour le dossier médical',
     'Conversations exported for the medical file':
         'Conversations exportées pour le dossier médical',
     'Invitation letter made':

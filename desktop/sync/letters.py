@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
+from desktop.core.errors import PasserelleError
 from desktop.core.model import AuditAction
 from desktop.documents.letter import InvitationLetter, ResponseTime, patient_app_url
 from desktop.sync.workstation import INVITATION_DAYS, Workstation
@@ -96,3 +98,23 @@ def prepare_letters(
             ))
             chosen.append(patient.id)
     return LetterBatch(tuple(letters), tuple(chosen), tuple(left_out), invited)
+
+
+def save_letters(
+    ws: Workstation, data: bytes, path: Path | str, patient_ids: Sequence[str],
+    actor_id: str | None,
+) -> Path:
+    """Write the letters where the person chose, and a ``document_saved`` line in each
+    patient's history (the file holds their codes): both or neither."""
+    target = Path(path)
+    with ws.store.transaction():
+        for patient_id in patient_ids:
+            ws.store.record_audit(AuditAction.DOCUMENT_SAVED, actor_id, patient_id,
+                                  detail=f"invitation letter → {target}")
+        try:
+            target.write_bytes(data)
+        except OSError as exc:
+            raise PasserelleError(
+                f"The letters could not be saved to {target} ({exc.strerror or exc})."
+            ) from None
+    return target

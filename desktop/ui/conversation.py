@@ -55,6 +55,11 @@ class ConversationView(QWidget):
         self.close_button = button(self.tr("Close"), "closeButton", self.close_conversation)
         self.reopen_button = button(self.tr("Reopen"), "reopenButton", self.reopen)
         self.note_button = button(self.tr("Internal note…"), "noteButton", self.add_note)
+        self.export_button = button(self.tr("Export to the file…"), "exportConversation",
+                                    self.export_to_file)
+        self.export_button.setToolTip(self.tr("This conversation as a PDF for the patient's "
+                                              "medical file"))
+        self.export_dialog: Any = None
         self.assign_button = QToolButton()
         self.assign_button.setObjectName("assignButton")
         self.assign_button.setText(self.tr("Assign"))
@@ -108,7 +113,7 @@ class ConversationView(QWidget):
         titles.addWidget(self.subtitle)
         header.addLayout(titles, 1)
         for w in (self.accept_button, self.decline_button, self.assign_button, self.note_button,
-                  self.close_button, self.reopen_button):
+                  self.export_button, self.close_button, self.reopen_button):
             header.addWidget(w)
         compose_bar = QHBoxLayout()
         compose_bar.addWidget(QLabel(self.tr("Canned reply:")))
@@ -139,6 +144,7 @@ class ConversationView(QWidget):
                   self.note_button, self.assign_button, self.reply, self.send_button, self.canned,
                   self.attach_button):
             w.setEnabled(enabled)
+        self.export_button.setEnabled(conv is not None and bool(conv.patient_id))
         if conv is None:
             self.title.setText(self.tr("No conversation selected"))
             self.subtitle.setText("")
@@ -401,6 +407,14 @@ class ConversationView(QWidget):
                  self.tr("Only the practice sees notes; they never leave this store."),
                  lambda text: self._do(ws.add_note, conv.id, self._me(), text),
                  ok_label=self.tr("Add note"))
+
+    def export_to_file(self) -> None:
+        from desktop.ui.record_export import export_to_file
+
+        conv = self.conversation
+        if conv is not None and conv.patient_id and self.session.store is not None:
+            self.export_dialog = export_to_file(self, self.session, conv.patient_id,
+                                                conv.patient_name, conv.id)
 
     def _fill_assign_menu(self) -> None:
         self.assign_menu.clear()

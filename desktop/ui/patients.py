@@ -8,6 +8,7 @@ from typing import Any
 from desktop.crypto.invitation import format_code
 from desktop.ui import labels
 from desktop.ui.dialogs import button
+from desktop.ui.letters import Letters
 from desktop.ui.patient_dialog import PatientDialog
 from desktop.ui.patient_documents import PatientDocuments
 from desktop.ui.patient_rights import RecordActions
@@ -35,7 +36,8 @@ from desktop.ui.session import Session
 class InvitationDialog(QDialog):
     """The code to hand over or print: shown once, big enough to read out."""
 
-    def __init__(self, parent: QWidget, patient_name: str, code: str, days: int) -> None:
+    def __init__(self, parent: QWidget, patient_name: str, code: str, days: int,
+                 print_letter: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("invitationDialog")
         self.setWindowTitle(self.tr("Invitation for {0}").format(patient_name))
@@ -52,6 +54,10 @@ class InvitationDialog(QDialog):
         big.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.accept)
+        if print_letter is not None:
+            self.letter_button = button(self.tr("Print the letter…"), "printLetter",
+                                        lambda: (self.accept(), print_letter()))
+            buttons.addButton(self.letter_button, QDialogButtonBox.ButtonRole.ActionRole)
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addWidget(big)
@@ -80,9 +86,19 @@ class PatientsScreen(QWidget):
         self.enrol_button = button(self.tr("Enrol for messaging"), "enrolPatient",
                                          self.enrol)
         self.enrol_button.setProperty("primary", True)
+        self.letters_button = button(self.tr("Invitation letters…"), "invitationLetters",
+                                     self.letters)
+        self.letters_button.setToolTip(self.tr("One letter per selected patient, in one PDF to "
+                                               "print; those without a code are enrolled"))
+        self.export_button = button(self.tr("Export conversations…"), "exportConversations",
+                                    self.export_conversations)
+        self.export_button.setToolTip(self.tr("All of this patient's conversations in one PDF "
+                                              "for the medical file"))
+        self.letter_maker = Letters(session, self)
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
-        for b in (self.add_button, self.edit_button, self.import_button, self.enrol_button):
+        for b in (self.add_button, self.edit_button, self.import_button, self.enrol_button,
+                  self.letters_button, self.export_button):
             bar.addWidget(b)
 
         self.model = PatientsModel(self)
@@ -90,12 +106,14 @@ class PatientsScreen(QWidget):
         self.table.setObjectName("patientsTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows: letters for everyone chosen; the current row is the one shown.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._chosen_changed())
         self.table.doubleClicked.connect(lambda *_: self.edit())
         self.count = QLabel("")
         self.count.setObjectName("inboxCount")
@@ -189,6 +207,8 @@ class PatientsScreen(QWidget):
         p = self.current()
         self.edit_button.setEnabled(p is not None)
         self.enrol_button.setEnabled(p is not None and not p.relay_patient_id)
+        self.export_button.setEnabled(p is not None)
+        self._chosen_changed()
         self.conversations.clear()
         self.history.clear()
         self.documents.show_patient(p.id if p is not None else None)
@@ -262,10 +282,31 @@ class PatientsScreen(QWidget):
         days = 30
 
         def show(code: str) -> None:
-            self.dialog = InvitationDialog(self, p.name, code, days)
+            self.dialog = InvitationDialog(self, p.name, code, days,
+                                           print_letter=lambda: self.letter_maker.make([p.id]))
             self.dialog.open()
 
         self.session.act(ws.invite, p.id, days, changed="patients", parent=self, done=show)
+
+    def chosen(self) -> list[Any]:
+        """The selected patients, in the list's order."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [p for p in (self.model.patient(r) for r in rows) if p is not None]
+
+    def _chosen_changed(self) -> None:
+        self.letters_button.setEnabled(self.session.workstation is not None
+                                       and any(not p.relay_patient_id for p in self.chosen()))
+
+    def letters(self) -> None:
+        """Letters for every selected patient not yet enrolled, one page each."""
+        self.letter_maker.make([p.id for p in self.chosen()])
+
+    def export_conversations(self) -> None:
+        from desktop.ui.record_export import export_to_file
+
+        p = self.current()
+        if p is not None and self.session.store is not None:
+            self.dialog = export_to_file(self, self.session, p.id, p.name)
 
     def import_csv(self) -> None:
         from desktop.ui.patient_import import ImportDialog

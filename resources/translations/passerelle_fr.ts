@@ -105,42 +105,52 @@
         <translation>Note interne…</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/conversation.py" line="58"/>
+        <source>Export to the file…</source>
+        <translation>Exporter vers le dossier…</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/conversation.py" line="60"/>
+        <source>This conversation as a PDF for the patient&apos;s medical file</source>
+        <translation>Cette conversation en PDF pour le dossier médical du patient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="65"/>
         <source>Assign</source>
         <translation>Attribuer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="78"/>
+        <location filename="../../desktop/ui/conversation.py" line="83"/>
         <source>Write to the patient… (Ctrl+Enter sends)</source>
         <translation>Écrire au patient… (Ctrl+Entrée pour envoyer)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="80"/>
+        <location filename="../../desktop/ui/conversation.py" line="85"/>
         <source>Send</source>
         <translation>Envoyer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="91"/>
+        <location filename="../../desktop/ui/conversation.py" line="96"/>
         <source>Attach…</source>
         <translation>Joindre…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="92"/>
+        <location filename="../../desktop/ui/conversation.py" line="97"/>
         <source>Attach documents (PDF, JPEG, PNG); you can also drop files on the conversation</source>
         <translation>Joindre des documents (PDF, JPEG, PNG)&#xa0;; vous pouvez aussi déposer des fichiers sur la conversation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="114"/>
+        <location filename="../../desktop/ui/conversation.py" line="119"/>
         <source>Canned reply:</source>
         <translation>Réponse type&#xa0;:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="143"/>
+        <location filename="../../desktop/ui/conversation.py" line="149"/>
         <source>No conversation selected</source>
         <translation>Aucune conversation sélectionnée</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="156"/>
+        <location filename="../../desktop/ui/conversation.py" line="162"/>
         <source>assigned to {0}</source>
         <translation>attribuée à {0}</translation>
     </message>
@@ -149,99 +159,99 @@
         <translation type="vanished">Votre réponse acceptera la demande.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="168"/>
+        <location filename="../../desktop/ui/conversation.py" line="174"/>
         <source>Your reply will accept the request.</source>
         <translation>Votre réponse acceptera la demande.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="169"/>
+        <location filename="../../desktop/ui/conversation.py" line="175"/>
         <source>Reopen the conversation to write.</source>
         <translation>Rouvrez la conversation pour écrire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="209"/>
+        <location filename="../../desktop/ui/conversation.py" line="215"/>
         <source>Show earlier messages</source>
         <translation>Afficher les messages précédents</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="242"/>
+        <location filename="../../desktop/ui/conversation.py" line="248"/>
         <source>Open</source>
         <translation>Ouvrir</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="243"/>
+        <location filename="../../desktop/ui/conversation.py" line="249"/>
         <source>Save as…</source>
         <translation>Enregistrer sous…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="245"/>
+        <location filename="../../desktop/ui/conversation.py" line="251"/>
         <source>Stop</source>
         <translation>Arrêter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="247"/>
+        <location filename="../../desktop/ui/conversation.py" line="253"/>
         <source>Download</source>
         <translation>Télécharger</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="259"/>
+        <location filename="../../desktop/ui/conversation.py" line="265"/>
         <source>Cancel sending</source>
         <translation>Annuler l&apos;envoi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="290"/>
+        <location filename="../../desktop/ui/conversation.py" line="296"/>
         <source>The practice</source>
         <translation>Le cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="308"/>
+        <location filename="../../desktop/ui/conversation.py" line="314"/>
         <source>Internal note — patients never see it</source>
         <translation>Note interne — jamais visible par les patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="320"/>
+        <location filename="../../desktop/ui/conversation.py" line="326"/>
         <source>Choose…</source>
         <translation>Choisir…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="378"/>
+        <location filename="../../desktop/ui/conversation.py" line="384"/>
         <source>Decline the request</source>
         <translation>Refuser la demande</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="379"/>
+        <location filename="../../desktop/ui/conversation.py" line="385"/>
         <source>The patient will read this reason. Suggest what to do instead (an appointment, another practitioner).</source>
         <translation>Le patient lira ce motif. Proposez-lui une autre solution (un rendez-vous, un autre praticien).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="383"/>
+        <location filename="../../desktop/ui/conversation.py" line="389"/>
         <source>Decline</source>
         <translation>Refuser</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="400"/>
+        <location filename="../../desktop/ui/conversation.py" line="406"/>
         <source>Internal note</source>
         <translation>Note interne</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="401"/>
+        <location filename="../../desktop/ui/conversation.py" line="407"/>
         <source>Only the practice sees notes; they never leave this store.</source>
         <translation>Seul le cabinet voit les notes&#xa0;; elles ne quittent jamais cette base.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="403"/>
+        <location filename="../../desktop/ui/conversation.py" line="409"/>
         <source>Add note</source>
         <translation>Ajouter la note</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="417"/>
+        <location filename="../../desktop/ui/conversation.py" line="431"/>
         <source>Nobody (back to the addressee)</source>
         <translation>Personne (retour au praticien destinataire)</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="6"/>
         <source>No messages.</source>
-        <extracomment>desktop/ui/conversation.py:207</extracomment>
+        <extracomment>desktop/ui/conversation.py:213</extracomment>
         <translation>Aucun message.</translation>
     </message>
 </context>
@@ -543,6 +553,60 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
         <location filename="../../desktop/ui/document_viewer.py" line="450"/>
         <source>{0}%</source>
         <translation>{0} %</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../desktop/ui/record_export.py" line="46"/>
+        <source>Export to the medical file</source>
+        <translation>Exporter vers le dossier médical</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/record_export.py" line="47"/>
+        <source>This conversation with {0} will be saved as a PDF for the patient&apos;s medical file: every message with its author and time, the documents attached (named by their SHA-256) and the renewal decisions.</source>
+        <translation>Cette conversation avec {0} sera enregistrée en PDF pour le dossier médical du patient&#xa0;: chaque message avec son auteur et son heure, les documents joints (désignés par leur SHA-256) et les décisions de renouvellement.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/record_export.py" line="51"/>
+        <source>All conversations with {0} will be saved as one PDF for the patient&apos;s medical file: every message with its author and time, the documents attached (named by their SHA-256) and the renewal decisions.</source>
+        <translation>Toutes les conversations avec {0} seront enregistrées dans un seul PDF pour le dossier médical du patient&#xa0;: chaque message avec son auteur et son heure, les documents joints (désignés par leur SHA-256) et les décisions de renouvellement.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/record_export.py" line="56"/>
+        <source>Include internal notes</source>
+        <translation>Inclure les notes internes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/record_export.py" line="58"/>
+        <source>Notes are the practice&apos;s: the patient never saw them. Leave them out of a copy for the patient.</source>
+        <translation>Les notes sont celles du cabinet&#xa0;: le patient ne les a jamais vues. Ne les mettez pas dans une copie destinée au patient.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/record_export.py" line="66"/>
+        <source>Export…</source>
+        <translation>Exporter…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/record_export.py" line="81"/>
+        <source>Save the export as</source>
+        <translation>Enregistrer l&apos;export sous</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/record_export.py" line="83"/>
+        <source>PDF document (*.pdf)</source>
+        <translation>Document PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/record_export.py" line="101"/>
+        <source>Preparing the PDF…</source>
+        <translation>Préparation du PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="152"/>
+        <source>Messages</source>
+        <extracomment>desktop/ui/record_export.py:80</extracomment>
+        <translation>Messages</translation>
     </message>
 </context>
 <context>
@@ -903,14 +967,71 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
 <context>
     <name>InvitationDialog</name>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="41"/>
+        <location filename="../../desktop/ui/patients.py" line="43"/>
         <source>Invitation for {0}</source>
         <translation>Invitation pour {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="44"/>
+        <location filename="../../desktop/ui/patients.py" line="46"/>
         <source>Give this code to {0}. It works once, within {1} days, in the Passerelle patient app.</source>
         <translation>Remettez ce code à {0}. Il est valable une seule fois, pendant {1} jours, dans l’application patient Passerelle.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="58"/>
+        <source>Print the letter…</source>
+        <translation>Imprimer la lettre…</translation>
+    </message>
+</context>
+<context>
+    <name>LetterDialog</name>
+    <message>
+        <location filename="../../desktop/ui/letters.py" line="51"/>
+        <source>Print…</source>
+        <translation>Imprimer…</translation>
+    </message>
+</context>
+<context>
+    <name>Letters</name>
+    <message>
+        <location filename="../../desktop/ui/letters.py" line="149"/>
+        <location filename="../../desktop/ui/letters.py" line="164"/>
+        <source>Invitation letters</source>
+        <translation>Lettres d&apos;invitation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/letters.py" line="150"/>
+        <source>No letter to print: {0}.</source>
+        <translation>Aucune lettre à imprimer&#xa0;: {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/letters.py" line="163"/>
+        <source>Invitation letter</source>
+        <translation>Lettre d&apos;invitation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/letters.py" line="173"/>
+        <source>Invitation letter for {0}</source>
+        <translation>Lettre d&apos;invitation pour {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/letters.py" line="175"/>
+        <source>{0} invitation letters</source>
+        <translation>{0} lettres d&apos;invitation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/letters.py" line="177"/>
+        <source>No letter for: {0}</source>
+        <translation>Pas de lettre pour&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/letters.py" line="184"/>
+        <source>already enrolled</source>
+        <translation>déjà inscrit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/letters.py" line="185"/>
+        <source>not a patient of this practice</source>
+        <translation>pas un patient du cabinet</translation>
     </message>
 </context>
 <context>
@@ -1429,77 +1550,97 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>PatientsScreen</name>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="73"/>
+        <location filename="../../desktop/ui/patients.py" line="79"/>
         <source>Find a patient: name, file no. or date of birth</source>
         <translation>Rechercher un patient&#xa0;: nom, n° de dossier ou date de naissance</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="76"/>
+        <location filename="../../desktop/ui/patients.py" line="82"/>
         <source>New patient</source>
         <translation>Nouveau patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="77"/>
+        <location filename="../../desktop/ui/patients.py" line="83"/>
         <source>Edit</source>
         <translation>Modifier</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="78"/>
+        <location filename="../../desktop/ui/patients.py" line="84"/>
         <source>Import CSV…</source>
         <translation>Importer un CSV…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="80"/>
+        <location filename="../../desktop/ui/patients.py" line="86"/>
         <source>Enrol for messaging</source>
         <translation>Inscrire à la messagerie</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="116"/>
+        <location filename="../../desktop/ui/patients.py" line="89"/>
+        <source>Invitation letters…</source>
+        <translation>Lettres d&apos;invitation…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="91"/>
+        <source>One letter per selected patient, in one PDF to print; those without a code are enrolled</source>
+        <translation>Une lettre par patient sélectionné, dans un seul PDF à imprimer&#xa0;; ceux qui n&apos;ont pas de code sont inscrits</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="93"/>
+        <source>Export conversations…</source>
+        <translation>Exporter les conversations…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="95"/>
+        <source>All of this patient&apos;s conversations in one PDF for the medical file</source>
+        <translation>Toutes les conversations de ce patient dans un seul PDF pour le dossier médical</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patients.py" line="134"/>
         <source>Conversations</source>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="118"/>
+        <location filename="../../desktop/ui/patients.py" line="136"/>
         <source>Documents</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="121"/>
+        <location filename="../../desktop/ui/patients.py" line="139"/>
         <source>History (who did what, when)</source>
         <translation>Historique (qui a fait quoi, et quand)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="171"/>
+        <location filename="../../desktop/ui/patients.py" line="189"/>
         <source>No patient found</source>
         <translation>Aucun patient trouvé</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="172"/>
+        <location filename="../../desktop/ui/patients.py" line="190"/>
         <source>1 patient</source>
         <translation>1 patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="173"/>
+        <location filename="../../desktop/ui/patients.py" line="191"/>
         <source>{0} patients</source>
         <translation>{0} patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="197"/>
+        <location filename="../../desktop/ui/patients.py" line="217"/>
         <source>Choose a patient to see the details.</source>
         <translation>Sélectionnez un patient pour voir sa fiche.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="204"/>
+        <location filename="../../desktop/ui/patients.py" line="224"/>
         <source>File no. {0}</source>
         <translation>Dossier n° {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="206"/>
+        <location filename="../../desktop/ui/patients.py" line="226"/>
         <source>Last visit: {0}</source>
         <translation>Dernière consultation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="208"/>
+        <location filename="../../desktop/ui/patients.py" line="228"/>
         <source>Tags: {0}</source>
         <translation>Étiquettes&#xa0;: {0}</translation>
     </message>
@@ -2188,49 +2329,49 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Verrouillé — synchronisation suspendue jusqu’au déverrouillage</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="152"/>
+        <location filename="../../build/translations/indirect_strings.py" line="154"/>
         <source>Not connected to a relay</source>
         <extracomment>desktop/ui/sync_status.py:15</extracomment>
         <translation>Non connecté à un relais</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="154"/>
+        <location filename="../../build/translations/indirect_strings.py" line="156"/>
         <source>Synced</source>
         <extracomment>desktop/ui/sync_status.py:18</extracomment>
         <translation>Synchronisé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="156"/>
+        <location filename="../../build/translations/indirect_strings.py" line="158"/>
         <source>Syncing — {0} to send</source>
         <extracomment>desktop/ui/sync_status.py:21</extracomment>
         <translation>Synchronisation — {0} à envoyer</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="158"/>
+        <location filename="../../build/translations/indirect_strings.py" line="160"/>
         <source>Syncing…</source>
         <extracomment>desktop/ui/sync_status.py:22</extracomment>
         <translation>Synchronisation…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="160"/>
+        <location filename="../../build/translations/indirect_strings.py" line="162"/>
         <source>Offline since {0}</source>
         <extracomment>desktop/ui/sync_status.py:24</extracomment>
         <translation>Hors ligne depuis {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="162"/>
+        <location filename="../../build/translations/indirect_strings.py" line="164"/>
         <source>{0} waiting to be sent</source>
         <extracomment>desktop/ui/sync_status.py:26</extracomment>
         <translation>{0} en attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="164"/>
+        <location filename="../../build/translations/indirect_strings.py" line="166"/>
         <source>Sync error: {0}</source>
         <extracomment>desktop/ui/sync_status.py:29</extracomment>
         <translation>Erreur de synchronisation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="166"/>
+        <location filename="../../build/translations/indirect_strings.py" line="168"/>
         <source>Sync stopped</source>
         <extracomment>desktop/ui/sync_status.py:30</extracomment>
         <translation>Synchronisation arrêtée</translation>
@@ -2317,12 +2458,12 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>La phrase de passe n’a pas été modifiée&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="157"/>
+        <location filename="../../desktop/ui/unlock.py" line="159"/>
         <source>Wrong passphrase. Try again.</source>
         <translation>Phrase de passe incorrecte. Réessayez.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="160"/>
+        <location filename="../../desktop/ui/unlock.py" line="162"/>
         <source>Wrong passphrase. Try again in {0} s.</source>
         <translation>Phrase de passe incorrecte. Réessayez dans {0} s.</translation>
     </message>
