@@ -263,12 +263,12 @@
         <translation>Préparation du cabinet de démonstration et de ses patients…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/demo.py" line="37"/>
+        <location filename="../../desktop/ui/demo.py" line="39"/>
         <source>The demo practice is ready: unlock it.</source>
         <translation>Le cabinet de démonstration est prêt&#xa0;: déverrouillez-le.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/demo.py" line="41"/>
+        <location filename="../../desktop/ui/demo.py" line="43"/>
         <source>The demo could not start: {0}</source>
         <translation>La démonstration n’a pas pu démarrer&#xa0;: {0}</translation>
     </message>
