@@ -187,7 +187,8 @@ def _check(path: Path, key: bytes, salt: bytes) -> tuple[dict[str, int], int]:
         c.close()
 
 
-def _writable_folder(folder: Path) -> None:
+def check_folder(folder: Path) -> None:
+    """Raise :class:`BackupFolderUnavailable` if no backup can be written to ``folder``."""
     try:
         if not folder.is_dir():
             raise BackupFolderUnavailable(
@@ -248,7 +249,7 @@ def write_backup(
         raise NoRecoveryKey(
             "This store has no recovery key yet: create one in Settings → Backups first."
         )
-    _writable_folder(folder)
+    check_folder(folder)
     made_at = (now or _now()).astimezone(UTC).replace(microsecond=0)
     salt = nacl.utils.random(recovery.SALT_BYTES)
     key = recovery.file_key(backup_key, salt)

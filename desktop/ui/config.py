@@ -97,3 +97,15 @@ class WorkstationSetting(Generic[T]):
 
 STORE_PATH = WorkstationSetting("store/path", str, "", "Where this workstation's store is")
 LANGUAGE = WorkstationSetting("ui/language", str, "", "fr or en; empty follows the system")
+
+# Backups are this workstation's: its folder (a USB disk, a NAS share) is a path on
+# this computer, and the unlock screen must find it even when the store is damaged.
+BACKUP_FOLDER = WorkstationSetting(
+    "backup/folder", str, "", "Folder the store's encrypted backups are written to")
+BACKUP_LAST_AT = WorkstationSetting(
+    "backup/last_at", str, "", "When the last good backup was made (ISO 8601, UTC)")
+BACKUP_LAST_PATH = WorkstationSetting("backup/last_path", str, "", "The last good backup's file")
+BACKUP_LAST_BYTES = WorkstationSetting("backup/last_bytes", int, 0, "The last good backup's size")
+BACKUP_FAILED_AT = WorkstationSetting(
+    "backup/failed_at", str, "", "When the last backup failed (empty once one succeeds)")
+BACKUP_ERROR = WorkstationSetting("backup/error", str, "", "Why the last backup failed")

@@ -6,6 +6,7 @@ from typing import Any
 
 from desktop.sync.apply import Applied
 from desktop.ui import config
+from desktop.ui.backups import BackupStatusLabel
 from desktop.ui.idle import IdleWatcher
 from desktop.ui.inbox import InboxScreen
 from desktop.ui.qt import (
@@ -94,6 +95,8 @@ class MainWindow(QMainWindow):
         self.transfer_progress = TransferProgress(self._document_name)
         self.statusBar().addPermanentWidget(self.transfer_progress)
         self.statusBar().addPermanentWidget(self.sync_label)
+        self.backup_label = BackupStatusLabel(session.backups)
+        self.statusBar().addPermanentWidget(self.backup_label)
         lock_action = QAction(self.tr("Lock"), self)
         lock_action.setShortcut(QKeySequence("Ctrl+L"))
         lock_action.triggered.connect(self.session.lock)

@@ -25,7 +25,9 @@ from desktop.ui.qt import QCoreApplication, QObject, Qt, Signal
 
 log = logging.getLogger(__name__)
 
-_LANES = {"store": 1, "network": 4, "compute": 2}
+# "backup": one at a time, on its own read connection, so that a long copy holds
+# neither the writer nor a key-derivation thread.
+_LANES = {"store": 1, "network": 4, "compute": 2, "backup": 1}
 
 
 class _Dispatcher(QObject):

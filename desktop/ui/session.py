@@ -20,6 +20,7 @@ from desktop.sync.apply import Applied
 from desktop.sync.engine import SyncEngine, SyncState, SyncStatus, Transfer
 from desktop.sync.workstation import NotEnrolled, Workstation
 from desktop.ui import config
+from desktop.ui.backups import Backups
 from desktop.ui.operations import Operation
 from desktop.ui.qt import QObject, Signal
 
@@ -47,6 +48,8 @@ class Session(QObject):
         self.last_status: SyncStatus | None = None
         #: Documents moving now, and those whose last try failed or was cancelled.
         self.transfers: dict[str, Transfer] = {}
+        #: This workstation's backups of the store (daily, and at every close).
+        self.backups = Backups(self)
         self.sync_status.connect(self._remember_status)
         self.transfer.connect(self._remember_transfer)
 
@@ -79,6 +82,7 @@ class Session(QObject):
                 on_transfer=self.transfer.emit,
             )
             self.engine.start()
+        self.backups.start()
         self.unlocked.emit()
 
     def _applied_in_background(self, applied: Applied) -> None:
@@ -157,6 +161,7 @@ class Session(QObject):
         self.engine = None
         self.last_status = None
         self.transfers = {}
+        self.backups.stop()
         self.locked.emit()
         if reader is not None:
             reader.close()
@@ -202,6 +207,8 @@ class Session(QObject):
         if self.reader is not None:
             self.reader.close()
         if self.store is not None:
+            self.backups.stop()
+            self.backups.at_close(self.store)
             self.store.close()
         self.store = self.reader = None
         self.workstation = None

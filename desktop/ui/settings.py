@@ -9,6 +9,7 @@ from desktop.core.documents import MAX_LIMIT_BYTES, MB, MIN_LIMIT_BYTES
 from desktop.core.errors import PasserelleError
 from desktop.sync.profile import publish_current_profile
 from desktop.ui import config
+from desktop.ui.backup_settings import BackupsGroup
 from desktop.ui.canned_replies import CannedRepliesEditor
 from desktop.ui.qt import (
     QCheckBox,
@@ -69,6 +70,8 @@ class SettingsScreen(QScrollArea):
         layout.addWidget(self.rules)
         layout.addWidget(self._workstation_group())
         layout.addWidget(self._passphrase_group())
+        self.backups = BackupsGroup(session)
+        layout.addWidget(self.backups)
         layout.addStretch(1)
         body.setMaximumWidth(860)
         self.setWidget(body)

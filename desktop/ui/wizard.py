@@ -8,10 +8,12 @@ from pathlib import Path
 
 from desktop.store import Store
 from desktop.sync.first_run import NewPractitioner, create_practice_store
+from desktop.ui import config
 from desktop.ui.operations import Operation
 from desktop.ui.qt import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -27,6 +29,7 @@ from desktop.ui.qt import (
     QWizardPage,
     Signal,
 )
+from desktop.ui.recovery import RecoveryKeyPanel, RestoreForm
 
 PROFESSIONS = [
     "Médecin généraliste", "Infirmier·e", "Masseur-kinésithérapeute", "Chirurgien-dentiste",
@@ -56,8 +59,9 @@ def passphrase_strength(text: str) -> tuple[int, str]:
 
 
 class PracticePage(QWizardPage):
-    def __init__(self) -> None:
+    def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__()
+        self.wizard_ = wizard
         self.setTitle(self.tr("Your practice"))
         self.setSubTitle(self.tr("As patients will see it on their invitation and in their app."))
         self.name = QLineEdit()
@@ -71,6 +75,19 @@ class PracticePage(QWizardPage):
         form.addRow(self.tr("Address"), self.address)
         form.addRow(self.tr("Telephone"), self.phone)
         self.registerField("practice_name*", self.name)
+        restore = QPushButton(self.tr("Restore from a backup…"))
+        restore.setObjectName("restoreFromBackup")
+        restore.setToolTip(self.tr(
+            "This practice already used Passerelle: bring its store back from a backup, "
+            "with the recovery key."))
+        restore.clicked.connect(wizard.go_restore)
+        form.addRow("", QLabel(""))
+        form.addRow(self.tr("Already a Passerelle practice?"), restore)
+
+    def nextId(self) -> int:
+        if self.wizard_.restoring:
+            return self.wizard_.page_ids[self.wizard_.restore_page]
+        return self.wizard_.page_ids[self.wizard_.practitioners_page]
 
 
 class PractitionersPage(QWizardPage):
@@ -204,6 +221,91 @@ class PassphrasePage(QWizardPage):
         return len(self.first.text()) >= MIN_PASSPHRASE and self.first.text() == self.second.text()
 
 
+class RecoveryKeyPage(QWizardPage):
+    """The recovery key, shown once: it encrypts the backups; and where they go."""
+
+    def __init__(self, wizard: FirstRunWizard) -> None:
+        super().__init__()
+        self.setTitle(self.tr("Recovery key"))
+        self.setSubTitle(self.tr(
+            "The key that opens the practice's backups when no passphrase can."))
+        self.panel = RecoveryKeyPanel(lambda: wizard.practice_page.name.text().strip())
+        self.panel.confirmed.connect(lambda _: self.completeChanged.emit())
+        self.folder = QLineEdit()
+        self.folder.setObjectName("wizardBackupFolder")
+        self.folder.setPlaceholderText(self.tr("Optional: can be chosen later in the settings"))
+        choose = QPushButton(self.tr("Choose…"))
+        choose.clicked.connect(self._choose)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Backups go to")))
+        row.addWidget(self.folder, 1)
+        row.addWidget(choose)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.panel)
+        layout.addStretch(1)
+        layout.addLayout(row)
+
+    def _choose(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Where backups go"),
+                                                  self.folder.text())
+        if chosen:
+            self.folder.setText(chosen)
+
+    def isComplete(self) -> bool:
+        return self.panel.kept.isChecked()
+
+
+class RestorePage(QWizardPage):
+    """Restore from a backup: the file, the recovery key, a new passphrase; Finish."""
+
+    def __init__(self, wizard: FirstRunWizard) -> None:
+        super().__init__()
+        self.wizard_ = wizard
+        self.setTitle(self.tr("Restore from a backup"))
+        self.setSubTitle(self.tr(
+            "Choose the backup, type the recovery key from the practice's sheet and a new "
+            "passphrase. Messages since the backup come back from the relay."))
+        self.form = RestoreForm()
+        self.form.changed.connect(self._changed)
+        self.form.failed.connect(self._failed)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        layout.addStretch(1)
+        self.working = False
+
+    def _changed(self) -> None:
+        hint = self.form.hint()
+        if hint or not self.working:
+            self.form.error.setText(hint)
+        self.completeChanged.emit()
+
+    def nextId(self) -> int:
+        return -1
+
+    def isComplete(self) -> bool:
+        return self.form.is_complete() and not self.working
+
+    def validatePage(self) -> bool:
+        if self.wizard_.store is not None:
+            return True
+        if not self.working:
+            self.working = True
+            self.completeChanged.emit()
+            self.form.start(self.wizard_, self.wizard_.store_path, self._restored)
+        return False
+
+    def cleanupPage(self) -> None:  # Back: to the new practice's pages
+        self.wizard_.restoring = False
+
+    def _restored(self, store: Store) -> None:
+        self.working = False
+        self.wizard_.finished_with(store)
+
+    def _failed(self) -> None:
+        self.working = False
+        self.completeChanged.emit()
+
+
 class RelayPage(QWizardPage):
     """The last page: the relay and the one-time token; Finish creates the store."""
 
@@ -254,14 +356,25 @@ class FirstRunWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, False)
         self.store_path = store_path
         self.store: Store | None = None
-        self.practice_page = PracticePage()
+        self.restoring = False
+        self.practice_page = PracticePage(self)
         self.practitioners_page = PractitionersPage()
         self.passphrase_page = PassphrasePage()
+        self.recovery_page = RecoveryKeyPage(self)
         self.relay_page = RelayPage(self)
+        self.restore_page = RestorePage(self)
+        self.page_ids: dict[QWizardPage, int] = {}
         for page in (self.practice_page, self.practitioners_page, self.passphrase_page,
-                     self.relay_page):
-            self.addPage(page)
+                     self.recovery_page, self.relay_page, self.restore_page):
+            self.page_ids[page] = self.addPage(page)
         self.resize(860, 560)
+
+    def go_restore(self) -> None:
+        """From the first page, straight to "Restore from a backup"."""
+        self.restoring = True
+        self.next()
+        self.restoring = self.currentPage() is self.restore_page
+
 
     def create(self) -> None:
         page = self.relay_page
@@ -274,12 +387,19 @@ class FirstRunWizard(QWizard):
             page.url.text().strip(), page.token.text().strip(),
             self.practice_page.name.text().strip(), self.practice_page.address.text().strip(),
             self.practice_page.phone.text().strip(), self.practitioners_page.practitioners(),
-            socket.gethostname()[:100] or "workstation",
+            socket.gethostname()[:100] or "workstation", self.recovery_page.panel.key,
         ).success(self._created).failure(self._failed).run("compute")
 
     def _created(self, store: Store) -> None:
-        self.store = store
         self.relay_page.working = False
+        folder = self.recovery_page.folder.text().strip()
+        if folder:
+            config.BACKUP_FOLDER.write(folder)
+        self.finished_with(store)
+
+    def finished_with(self, store: Store) -> None:
+        """A store created or restored: hand it to the window."""
+        self.store = store
         self.created.emit(store)
         self.accept()
 
