@@ -19,9 +19,10 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from desktop.crypto.recovery import GROUP, format_recovery_key
+from desktop.crypto.recovery import format_recovery_key
 from desktop.documents.fonts import document_fonts
 from desktop.documents.french import long_date
 from desktop.documents.pages import MARGIN, PAGE_HEIGHT, PAGE_WIDTH, RULE_GREY, pdf_date
@@ -79,23 +80,24 @@ def render_recovery_sheet(
     c.line(MARGIN, y, PAGE_WIDTH - MARGIN, y)
     y -= 12 * mm
 
-    # The key: large, monospaced by hand (each character centred in its own cell), so
-    # that 0 and 8, B and 8, 5 and S are told apart and the groups line up.
+    # The key: large, each group in its own box, widely spaced so that 0 and 8, B and 8,
+    # 5 and S are told apart; each group is one string (a copy from the PDF keeps it).
     groups = formatted.split("-")
-    cell, gap = 6.6 * mm, 9 * mm
-    row_width = 3 * GROUP * cell + 2 * gap
-    x0 = (PAGE_WIDTH - row_width) / 2
+    box, gap, spacing, size = 44 * mm, 7 * mm, 2.2, 24
+    x0 = (PAGE_WIDTH - 3 * box - 2 * gap) / 2
     c.setFillColor(INK)
-    c.setFont(fonts.bold, 24)
     for row in range(2):
-        x = x0
-        for group in groups[row * 3 : row * 3 + 3]:
+        for i, group in enumerate(groups[row * 3 : row * 3 + 3]):
+            x = x0 + i * (box + gap)
             c.setStrokeColor(RULE_GREY)
-            c.roundRect(x - 2.5 * mm, y - 4 * mm, GROUP * cell + 5 * mm, 14 * mm, 2 * mm)
-            for ch in group:
-                c.drawCentredString(x + cell / 2, y, ch)
-                x += cell
-            x += gap
+            c.roundRect(x, y - 4 * mm, box, 14 * mm, 2 * mm)
+            drawn = pdfmetrics.stringWidth(group, fonts.bold, size) + spacing * (len(group) - 1)
+            text = c.beginText(x + (box - drawn) / 2, y)
+            text.setFont(fonts.bold, size)
+            text.setCharSpace(spacing)
+            text.textOut(group)
+            text.setCharSpace(0)  # the spacing stays with the page otherwise
+            c.drawText(text)
         y -= 20 * mm
 
     # The QR code holds the key as printed above.

@@ -454,7 +454,7 @@ def restore_backup(
         raise StoreError(f"The backup could not be copied to {target.parent}: {exc.strerror}."
                          ) from None
     try:
-        restored = Store._open_keyed(temp, key, salt, diagnose=True)
+        restored = Store._open_keyed(temp, key, salt)
         try:
             restored.change_passphrase(new_passphrase)
             new_key = restored.raw_key

@@ -182,7 +182,7 @@ class RestoreForm(QWidget):
         form.addRow(self.tr("Confirm"), self.second)
         form.addRow("", self.error)
         for field in (self.file, self.key, self.first, self.second):
-            field.textChanged.connect(self.changed.emit)
+            field.textChanged.connect(lambda _text: self.changed.emit())
 
     def _choose(self) -> None:
         start = self.file.text() or str(Path.home())

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from desktop.core.errors import WrongPassphrase
+from desktop.core.errors import StoreDamaged, WrongPassphrase
+from desktop.ui import config
 from desktop.ui.qt import (
     QFrame,
     QLabel,
@@ -57,7 +58,13 @@ class UnlockScreen(QWidget):
         layout = QVBoxLayout(card)
         layout.setContentsMargins(32, 32, 32, 32)
         layout.setSpacing(12)
-        for w in (title, subtitle, self.passphrase, self.button, self.message):
+        # Shown only when the store is found damaged: the way out, not a dead end.
+        self.restore_button = QPushButton(self.tr("Restore the latest good backup…"), card)
+        self.restore_button.setObjectName("restoreLatestBackup")
+        self.restore_button.clicked.connect(self.offer_restore)
+        self.restore_button.setVisible(False)
+        for w in (title, subtitle, self.passphrase, self.button, self.message,
+                  self.restore_button):
             layout.addWidget(w)
         if demo_passphrase:
             hint = QLabel(
@@ -124,6 +131,7 @@ class UnlockScreen(QWidget):
         self.say(self.tr("Locked. Type the passphrase to go on."))
 
     def succeeded(self) -> None:
+        self.restore_button.setVisible(False)
         self.failures = 0
         self.passphrase.clear()
         self.message.clear()
@@ -149,6 +157,19 @@ class UnlockScreen(QWidget):
             # so no delay; the sentence says what to do.
             self.button.setEnabled(True)
             self.say(str(exc), error=True)
+            self.restore_button.setVisible(isinstance(exc, StoreDamaged))
+
+    def offer_restore(self) -> None:
+        """The damaged store's way back: the newest good backup of the backup folder."""
+        from desktop.ui.recovery import RestoreDialog
+
+        self.restore_dialog = RestoreDialog(
+            self, config.BACKUP_FOLDER.read(), self.session.path, self._restored)
+        self.restore_dialog.open()
+
+    def _restored(self, store) -> None:  # type: ignore[no-untyped-def]
+        self.restore_button.setVisible(False)
+        self.session.adopt(store)
 
     def _tick(self, first: bool = False) -> None:
         if not first:

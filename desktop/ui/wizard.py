@@ -235,6 +235,7 @@ class RecoveryKeyPage(QWizardPage):
         self.folder.setObjectName("wizardBackupFolder")
         self.folder.setPlaceholderText(self.tr("Optional: can be chosen later in the settings"))
         choose = QPushButton(self.tr("Choose…"))
+        choose.setObjectName("wizardChooseBackupFolder")
         choose.clicked.connect(self._choose)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("Backups go to")))
@@ -331,6 +332,9 @@ class RelayPage(QWizardPage):
         self.registerField("relay_url*", self.url)
         self.registerField("enrolment_token*", self.token)
         self.working = False
+
+    def nextId(self) -> int:
+        return -1  # the last page of a new practice (the restore page comes after it)
 
     def validatePage(self) -> bool:
         if self.wizard_.store is not None:

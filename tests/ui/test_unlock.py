@@ -46,6 +46,11 @@ def test_first_run_wizard_creates_the_store_and_opens_the_window(qtbot, relay, t
     wizard.passphrase_page.second.setText("trois mots au hasard")
     assert finish.isEnabled()
     wizard.next()
+    # The recovery key, shown once: no going on before saying it was kept.
+    assert wizard.currentPage() is wizard.recovery_page
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    wizard.recovery_page.panel.kept.setChecked(True)
+    wizard.next()
 
     wizard.relay_page.url.setText(relay.url)
     wizard.relay_page.token.setText("not-the-token")
