@@ -159,6 +159,10 @@ _WORDS: dict[str, dict[str, str]] = {
     },
 }
 
+# French typography: a no-break space before ":" and ";", so that neither starts a line.
+_WORDS["fr"] = {k: v.replace(" :", "\u00a0:").replace(" ;", "\u00a0;")
+                for k, v in _WORDS["fr"].items()}
+
 _CATEGORIES = {
     "fr": {"renewal": "Renouvellement d'ordonnance", "document": "Document",
            "administrative": "Question administrative", "other": "Autre"},
@@ -512,7 +516,7 @@ class _Export:
         ]
         if m.text.strip():
             block.append(Paragraph(_text(m.text), s["text"]))
-        label = markup(self.words["attachment"]) + (" :" if self.language == "fr" else ":")
+        label = markup(self.words["attachment"]) + ("\u00a0:" if self.language == "fr" else ":")
         for a in m.attachments:
             kind = _TYPES.get(a.type, a.type)
             block.append(Paragraph(

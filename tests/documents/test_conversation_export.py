@@ -126,7 +126,9 @@ def record(tmp_path_factory: pytest.TempPathFactory):
 
 
 def pages_text(data: bytes) -> list[str]:
-    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
+    # A no-break space (French typography before ":") reads as a space.
+    return [(page.extract_text() or "").replace("\xa0", " ")
+            for page in PdfReader(io.BytesIO(data)).pages]
 
 
 def squeezed(text: str) -> str:
