@@ -16,7 +16,13 @@ from pathlib import Path
 
 from desktop.core.errors import PasserelleError
 from desktop.core.model import AuditAction
-from desktop.documents.letter import InvitationLetter, ResponseTime, patient_app_url
+from desktop.documents.letter import (
+    MAX_LETTERS,
+    InvitationLetter,
+    LetterRefused,
+    ResponseTime,
+    patient_app_url,
+)
 from desktop.sync.workstation import INVITATION_DAYS, Workstation
 
 
@@ -50,6 +56,8 @@ def prepare_letters(
     """Invite who needs it and gather each letter's data, in one transaction (all or none
     of the invitations, with their history lines). Rendering is the caller's, off the
     store's thread: ``desktop.documents.letter.render_letters(batch.letters)``."""
+    if len(patient_ids) > MAX_LETTERS:
+        raise LetterRefused(f"At most {MAX_LETTERS} letters at a time: choose fewer patients.")
     store = ws.store
     today = today or date.today()
     moment = datetime.now(UTC)

@@ -132,6 +132,13 @@ class Letters(QObject):
         self.session = session
         self.widget = parent
         self.dialog: LetterDialog | None = None
+        # The letters carry codes: they leave the screen with the key.
+        session.locked.connect(self.close)
+
+    def close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog = None
 
     def make(self, patient_ids: Sequence[str]) -> None:
         ws = self.session.workstation
@@ -167,8 +174,7 @@ class Letters(QObject):
             self.session.act(save_letters, ws, data, path, batch.patient_ids, actor,
                              parent=self)
 
-        if self.dialog is not None:
-            self.dialog.close()
+        self.close()
         dialog = LetterDialog(self.widget, data, name, save)
         dialog.setWindowTitle(self.tr("Invitation letter for {0}").format(
             batch.letters[0].patient_name) if count == 1

@@ -72,6 +72,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.resize(480, 200)
+        session.locked.connect(self.reject)
 
     def ask_path(self) -> str:
         """Where to save (empty: cancelled); tests answer for the person."""

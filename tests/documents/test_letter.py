@@ -156,6 +156,8 @@ def test_a_batch_invites_who_needs_it_reuses_a_code_and_leaves_out_the_enrolled(
     assert batch.invited == 1
     assert {(o.name, o.reason) for o in batch.left_out} == {
         ("Jean Martin", "already enrolled"), ("", "not a patient of this practice")}
+    with pytest.raises(LetterRefused, match="At most 2000"):
+        prepare_letters(ws, [new.id] * 2001)
     lucie, marc = batch.letters
     assert marc.code == earlier_code  # the code already handed over still works
     assert len(store.invitations_of(waiting.id)) == invitations_before

@@ -63,6 +63,9 @@ def test_enrol_then_print_and_save_the_letter(qtbot, window, tmp_path):
     assert AuditAction.DOCUMENT_SAVED in history and AuditAction.INVITATION_LETTER in history
     # The letter carries the code the dialog showed, not a second one.
     assert [i.code for i in store.invitations_of(lucie.id)] == [code]
+    # Locking takes the letters (and their codes) off the screen.
+    window.session.lock()
+    qtbot.waitUntil(lambda: not letter.isVisible(), timeout=5000)
 
 
 def test_letters_for_a_multi_selection_leave_out_the_enrolled(qtbot, window, tmp_path):
@@ -119,7 +122,7 @@ def test_export_a_conversation_and_a_patients_record(qtbot, window, jean, practi
     screen = window.show_screen("patients")
     assert screen.select(jean_id(store))
     screen.export_button.click()
-    dialog = [d for d in window.findChildren(ExportDialog) if d.isVisible()][0]
+    dialog = next(d for d in window.findChildren(ExportDialog) if d.isVisible())
     record = tmp_path / "record.pdf"
     dialog.ask_path = lambda: str(record)
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
@@ -131,7 +134,7 @@ def test_export_a_conversation_and_a_patients_record(qtbot, window, jean, practi
     # A folder that cannot be written: said in the dialog, nothing recorded.
     before = len(store.audit(patient_id=jean_id(store), limit=1000))
     screen.export_button.click()
-    dialog = [d for d in window.findChildren(ExportDialog) if d.isVisible()][0]
+    dialog = next(d for d in window.findChildren(ExportDialog) if d.isVisible())
     dialog.ask_path = lambda: str(tmp_path / "missing" / "record.pdf")
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     qtbot.waitUntil(lambda: "could not be saved" in dialog.error.text(), timeout=15000)
