@@ -24,6 +24,115 @@ TS = Path("resources/translations/passerelle_fr.ts")
 
 # English source → French, whatever the context.
 FR: dict[str, str] = {
+    # -- backups and the recovery key -------------------------------------------------
+    'Backups go to {0}':
+        'Les sauvegardes vont dans {0}',
+    'Backing up…':
+        'Sauvegarde en cours…',
+    'No backup folder: choose one in Practice settings → Backups':
+        'Pas de dossier de sauvegarde : choisissez-en un dans Réglages du cabinet → Sauvegardes',
+    'Backup failed: {0}':
+        'Échec de la sauvegarde : {0}',
+    'No backup yet':
+        'Aucune sauvegarde pour l’instant',
+    'Last backup {0}: more than two days ago':
+        'Dernière sauvegarde le {0} : il y a plus de deux jours',
+    'Backed up {0} — {1}':
+        'Sauvegardé le {0} — {1}',
+    '{0} GB':
+        '{0} Go',
+    '{0} MB':
+        '{0} Mo',
+    '{0} KB':
+        '{0} Ko',
+    'Backups':
+        'Sauvegardes',
+    'A USB disk, a network share, a synced folder':
+        'Un disque USB, un partage réseau, un dossier synchronisé',
+    'Back up now':
+        'Sauvegarder maintenant',
+    'New recovery key…':
+        'Nouvelle clé de secours…',
+    'Backup folder':
+        'Dossier de sauvegarde',
+    'Last backup':
+        'Dernière sauvegarde',
+    'Recovery key':
+        'Clé de secours',
+    'A backup is made every day and at every close, encrypted with the recovery key; the last 7 daily, 4 weekly and 12 monthly are kept.':
+        'Une sauvegarde est faite chaque jour et à chaque fermeture, chiffrée avec la clé de secours ; sont gardées les 7 dernières quotidiennes, 4 hebdomadaires et 12 mensuelles.',
+    'Current sheet: key {0}':
+        'Feuille en vigueur : clé {0}',
+    'No recovery key yet: no backup can be made until one is created.':
+        'Pas encore de clé de secours : aucune sauvegarde ne peut être faite avant d’en créer une.',
+    '{0}, {1}, in {2}':
+        '{0}, {1}, dans {2}',
+    'Where backups go':
+        'Où vont les sauvegardes',
+    'Last good one:':
+        'Dernière réussie :',
+    'New recovery key':
+        'Nouvelle clé de secours',
+    'From now on, new backups open with this key only. Backups made before still need the previous sheet: keep it until they have rotated out (twelve months).':
+        'Désormais, les nouvelles sauvegardes ne s’ouvrent qu’avec cette clé. Les sauvegardes déjà faites demandent toujours l’ancienne feuille : gardez-la tant qu’elles sont conservées (douze mois).',
+    'Use this key':
+        'Utiliser cette clé',
+    'Restore from a backup…':
+        'Restaurer depuis une sauvegarde…',
+    'This practice already used Passerelle: bring its store back from a backup, with the recovery key.':
+        'Ce cabinet utilisait déjà Passerelle : restaurez ses données depuis une sauvegarde, avec la clé de secours.',
+    'Already a Passerelle practice?':
+        'Déjà équipé de Passerelle ?',
+    "The key that opens the practice's backups when no passphrase can.":
+        'La clé qui ouvre les sauvegardes du cabinet quand aucune phrase de passe ne le peut.',
+    'Optional: can be chosen later in the settings':
+        'Facultatif : peut être choisi plus tard dans les réglages',
+    'Backups go to':
+        'Sauvegardes dans',
+    "Backups are encrypted with this recovery key, not with anyone's passphrase. If this computer is lost or the passphrase forgotten, it is the only way to restore the practice's messages. It is shown once: print the sheet and keep it in the practice's safe.":
+        'Les sauvegardes sont chiffrées avec cette clé de secours, et non avec la phrase de passe de quelqu’un. Si cet ordinateur est perdu ou la phrase de passe oubliée, c’est le seul moyen de restaurer les messages du cabinet. Elle n’est affichée qu’une fois : imprimez la feuille et rangez-la dans le coffre du cabinet.',
+    'Print the recovery sheet…':
+        'Imprimer la feuille de secours…',
+    'I have printed the sheet (or written the key down) and put it away safely.':
+        'J’ai imprimé la feuille (ou noté la clé) et je l’ai rangée en lieu sûr.',
+    'Restore the latest good backup':
+        'Restaurer la dernière bonne sauvegarde',
+    'Restore the latest good backup…':
+        'Restaurer la dernière bonne sauvegarde…',
+    'Looking for backups in {0}…':
+        'Recherche des sauvegardes dans {0}…',
+    'The damaged store is kept aside, not deleted. Once restored, the workstation fetches again from the relay everything that arrived or was sent since the backup; notes and patients added on this computer since then are not in it.':
+        'Les données endommagées sont mises de côté, pas effacées. Une fois la sauvegarde restaurée, le poste récupère auprès du relais tout ce qui est arrivé ou a été envoyé depuis ; les notes et les patients ajoutés sur cet ordinateur depuis n’y sont pas.',
+    'Restore':
+        'Restaurer',
+    'No backup was found in the backup folder: choose a backup file.':
+        'Aucune sauvegarde dans le dossier de sauvegarde : choisissez un fichier de sauvegarde.',
+    'Latest backup: {0}, {1}, in {2}':
+        'Dernière sauvegarde : {0}, {1}, dans {2}',
+    'A .pbackup file from the backup folder':
+        'Un fichier .pbackup du dossier de sauvegarde',
+    'Backup':
+        'Sauvegarde',
+    'Choose a backup':
+        'Choisir une sauvegarde',
+    'Passerelle backups (*.pbackup);;All files (*)':
+        'Sauvegardes Passerelle (*.pbackup);;Tous les fichiers (*)',
+    'Checking the backup and restoring it…':
+        'Vérification et restauration de la sauvegarde…',
+    'Nothing was restored: {0}':
+        'Rien n’a été restauré : {0}',
+    'Restore from a backup':
+        'Restaurer depuis une sauvegarde',
+    "Choose the backup, type the recovery key from the practice's sheet and a new passphrase. Messages since the backup come back from the relay.":
+        'Choisissez la sauvegarde, tapez la clé de secours de la feuille du cabinet et une nouvelle phrase de passe. Les messages postérieurs à la sauvegarde reviennent du relais.',
+    'Save the recovery sheet':
+        'Enregistrer la feuille de secours',
+    'PDF (*.pdf)':
+        'PDF (*.pdf)',
+    'Sheet saved to {0}. Print it, put it in the safe, then delete the file.':
+        'Feuille enregistrée dans {0}. Imprimez-la, rangez-la dans le coffre, puis supprimez le fichier.',
+    'The sheet was not saved: {0}':
+        'La feuille n’a pas été enregistrée : {0}',
     # -- a patient's record: FHIR, GDPR export, erasure -------------------------------
     'Exported as FHIR':
         'Exporté en FHIR',

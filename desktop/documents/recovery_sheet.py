@@ -38,13 +38,20 @@ WHAT_IT_IS = (
     "restaurer les conversations depuis une sauvegarde."
 )
 WHAT_TO_DO = [
-    "Rangez cette feuille dans le coffre du cabinet, à l'écart de l'ordinateur et du disque "
-    "de sauvegarde. Ne la photographiez pas, ne l'envoyez pas par courriel.",
-    "Pour restaurer : au premier lancement de Passerelle, choisissez « Restaurer depuis une "
-    "sauvegarde », choisissez le fichier, tapez cette clé (majuscules ou minuscules, avec ou "
-    "sans tirets), puis une nouvelle phrase secrète.",
-    "Si une nouvelle clé de secours est créée (Réglages → Sauvegardes), gardez aussi "
-    "l'ancienne feuille tant que des sauvegardes faites avec elle sont conservées (douze mois).",
+    (
+        "Rangez cette feuille dans le coffre du cabinet, à l'écart de l'ordinateur et du "
+        "disque de sauvegarde. Ne la photographiez pas, ne l'envoyez pas par courriel."
+    ),
+    (
+        "Pour restaurer : au premier lancement de Passerelle, choisissez « Restaurer depuis "
+        "une sauvegarde », choisissez le fichier, tapez cette clé (majuscules ou minuscules, "
+        "avec ou sans tirets), puis une nouvelle phrase secrète."
+    ),
+    (
+        "Si une nouvelle clé de secours est créée (Réglages → Sauvegardes), gardez aussi "
+        "l'ancienne feuille tant que des sauvegardes faites avec elle sont conservées "
+        "(douze mois)."
+    ),
 ]
 
 

@@ -377,9 +377,9 @@ def rotate(folder: str | os.PathLike[str], local: Callable[[datetime], datetime]
                 deleted.append(b.path)
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
-            if entry.name.startswith(_TEMP_PREFIX) and entry.name.endswith(SUFFIX):
-                if time.time() - entry.stat().st_mtime > 86_400:
-                    os.unlink(entry.path)
+            if (entry.name.startswith(_TEMP_PREFIX) and entry.name.endswith(SUFFIX)
+                    and time.time() - entry.stat().st_mtime > 86_400):
+                os.unlink(entry.path)
     return deleted
 
 

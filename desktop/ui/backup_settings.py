@@ -92,10 +92,10 @@ class BackupsGroup(QGroupBox):
     def show_state(self) -> None:
         state = self.backups.state()
         self.folder.setText(state.folder)
-        text, level = describe(state, datetime.now(UTC), self.tr)
+        text, level = describe(state, datetime.now(UTC))
         if state.last_at is not None and not state.running:
             where = self.tr("{0}, {1}, in {2}").format(
-                labels.long_time(state.last_at), size_text(state.last_bytes, self.tr),
+                labels.long_time(state.last_at), size_text(state.last_bytes),
                 state.last_path)
             text = where if level == "ok" else f"{text}\n{self.tr('Last good one:')} {where}"
         self.last.setText(text)

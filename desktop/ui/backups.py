@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from desktop.core.backup_rotation import is_due, is_stale
 from desktop.core.errors import PasserelleError
@@ -24,7 +24,7 @@ from desktop.store import Store
 from desktop.store import backup as bk
 from desktop.ui import config, labels
 from desktop.ui.operations import Operation
-from desktop.ui.qt import QLabel, QObject, QTimer, QWidget, Signal
+from desktop.ui.qt import QCoreApplication, QLabel, QObject, QTimer, QWidget, Signal
 
 if TYPE_CHECKING:
     from desktop.ui.session import Session
@@ -66,28 +66,34 @@ def read_state(running: bool = False) -> BackupState:
     )
 
 
-def size_text(size: int, tr: Any) -> str:
+# Written out in full (one context, "Backups") so that lupdate finds every string
+# whichever widget shows it.
+def size_text(size: int) -> str:
     if size >= 1024**3:
-        return tr("{0} GB").format(f"{size / 1024**3:.1f}")
+        return QCoreApplication.translate("Backups", "{0} GB").format(f"{size / 1024**3:.1f}")
     if size >= 1024**2:
-        return tr("{0} MB").format(f"{size / 1024**2:.1f}")
-    return tr("{0} KB").format(max(1, size // 1024))
+        return QCoreApplication.translate("Backups", "{0} MB").format(f"{size / 1024**2:.1f}")
+    return QCoreApplication.translate("Backups", "{0} KB").format(max(1, size // 1024))
 
 
-def describe(state: BackupState, now: datetime, tr: Any) -> tuple[str, str]:
-    """(text, level) for the status bar: level ok, busy or warn."""
+def describe(state: BackupState, now: datetime) -> tuple[str, str]:
+    """(text, level) for the status bar and the settings: level ok, busy or warn."""
     if state.running:
-        return tr("Backing up…"), "busy"
+        return QCoreApplication.translate("Backups", "Backing up…"), "busy"
     if not state.folder:
-        return tr("No backup folder: choose one in Practice settings → Backups"), "warn"
+        return QCoreApplication.translate(
+            "Backups", "No backup folder: choose one in Practice settings → Backups"), "warn"
     if state.failed_at is not None:
-        return tr("Backup failed: {0}").format(state.error), "warn"
+        return QCoreApplication.translate("Backups", "Backup failed: {0}").format(
+            state.error), "warn"
     if state.last_at is None:
-        return tr("No backup yet"), "warn"
+        return QCoreApplication.translate("Backups", "No backup yet"), "warn"
     when = labels.long_time(state.last_at)
     if is_stale(state.last_at, now):
-        return tr("Last backup {0}: more than two days ago").format(when), "warn"
-    return tr("Backed up {0} — {1}").format(when, size_text(state.last_bytes, tr)), "ok"
+        return QCoreApplication.translate(
+            "Backups", "Last backup {0}: more than two days ago").format(when), "warn"
+    return QCoreApplication.translate("Backups", "Backed up {0} — {1}").format(
+        when, size_text(state.last_bytes)), "ok"
 
 
 def back_up(store: Store, folder: str) -> bk.Backup:
@@ -222,19 +228,10 @@ class BackupStatusLabel(QLabel):
 
     def refresh(self) -> None:
         state = self.backups.state()
-        text, level = describe(state, datetime.now(UTC), self.tr)
+        text, level = describe(state, datetime.now(UTC))
         self.setText(text)
         place = state.last_path or state.folder
         self.setToolTip(self.tr("Backups go to {0}").format(place) if place else text)
         self.setProperty("level", level)
         self.style().unpolish(self)
         self.style().polish(self)
-
-
-def latest_backup_in(folder: str) -> bk.BackupFile | None:
-    found = bk.backups_in(folder) if folder else []
-    return found[0] if found else None
-
-
-def folder_name(path: str) -> str:
-    return str(Path(path)) if path else ""

@@ -20,6 +20,7 @@ from desktop.ui.backups import size_text
 from desktop.ui.operations import Operation
 from desktop.ui.qt import (
     QCheckBox,
+    QCoreApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -43,8 +44,9 @@ def save_recovery_sheet(parent: QWidget, practice_name: str, recovery_key: str,
                         done: Callable[[str], None]) -> None:
     """Ask where, then render and write the sheet off the GUI thread; ``done(message)``."""
     path, _ = QFileDialog.getSaveFileName(
-        parent, parent.tr("Save the recovery sheet"),
-        str(Path.home() / "cle-de-secours-passerelle.pdf"), parent.tr("PDF (*.pdf)"))
+        parent, QCoreApplication.translate("RecoveryKeyPanel", "Save the recovery sheet"),
+        str(Path.home() / "cle-de-secours-passerelle.pdf"),
+        QCoreApplication.translate("RecoveryKeyPanel", "PDF (*.pdf)"))
     if not path:
         return
     short = key_id(backup_key(recovery_key))
@@ -55,11 +57,17 @@ def save_recovery_sheet(parent: QWidget, practice_name: str, recovery_key: str,
                                   date.today()))
         return path
 
-    Operation(parent, write).success(
-        lambda p: done(parent.tr("Sheet saved to {0}. Print it, put it in the safe, then "
-                                 "delete the file.").format(p))
-    ).failure(lambda exc: done(parent.tr("The sheet was not saved: {0}").format(exc))).run(
-        "compute")
+    def saved(where: str) -> None:
+        done(QCoreApplication.translate(
+            "RecoveryKeyPanel",
+            "Sheet saved to {0}. Print it, put it in the safe, then delete the file.",
+        ).format(where))
+
+    def failed(exc: BaseException) -> None:
+        done(QCoreApplication.translate("RecoveryKeyPanel", "The sheet was not saved: {0}"
+                                        ).format(exc))
+
+    Operation(parent, write).success(saved).failure(failed).run("compute")
 
 
 class RecoveryKeyPanel(QWidget):
@@ -268,7 +276,7 @@ class RestoreDialog(QDialog):
         latest = found[0]
         self.form.file.setText(str(latest.path))
         self.found.setText(self.tr("Latest backup: {0}, {1}, in {2}").format(
-            labels.long_time(latest.made_at), size_text(latest.size, self.tr),
+            labels.long_time(latest.made_at), size_text(latest.size),
             latest.path.parent))
 
     def _update(self) -> None:

@@ -40,6 +40,137 @@
     </message>
 </context>
 <context>
+    <name>BackupStatusLabel</name>
+    <message>
+        <location filename="../../desktop/ui/backups.py" line="234"/>
+        <source>Backups go to {0}</source>
+        <translation>Les sauvegardes vont dans {0}</translation>
+    </message>
+</context>
+<context>
+    <name>Backups</name>
+    <message>
+        <location filename="../../desktop/ui/backups.py" line="73"/>
+        <source>{0} GB</source>
+        <extracomment>After an unlock, the first check waits for the first sync to have started. A backup made this recently stands for the one at close.</extracomment>
+        <translation>{0} Go</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backups.py" line="75"/>
+        <source>{0} MB</source>
+        <translation>{0} Mo</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backups.py" line="76"/>
+        <source>{0} KB</source>
+        <translation>{0} Ko</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backups.py" line="82"/>
+        <source>Backing up…</source>
+        <translation>Sauvegarde en cours…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backups.py" line="84"/>
+        <source>No backup folder: choose one in Practice settings → Backups</source>
+        <translation>Pas de dossier de sauvegarde&#xa0;: choisissez-en un dans Réglages du cabinet → Sauvegardes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backups.py" line="87"/>
+        <source>Backup failed: {0}</source>
+        <translation>Échec de la sauvegarde&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backups.py" line="90"/>
+        <source>No backup yet</source>
+        <translation>Aucune sauvegarde pour l’instant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backups.py" line="93"/>
+        <source>Last backup {0}: more than two days ago</source>
+        <translation>Dernière sauvegarde le {0}&#xa0;: il y a plus de deux jours</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backups.py" line="95"/>
+        <source>Backed up {0} — {1}</source>
+        <translation>Sauvegardé le {0} — {1}</translation>
+    </message>
+</context>
+<context>
+    <name>BackupsGroup</name>
+    <message>
+        <location filename="../../desktop/ui/backup_settings.py" line="32"/>
+        <source>Backups</source>
+        <translation>Sauvegardes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backup_settings.py" line="39"/>
+        <source>A USB disk, a network share, a synced folder</source>
+        <translation>Un disque USB, un partage réseau, un dossier synchronisé</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backup_settings.py" line="40"/>
+        <source>Choose…</source>
+        <translation>Choisir…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backup_settings.py" line="47"/>
+        <source>Back up now</source>
+        <translation>Sauvegarder maintenant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backup_settings.py" line="53"/>
+        <source>New recovery key…</source>
+        <translation>Nouvelle clé de secours…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backup_settings.py" line="68"/>
+        <source>Backup folder</source>
+        <translation>Dossier de sauvegarde</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backup_settings.py" line="69"/>
+        <source>Last backup</source>
+        <translation>Dernière sauvegarde</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backup_settings.py" line="71"/>
+        <source>Recovery key</source>
+        <translation>Clé de secours</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backup_settings.py" line="74"/>
+        <source>A backup is made every day and at every close, encrypted with the recovery key; the last 7 daily, 4 weekly and 12 monthly are kept.</source>
+        <translation>Une sauvegarde est faite chaque jour et à chaque fermeture, chiffrée avec la clé de secours&#xa0;; sont gardées les 7 dernières quotidiennes, 4 hebdomadaires et 12 mensuelles.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backup_settings.py" line="88"/>
+        <source>Current sheet: key {0}</source>
+        <translation>Feuille en vigueur&#xa0;: clé {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backup_settings.py" line="89"/>
+        <source>No recovery key yet: no backup can be made until one is created.</source>
+        <translation>Pas encore de clé de secours&#xa0;: aucune sauvegarde ne peut être faite avant d’en créer une.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backup_settings.py" line="97"/>
+        <source>{0}, {1}, in {2}</source>
+        <translation>{0}, {1}, dans {2}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backup_settings.py" line="109"/>
+        <source>Where backups go</source>
+        <translation>Où vont les sauvegardes</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="6"/>
+        <source>Last good one:</source>
+        <extracomment>desktop/ui/backup_settings.py:100</extracomment>
+        <translation>Dernière réussie&#xa0;:</translation>
+    </message>
+</context>
+<context>
     <name>CannedRepliesEditor</name>
     <message>
         <location filename="../../desktop/ui/canned_replies.py" line="26"/>
@@ -249,7 +380,7 @@
         <translation>Personne (retour au praticien destinataire)</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="6"/>
+        <location filename="../../build/translations/indirect_strings.py" line="8"/>
         <source>No messages.</source>
         <extracomment>desktop/ui/conversation.py:213</extracomment>
         <translation>Aucun message.</translation>
@@ -276,139 +407,139 @@
 <context>
     <name>DocumentActions</name>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="8"/>
+        <location filename="../../build/translations/indirect_strings.py" line="10"/>
         <source>{0}: {1}</source>
         <extracomment>desktop/ui/document_actions.py:45, desktop/ui/document_actions.py:59</extracomment>
         <translation>{0}&#xa0;: {1}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="10"/>
+        <location filename="../../build/translations/indirect_strings.py" line="12"/>
         <source>this file is empty: there is nothing to send.</source>
         <extracomment>desktop/ui/document_actions.py:47</extracomment>
         <translation>ce fichier est vide&#xa0;: il n&apos;y a rien à envoyer.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="12"/>
+        <location filename="../../build/translations/indirect_strings.py" line="14"/>
         <source>this file is too large ({0}): the limit is {1} per file.</source>
         <extracomment>desktop/ui/document_actions.py:49</extracomment>
         <translation>ce fichier est trop volumineux ({0})&#xa0;: la limite est de {1} par fichier.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="14"/>
+        <location filename="../../build/translations/indirect_strings.py" line="16"/>
         <source>HEIC photos cannot be read on this computer: save the photo as JPEG or PNG and attach it again.</source>
         <extracomment>desktop/ui/document_actions.py:52</extracomment>
         <translation>les photos HEIC ne peuvent pas être lues sur cet ordinateur&#xa0;: enregistrez la photo en JPEG ou PNG et joignez-la à nouveau.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="16"/>
+        <location filename="../../build/translations/indirect_strings.py" line="18"/>
         <source>this type of file cannot be sent. Accepted types: {0}.</source>
         <extracomment>desktop/ui/document_actions.py:55</extracomment>
         <translation>ce type de fichier ne peut pas être envoyé. Types acceptés&#xa0;: {0}.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="18"/>
+        <location filename="../../build/translations/indirect_strings.py" line="20"/>
         <source>this file cannot be read.</source>
         <extracomment>desktop/ui/document_actions.py:58</extracomment>
         <translation>ce fichier ne peut pas être lu.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="20"/>
+        <location filename="../../build/translations/indirect_strings.py" line="22"/>
         <source>sending… {0} %</source>
         <extracomment>desktop/ui/document_actions.py:67</extracomment>
         <translation>envoi… {0} %</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="22"/>
+        <location filename="../../build/translations/indirect_strings.py" line="24"/>
         <source>downloading… {0} %</source>
         <extracomment>desktop/ui/document_actions.py:68</extracomment>
         <translation>téléchargement… {0} %</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="24"/>
+        <location filename="../../build/translations/indirect_strings.py" line="26"/>
         <source>waiting for the connection to be sent</source>
         <extracomment>desktop/ui/document_actions.py:70</extracomment>
         <translation>en attente de la connexion pour être envoyé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="26"/>
+        <location filename="../../build/translations/indirect_strings.py" line="28"/>
         <source>to be sent</source>
         <extracomment>desktop/ui/document_actions.py:70</extracomment>
         <translation>à envoyer</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="28"/>
+        <location filename="../../build/translations/indirect_strings.py" line="30"/>
         <source>damaged: it failed its integrity check and cannot be opened</source>
         <extracomment>desktop/ui/document_actions.py:72</extracomment>
         <translation>endommagé&#xa0;: le contrôle d&apos;intégrité a échoué, il ne peut pas être ouvert</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="30"/>
+        <location filename="../../build/translations/indirect_strings.py" line="32"/>
         <source>download stopped</source>
         <extracomment>desktop/ui/document_actions.py:75</extracomment>
         <translation>téléchargement arrêté</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="32"/>
+        <location filename="../../build/translations/indirect_strings.py" line="34"/>
         <source>not downloaded yet: this workstation is offline</source>
         <extracomment>desktop/ui/document_actions.py:77</extracomment>
         <translation>pas encore téléchargé&#xa0;: ce poste est hors connexion</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="34"/>
+        <location filename="../../build/translations/indirect_strings.py" line="36"/>
         <source>not downloaded yet</source>
         <extracomment>desktop/ui/document_actions.py:78</extracomment>
         <translation>pas encore téléchargé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="36"/>
+        <location filename="../../build/translations/indirect_strings.py" line="38"/>
         <source>Document damaged</source>
         <extracomment>desktop/ui/document_actions.py:101</extracomment>
         <translation>Document endommagé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="38"/>
+        <location filename="../../build/translations/indirect_strings.py" line="40"/>
         <source>This document failed its integrity check: it was not kept. Ask the patient to send it again.</source>
         <extracomment>desktop/ui/document_actions.py:101</extracomment>
         <translation>Ce document n&apos;a pas passé le contrôle d&apos;intégrité&#xa0;: il n&apos;a pas été conservé. Demandez au patient de l&apos;envoyer à nouveau.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="40"/>
+        <location filename="../../build/translations/indirect_strings.py" line="42"/>
         <source>Not downloaded yet</source>
         <extracomment>desktop/ui/document_actions.py:107</extracomment>
         <translation>Pas encore téléchargé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="42"/>
+        <location filename="../../build/translations/indirect_strings.py" line="44"/>
         <source>This document has not been downloaded yet and this workstation is offline. It will be downloaded as soon as the connection returns.</source>
         <extracomment>desktop/ui/document_actions.py:107</extracomment>
         <translation>Ce document n&apos;a pas encore été téléchargé et ce poste est hors connexion. Il sera téléchargé dès le retour de la connexion.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="44"/>
+        <location filename="../../build/translations/indirect_strings.py" line="46"/>
         <source>Save a copy of the document</source>
         <extracomment>desktop/ui/document_actions.py:187</extracomment>
         <translation>Enregistrer une copie du document</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="46"/>
+        <location filename="../../build/translations/indirect_strings.py" line="48"/>
         <source>Saved to {0}</source>
         <extracomment>desktop/ui/document_actions.py:203</extracomment>
         <translation>Enregistré dans {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="48"/>
+        <location filename="../../build/translations/indirect_strings.py" line="50"/>
         <source>Cancel sending</source>
         <extracomment>desktop/ui/document_actions.py:216, desktop/ui/document_actions.py:230</extracomment>
         <translation>Annuler l&apos;envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="50"/>
+        <location filename="../../build/translations/indirect_strings.py" line="52"/>
         <source>Cancel sending this message and its documents? The patient will not receive it.</source>
         <extracomment>desktop/ui/document_actions.py:216</extracomment>
         <translation>Annuler l&apos;envoi de ce message et de ses documents&#xa0;? Le patient ne le recevra pas.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="52"/>
+        <location filename="../../build/translations/indirect_strings.py" line="54"/>
         <source>Too late: the message has already been sent.</source>
         <extracomment>desktop/ui/document_actions.py:230</extracomment>
         <translation>Trop tard&#xa0;: le message a déjà été envoyé.</translation>
@@ -603,7 +734,7 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
         <translation>Préparation du PDF…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="152"/>
+        <location filename="../../build/translations/indirect_strings.py" line="154"/>
         <source>Messages</source>
         <extracomment>desktop/ui/record_export.py:80</extracomment>
         <translation>Messages</translation>
@@ -665,17 +796,17 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="252"/>
+        <location filename="../../desktop/ui/wizard.py" line="358"/>
         <source>Passerelle — first run</source>
         <translation>Passerelle — premier démarrage</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="269"/>
+        <location filename="../../desktop/ui/wizard.py" line="386"/>
         <source>Creating the encrypted store and registering…</source>
         <translation>Création de la base chiffrée et inscription auprès du relais…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="289"/>
+        <location filename="../../desktop/ui/wizard.py" line="413"/>
         <source>The store was not created: {0}</source>
         <translation>La base n’a pas été créée&#xa0;: {0}</translation>
     </message>
@@ -1037,77 +1168,95 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="61"/>
+        <location filename="../../desktop/ui/main_window.py" line="62"/>
         <source>Inbox</source>
         <translation>Messagerie</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="68"/>
+        <location filename="../../desktop/ui/main_window.py" line="69"/>
         <source>Who is working</source>
         <translation>Qui est au poste</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="70"/>
-        <location filename="../../desktop/ui/main_window.py" line="97"/>
+        <location filename="../../desktop/ui/main_window.py" line="71"/>
+        <location filename="../../desktop/ui/main_window.py" line="100"/>
         <source>Lock</source>
         <translation>Verrouiller</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="76"/>
+        <location filename="../../desktop/ui/main_window.py" line="77"/>
         <source>Working:</source>
         <translation>Au poste&#xa0;:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="81"/>
+        <location filename="../../desktop/ui/main_window.py" line="82"/>
         <source>Not for emergencies:
 patients call 15 or 112.</source>
         <translation>Pas pour les urgences&#xa0;:
 les patients appellent le 15 ou le 112.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="101"/>
+        <location filename="../../desktop/ui/main_window.py" line="104"/>
         <source>Search messages</source>
         <translation>Rechercher dans les messages</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="146"/>
+        <location filename="../../desktop/ui/main_window.py" line="149"/>
         <source>Renewals</source>
         <translation>Renouvellements</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="149"/>
+        <location filename="../../desktop/ui/main_window.py" line="152"/>
         <source>Patients</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="151"/>
+        <location filename="../../desktop/ui/main_window.py" line="154"/>
         <source>Notices</source>
         <translation>Informations</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="154"/>
+        <location filename="../../desktop/ui/main_window.py" line="157"/>
         <source>Practice settings</source>
         <translation>Réglages du cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="171"/>
+        <location filename="../../desktop/ui/main_window.py" line="174"/>
         <source>a document</source>
         <translation>un document</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="239"/>
+        <location filename="../../desktop/ui/main_window.py" line="242"/>
         <source>A new message from a patient</source>
         <translation>Un nouveau message d’un patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="240"/>
+        <location filename="../../desktop/ui/main_window.py" line="243"/>
         <source>{0} new messages from patients</source>
         <translation>{0} nouveaux messages de patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="258"/>
+        <location filename="../../desktop/ui/main_window.py" line="261"/>
         <source>Passerelle — {0} to process</source>
         <translation>Passerelle — {0} à traiter</translation>
+    </message>
+</context>
+<context>
+    <name>NewRecoveryKeyDialog</name>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="130"/>
+        <source>New recovery key</source>
+        <translation>Nouvelle clé de secours</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="134"/>
+        <source>From now on, new backups open with this key only. Backups made before still need the previous sheet: keep it until they have rotated out (twelve months).</source>
+        <translation>Désormais, les nouvelles sauvegardes ne s’ouvrent qu’avec cette clé. Les sauvegardes déjà faites demandent toujours l’ancienne feuille&#xa0;: gardez-la tant qu’elles sont conservées (douze mois).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="140"/>
+        <source>Use this key</source>
+        <translation>Utiliser cette clé</translation>
     </message>
 </context>
 <context>
@@ -1331,53 +1480,53 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>PassphrasePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="164"/>
-        <location filename="../../desktop/ui/wizard.py" line="183"/>
+        <location filename="../../desktop/ui/wizard.py" line="181"/>
+        <location filename="../../desktop/ui/wizard.py" line="200"/>
         <source>Passphrase</source>
         <translation>Phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="166"/>
+        <location filename="../../desktop/ui/wizard.py" line="183"/>
         <source>It encrypts everything on this computer. Without it nobody — not even us — can read the store: keep it somewhere safe.</source>
         <translation>Elle chiffre tout ce qui est enregistré sur cet ordinateur. Sans elle, personne — pas même nous — ne peut lire la base&#xa0;: conservez-la en lieu sûr.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="186"/>
+        <location filename="../../desktop/ui/wizard.py" line="203"/>
         <source>Confirm</source>
         <translation>Confirmation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="194"/>
+        <location filename="../../desktop/ui/wizard.py" line="211"/>
         <source>Too short: at least 10 characters.</source>
         <translation>Trop courte&#xa0;: 10 caractères au minimum.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="194"/>
+        <location filename="../../desktop/ui/wizard.py" line="211"/>
         <source>Weak.</source>
         <translation>Faible.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="195"/>
+        <location filename="../../desktop/ui/wizard.py" line="212"/>
         <source>Fair.</source>
         <translation>Moyenne.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="195"/>
+        <location filename="../../desktop/ui/wizard.py" line="212"/>
         <source>Good.</source>
         <translation>Bonne.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="195"/>
+        <location filename="../../desktop/ui/wizard.py" line="212"/>
         <source>Strong.</source>
         <translation>Robuste.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="197"/>
+        <location filename="../../desktop/ui/wizard.py" line="214"/>
         <source>Several unrelated words are easier to remember and harder to guess.</source>
         <translation>Plusieurs mots sans rapport entre eux sont plus faciles à retenir et plus difficiles à deviner.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="199"/>
+        <location filename="../../desktop/ui/wizard.py" line="216"/>
         <source>The two passphrases differ.</source>
         <translation>Les deux phrases de passe sont différentes.</translation>
     </message>
@@ -1498,7 +1647,7 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>envoyé par le cabinet</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="150"/>
+        <location filename="../../build/translations/indirect_strings.py" line="152"/>
         <source>renewed prescription</source>
         <extracomment>desktop/ui/patient_documents.py:60</extracomment>
         <translation>ordonnance renouvelée</translation>
@@ -1648,80 +1797,95 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>PracticePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="61"/>
+        <location filename="../../desktop/ui/wizard.py" line="65"/>
         <source>Your practice</source>
         <translation>Votre cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="62"/>
+        <location filename="../../desktop/ui/wizard.py" line="66"/>
         <source>As patients will see it on their invitation and in their app.</source>
         <translation>Tel que les patients le verront sur leur invitation et dans leur application.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="70"/>
+        <location filename="../../desktop/ui/wizard.py" line="74"/>
         <source>Practice name</source>
         <translation>Nom du cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="71"/>
+        <location filename="../../desktop/ui/wizard.py" line="75"/>
         <source>Address</source>
         <translation>Adresse</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="72"/>
+        <location filename="../../desktop/ui/wizard.py" line="76"/>
         <source>Telephone</source>
         <translation>Téléphone</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="78"/>
+        <source>Restore from a backup…</source>
+        <translation>Restaurer depuis une sauvegarde…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="81"/>
+        <source>This practice already used Passerelle: bring its store back from a backup, with the recovery key.</source>
+        <translation>Ce cabinet utilisait déjà Passerelle&#xa0;: restaurez ses données depuis une sauvegarde, avec la clé de secours.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="85"/>
+        <source>Already a Passerelle practice?</source>
+        <translation>Déjà équipé de Passerelle&#xa0;?</translation>
     </message>
 </context>
 <context>
     <name>PractitionersPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="81"/>
+        <location filename="../../desktop/ui/wizard.py" line="98"/>
         <source>Practitioners</source>
         <translation>Praticiens</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="83"/>
+        <location filename="../../desktop/ui/wizard.py" line="100"/>
         <source>Only practitioners who accept messaging can receive patients&apos; requests.</source>
         <translation>Seuls les praticiens qui acceptent la messagerie peuvent recevoir les demandes des patients.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="88"/>
+        <location filename="../../desktop/ui/wizard.py" line="105"/>
         <source>Name</source>
         <translation>Nom</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="88"/>
+        <location filename="../../desktop/ui/wizard.py" line="105"/>
         <source>Profession</source>
         <translation>Profession</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="88"/>
+        <location filename="../../desktop/ui/wizard.py" line="105"/>
         <source>RPPS (optional)</source>
         <translation>RPPS (facultatif)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="89"/>
+        <location filename="../../desktop/ui/wizard.py" line="106"/>
         <source>Accepts messaging</source>
         <translation>Accepte la messagerie</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="98"/>
+        <location filename="../../desktop/ui/wizard.py" line="115"/>
         <source>Add a practitioner</source>
         <translation>Ajouter un praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="101"/>
+        <location filename="../../desktop/ui/wizard.py" line="118"/>
         <source>Remove</source>
         <translation>Retirer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="150"/>
+        <location filename="../../desktop/ui/wizard.py" line="167"/>
         <source>Add at least one practitioner (a name is enough).</source>
         <translation>Ajoutez au moins un praticien (un nom suffit).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="155"/>
+        <location filename="../../desktop/ui/wizard.py" line="172"/>
         <source>The RPPS number of {0} must be 11 digits.</source>
         <translation>Le numéro RPPS de {0} doit comporter 11 chiffres.</translation>
     </message>
@@ -1748,29 +1912,100 @@ les patients appellent le 15 ou le 112.</translation>
     </message>
 </context>
 <context>
+    <name>RecoveryKeyPage</name>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="229"/>
+        <source>Recovery key</source>
+        <translation>Clé de secours</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="231"/>
+        <source>The key that opens the practice&apos;s backups when no passphrase can.</source>
+        <translation>La clé qui ouvre les sauvegardes du cabinet quand aucune phrase de passe ne le peut.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="236"/>
+        <source>Optional: can be chosen later in the settings</source>
+        <translation>Facultatif&#xa0;: peut être choisi plus tard dans les réglages</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="237"/>
+        <source>Choose…</source>
+        <translation>Choisir…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="241"/>
+        <source>Backups go to</source>
+        <translation>Sauvegardes dans</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="250"/>
+        <source>Where backups go</source>
+        <translation>Où vont les sauvegardes</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyPanel</name>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="47"/>
+        <source>Save the recovery sheet</source>
+        <translation>Enregistrer la feuille de secours</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="49"/>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="61"/>
+        <source>Sheet saved to {0}. Print it, put it in the safe, then delete the file.</source>
+        <translation>Feuille enregistrée dans {0}. Imprimez-la, rangez-la dans le coffre, puis supprimez le fichier.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="67"/>
+        <source>The sheet was not saved: {0}</source>
+        <translation>La feuille n’a pas été enregistrée&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="83"/>
+        <source>Backups are encrypted with this recovery key, not with anyone&apos;s passphrase. If this computer is lost or the passphrase forgotten, it is the only way to restore the practice&apos;s messages. It is shown once: print the sheet and keep it in the practice&apos;s safe.</source>
+        <translation>Les sauvegardes sont chiffrées avec cette clé de secours, et non avec la phrase de passe de quelqu’un. Si cet ordinateur est perdu ou la phrase de passe oubliée, c’est le seul moyen de restaurer les messages du cabinet. Elle n’est affichée qu’une fois&#xa0;: imprimez la feuille et rangez-la dans le coffre du cabinet.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="96"/>
+        <source>Print the recovery sheet…</source>
+        <translation>Imprimer la feuille de secours…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="103"/>
+        <source>I have printed the sheet (or written the key down) and put it away safely.</source>
+        <translation>J’ai imprimé la feuille (ou noté la clé) et je l’ai rangée en lieu sûr.</translation>
+    </message>
+</context>
+<context>
     <name>RelayPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="213"/>
+        <location filename="../../desktop/ui/wizard.py" line="316"/>
         <source>Relay</source>
         <translation>Relais</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="215"/>
+        <location filename="../../desktop/ui/wizard.py" line="318"/>
         <source>The relay carries encrypted messages between the practice and its patients. Its operator gave you its address and a one-time enrolment token.</source>
         <translation>Le relais transmet les messages chiffrés entre le cabinet et ses patients. Son opérateur vous a communiqué son adresse et un jeton d’inscription à usage unique.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="226"/>
+        <location filename="../../desktop/ui/wizard.py" line="329"/>
         <source>Relay address</source>
         <translation>Adresse du relais</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="227"/>
+        <location filename="../../desktop/ui/wizard.py" line="330"/>
         <source>Enrolment token</source>
         <translation>Jeton d’inscription</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="237"/>
+        <location filename="../../desktop/ui/wizard.py" line="343"/>
         <source>The relay address starts with https:// (or http://).</source>
         <translation>L’adresse du relais doit commencer par https:// (ou http://).</translation>
     </message>
@@ -2103,61 +2338,180 @@ les patients appellent le 15 ou le 112.</translation>
     </message>
 </context>
 <context>
+    <name>RestoreDialog</name>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="241"/>
+        <source>Restore the latest good backup</source>
+        <translation>Restaurer la dernière bonne sauvegarde</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="244"/>
+        <source>Looking for backups in {0}…</source>
+        <translation>Recherche des sauvegardes dans {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="248"/>
+        <source>The damaged store is kept aside, not deleted. Once restored, the workstation fetches again from the relay everything that arrived or was sent since the backup; notes and patients added on this computer since then are not in it.</source>
+        <translation>Les données endommagées sont mises de côté, pas effacées. Une fois la sauvegarde restaurée, le poste récupère auprès du relais tout ce qui est arrivé ou a été envoyé depuis&#xa0;; les notes et les patients ajoutés sur cet ordinateur depuis n’y sont pas.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="256"/>
+        <source>Restore</source>
+        <translation>Restaurer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="274"/>
+        <source>No backup was found in the backup folder: choose a backup file.</source>
+        <translation>Aucune sauvegarde dans le dossier de sauvegarde&#xa0;: choisissez un fichier de sauvegarde.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="278"/>
+        <source>Latest backup: {0}, {1}, in {2}</source>
+        <translation>Dernière sauvegarde&#xa0;: {0}, {1}, dans {2}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="285"/>
+        <source>Too short: at least 10 characters.</source>
+        <translation>Trop courte&#xa0;: 10 caractères au minimum.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="286"/>
+        <source>The two passphrases differ.</source>
+        <translation>Les deux phrases de passe sont différentes.</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreForm</name>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="166"/>
+        <source>A .pbackup file from the backup folder</source>
+        <translation>Un fichier .pbackup du dossier de sauvegarde</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="167"/>
+        <source>Choose…</source>
+        <translation>Choisir…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="187"/>
+        <source>Backup</source>
+        <translation>Sauvegarde</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="188"/>
+        <source>Recovery key</source>
+        <translation>Clé de secours</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="189"/>
+        <source>New passphrase</source>
+        <translation>Nouvelle phrase de passe</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="190"/>
+        <source>Confirm</source>
+        <translation>Confirmation</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="198"/>
+        <source>Choose a backup</source>
+        <translation>Choisir une sauvegarde</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="199"/>
+        <source>Passerelle backups (*.pbackup);;All files (*)</source>
+        <translation>Sauvegardes Passerelle (*.pbackup);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="210"/>
+        <source>Too short: at least 10 characters.</source>
+        <translation>Trop courte&#xa0;: 10 caractères au minimum.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="212"/>
+        <source>The two passphrases differ.</source>
+        <translation>Les deux phrases de passe sont différentes.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="222"/>
+        <source>Checking the backup and restoring it…</source>
+        <translation>Vérification et restauration de la sauvegarde…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="230"/>
+        <source>Nothing was restored: {0}</source>
+        <translation>Rien n’a été restauré&#xa0;: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>RestorePage</name>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="265"/>
+        <source>Restore from a backup</source>
+        <translation>Restaurer depuis une sauvegarde</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="267"/>
+        <source>Choose the backup, type the recovery key from the practice&apos;s sheet and a new passphrase. Messages since the backup come back from the relay.</source>
+        <translation>Choisissez la sauvegarde, tapez la clé de secours de la feuille du cabinet et une nouvelle phrase de passe. Les messages postérieurs à la sauvegarde reviennent du relais.</translation>
+    </message>
+</context>
+<context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="81"/>
+        <location filename="../../desktop/ui/settings.py" line="84"/>
         <source>The practice</source>
         <translation>Le cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="89"/>
+        <location filename="../../desktop/ui/settings.py" line="92"/>
         <source> MB</source>
         <translation> Mo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="91"/>
+        <location filename="../../desktop/ui/settings.py" line="94"/>
         <source>The largest document the practice or a patient may send; patients&apos; apps refuse a larger file before sending it.</source>
         <translation>Le plus gros document que le cabinet ou un patient peut envoyer&#xa0;; l&apos;application des patients refuse un fichier plus gros avant de l&apos;envoyer.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="93"/>
-        <location filename="../../desktop/ui/settings.py" line="282"/>
+        <location filename="../../desktop/ui/settings.py" line="96"/>
+        <location filename="../../desktop/ui/settings.py" line="285"/>
         <source>Save</source>
         <translation>Enregistrer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="97"/>
-        <location filename="../../desktop/ui/settings.py" line="186"/>
+        <location filename="../../desktop/ui/settings.py" line="100"/>
+        <location filename="../../desktop/ui/settings.py" line="189"/>
         <source>Name</source>
         <translation>Nom</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="98"/>
+        <location filename="../../desktop/ui/settings.py" line="101"/>
         <source>Address</source>
         <translation>Adresse</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="99"/>
+        <location filename="../../desktop/ui/settings.py" line="102"/>
         <source>Telephone</source>
         <translation>Téléphone</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="100"/>
+        <location filename="../../desktop/ui/settings.py" line="103"/>
         <source>Largest document</source>
         <translation>Taille maximale d&apos;un document</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="112"/>
+        <location filename="../../desktop/ui/settings.py" line="115"/>
         <source>The practice needs a name.</source>
         <translation>Le nom du cabinet est obligatoire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="132"/>
+        <location filename="../../desktop/ui/settings.py" line="135"/>
         <source>Practitioners</source>
         <translation>Praticiens</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="141"/>
+        <location filename="../../desktop/ui/settings.py" line="144"/>
         <source>Accepts messaging from patients</source>
         <translation>Accepte les messages des patients</translation>
     </message>
@@ -2166,157 +2520,157 @@ les patients appellent le 15 ou le 112.</translation>
         <translation type="vanished"> jour(s) ouvré(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="145"/>
+        <location filename="../../desktop/ui/settings.py" line="148"/>
         <source> working days</source>
         <translation> jours ouvrés</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="147"/>
+        <location filename="../../desktop/ui/settings.py" line="150"/>
         <source>Absent — answer patients automatically</source>
         <translation>Absent(e) — répondre automatiquement aux patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="163"/>
+        <location filename="../../desktop/ui/settings.py" line="166"/>
         <source>Save practitioner</source>
         <translation>Enregistrer le praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="166"/>
+        <location filename="../../desktop/ui/settings.py" line="169"/>
         <source>Add a practitioner</source>
         <translation>Ajouter un praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="168"/>
+        <location filename="../../desktop/ui/settings.py" line="171"/>
         <source>Signature image…</source>
         <translation>Image de la signature…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="170"/>
+        <location filename="../../desktop/ui/settings.py" line="173"/>
         <source>Printed on renewed prescriptions (PNG)</source>
         <translation>Imprimée sur les ordonnances renouvelées (PNG)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="174"/>
+        <location filename="../../desktop/ui/settings.py" line="177"/>
         <source>from</source>
         <translation>du</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="176"/>
+        <location filename="../../desktop/ui/settings.py" line="179"/>
         <source>until</source>
         <translation>au</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="185"/>
+        <location filename="../../desktop/ui/settings.py" line="188"/>
         <source>Practitioner</source>
         <translation>Praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="187"/>
+        <location filename="../../desktop/ui/settings.py" line="190"/>
         <source>Profession</source>
         <translation>Profession</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="188"/>
+        <location filename="../../desktop/ui/settings.py" line="191"/>
         <source>RPPS</source>
         <translation>RPPS</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="190"/>
+        <location filename="../../desktop/ui/settings.py" line="193"/>
         <source>Expected response time</source>
         <translation>Délai de réponse annoncé</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="192"/>
+        <location filename="../../desktop/ui/settings.py" line="195"/>
         <source>Absence</source>
         <translation>Absence</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="193"/>
+        <location filename="../../desktop/ui/settings.py" line="196"/>
         <source>Auto-reply</source>
         <translation>Réponse automatique</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="223"/>
+        <location filename="../../desktop/ui/settings.py" line="226"/>
         <source>A practitioner needs a name.</source>
         <translation>Le nom du praticien est obligatoire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="226"/>
+        <location filename="../../desktop/ui/settings.py" line="229"/>
         <source>An RPPS number is 11 digits.</source>
         <translation>Un numéro RPPS comporte 11 chiffres.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="234"/>
+        <location filename="../../desktop/ui/settings.py" line="237"/>
         <source>An absence needs an end on or after its start, and a message for patients.</source>
         <translation>Une absence doit se terminer le jour de son début ou après, et comporter un message pour les patients.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="260"/>
+        <location filename="../../desktop/ui/settings.py" line="263"/>
         <source>Type the new practitioner&apos;s name first.</source>
         <translation>Saisissez d’abord le nom du nouveau praticien.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="275"/>
+        <location filename="../../desktop/ui/settings.py" line="278"/>
         <source>This workstation</source>
         <translation>Ce poste</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="279"/>
+        <location filename="../../desktop/ui/settings.py" line="282"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="286"/>
+        <location filename="../../desktop/ui/settings.py" line="289"/>
         <source>Lock after inactivity</source>
         <translation>Verrouillage après inactivité</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="287"/>
+        <location filename="../../desktop/ui/settings.py" line="290"/>
         <source>Relay address</source>
         <translation>Adresse du relais</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="288"/>
+        <location filename="../../desktop/ui/settings.py" line="291"/>
         <source>A new relay address is used from the next unlock.</source>
         <translation>Une nouvelle adresse de relais s’applique au prochain déverrouillage.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="300"/>
+        <location filename="../../desktop/ui/settings.py" line="303"/>
         <source>The relay address starts with https:// (or http://).</source>
         <translation>L’adresse du relais doit commencer par https:// (ou http://).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="313"/>
+        <location filename="../../desktop/ui/settings.py" line="316"/>
         <source>Passphrase</source>
         <translation>Phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="324"/>
+        <location filename="../../desktop/ui/settings.py" line="327"/>
         <source>Change the passphrase</source>
         <translation>Changer la phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="328"/>
+        <location filename="../../desktop/ui/settings.py" line="331"/>
         <source>Current passphrase</source>
         <translation>Phrase de passe actuelle</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="329"/>
+        <location filename="../../desktop/ui/settings.py" line="332"/>
         <source>New passphrase</source>
         <translation>Nouvelle phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="330"/>
+        <location filename="../../desktop/ui/settings.py" line="333"/>
         <source>Confirm</source>
         <translation>Confirmation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="338"/>
+        <location filename="../../desktop/ui/settings.py" line="341"/>
         <source>At least 10 characters.</source>
         <translation>10 caractères au minimum.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="341"/>
+        <location filename="../../desktop/ui/settings.py" line="344"/>
         <source>The two new passphrases differ.</source>
         <translation>Les deux nouvelles phrases de passe sont différentes.</translation>
     </message>
@@ -2329,49 +2683,49 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Verrouillé — synchronisation suspendue jusqu’au déverrouillage</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="154"/>
+        <location filename="../../build/translations/indirect_strings.py" line="156"/>
         <source>Not connected to a relay</source>
         <extracomment>desktop/ui/sync_status.py:15</extracomment>
         <translation>Non connecté à un relais</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="156"/>
+        <location filename="../../build/translations/indirect_strings.py" line="158"/>
         <source>Synced</source>
         <extracomment>desktop/ui/sync_status.py:18</extracomment>
         <translation>Synchronisé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="158"/>
+        <location filename="../../build/translations/indirect_strings.py" line="160"/>
         <source>Syncing — {0} to send</source>
         <extracomment>desktop/ui/sync_status.py:21</extracomment>
         <translation>Synchronisation — {0} à envoyer</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="160"/>
+        <location filename="../../build/translations/indirect_strings.py" line="162"/>
         <source>Syncing…</source>
         <extracomment>desktop/ui/sync_status.py:22</extracomment>
         <translation>Synchronisation…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="162"/>
+        <location filename="../../build/translations/indirect_strings.py" line="164"/>
         <source>Offline since {0}</source>
         <extracomment>desktop/ui/sync_status.py:24</extracomment>
         <translation>Hors ligne depuis {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="164"/>
+        <location filename="../../build/translations/indirect_strings.py" line="166"/>
         <source>{0} waiting to be sent</source>
         <extracomment>desktop/ui/sync_status.py:26</extracomment>
         <translation>{0} en attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="166"/>
+        <location filename="../../build/translations/indirect_strings.py" line="168"/>
         <source>Sync error: {0}</source>
         <extracomment>desktop/ui/sync_status.py:29</extracomment>
         <translation>Erreur de synchronisation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="168"/>
+        <location filename="../../build/translations/indirect_strings.py" line="170"/>
         <source>Sync stopped</source>
         <extracomment>desktop/ui/sync_status.py:30</extracomment>
         <translation>Synchronisation arrêtée</translation>
@@ -2398,72 +2752,77 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>UnlockScreen</name>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="40"/>
+        <location filename="../../desktop/ui/unlock.py" line="41"/>
         <source>Passerelle</source>
         <translation>Passerelle</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="42"/>
+        <location filename="../../desktop/ui/unlock.py" line="43"/>
         <source>The practice&apos;s messages are locked.</source>
         <translation>La messagerie du cabinet est verrouillée.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="47"/>
+        <location filename="../../desktop/ui/unlock.py" line="48"/>
         <source>Passphrase</source>
         <translation>Phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="49"/>
+        <location filename="../../desktop/ui/unlock.py" line="50"/>
         <source>Unlock</source>
         <translation>Déverrouiller</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="56"/>
+        <location filename="../../desktop/ui/unlock.py" line="57"/>
         <source>Unlock status</source>
         <translation>État du déverrouillage</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="64"/>
+        <location filename="../../desktop/ui/unlock.py" line="62"/>
+        <source>Restore the latest good backup…</source>
+        <translation>Restaurer la dernière bonne sauvegarde…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/unlock.py" line="71"/>
         <source>Demo mode — the passphrase is: &lt;b&gt;{0}&lt;/b&gt;</source>
         <translation>Mode démonstration — la phrase de passe est&#xa0;: &lt;b&gt;{0}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="71"/>
+        <location filename="../../desktop/ui/unlock.py" line="78"/>
         <source>Not for emergencies: patients are told to call 15 or 112.</source>
         <translation>Pas pour les urgences&#xa0;: les patients sont invités à appeler le 15 ou le 112.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="112"/>
+        <location filename="../../desktop/ui/unlock.py" line="119"/>
         <source>Type the practice&apos;s passphrase.</source>
         <translation>Saisissez la phrase de passe du cabinet.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="116"/>
+        <location filename="../../desktop/ui/unlock.py" line="123"/>
         <source>Unlocking…</source>
         <translation>Déverrouillage…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="124"/>
+        <location filename="../../desktop/ui/unlock.py" line="131"/>
         <source>Locked. Type the passphrase to go on.</source>
         <translation>Verrouillé. Saisissez la phrase de passe pour continuer.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="135"/>
+        <location filename="../../desktop/ui/unlock.py" line="143"/>
         <source>Passphrase changed. Unlock with the new one.</source>
         <translation>Phrase de passe modifiée. Déverrouillez avec la nouvelle.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="137"/>
+        <location filename="../../desktop/ui/unlock.py" line="145"/>
         <source>The passphrase was not changed: {0}</source>
         <translation>La phrase de passe n’a pas été modifiée&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="159"/>
+        <location filename="../../desktop/ui/unlock.py" line="180"/>
         <source>Wrong passphrase. Try again.</source>
         <translation>Phrase de passe incorrecte. Réessayez.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="162"/>
+        <location filename="../../desktop/ui/unlock.py" line="183"/>
         <source>Wrong passphrase. Try again in {0} s.</source>
         <translation>Phrase de passe incorrecte. Réessayez dans {0} s.</translation>
     </message>
@@ -2492,25 +2851,25 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="54"/>
+        <location filename="../../build/translations/indirect_strings.py" line="56"/>
         <source>Passerelle</source>
         <extracomment>desktop/ui/errors.py:77</extracomment>
         <translation>Passerelle</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="56"/>
+        <location filename="../../build/translations/indirect_strings.py" line="58"/>
         <source>the terminal</source>
         <extracomment>desktop/ui/errors.py:80</extracomment>
         <translation>le terminal</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="58"/>
+        <location filename="../../build/translations/indirect_strings.py" line="60"/>
         <source>Passerelle — unexpected error</source>
         <extracomment>desktop/ui/errors.py:81</extracomment>
         <translation>Passerelle — erreur inattendue</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="60"/>
+        <location filename="../../build/translations/indirect_strings.py" line="62"/>
         <source>Something went wrong that should not have: {error}
 
 Nothing you saved is lost. Details were written to {log}.</source>
@@ -2523,265 +2882,265 @@ Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné
 <context>
     <name>labels</name>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="62"/>
+        <location filename="../../build/translations/indirect_strings.py" line="64"/>
         <source>Renewal</source>
         <extracomment>desktop/ui/labels.py:23</extracomment>
         <translation>Renouvellement</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="64"/>
+        <location filename="../../build/translations/indirect_strings.py" line="66"/>
         <source>Document</source>
         <extracomment>desktop/ui/labels.py:24</extracomment>
         <translation>Document</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="66"/>
+        <location filename="../../build/translations/indirect_strings.py" line="68"/>
         <source>Administrative question</source>
         <extracomment>desktop/ui/labels.py:25</extracomment>
         <translation>Question administrative</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="68"/>
+        <location filename="../../build/translations/indirect_strings.py" line="70"/>
         <source>Other</source>
         <extracomment>desktop/ui/labels.py:26</extracomment>
         <translation>Autre</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="70"/>
+        <location filename="../../build/translations/indirect_strings.py" line="72"/>
         <source>Awaiting acceptance</source>
         <extracomment>desktop/ui/labels.py:32</extracomment>
         <translation>En attente d’acceptation</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="72"/>
+        <location filename="../../build/translations/indirect_strings.py" line="74"/>
         <source>Open</source>
         <extracomment>desktop/ui/labels.py:33</extracomment>
         <translation>Ouverte</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="74"/>
+        <location filename="../../build/translations/indirect_strings.py" line="76"/>
         <source>Closed</source>
         <extracomment>desktop/ui/labels.py:34</extracomment>
         <translation>Clôturée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="76"/>
+        <location filename="../../build/translations/indirect_strings.py" line="78"/>
         <source>Declined</source>
         <extracomment>desktop/ui/labels.py:35, desktop/ui/labels.py:113</extracomment>
         <translation>Refusée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="78"/>
+        <location filename="../../build/translations/indirect_strings.py" line="80"/>
         <source>Waiting to be sent</source>
         <extracomment>desktop/ui/labels.py:41</extracomment>
         <translation>En attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="80"/>
+        <location filename="../../build/translations/indirect_strings.py" line="82"/>
         <source>Sent</source>
         <extracomment>desktop/ui/labels.py:42</extracomment>
         <translation>Envoyé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="82"/>
+        <location filename="../../build/translations/indirect_strings.py" line="84"/>
         <source>Delivered</source>
         <extracomment>desktop/ui/labels.py:43</extracomment>
         <translation>Distribué</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="84"/>
+        <location filename="../../build/translations/indirect_strings.py" line="86"/>
         <source>Read</source>
         <extracomment>desktop/ui/labels.py:44</extracomment>
         <translation>Lu</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="86"/>
+        <location filename="../../build/translations/indirect_strings.py" line="88"/>
         <source>Born {0} ({1} years)</source>
         <extracomment>desktop/ui/labels.py:84</extracomment>
         <translation>Né(e) le {0} ({1} ans)</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="88"/>
+        <location filename="../../build/translations/indirect_strings.py" line="90"/>
         <source>The patient is no longer enrolled for messaging.</source>
         <extracomment>desktop/ui/labels.py:98</extracomment>
         <translation>Le patient n’est plus inscrit à la messagerie.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="90"/>
+        <location filename="../../build/translations/indirect_strings.py" line="92"/>
         <source>No last visit is recorded for this patient.</source>
         <extracomment>desktop/ui/labels.py:99</extracomment>
         <translation>Aucune dernière visite n’est enregistrée pour ce patient.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="92"/>
+        <location filename="../../build/translations/indirect_strings.py" line="94"/>
         <source>The last visit is too long ago for a remote renewal.</source>
         <extracomment>desktop/ui/labels.py:100</extracomment>
         <translation>La dernière visite est trop ancienne pour un renouvellement à distance.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="94"/>
+        <location filename="../../build/translations/indirect_strings.py" line="96"/>
         <source>{0} is on the practice&apos;s never-renew-remotely list.</source>
         <extracomment>desktop/ui/labels.py:101</extracomment>
         <translation>{0} figure sur la liste du cabinet des traitements jamais renouvelés à distance.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="96"/>
+        <location filename="../../build/translations/indirect_strings.py" line="98"/>
         <source>{0} is still covered by an earlier prescription.</source>
         <extracomment>desktop/ui/labels.py:102</extracomment>
         <translation>{0} est encore couvert par une ordonnance précédente.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="98"/>
+        <location filename="../../build/translations/indirect_strings.py" line="100"/>
         <source>Waiting for a decision</source>
         <extracomment>desktop/ui/labels.py:111</extracomment>
         <translation>En attente de décision</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="100"/>
+        <location filename="../../build/translations/indirect_strings.py" line="102"/>
         <source>Approved</source>
         <extracomment>desktop/ui/labels.py:112</extracomment>
         <translation>Accepté</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="102"/>
+        <location filename="../../build/translations/indirect_strings.py" line="104"/>
         <source>Appointment needed</source>
         <extracomment>desktop/ui/labels.py:114</extracomment>
         <translation>Rendez-vous nécessaire</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="104"/>
+        <location filename="../../build/translations/indirect_strings.py" line="106"/>
         <source>Request accepted</source>
         <extracomment>desktop/ui/labels.py:121</extracomment>
         <translation>Demande acceptée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="106"/>
+        <location filename="../../build/translations/indirect_strings.py" line="108"/>
         <source>Request declined</source>
         <extracomment>desktop/ui/labels.py:122</extracomment>
         <translation>Demande refusée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="108"/>
+        <location filename="../../build/translations/indirect_strings.py" line="110"/>
         <source>Conversation closed</source>
         <extracomment>desktop/ui/labels.py:123</extracomment>
         <translation>Conversation clôturée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="110"/>
+        <location filename="../../build/translations/indirect_strings.py" line="112"/>
         <source>Conversation reopened</source>
         <extracomment>desktop/ui/labels.py:124</extracomment>
         <translation>Conversation rouverte</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="112"/>
+        <location filename="../../build/translations/indirect_strings.py" line="114"/>
         <source>Conversation assigned</source>
         <extracomment>desktop/ui/labels.py:125</extracomment>
         <translation>Conversation attribuée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="114"/>
+        <location filename="../../build/translations/indirect_strings.py" line="116"/>
         <source>Assignment removed</source>
         <extracomment>desktop/ui/labels.py:126</extracomment>
         <translation>Attribution retirée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="116"/>
+        <location filename="../../build/translations/indirect_strings.py" line="118"/>
         <source>Internal note added</source>
         <extracomment>desktop/ui/labels.py:127</extracomment>
         <translation>Note interne ajoutée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="118"/>
+        <location filename="../../build/translations/indirect_strings.py" line="120"/>
         <source>Record edited</source>
         <extracomment>desktop/ui/labels.py:128</extracomment>
         <translation>Dossier modifié</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="120"/>
+        <location filename="../../build/translations/indirect_strings.py" line="122"/>
         <source>Imported from the practice software</source>
         <extracomment>desktop/ui/labels.py:129</extracomment>
         <translation>Importé depuis le logiciel du cabinet</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="122"/>
+        <location filename="../../build/translations/indirect_strings.py" line="124"/>
         <source>Invitation created</source>
         <extracomment>desktop/ui/labels.py:130</extracomment>
         <translation>Invitation créée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="124"/>
+        <location filename="../../build/translations/indirect_strings.py" line="126"/>
         <source>Renewal approved</source>
         <extracomment>desktop/ui/labels.py:131</extracomment>
         <translation>Renouvellement accepté</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="126"/>
+        <location filename="../../build/translations/indirect_strings.py" line="128"/>
         <source>Renewal declined</source>
         <extracomment>desktop/ui/labels.py:132</extracomment>
         <translation>Renouvellement refusé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="128"/>
+        <location filename="../../build/translations/indirect_strings.py" line="130"/>
         <source>Renewal: appointment needed</source>
         <extracomment>desktop/ui/labels.py:133</extracomment>
         <translation>Renouvellement&#xa0;: rendez-vous nécessaire</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="130"/>
+        <location filename="../../build/translations/indirect_strings.py" line="132"/>
         <source>Renewal rules changed</source>
         <extracomment>desktop/ui/labels.py:134</extracomment>
         <translation>Règles de renouvellement modifiées</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="132"/>
+        <location filename="../../build/translations/indirect_strings.py" line="134"/>
         <source>Notice prepared</source>
         <extracomment>desktop/ui/labels.py:135</extracomment>
         <translation>Information préparée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="134"/>
+        <location filename="../../build/translations/indirect_strings.py" line="136"/>
         <source>Notice cancelled</source>
         <extracomment>desktop/ui/labels.py:136</extracomment>
         <translation>Information annulée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="136"/>
+        <location filename="../../build/translations/indirect_strings.py" line="138"/>
         <source>Document sent</source>
         <extracomment>desktop/ui/labels.py:137</extracomment>
         <translation>Document envoyé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="138"/>
+        <location filename="../../build/translations/indirect_strings.py" line="140"/>
         <source>Document saved to disk</source>
         <extracomment>desktop/ui/labels.py:138</extracomment>
         <translation>Document enregistré sur le disque</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="140"/>
+        <location filename="../../build/translations/indirect_strings.py" line="142"/>
         <source>Conversations exported for the medical file</source>
         <extracomment>desktop/ui/labels.py:139</extracomment>
         <translation>Conversations exportées pour le dossier médical</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="142"/>
+        <location filename="../../build/translations/indirect_strings.py" line="144"/>
         <source>Invitation letter made</source>
         <extracomment>desktop/ui/labels.py:140</extracomment>
         <translation>Lettre d&apos;invitation établie</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="144"/>
+        <location filename="../../build/translations/indirect_strings.py" line="146"/>
         <source>Exported as FHIR</source>
         <extracomment>desktop/ui/labels.py:141</extracomment>
         <translation>Exporté en FHIR</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="146"/>
+        <location filename="../../build/translations/indirect_strings.py" line="148"/>
         <source>Everything about the patient exported</source>
         <extracomment>desktop/ui/labels.py:142</extracomment>
         <translation>Export de toutes les données du patient</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="148"/>
+        <location filename="../../build/translations/indirect_strings.py" line="150"/>
         <source>Patient erased</source>
         <extracomment>desktop/ui/labels.py:143</extracomment>
         <translation>Patient effacé</translation>

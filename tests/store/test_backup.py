@@ -87,7 +87,7 @@ def test_no_backup_nor_its_temporary_file_shows_a_patient_or_a_message(
 
     made = bk.write_backup(practice.store, folder, step_pages=8, progress=look)
     assert seen_while_writing, "the folder was looked at while the copy was under way"
-    assert [name for name, _ in seen_while_writing][0].startswith(".writing-")
+    assert seen_while_writing[0][0].startswith(".writing-")
     after = _everything_on_disk(folder)
     assert [name for name, _ in after] == [made.path.name]  # the temporary name is gone
     for name, data in seen_while_writing + after:
