@@ -719,24 +719,24 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
         <translation>Exporter…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_export.py" line="81"/>
+        <location filename="../../desktop/ui/record_export.py" line="82"/>
         <source>Save the export as</source>
         <translation>Enregistrer l&apos;export sous</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_export.py" line="83"/>
+        <location filename="../../desktop/ui/record_export.py" line="84"/>
         <source>PDF document (*.pdf)</source>
         <translation>Document PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_export.py" line="101"/>
+        <location filename="../../desktop/ui/record_export.py" line="102"/>
         <source>Preparing the PDF…</source>
         <translation>Préparation du PDF…</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="154"/>
         <source>Messages</source>
-        <extracomment>desktop/ui/record_export.py:80</extracomment>
+        <extracomment>desktop/ui/record_export.py:81</extracomment>
         <translation>Messages</translation>
     </message>
 </context>
@@ -1124,43 +1124,43 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
 <context>
     <name>Letters</name>
     <message>
-        <location filename="../../desktop/ui/letters.py" line="149"/>
-        <location filename="../../desktop/ui/letters.py" line="164"/>
+        <location filename="../../desktop/ui/letters.py" line="156"/>
+        <location filename="../../desktop/ui/letters.py" line="171"/>
         <source>Invitation letters</source>
         <translation>Lettres d&apos;invitation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/letters.py" line="150"/>
+        <location filename="../../desktop/ui/letters.py" line="157"/>
         <source>No letter to print: {0}.</source>
         <translation>Aucune lettre à imprimer&#xa0;: {0}.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/letters.py" line="163"/>
+        <location filename="../../desktop/ui/letters.py" line="170"/>
         <source>Invitation letter</source>
         <translation>Lettre d&apos;invitation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/letters.py" line="173"/>
+        <location filename="../../desktop/ui/letters.py" line="179"/>
         <source>Invitation letter for {0}</source>
         <translation>Lettre d&apos;invitation pour {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/letters.py" line="175"/>
+        <location filename="../../desktop/ui/letters.py" line="181"/>
         <source>{0} invitation letters</source>
         <translation>{0} lettres d&apos;invitation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/letters.py" line="177"/>
+        <location filename="../../desktop/ui/letters.py" line="183"/>
         <source>No letter for: {0}</source>
         <translation>Pas de lettre pour&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/letters.py" line="184"/>
+        <location filename="../../desktop/ui/letters.py" line="190"/>
         <source>already enrolled</source>
         <translation>déjà inscrit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/letters.py" line="185"/>
+        <location filename="../../desktop/ui/letters.py" line="191"/>
         <source>not a patient of this practice</source>
         <translation>pas un patient du cabinet</translation>
     </message>
