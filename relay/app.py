@@ -12,7 +12,8 @@ from relay.context import Relay
 from relay.db import Database
 from relay.errors import install_error_handlers
 from relay.events import MailboxWaker
-from relay.middleware import BodyLimit
+from relay.middleware import BodyLimit, HeaderLimit, SecurityHeaders
+from relay.ratelimit import trusted_networks
 from relay.routes import v1_router
 from relay.routes.webapp import webapp_router
 
@@ -22,6 +23,7 @@ API_VERSION = "1"
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the relay: database (schema created if missing), routes, errors, limits."""
+    trusted_networks(settings.trusted_proxies)  # a mistyped proxy fails now, not per request
     db = Database(settings.database_url)
     db.create_schema()
     relay = Relay(settings=settings, db=db, waker=MailboxWaker())
@@ -46,5 +48,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(v1_router())
     # Last: its GET /{name} must not shadow anything the API serves.
     app.include_router(webapp_router())
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # The last added runs first: security headers go on every answer, refusals included.
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.max_body_bytes, max_json_depth=settings.max_json_depth
+    )
+    app.add_middleware(
+        HeaderLimit, max_bytes=settings.max_header_bytes, max_headers=settings.max_headers
+    )
+    app.add_middleware(SecurityHeaders, hsts_seconds=settings.hsts_seconds)
     return app

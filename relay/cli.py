@@ -11,7 +11,7 @@ from dataclasses import asdict
 from sqlalchemy.exc import SQLAlchemyError
 
 from relay.app import create_app
-from relay.config import DATABASE_ENV, Settings, default_database_url
+from relay.config import DATABASE_ENV, RateLimits, Settings, default_database_url
 from relay.db import Database, SchemaMismatch
 from relay.operator import create_practice, purge_incomplete_blobs
 from relay.server import RelayServer
@@ -49,6 +49,47 @@ def _parser() -> argparse.ArgumentParser:
         help="purge uploads left incomplete this long, at start and every "
         f"{Settings.purge_interval_seconds / 3600:g} hours (default %(default)g)",
     )
+    serve.add_argument(
+        "--rate-limit",
+        action="append",
+        default=[],
+        metavar="ACTION.SIDE=COUNT/SECONDS",
+        help="change one rate limit, e.g. redeem.address=600/600 or signin.account=off "
+        "(actions: redeem, signin, pair, post; sides: account, address); repeatable",
+    )
+    serve.add_argument(
+        "--no-rate-limits",
+        action="store_true",
+        help="no rate limit at all (a relay reached only from this machine, a benchmark)",
+    )
+    serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help="a proxy (address or network) whose X-Forwarded-For names the client; repeatable",
+    )
+    serve.add_argument(
+        "--hsts-seconds",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="send Strict-Transport-Security with this max-age (when clients reach the relay "
+        "over TLS, through a proxy that terminates it); default: none",
+    )
+    serve.add_argument(
+        "--poll-interval",
+        type=float,
+        default=Settings.poll_interval_seconds,
+        metavar="SECONDS",
+        help="how often a long-poll looks at the database without being woken "
+        "(default %(default)g)",
+    )
+    serve.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log one line per request (paths without their query strings)",
+    )
 
     purge = commands.add_parser(
         "purge-blobs",
@@ -70,11 +111,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _serve(database_url: str, host: str, port: int, incomplete_blob_days: float) -> None:
-    if not incomplete_blob_days > 0:
+def _settings(database_url: str, args: argparse.Namespace) -> Settings:
+    if not args.incomplete_blob_days > 0:
         raise ValueError("--incomplete-blob-days must be above zero")
-    settings = Settings(database_url=database_url, incomplete_blob_days=incomplete_blob_days)
-    server = RelayServer(create_app(settings), host=host, port=port)
+    if not args.poll_interval > 0:
+        raise ValueError("--poll-interval must be above zero")
+    limits = RateLimits.off() if args.no_rate_limits else RateLimits()
+    for option in args.rate_limit:
+        limits = limits.with_option(option)
+    return Settings(
+        database_url=database_url,
+        incomplete_blob_days=args.incomplete_blob_days,
+        rate_limits=limits,
+        trusted_proxies=tuple(args.trusted_proxy),
+        hsts_seconds=max(0, args.hsts_seconds),
+        poll_interval_seconds=args.poll_interval,
+    )
+
+
+def _serve(settings: Settings, host: str, port: int, access_log: bool) -> None:
+    server = RelayServer(create_app(settings), host=host, port=port, access_log=access_log)
 
     async def run() -> None:
         serving = asyncio.create_task(server.serve())
@@ -140,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     database_url = args.database or default_database_url()
     try:
         if args.command == "serve":
-            _serve(database_url, args.host, args.port, args.incomplete_blob_days)
+            _serve(_settings(database_url, args), args.host, args.port, args.access_log)
         elif args.command == "purge-blobs":
             _purge_blobs(database_url, args.days)
         else:

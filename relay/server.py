@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 
 import uvicorn
@@ -17,19 +18,34 @@ class RelayServer(uvicorn.Server):
     ``/v1/mailbox/events?wait=30`` to run out.
     """
 
-    def __init__(self, app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, app: FastAPI, host: str = "127.0.0.1", port: int = 0, access_log: bool = False
+    ) -> None:
         self.relay: Relay = app.state.relay
+        settings = self.relay.settings
         config = uvicorn.Config(
             app,
             host=host,
             port=port,
-            log_level="warning",
-            access_log=False,
+            log_level="info" if access_log else "warning",
+            access_log=access_log,
             # Long-polls last up to 30 s; idle keep-alive connections between
             # them are cheap and save a reconnect per poll.
             timeout_keep_alive=60,
+            # h11 (pure Python) whatever is installed: its bound on a request's head is
+            # the first line of the header limits (relay.middleware checks the rest).
+            http="h11",
+            h11_max_incomplete_event_size=settings.max_header_bytes,
+            # Headers are the relay's own (relay.middleware.SecurityHeaders).
+            server_header=False,
+            # uvicorn would believe X-Forwarded-For from 127.0.0.1, rewriting the client's
+            # address before the rate limits see it: the relay decides (trusted_proxies).
+            proxy_headers=False,
         )
         super().__init__(config)
+        access = logging.getLogger("uvicorn.access")
+        if not any(isinstance(f, WithoutQuery) for f in access.filters):
+            access.addFilter(WithoutQuery())
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         self.relay.waker.close()
@@ -42,3 +58,15 @@ class RelayServer(uvicorn.Server):
             for sock in server.sockets:
                 return int(sock.getsockname()[1])
         raise RuntimeError("the relay is not listening yet")
+
+
+class WithoutQuery(logging.Filter):
+    """Access log lines name the path, never its query string: nothing a client puts
+    in a URL (a cursor today, who knows what tomorrow) reaches a log file."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+            client, method, path, version, status = args
+            record.args = (client, method, path.split("?", 1)[0], version, status)
+        return True

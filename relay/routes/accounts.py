@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from sqlalchemy import Connection, and_, insert, select, update
 
@@ -23,6 +23,7 @@ from relay.db import accounts, practices, utcnow
 from relay.errors import ApiError
 from relay.events import b64
 from relay.idempotency import IdempotencyKey, Outcome, account_scope, run_once
+from relay.ratelimit import body_field, rate_limit
 from relay.schemas import (
     EnrolRequest,
     LoginRequest,
@@ -50,7 +51,13 @@ def _new_workstation(conn: Connection, practice_id: uuid.UUID, token: str) -> uu
     return account_id
 
 
-@router.post("/practices/enrol", status_code=201, response_model=Session)
+@router.post(
+    "/practices/enrol",
+    status_code=201,
+    response_model=Session,
+    # A guessed enrolment token names no account: only the address counts.
+    dependencies=[Depends(rate_limit("enrol"))],
+)
 def enrol(body: EnrolRequest, key: IdempotencyKey, relay: RelayDep) -> JSONResponse:
     """Register the practice's first workstation and its public keys (one-time token)."""
     secret = body.enrolment_token.encode()
@@ -77,7 +84,12 @@ def enrol(body: EnrolRequest, key: IdempotencyKey, relay: RelayDep) -> JSONRespo
     return run_once(relay, f"enrol:{token_hash.hex()}", key, effect).response(token=token)
 
 
-@router.post("/auth/login", status_code=201, response_model=Session)
+@router.post(
+    "/auth/login",
+    status_code=201,
+    response_model=Session,
+    dependencies=[Depends(rate_limit("signin", per_account=body_field("practice_id")))],
+)
 def login(body: LoginRequest, key: IdempotencyKey, relay: RelayDep) -> JSONResponse:
     """A new workstation session from the practice's password."""
     refused = ApiError(401, "invalid_credentials", "Unknown practice or wrong password.")

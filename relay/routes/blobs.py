@@ -19,7 +19,7 @@ import hashlib
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path
+from fastapi import APIRouter, Body, Depends, Path
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Connection, and_, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +28,7 @@ from relay.auth import AnyCaller, Caller, RelayDep
 from relay.db import blob_chunks, blobs, conversations, utcnow
 from relay.errors import ApiError
 from relay.idempotency import IdempotencyKey, Outcome, account_scope, run_once
+from relay.ratelimit import caller_account, rate_limit
 from relay.schemas import BlobCompleteRequest, BlobRequest, BlobStatus, ChunkStored
 
 router = APIRouter(tags=["blobs"])
@@ -134,7 +135,13 @@ def _status(conn: Connection, row: Any) -> dict[str, Any]:
     }
 
 
-@router.post("/blobs", response_model=BlobStatus, status_code=201)
+@router.post(
+    "/blobs",
+    response_model=BlobStatus,
+    status_code=201,
+    # The chunks are not counted: a declared size bounds them.
+    dependencies=[Depends(rate_limit("post", per_account=caller_account))],
+)
 def declare_blob(
     body: BlobRequest, caller: AnyCaller, key: IdempotencyKey, relay: RelayDep
 ) -> JSONResponse:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from sqlalchemy import Connection, Row, and_, func, insert, select, update
 
@@ -18,6 +18,7 @@ from relay.db import conversations, events, items, patients, practitioners, utcn
 from relay.errors import ApiError
 from relay.events import append
 from relay.idempotency import IdempotencyKey, Outcome, account_scope, run_once
+from relay.ratelimit import caller_account, rate_limit
 from relay.schemas import (
     ConversationCreated,
     ConversationRequest,
@@ -30,6 +31,9 @@ from relay.schemas import (
 )
 
 router = APIRouter(tags=["conversations"])
+
+# Writing spends the caller's allowance (receipts do not: they only follow messages).
+_POSTING = Depends(rate_limit("post", per_account=caller_account))
 
 OPEN_STATES = ("requested", "open")
 # (from, to) pairs the practice may make; everything else is invalid_state.
@@ -77,7 +81,12 @@ def _item(conn: Connection, item_id: uuid.UUID) -> Row | None:
     return conn.execute(select(items).where(items.c.id == item_id)).first()
 
 
-@router.post("/conversations", status_code=201, response_model=ConversationCreated)
+@router.post(
+    "/conversations",
+    status_code=201,
+    response_model=ConversationCreated,
+    dependencies=[_POSTING],
+)
 def request_conversation(
     body: ConversationRequest, caller: PatientCaller, key: IdempotencyKey, relay: RelayDep
 ) -> JSONResponse:
@@ -202,7 +211,10 @@ def _created(body: ConversationRequest, seq: int) -> dict[str, Any]:
 
 
 @router.post(
-    "/conversations/{conversation_id}/messages", status_code=201, response_model=MessageCreated
+    "/conversations/{conversation_id}/messages",
+    status_code=201,
+    response_model=MessageCreated,
+    dependencies=[_POSTING],
 )
 def post_message(
     conversation_id: uuid.UUID,
@@ -253,7 +265,9 @@ def post_message(
     return run_once(relay, account_scope(caller.account_id), key, effect).response()
 
 
-@router.post("/conversations/{conversation_id}/state", response_model=StateChanged)
+@router.post(
+    "/conversations/{conversation_id}/state", response_model=StateChanged, dependencies=[_POSTING]
+)
 def change_state(
     conversation_id: uuid.UUID,
     body: StateRequest,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from sqlalchemy import Connection, and_, insert, select, update
 
@@ -18,6 +18,7 @@ from relay.db import accounts, invitations, patients, practices, utcnow
 from relay.errors import ApiError, invalid_request
 from relay.events import append, b64, iso, new_mailbox
 from relay.idempotency import IdempotencyKey, Outcome, account_scope, run_once
+from relay.ratelimit import caller_account, rate_limit
 from relay.schemas import (
     InvitationCreated,
     InvitationRequest,
@@ -29,7 +30,12 @@ from relay.schemas import (
 router = APIRouter(tags=["invitations"])
 
 
-@router.post("/invitations", status_code=201, response_model=InvitationCreated)
+@router.post(
+    "/invitations",
+    status_code=201,
+    response_model=InvitationCreated,
+    dependencies=[Depends(rate_limit("post", per_account=caller_account))],
+)
 def create_invitation(
     body: InvitationRequest, caller: PracticeCaller, key: IdempotencyKey, relay: RelayDep
 ) -> JSONResponse:
@@ -73,7 +79,13 @@ def create_invitation(
     return run_once(relay, account_scope(caller.account_id), key, effect).response()
 
 
-@router.post("/invitations/redeem", status_code=201, response_model=Redeemed)
+@router.post(
+    "/invitations/redeem",
+    status_code=201,
+    response_model=Redeemed,
+    # A guess names no account (the code is the credential): only the address counts.
+    dependencies=[Depends(rate_limit("redeem"))],
+)
 def redeem_invitation(body: RedeemRequest, key: IdempotencyKey, relay: RelayDep) -> JSONResponse:
     """Enrol a patient: the invitation is used up and the practice learns the patient's keys."""
     lookup = sha256(body.redeem_token)

@@ -12,7 +12,7 @@ import time
 import uuid
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from sqlalchemy import Connection, and_, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -23,6 +23,7 @@ from relay.db import events, mailboxes, notice_deliveries, notices, patients, ut
 from relay.errors import ApiError, invalid_request
 from relay.events import append, b64, render
 from relay.idempotency import IdempotencyKey, Outcome, account_scope, run_once
+from relay.ratelimit import caller_account, rate_limit
 from relay.schemas import (
     NoticeDelivered,
     NoticeDeliveryBatch,
@@ -53,7 +54,11 @@ def _claim_notice(conn: Connection, notice_id: uuid.UUID, practice_id: uuid.UUID
         raise ApiError(409, "conflict", "This notice id is already used.")
 
 
-@router.post("/notices/{notice_id}/deliveries", response_model=NoticeDelivered)
+@router.post(
+    "/notices/{notice_id}/deliveries",
+    response_model=NoticeDelivered,
+    dependencies=[Depends(rate_limit("post", per_account=caller_account))],
+)
 def deliver_notice(
     notice_id: uuid.UUID,
     body: NoticeDeliveryBatch,

@@ -22,11 +22,17 @@ import psycopg
 import pytest
 
 from relay.app import create_app
-from relay.config import Settings
+from relay.config import RateLimits, Settings
 from tests.relay.helpers import World
 from tests.support.relay import RelayThread
 
 POSTGRES_ENV = "PASSERELLE_TEST_POSTGRES"
+
+
+def unlimited(database_url: str) -> Settings:
+    """The relay's settings without rate limits: a suite makes hundreds of patients from one
+    address in seconds. The limits' own tests (test_rate_limits.py) turn them on."""
+    return Settings(database_url=database_url, rate_limits=RateLimits.off())
 
 
 @pytest.fixture(
@@ -67,7 +73,7 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 @pytest.fixture(scope="module")
 def relay(database_url: str) -> Iterator[RelayThread]:
     """A real relay on a loopback port, served from a thread of the test process."""
-    server = RelayThread(create_app(Settings(database_url=database_url)))
+    server = RelayThread(create_app(unlimited(database_url)))
     try:
         yield server
     finally:
@@ -91,7 +97,7 @@ def make_relay(backend: str, tmp_path: Any) -> Iterator[Callable[..., tuple[Rela
 
         def make(**settings: Any) -> tuple[RelayThread, World]:
             url = stack.enter_context(new_database(backend, tmp_path))
-            server = RelayThread(create_app(replace(Settings(database_url=url), **settings)))
+            server = RelayThread(create_app(replace(unlimited(url), **settings)))
             stack.callback(server.stop)
             w = World(server.url, server.app.state.relay.db)
             stack.callback(w.close)
