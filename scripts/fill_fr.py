@@ -572,6 +572,13 @@ FR: dict[str, str] = {
     "Wrong passphrase. Try again.": "Phrase de passe incorrecte. Réessayez.",
     "Wrong passphrase. Try again in {0} s.":
         "Phrase de passe incorrecte. Réessayez dans {0} s.",
+    "Passerelle was interrupted and the store's journal was damaged: the last {0} changes "
+    "saved before the interruption could not be read back. Messages from the relay are "
+    "being fetched again; check what you wrote just before the interruption.":
+        "Passerelle a été interrompu et le journal de la base était endommagé : les {0} "
+        "dernières modifications enregistrées avant l’interruption n’ont pas pu être "
+        "relues. Les messages du relais sont récupérés à nouveau ; vérifiez ce que vous "
+        "avez écrit juste avant l’interruption.",
     # -- demo ------------------------------------------------------------------------
     "Preparing the demo practice and its patients…":
         "Préparation du cabinet de démonstration et de ses patients…",

@@ -24,6 +24,11 @@ class StoreDamaged(StoreError):
     """
 
 
+class JournalDamaged(StoreError):
+    """The store opened after a crash, but the last changes in its damaged journal were
+    lost; what came from the relay is fetched again."""
+
+
 class DiskFull(StoreError):
     """The disk holding the store has no room left; nothing was saved by the failed step."""
 

@@ -28,7 +28,7 @@ import nacl.utils
 import sqlcipher3
 
 from desktop.core.errors import StoreDamaged, StoreError, WrongPassphrase
-from desktop.store import keys, migrations, wal
+from desktop.store import keys, migrations, recovery, wal
 
 # Another process (the command line while the window is open) may hold the
 # write lock for a moment: wait for it rather than fail.
@@ -92,6 +92,11 @@ def _check_file(path: Path) -> bytes:
     return first_page
 
 
+# Stores this process has open for writing, by path: their logs are live.
+_open_here: dict[Path, int] = {}
+_open_here_lock = threading.Lock()
+
+
 class _Found:
     """What is on disk before SQLite opens it: the file's page 1 and the log to replay."""
 
@@ -105,6 +110,13 @@ class _Found:
             raise StoreError(f"{path} cannot be read: {exc.strerror}.") from None
         if self.log is not None and self.log.pages:
             self.page_count = max(self.page_count, max(self.log.pages))
+        # A log nobody is using was left by a crash (a clean close puts it back and
+        # deletes it); one in use, here or in another process, is live: not ours to judge.
+        self.crashed = (
+            self.log is not None
+            and _open_here.get(path.resolve(), 0) == 0
+            and not wal.in_use_elsewhere(path)
+        )
 
     def page(self, number: int) -> bytes:
         try:
@@ -189,6 +201,13 @@ class Database:
         self._lock = threading.RLock()
         self._depth = 0  # nesting of transaction(): 0 = none open
         self._readers: weakref.WeakSet[Database] = weakref.WeakSet()
+        #: Set when the store opened after a crash whose log was damaged: tell the person.
+        self.log_damage: recovery.LogDamage | None = None
+        self._registered: Path | None = None
+        if not read_only:
+            self._registered = path.resolve()
+            with _open_here_lock:
+                _open_here[self._registered] = _open_here.get(self._registered, 0) + 1
 
     # -- opening ---------------------------------------------------------
 
@@ -212,18 +231,17 @@ class Database:
         except OSError as exc:
             raise StoreError(f"{path} cannot be created: {exc.strerror}.") from None
         os.close(fd)
-        connection = None
+        store = None
         try:
             salt = nacl.utils.random(keys.SALT_BYTES)
             key = keys.derive_key(passphrase, salt)
             # Given with the key, the salt becomes the file's first 16 bytes.
-            connection = _connect(path, key, salt)
-            store = cls(path, key, salt, connection)
+            store = cls(path, key, salt, _connect(path, key, salt))
             store._prepare()
             return store
         except BaseException:
-            if connection is not None:
-                connection.close()
+            if store is not None:
+                store.close()
             for suffix in ("", "-wal", "-shm"):
                 Path(str(path) + suffix).unlink(missing_ok=True)
             raise
@@ -254,25 +272,29 @@ class Database:
         for key, salt in candidates:
             verdict = found.judge(key, salt)
             if verdict == "right":
-                return cls._open_keyed(found.path, key, salt)
+                return cls._open_keyed(found.path, key, salt, found)
             damaged = damaged or verdict == "damaged"
         if damaged:
             raise _damaged(found.path)
         raise WrongPassphrase()
 
     @classmethod
-    def _open_keyed(cls, path: Path, key: bytes, salt: bytes) -> Self:
-        connection = _connect(path, key, salt)
-        store = cls(path, key, salt, connection)
+    def _open_keyed(
+        cls, path: Path, key: bytes, salt: bytes, found: _Found | None = None
+    ) -> Self:
+        """Open with a key proven already; ``found``: the files as they were before (see
+        :meth:`_prepare`)."""
+        store = cls(path, key, salt, _connect(path, key, salt))
         try:
-            store._prepare()
+            store._prepare(found)
         except BaseException:
-            connection.close()
+            store.close()
             raise
         return store
 
-    def _prepare(self) -> None:
-        """The pragmas that may write, then the migrations: only once the key is proven."""
+    def _prepare(self, found: _Found | None = None) -> None:
+        """The pragmas that may write, then the migrations: only once the key is proven;
+        then what a crash left (``found``: the files as they were before SQLite opened them)."""
         c = self._conn
         mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
@@ -280,8 +302,30 @@ class Database:
         self._pragmas()
         try:
             migrations.migrate(c)
+            self._recover(found)
         except sqlcipher3.Error as exc:
             raise StoreError(f"{self._path} could not be brought up to date: {exc}.") from exc
+
+    def _recover(self, found: _Found | None) -> None:
+        """After a crash: say what the damaged log lost and sync again from the safe points;
+        then, the store's content being all in the file, move the safe points here."""
+        log = found.log if found is not None and found.crashed else None
+        if log is not None and log.drops_commits:
+            # What SQLite kept may mix pages of before and after the damage: check it.
+            problems = [r[0] for r in self._conn.execute("PRAGMA quick_check").fetchall()]
+            if problems != ["ok"]:
+                raise _damaged(self._path)
+            with self.transaction():
+                recovery.rewind_to_safe_points(self._conn)
+            self.log_damage = recovery.LogDamage(log.dropped_commits)
+        all_in_file = found is not None and found.log is None
+        if log is not None:
+            # The replayed log into the file now, so that the safe points below are safe.
+            busy, frames, _ = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            all_in_file = busy == 0 and frames == 0
+        if all_in_file:
+            with self.transaction():
+                recovery.remember_safe_points(self._conn)
 
     def _pragmas(self) -> None:
         c = self._conn
@@ -336,6 +380,12 @@ class Database:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+            if self._registered is not None:
+                with _open_here_lock:
+                    left = _open_here.pop(self._registered, 1) - 1
+                    if left:
+                        _open_here[self._registered] = left
+                self._registered = None
 
     def __enter__(self) -> Self:
         return self

@@ -18,7 +18,9 @@ Pure reading: nothing here writes.
 
 from __future__ import annotations
 
+import os
 import struct
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,3 +155,41 @@ def current_page(path: Path, log: WalLog | None, number: int, page_size: int) ->
     with open(path, "rb") as f:
         f.seek((number - 1) * page_size)
         return f.read(page_size)
+
+
+# SQLite's unix VFS: every connection to a WAL store holds a read lock on this byte
+# of the -shm ("DMS", os_unix.c: UNIX_SHM_BASE 120 + 8 lock bytes).
+_SHM_DMS_BYTE = 128
+
+
+def in_use_elsewhere(path: Path) -> bool:
+    """Whether another process has the store open now (its log is live, not left by a crash).
+
+    Asks the system who holds SQLite's lock on the ``-shm`` without taking it
+    (``F_GETLK``), so an opening in another process is never disturbed. Where
+    that cannot be asked (Windows), ``False``: the log is then checked as if
+    left by a crash, which at worst re-fetches from the relay for nothing.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    if sys.platform.startswith("linux"):
+        layout, order = "@hhqqi4x", ("type", "whence", "start", "len", "pid")
+    elif sys.platform == "darwin":
+        layout, order = "@qqihh", ("start", "len", "pid", "type", "whence")
+    else:
+        return False
+    fields = {"type": fcntl.F_WRLCK, "whence": os.SEEK_SET, "start": _SHM_DMS_BYTE, "len": 1,
+              "pid": 0}
+    try:
+        fd = os.open(str(path) + "-shm", os.O_RDONLY)
+    except OSError:
+        return False  # no -shm: nobody has it open
+    try:
+        answer = fcntl.fcntl(fd, fcntl.F_GETLK, struct.pack(layout, *(fields[k] for k in order)))
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return dict(zip(order, struct.unpack(layout, answer), strict=True))["type"] != fcntl.F_UNLCK

@@ -14,12 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from desktop.core.errors import JournalDamaged
 from desktop.core.model import Practitioner
 from desktop.store import Store
 from desktop.sync.apply import Applied
 from desktop.sync.engine import SyncEngine, SyncState, SyncStatus, Transfer
 from desktop.sync.workstation import NotEnrolled, Workstation
-from desktop.ui import config
+from desktop.ui import config, errors
 from desktop.ui.backups import Backups
 from desktop.ui.operations import Operation
 from desktop.ui.qt import QObject, Signal
@@ -69,6 +70,14 @@ class Session(QObject):
         """Take an open store (from :meth:`unlock` or the first-run wizard) and start work."""
         self.store = store
         self.reader = store.reader()
+        if store.log_damage is not None:
+            # Said once, in the error dialog (and the log): the relay's part comes back by
+            # itself, what never left this desk may not.
+            errors.report(JournalDamaged(self.tr(
+                "Passerelle was interrupted and the store's journal was damaged: the last "
+                "{0} changes saved before the interruption could not be read back. Messages "
+                "from the relay are being fetched again; check what you wrote just before "
+                "the interruption.").format(store.log_damage.dropped_commits)))
         try:
             self.workstation = Workstation(store)
         except NotEnrolled:

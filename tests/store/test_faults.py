@@ -6,11 +6,6 @@ SIGKILLed, bytes flipped in the file itself.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,66 +15,14 @@ from desktop.core.errors import StoreDamaged, WrongPassphrase
 from desktop.store import Store
 from desktop.store.keys import PAGE_SIZE
 from tests.store.conftest import PASSPHRASE
-
-ROOT = Path(__file__).resolve().parents[2]
-
-# A workstation writing as fast as it can; it prints what is committed (so acknowledged).
-_WRITER = """
-import sys
-from desktop.store import Store
-store = Store.open(sys.argv[1], sys.argv[2])
-i = 0
-while True:
-    with store.transaction():
-        store.set_setting(f"note-{i}", "consultation du jour " * 20)
-    print(i, flush=True)
-    i += 1
-"""
-
-
-def kill_mid_write(store_path: Path, commits: int = 300) -> int:
-    """Run a writer on the store, SIGKILL it once it committed ``commits`` transactions;
-    the number of the last one it reported committed."""
-    writer = subprocess.Popen(
-        [sys.executable, "-c", _WRITER, str(store_path), PASSPHRASE],
-        stdout=subprocess.PIPE, text=True, cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    last = -1
-    try:
-        assert writer.stdout is not None
-        deadline = time.monotonic() + 60
-        while last < commits and time.monotonic() < deadline:
-            line = writer.stdout.readline()
-            if not line:
-                break
-            last = int(line)
-        writer.send_signal(signal.SIGKILL)
-        writer.wait(10)
-        last = max([last, *(int(x) for x in writer.stdout.read().split())])
-    finally:
-        if writer.poll() is None:
-            writer.kill()
-            writer.wait()
-    assert last >= commits, "the writer did not get going"
-    return last
-
-
-def files_of(store_path: Path) -> dict[str, tuple[str, int]]:
-    """Every file of the store's folder: its digest and its mtime."""
-    return {
-        p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-        for p in sorted(store_path.parent.iterdir())
-    }
+from tests.store.faults import files_of, flip, kill_mid_write
 
 
 @pytest.fixture()
 def crashed(store_path: Path) -> tuple[Path, int]:
     """A store whose workstation was killed while writing: its log is still beside it."""
     Store.create(store_path, PASSPHRASE).close()
-    last = kill_mid_write(store_path)
-    wal = Path(str(store_path) + "-wal")
-    assert wal.exists() and wal.stat().st_size > PAGE_SIZE, "the scenario needs a -wal"
+    last = kill_mid_write(store_path, PASSPHRASE)
     assert Path(str(store_path) + "-shm").exists()
     return store_path, last
 
@@ -98,12 +41,6 @@ def test_a_wrong_passphrase_changes_nothing_after_a_crash(crashed):
         assert store.get_setting(f"note-{last}") is not None
 
 
-def _flip(store_path: Path, offset: int) -> None:
-    data = bytearray(store_path.read_bytes())
-    data[offset] ^= 0x55
-    store_path.write_bytes(bytes(data))
-
-
 @pytest.fixture()
 def closed_store(store_path: Path) -> Path:
     with Store.create(store_path, PASSPHRASE) as store:
@@ -115,7 +52,7 @@ def closed_store(store_path: Path) -> Path:
 # After the 16-byte salt: the SQLite header, the schema, the IV, the HMAC.
 @pytest.mark.parametrize("offset", [16, 100, 2048, PAGE_SIZE - 80, PAGE_SIZE - 1])
 def test_damage_in_the_first_page_is_not_a_wrong_passphrase(closed_store, offset):
-    _flip(closed_store, offset)
+    flip(closed_store, offset)
     before = files_of(closed_store)
     with pytest.raises(StoreDamaged, match="damaged.*backup"):
         Store.open(closed_store, PASSPHRASE)

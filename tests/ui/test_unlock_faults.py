@@ -32,3 +32,28 @@ def test_a_damaged_store_is_reported_without_the_wrong_passphrase_delay(qtbot, t
     assert screen.button.isEnabled()  # no countdown
     assert screen.failures == 0
     assert not session.is_unlocked
+
+
+def test_a_damaged_journal_after_a_crash_is_told_when_unlocking(qtbot, tmp_path):
+    from desktop.store import wal
+    from desktop.ui import errors
+    from tests.store.faults import flip, frame_offset, kill_mid_write
+
+    path = tmp_path / "cabinet.passerelle"
+    Store.create(path, PASSPHRASE).close()
+    kill_mid_write(path, PASSPHRASE, commits=50)
+    flip(wal.wal_path(path), frame_offset(2) + 24 + 100)
+    errors.shown.clear()
+
+    session = Session(path)
+    screen = UnlockScreen(session)
+    qtbot.addWidget(screen)
+    session.unlocked.connect(screen.succeeded)
+    screen.passphrase.setText(PASSPHRASE)
+    screen.button.click()
+    qtbot.waitUntil(lambda: session.is_unlocked, timeout=15000)
+    try:
+        assert any("journal was damaged" in text for text in errors.shown)
+        assert any("fetched again" in text for text in errors.shown)
+    finally:
+        session.close()
