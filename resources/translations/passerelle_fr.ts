@@ -2457,6 +2457,15 @@ les patients appellent le 15 ou le 112.</translation>
     </message>
 </context>
 <context>
+    <name>Session</name>
+    <message>
+        <location filename="../../desktop/ui/session.py" line="77"/>
+        <source>Passerelle was interrupted and the store&apos;s journal was damaged: the last {0} changes saved before the interruption could not be read back. Messages from the relay are being fetched again; check what you wrote just before the interruption.</source>
+        <extracomment>Documents moving now, and those whose last try failed or was cancelled. This workstation&apos;s backups of the store (daily, and at every close).</extracomment>
+        <translation>Passerelle a été interrompu et le journal de la base était endommagé&#xa0;: les {0} dernières modifications enregistrées avant l’interruption n’ont pas pu être relues. Les messages du relais sont récupérés à nouveau&#xa0;; vérifiez ce que vous avez écrit juste avant l’interruption.</translation>
+    </message>
+</context>
+<context>
     <name>SettingsScreen</name>
     <message>
         <location filename="../../desktop/ui/settings.py" line="84"/>
