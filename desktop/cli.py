@@ -20,6 +20,7 @@ from desktop.core.errors import PasserelleError
 from desktop.core.model import ConversationState
 
 PASSPHRASE_ENV = "PASSERELLE_PASSPHRASE"
+RECOVERY_KEY_ENV = "PASSERELLE_RECOVERY_KEY"
 MIN_PASSPHRASE = 10
 
 
@@ -348,6 +349,54 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from desktop.crypto.recovery import new_recovery_key
+    from desktop.store import backup as bk
+
+    store = _open(args)
+    try:
+        if args.action == "new-key":
+            key = new_recovery_key()
+            key_id = bk.set_recovery_key(store, key)
+            print("New recovery key (shown once: print it or write it down, and keep it in "
+                  "the practice's safe; backups made before still need the previous one):")
+            print(f"    {key}")
+            print(f"Key id: {key_id}")
+            return 0
+        if args.to is None:
+            raise PasserelleError("Say where the backup goes with --to FOLDER.")
+        made = bk.write_backup(store, args.to)
+        deleted = bk.rotate(args.to)
+    finally:
+        store.close()
+    result = {"path": str(made.path), "bytes": made.size, "seconds": round(made.seconds, 3),
+              "rows": sum(made.counts.values()), "rotated_out": [str(p) for p in deleted]}
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"{made.path} ({made.size} bytes, checked, {made.seconds:.1f} s)")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from desktop.store import backup as bk
+
+    if args.store.exists():
+        raise PasserelleError(
+            f"{args.store} already exists; restore into a new file, or move it aside first. "
+            "Nothing was changed.")
+    key = os.environ.get(RECOVERY_KEY_ENV) or getpass.getpass("Recovery key: ")
+    passphrase = _passphrase("New passphrase for the restored store: ", new=True, env=False) \
+        if not args.new_from_env else os.environ.get("PASSERELLE_NEW_PASSPHRASE", "")
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise PasserelleError(f"Choose a passphrase of at least {MIN_PASSPHRASE} characters.")
+    store = bk.restore_backup(args.backup, key, args.store, passphrase)
+    store.close()
+    print(f"Restored {args.backup} into {args.store}. Run `passerelle sync` to fetch what "
+          "arrived since the backup.")
+    return 0
+
+
 # -- parser -----------------------------------------------------------------
 
 
@@ -434,6 +483,18 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--new-from-env", action="store_true",
                    help="take the new passphrase from PASSERELLE_NEW_PASSPHRASE (scripts)")
     cmd("status", cmd_status, "outbox and rejected envelopes")
+
+    c = cmd("backup", cmd_backup, "an encrypted, checked backup of the store; a recovery key")
+    c.add_argument("action", choices=["now", "new-key"],
+                   help="now: write a backup (then rotate); new-key: a new recovery key")
+    c.add_argument("--to", type=Path, help="with now: the backup folder")
+    c.add_argument("--json", action="store_true")
+    c = cmd("restore", cmd_restore,
+            "a new store from a backup (recovery key from the prompt or "
+            f"{RECOVERY_KEY_ENV})")
+    c.add_argument("backup", type=Path, help="the .pbackup file")
+    c.add_argument("--new-from-env", action="store_true",
+                   help="take the new passphrase from PASSERELLE_NEW_PASSPHRASE (scripts)")
 
     export = sub.add_parser("export", help="a patient's file out of Passerelle")
     kinds = export.add_subparsers(dest="kind", required=True)

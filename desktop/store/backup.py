@@ -247,7 +247,8 @@ def write_backup(
     backup_key = store.get_secret(BACKUP_KEY_SECRET)  # type: ignore[attr-defined]
     if backup_key is None:
         raise NoRecoveryKey(
-            "This store has no recovery key yet: create one in Settings → Backups first."
+            "This store has no recovery key yet: create one in Settings → Backups (or with "
+            "`passerelle backup new-key`) first."
         )
     check_folder(folder)
     made_at = (now or _now()).astimezone(UTC).replace(microsecond=0)
