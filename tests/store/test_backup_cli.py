@@ -12,6 +12,7 @@ from tests.store.conftest import PASSPHRASE
 
 def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "desktop.cli", *args], capture_output=True,
+                          check=False,
                           text=True, env=env, timeout=120)
 
 
