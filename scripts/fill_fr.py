@@ -25,6 +25,10 @@ TS = Path("resources/translations/passerelle_fr.ts")
 # English source → French, whatever the context.
 FR: dict[str, str] = {
     # -- backups and the recovery key -------------------------------------------------
+    'The backup folder {0} cannot be reached (a USB disk removed, a network share offline?): no backup was made.':
+        'Le dossier de sauvegarde {0} est inaccessible (disque USB retiré, partage réseau hors ligne ?) : aucune sauvegarde n’a été faite.',
+    'Backup failed — see Practice settings → Backups':
+        'Échec de la sauvegarde — voir Réglages du cabinet → Sauvegardes',
     'Backups go to {0}':
         'Les sauvegardes vont dans {0}',
     'Backing up…':

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.store import backup as bk
@@ -17,6 +18,7 @@ from desktop.ui.qt import (
     QLineEdit,
     QPushButton,
     Qt,
+    QVBoxLayout,
     QWidget,
 )
 from desktop.ui.recovery import NewRecoveryKeyDialog
@@ -42,14 +44,17 @@ class BackupsGroup(QGroupBox):
         choose.clicked.connect(self.choose_folder)
         self.last = QLabel("")
         self.last.setObjectName("lastBackup")
-        self.last.setWordWrap(True)
         self.last.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Why the last backup failed, or that it is old: full width, under the form.
+        self.problem = QLabel("")
+        self.problem.setObjectName("backupProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setProperty("level", "warn")
         self.now = QPushButton(self.tr("Back up now"))
         self.now.setObjectName("backUpNow")
         self.now.clicked.connect(self.backups.run_now)
         self.key = QLabel("")
         self.key.setObjectName("recoveryKeyId")
-        self.key.setWordWrap(True)
         new_key = QPushButton(self.tr("New recovery key…"))
         new_key.setObjectName("newRecoveryKey")
         new_key.clicked.connect(self.new_recovery_key)
@@ -62,7 +67,9 @@ class BackupsGroup(QGroupBox):
         key_row = QHBoxLayout()
         key_row.addWidget(new_key)
         key_row.addStretch(1)
-        form = QFormLayout(self)
+        outer = QVBoxLayout(self)
+        form = QFormLayout()
+        outer.addLayout(form)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.addRow(self.tr("Backup folder"), folder_row)
@@ -75,7 +82,8 @@ class BackupsGroup(QGroupBox):
             "key; the last 7 daily, 4 weekly and 12 monthly are kept."))
         note.setObjectName("backupNote")
         note.setWordWrap(True)
-        form.addRow("", note)
+        outer.addWidget(self.problem)
+        outer.addWidget(note)
         self.backups.changed.connect(self.show_state)
         session.unlocked.connect(self.load)
         session.changed.connect(lambda what: self.load() if what == "settings" else None)
@@ -93,15 +101,20 @@ class BackupsGroup(QGroupBox):
         state = self.backups.state()
         self.folder.setText(state.folder)
         text, level = describe(state, datetime.now(UTC))
-        if state.last_at is not None and not state.running:
-            where = self.tr("{0}, {1}, in {2}").format(
+        if state.last_at is not None:
+            # The file's name here (the folder is just above), its whole path in the tip.
+            self.last.setText(self.tr("{0}, {1}, in {2}").format(
                 labels.long_time(state.last_at), size_text(state.last_bytes),
-                state.last_path)
-            text = where if level == "ok" else f"{text}\n{self.tr('Last good one:')} {where}"
-        self.last.setText(text)
-        self.last.setProperty("level", level)
-        self.last.style().unpolish(self.last)
-        self.last.style().polish(self.last)
+                Path(state.last_path).name))
+            self.last.setToolTip(state.last_path)
+        else:
+            self.last.setText(self.tr("No backup yet"))
+            self.last.setToolTip("")
+        self.problem.setText(text)
+        self.problem.setVisible(level in ("warn", "busy") and bool(text))
+        self.problem.setProperty("level", level)
+        self.problem.style().unpolish(self.problem)
+        self.problem.style().polish(self.problem)
         self.now.setEnabled(bool(state.folder) and not state.running)
 
     def choose_folder(self) -> None:

@@ -48,6 +48,7 @@ class BackupState:
     last_bytes: int
     failed_at: datetime | None
     error: str
+    error_kind: str = ""  # "folder" when the folder could not be reached
     running: bool = False
 
 
@@ -62,7 +63,8 @@ def read_state(running: bool = False) -> BackupState:
     return BackupState(
         config.BACKUP_FOLDER.read(), _parse(config.BACKUP_LAST_AT.read()),
         config.BACKUP_LAST_PATH.read(), config.BACKUP_LAST_BYTES.read(),
-        _parse(config.BACKUP_FAILED_AT.read()), config.BACKUP_ERROR.read(), running,
+        _parse(config.BACKUP_FAILED_AT.read()), config.BACKUP_ERROR.read(),
+        config.BACKUP_ERROR_KIND.read(), running,
     )
 
 
@@ -84,6 +86,10 @@ def describe(state: BackupState, now: datetime) -> tuple[str, str]:
         return QCoreApplication.translate(
             "Backups", "No backup folder: choose one in Practice settings → Backups"), "warn"
     if state.failed_at is not None:
+        if state.error_kind == "folder":
+            return QCoreApplication.translate(
+                "Backups", "The backup folder {0} cannot be reached (a USB disk removed, a "
+                "network share offline?): no backup was made.").format(state.folder), "warn"
         return QCoreApplication.translate("Backups", "Backup failed: {0}").format(
             state.error), "warn"
     if state.last_at is None:
@@ -145,7 +151,7 @@ class Backups(QObject):
     def _looked(self, problem: str | None) -> None:
         state = self.state()
         if problem is not None:
-            if state.error != problem:
+            if state.error != problem or state.failed_at is None:
                 record_failure(bk.BackupFolderUnavailable(problem))
                 self.changed.emit()
         elif state.failed_at is not None or is_due(state.last_at, datetime.now(UTC)):
@@ -209,11 +215,14 @@ def record_success(made: bk.Backup) -> None:
     config.BACKUP_LAST_BYTES.write(made.size)
     config.BACKUP_FAILED_AT.write("")
     config.BACKUP_ERROR.write("")
+    config.BACKUP_ERROR_KIND.write("")
 
 
 def record_failure(exc: BaseException) -> None:
     config.BACKUP_FAILED_AT.write(datetime.now(UTC).isoformat())
     config.BACKUP_ERROR.write(str(exc) or type(exc).__name__)
+    config.BACKUP_ERROR_KIND.write(
+        "folder" if isinstance(exc, bk.BackupFolderUnavailable) else "other")
 
 
 class BackupStatusLabel(QLabel):
@@ -229,9 +238,14 @@ class BackupStatusLabel(QLabel):
     def refresh(self) -> None:
         state = self.backups.state()
         text, level = describe(state, datetime.now(UTC))
-        self.setText(text)
         place = state.last_path or state.folder
-        self.setToolTip(self.tr("Backups go to {0}").format(place) if place else text)
+        if state.failed_at is not None and not state.running:
+            # The whole reason is in the tip and in Practice settings → Backups.
+            self.setText(self.tr("Backup failed — see Practice settings → Backups"))
+            self.setToolTip(text)
+        else:
+            self.setText(text)
+            self.setToolTip(self.tr("Backups go to {0}").format(place) if place else text)
         self.setProperty("level", level)
         self.style().unpolish(self)
         self.style().polish(self)

@@ -109,3 +109,5 @@ BACKUP_LAST_BYTES = WorkstationSetting("backup/last_bytes", int, 0, "The last go
 BACKUP_FAILED_AT = WorkstationSetting(
     "backup/failed_at", str, "", "When the last backup failed (empty once one succeeds)")
 BACKUP_ERROR = WorkstationSetting("backup/error", str, "", "Why the last backup failed")
+BACKUP_ERROR_KIND = WorkstationSetting(
+    "backup/error_kind", str, "", "folder (could not be reached) or other")

@@ -24,7 +24,6 @@ from desktop.ui.qt import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFont,
     QFontDatabase,
     QFormLayout,
     QHBoxLayout,
@@ -87,10 +86,12 @@ class RecoveryKeyPanel(QWidget):
         explain.setWordWrap(True)
         self.key_label = QLabel(format_recovery_key(self.key))
         self.key_label.setObjectName("recoveryKey")
-        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        font.setPointSize(max(font.pointSize(), 10) + 6)
-        font.setWeight(QFont.Weight.Bold)
-        self.key_label.setFont(font)
+        # Large and fixed-width, so that the groups line up as on the sheet (the
+        # application's style sheet sets label fonts, hence a style sheet here too).
+        family = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
+        self.key_label.setStyleSheet(
+            f'font-family: "{family}"; font-size: 20pt; font-weight: bold; '
+            "letter-spacing: 1px; padding: 12px;")
         self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.print_button = QPushButton(self.tr("Print the recovery sheet…"))

@@ -42,7 +42,12 @@
 <context>
     <name>BackupStatusLabel</name>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="234"/>
+        <location filename="../../desktop/ui/backups.py" line="244"/>
+        <source>Backup failed — see Practice settings → Backups</source>
+        <translation>Échec de la sauvegarde — voir Réglages du cabinet → Sauvegardes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backups.py" line="248"/>
         <source>Backups go to {0}</source>
         <translation>Les sauvegardes vont dans {0}</translation>
     </message>
@@ -50,48 +55,53 @@
 <context>
     <name>Backups</name>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="73"/>
+        <location filename="../../desktop/ui/backups.py" line="75"/>
         <source>{0} GB</source>
         <extracomment>After an unlock, the first check waits for the first sync to have started. A backup made this recently stands for the one at close.</extracomment>
         <translation>{0} Go</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="75"/>
+        <location filename="../../desktop/ui/backups.py" line="77"/>
         <source>{0} MB</source>
         <translation>{0} Mo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="76"/>
+        <location filename="../../desktop/ui/backups.py" line="78"/>
         <source>{0} KB</source>
         <translation>{0} Ko</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="82"/>
+        <location filename="../../desktop/ui/backups.py" line="84"/>
         <source>Backing up…</source>
         <translation>Sauvegarde en cours…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="84"/>
+        <location filename="../../desktop/ui/backups.py" line="86"/>
         <source>No backup folder: choose one in Practice settings → Backups</source>
         <translation>Pas de dossier de sauvegarde&#xa0;: choisissez-en un dans Réglages du cabinet → Sauvegardes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="87"/>
+        <location filename="../../desktop/ui/backups.py" line="90"/>
+        <source>The backup folder {0} cannot be reached (a USB disk removed, a network share offline?): no backup was made.</source>
+        <translation>Le dossier de sauvegarde {0} est inaccessible (disque USB retiré, partage réseau hors ligne&#xa0;?)&#xa0;: aucune sauvegarde n’a été faite.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backups.py" line="93"/>
         <source>Backup failed: {0}</source>
         <translation>Échec de la sauvegarde&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="90"/>
+        <location filename="../../desktop/ui/backups.py" line="96"/>
         <source>No backup yet</source>
         <translation>Aucune sauvegarde pour l’instant</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="93"/>
+        <location filename="../../desktop/ui/backups.py" line="99"/>
         <source>Last backup {0}: more than two days ago</source>
         <translation>Dernière sauvegarde le {0}&#xa0;: il y a plus de deux jours</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="95"/>
+        <location filename="../../desktop/ui/backups.py" line="101"/>
         <source>Backed up {0} — {1}</source>
         <translation>Sauvegardé le {0} — {1}</translation>
     </message>
@@ -99,75 +109,79 @@
 <context>
     <name>BackupsGroup</name>
     <message>
-        <location filename="../../desktop/ui/backup_settings.py" line="32"/>
+        <location filename="../../desktop/ui/backup_settings.py" line="34"/>
         <source>Backups</source>
         <translation>Sauvegardes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backup_settings.py" line="39"/>
+        <location filename="../../desktop/ui/backup_settings.py" line="41"/>
         <source>A USB disk, a network share, a synced folder</source>
         <translation>Un disque USB, un partage réseau, un dossier synchronisé</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backup_settings.py" line="40"/>
+        <location filename="../../desktop/ui/backup_settings.py" line="42"/>
         <source>Choose…</source>
         <translation>Choisir…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backup_settings.py" line="47"/>
+        <location filename="../../desktop/ui/backup_settings.py" line="53"/>
         <source>Back up now</source>
         <translation>Sauvegarder maintenant</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backup_settings.py" line="53"/>
+        <location filename="../../desktop/ui/backup_settings.py" line="58"/>
         <source>New recovery key…</source>
         <translation>Nouvelle clé de secours…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backup_settings.py" line="68"/>
+        <location filename="../../desktop/ui/backup_settings.py" line="75"/>
         <source>Backup folder</source>
         <translation>Dossier de sauvegarde</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backup_settings.py" line="69"/>
+        <location filename="../../desktop/ui/backup_settings.py" line="76"/>
         <source>Last backup</source>
         <translation>Dernière sauvegarde</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backup_settings.py" line="71"/>
+        <location filename="../../desktop/ui/backup_settings.py" line="78"/>
         <source>Recovery key</source>
         <translation>Clé de secours</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backup_settings.py" line="74"/>
+        <location filename="../../desktop/ui/backup_settings.py" line="81"/>
         <source>A backup is made every day and at every close, encrypted with the recovery key; the last 7 daily, 4 weekly and 12 monthly are kept.</source>
         <translation>Une sauvegarde est faite chaque jour et à chaque fermeture, chiffrée avec la clé de secours&#xa0;; sont gardées les 7 dernières quotidiennes, 4 hebdomadaires et 12 mensuelles.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backup_settings.py" line="88"/>
+        <location filename="../../desktop/ui/backup_settings.py" line="96"/>
         <source>Current sheet: key {0}</source>
         <translation>Feuille en vigueur&#xa0;: clé {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backup_settings.py" line="89"/>
+        <location filename="../../desktop/ui/backup_settings.py" line="97"/>
         <source>No recovery key yet: no backup can be made until one is created.</source>
         <translation>Pas encore de clé de secours&#xa0;: aucune sauvegarde ne peut être faite avant d’en créer une.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backup_settings.py" line="97"/>
+        <location filename="../../desktop/ui/backup_settings.py" line="106"/>
         <source>{0}, {1}, in {2}</source>
         <translation>{0}, {1}, dans {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backup_settings.py" line="109"/>
+        <location filename="../../desktop/ui/backup_settings.py" line="111"/>
+        <source>No backup yet</source>
+        <translation>Aucune sauvegarde pour l’instant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backup_settings.py" line="122"/>
         <source>Where backups go</source>
         <translation>Où vont les sauvegardes</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="6"/>
         <source>Last good one:</source>
         <extracomment>desktop/ui/backup_settings.py:100</extracomment>
-        <translation>Dernière réussie&#xa0;:</translation>
+        <translation type="vanished">Dernière réussie&#xa0;:</translation>
     </message>
 </context>
 <context>
@@ -380,7 +394,7 @@
         <translation>Personne (retour au praticien destinataire)</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="8"/>
+        <location filename="../../build/translations/indirect_strings.py" line="6"/>
         <source>No messages.</source>
         <extracomment>desktop/ui/conversation.py:213</extracomment>
         <translation>Aucun message.</translation>
@@ -407,139 +421,139 @@
 <context>
     <name>DocumentActions</name>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="10"/>
+        <location filename="../../build/translations/indirect_strings.py" line="8"/>
         <source>{0}: {1}</source>
         <extracomment>desktop/ui/document_actions.py:45, desktop/ui/document_actions.py:59</extracomment>
         <translation>{0}&#xa0;: {1}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="12"/>
+        <location filename="../../build/translations/indirect_strings.py" line="10"/>
         <source>this file is empty: there is nothing to send.</source>
         <extracomment>desktop/ui/document_actions.py:47</extracomment>
         <translation>ce fichier est vide&#xa0;: il n&apos;y a rien à envoyer.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="14"/>
+        <location filename="../../build/translations/indirect_strings.py" line="12"/>
         <source>this file is too large ({0}): the limit is {1} per file.</source>
         <extracomment>desktop/ui/document_actions.py:49</extracomment>
         <translation>ce fichier est trop volumineux ({0})&#xa0;: la limite est de {1} par fichier.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="16"/>
+        <location filename="../../build/translations/indirect_strings.py" line="14"/>
         <source>HEIC photos cannot be read on this computer: save the photo as JPEG or PNG and attach it again.</source>
         <extracomment>desktop/ui/document_actions.py:52</extracomment>
         <translation>les photos HEIC ne peuvent pas être lues sur cet ordinateur&#xa0;: enregistrez la photo en JPEG ou PNG et joignez-la à nouveau.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="18"/>
+        <location filename="../../build/translations/indirect_strings.py" line="16"/>
         <source>this type of file cannot be sent. Accepted types: {0}.</source>
         <extracomment>desktop/ui/document_actions.py:55</extracomment>
         <translation>ce type de fichier ne peut pas être envoyé. Types acceptés&#xa0;: {0}.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="20"/>
+        <location filename="../../build/translations/indirect_strings.py" line="18"/>
         <source>this file cannot be read.</source>
         <extracomment>desktop/ui/document_actions.py:58</extracomment>
         <translation>ce fichier ne peut pas être lu.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="22"/>
+        <location filename="../../build/translations/indirect_strings.py" line="20"/>
         <source>sending… {0} %</source>
         <extracomment>desktop/ui/document_actions.py:67</extracomment>
         <translation>envoi… {0} %</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="24"/>
+        <location filename="../../build/translations/indirect_strings.py" line="22"/>
         <source>downloading… {0} %</source>
         <extracomment>desktop/ui/document_actions.py:68</extracomment>
         <translation>téléchargement… {0} %</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="26"/>
+        <location filename="../../build/translations/indirect_strings.py" line="24"/>
         <source>waiting for the connection to be sent</source>
         <extracomment>desktop/ui/document_actions.py:70</extracomment>
         <translation>en attente de la connexion pour être envoyé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="28"/>
+        <location filename="../../build/translations/indirect_strings.py" line="26"/>
         <source>to be sent</source>
         <extracomment>desktop/ui/document_actions.py:70</extracomment>
         <translation>à envoyer</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="30"/>
+        <location filename="../../build/translations/indirect_strings.py" line="28"/>
         <source>damaged: it failed its integrity check and cannot be opened</source>
         <extracomment>desktop/ui/document_actions.py:72</extracomment>
         <translation>endommagé&#xa0;: le contrôle d&apos;intégrité a échoué, il ne peut pas être ouvert</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="32"/>
+        <location filename="../../build/translations/indirect_strings.py" line="30"/>
         <source>download stopped</source>
         <extracomment>desktop/ui/document_actions.py:75</extracomment>
         <translation>téléchargement arrêté</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="34"/>
+        <location filename="../../build/translations/indirect_strings.py" line="32"/>
         <source>not downloaded yet: this workstation is offline</source>
         <extracomment>desktop/ui/document_actions.py:77</extracomment>
         <translation>pas encore téléchargé&#xa0;: ce poste est hors connexion</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="36"/>
+        <location filename="../../build/translations/indirect_strings.py" line="34"/>
         <source>not downloaded yet</source>
         <extracomment>desktop/ui/document_actions.py:78</extracomment>
         <translation>pas encore téléchargé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="38"/>
+        <location filename="../../build/translations/indirect_strings.py" line="36"/>
         <source>Document damaged</source>
         <extracomment>desktop/ui/document_actions.py:101</extracomment>
         <translation>Document endommagé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="40"/>
+        <location filename="../../build/translations/indirect_strings.py" line="38"/>
         <source>This document failed its integrity check: it was not kept. Ask the patient to send it again.</source>
         <extracomment>desktop/ui/document_actions.py:101</extracomment>
         <translation>Ce document n&apos;a pas passé le contrôle d&apos;intégrité&#xa0;: il n&apos;a pas été conservé. Demandez au patient de l&apos;envoyer à nouveau.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="42"/>
+        <location filename="../../build/translations/indirect_strings.py" line="40"/>
         <source>Not downloaded yet</source>
         <extracomment>desktop/ui/document_actions.py:107</extracomment>
         <translation>Pas encore téléchargé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="44"/>
+        <location filename="../../build/translations/indirect_strings.py" line="42"/>
         <source>This document has not been downloaded yet and this workstation is offline. It will be downloaded as soon as the connection returns.</source>
         <extracomment>desktop/ui/document_actions.py:107</extracomment>
         <translation>Ce document n&apos;a pas encore été téléchargé et ce poste est hors connexion. Il sera téléchargé dès le retour de la connexion.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="46"/>
+        <location filename="../../build/translations/indirect_strings.py" line="44"/>
         <source>Save a copy of the document</source>
         <extracomment>desktop/ui/document_actions.py:187</extracomment>
         <translation>Enregistrer une copie du document</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="48"/>
+        <location filename="../../build/translations/indirect_strings.py" line="46"/>
         <source>Saved to {0}</source>
         <extracomment>desktop/ui/document_actions.py:203</extracomment>
         <translation>Enregistré dans {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="50"/>
+        <location filename="../../build/translations/indirect_strings.py" line="48"/>
         <source>Cancel sending</source>
         <extracomment>desktop/ui/document_actions.py:216, desktop/ui/document_actions.py:230</extracomment>
         <translation>Annuler l&apos;envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="52"/>
+        <location filename="../../build/translations/indirect_strings.py" line="50"/>
         <source>Cancel sending this message and its documents? The patient will not receive it.</source>
         <extracomment>desktop/ui/document_actions.py:216</extracomment>
         <translation>Annuler l&apos;envoi de ce message et de ses documents&#xa0;? Le patient ne le recevra pas.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="54"/>
+        <location filename="../../build/translations/indirect_strings.py" line="52"/>
         <source>Too late: the message has already been sent.</source>
         <extracomment>desktop/ui/document_actions.py:230</extracomment>
         <translation>Trop tard&#xa0;: le message a déjà été envoyé.</translation>
@@ -734,7 +748,7 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
         <translation>Préparation du PDF…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="154"/>
+        <location filename="../../build/translations/indirect_strings.py" line="152"/>
         <source>Messages</source>
         <extracomment>desktop/ui/record_export.py:81</extracomment>
         <translation>Messages</translation>
@@ -1244,17 +1258,17 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>NewRecoveryKeyDialog</name>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="130"/>
+        <location filename="../../desktop/ui/recovery.py" line="131"/>
         <source>New recovery key</source>
         <translation>Nouvelle clé de secours</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="134"/>
+        <location filename="../../desktop/ui/recovery.py" line="135"/>
         <source>From now on, new backups open with this key only. Backups made before still need the previous sheet: keep it until they have rotated out (twelve months).</source>
         <translation>Désormais, les nouvelles sauvegardes ne s’ouvrent qu’avec cette clé. Les sauvegardes déjà faites demandent toujours l’ancienne feuille&#xa0;: gardez-la tant qu’elles sont conservées (douze mois).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="140"/>
+        <location filename="../../desktop/ui/recovery.py" line="141"/>
         <source>Use this key</source>
         <translation>Utiliser cette clé</translation>
     </message>
@@ -1647,7 +1661,7 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>envoyé par le cabinet</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="152"/>
+        <location filename="../../build/translations/indirect_strings.py" line="150"/>
         <source>renewed prescription</source>
         <extracomment>desktop/ui/patient_documents.py:60</extracomment>
         <translation>ordonnance renouvelée</translation>
@@ -1947,37 +1961,37 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>RecoveryKeyPanel</name>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="47"/>
+        <location filename="../../desktop/ui/recovery.py" line="46"/>
         <source>Save the recovery sheet</source>
         <translation>Enregistrer la feuille de secours</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="49"/>
+        <location filename="../../desktop/ui/recovery.py" line="48"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="61"/>
+        <location filename="../../desktop/ui/recovery.py" line="60"/>
         <source>Sheet saved to {0}. Print it, put it in the safe, then delete the file.</source>
         <translation>Feuille enregistrée dans {0}. Imprimez-la, rangez-la dans le coffre, puis supprimez le fichier.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="67"/>
+        <location filename="../../desktop/ui/recovery.py" line="66"/>
         <source>The sheet was not saved: {0}</source>
         <translation>La feuille n’a pas été enregistrée&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="83"/>
+        <location filename="../../desktop/ui/recovery.py" line="82"/>
         <source>Backups are encrypted with this recovery key, not with anyone&apos;s passphrase. If this computer is lost or the passphrase forgotten, it is the only way to restore the practice&apos;s messages. It is shown once: print the sheet and keep it in the practice&apos;s safe.</source>
         <translation>Les sauvegardes sont chiffrées avec cette clé de secours, et non avec la phrase de passe de quelqu’un. Si cet ordinateur est perdu ou la phrase de passe oubliée, c’est le seul moyen de restaurer les messages du cabinet. Elle n’est affichée qu’une fois&#xa0;: imprimez la feuille et rangez-la dans le coffre du cabinet.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="96"/>
+        <location filename="../../desktop/ui/recovery.py" line="97"/>
         <source>Print the recovery sheet…</source>
         <translation>Imprimer la feuille de secours…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="103"/>
+        <location filename="../../desktop/ui/recovery.py" line="104"/>
         <source>I have printed the sheet (or written the key down) and put it away safely.</source>
         <translation>J’ai imprimé la feuille (ou noté la clé) et je l’ai rangée en lieu sûr.</translation>
     </message>
@@ -2340,42 +2354,42 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>RestoreDialog</name>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="241"/>
+        <location filename="../../desktop/ui/recovery.py" line="242"/>
         <source>Restore the latest good backup</source>
         <translation>Restaurer la dernière bonne sauvegarde</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="244"/>
+        <location filename="../../desktop/ui/recovery.py" line="245"/>
         <source>Looking for backups in {0}…</source>
         <translation>Recherche des sauvegardes dans {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="248"/>
+        <location filename="../../desktop/ui/recovery.py" line="249"/>
         <source>The damaged store is kept aside, not deleted. Once restored, the workstation fetches again from the relay everything that arrived or was sent since the backup; notes and patients added on this computer since then are not in it.</source>
         <translation>Les données endommagées sont mises de côté, pas effacées. Une fois la sauvegarde restaurée, le poste récupère auprès du relais tout ce qui est arrivé ou a été envoyé depuis&#xa0;; les notes et les patients ajoutés sur cet ordinateur depuis n’y sont pas.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="256"/>
+        <location filename="../../desktop/ui/recovery.py" line="257"/>
         <source>Restore</source>
         <translation>Restaurer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="274"/>
+        <location filename="../../desktop/ui/recovery.py" line="275"/>
         <source>No backup was found in the backup folder: choose a backup file.</source>
         <translation>Aucune sauvegarde dans le dossier de sauvegarde&#xa0;: choisissez un fichier de sauvegarde.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="278"/>
+        <location filename="../../desktop/ui/recovery.py" line="279"/>
         <source>Latest backup: {0}, {1}, in {2}</source>
         <translation>Dernière sauvegarde&#xa0;: {0}, {1}, dans {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="285"/>
+        <location filename="../../desktop/ui/recovery.py" line="286"/>
         <source>Too short: at least 10 characters.</source>
         <translation>Trop courte&#xa0;: 10 caractères au minimum.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="286"/>
+        <location filename="../../desktop/ui/recovery.py" line="287"/>
         <source>The two passphrases differ.</source>
         <translation>Les deux phrases de passe sont différentes.</translation>
     </message>
@@ -2383,62 +2397,62 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>RestoreForm</name>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="166"/>
+        <location filename="../../desktop/ui/recovery.py" line="167"/>
         <source>A .pbackup file from the backup folder</source>
         <translation>Un fichier .pbackup du dossier de sauvegarde</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="167"/>
+        <location filename="../../desktop/ui/recovery.py" line="168"/>
         <source>Choose…</source>
         <translation>Choisir…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="187"/>
+        <location filename="../../desktop/ui/recovery.py" line="188"/>
         <source>Backup</source>
         <translation>Sauvegarde</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="188"/>
+        <location filename="../../desktop/ui/recovery.py" line="189"/>
         <source>Recovery key</source>
         <translation>Clé de secours</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="189"/>
+        <location filename="../../desktop/ui/recovery.py" line="190"/>
         <source>New passphrase</source>
         <translation>Nouvelle phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="190"/>
+        <location filename="../../desktop/ui/recovery.py" line="191"/>
         <source>Confirm</source>
         <translation>Confirmation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="198"/>
+        <location filename="../../desktop/ui/recovery.py" line="199"/>
         <source>Choose a backup</source>
         <translation>Choisir une sauvegarde</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="199"/>
+        <location filename="../../desktop/ui/recovery.py" line="200"/>
         <source>Passerelle backups (*.pbackup);;All files (*)</source>
         <translation>Sauvegardes Passerelle (*.pbackup);;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="210"/>
+        <location filename="../../desktop/ui/recovery.py" line="211"/>
         <source>Too short: at least 10 characters.</source>
         <translation>Trop courte&#xa0;: 10 caractères au minimum.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="212"/>
+        <location filename="../../desktop/ui/recovery.py" line="213"/>
         <source>The two passphrases differ.</source>
         <translation>Les deux phrases de passe sont différentes.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="222"/>
+        <location filename="../../desktop/ui/recovery.py" line="223"/>
         <source>Checking the backup and restoring it…</source>
         <translation>Vérification et restauration de la sauvegarde…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="230"/>
+        <location filename="../../desktop/ui/recovery.py" line="231"/>
         <source>Nothing was restored: {0}</source>
         <translation>Rien n’a été restauré&#xa0;: {0}</translation>
     </message>
@@ -2692,49 +2706,49 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Verrouillé — synchronisation suspendue jusqu’au déverrouillage</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="156"/>
+        <location filename="../../build/translations/indirect_strings.py" line="154"/>
         <source>Not connected to a relay</source>
         <extracomment>desktop/ui/sync_status.py:15</extracomment>
         <translation>Non connecté à un relais</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="158"/>
+        <location filename="../../build/translations/indirect_strings.py" line="156"/>
         <source>Synced</source>
         <extracomment>desktop/ui/sync_status.py:18</extracomment>
         <translation>Synchronisé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="160"/>
+        <location filename="../../build/translations/indirect_strings.py" line="158"/>
         <source>Syncing — {0} to send</source>
         <extracomment>desktop/ui/sync_status.py:21</extracomment>
         <translation>Synchronisation — {0} à envoyer</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="162"/>
+        <location filename="../../build/translations/indirect_strings.py" line="160"/>
         <source>Syncing…</source>
         <extracomment>desktop/ui/sync_status.py:22</extracomment>
         <translation>Synchronisation…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="164"/>
+        <location filename="../../build/translations/indirect_strings.py" line="162"/>
         <source>Offline since {0}</source>
         <extracomment>desktop/ui/sync_status.py:24</extracomment>
         <translation>Hors ligne depuis {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="166"/>
+        <location filename="../../build/translations/indirect_strings.py" line="164"/>
         <source>{0} waiting to be sent</source>
         <extracomment>desktop/ui/sync_status.py:26</extracomment>
         <translation>{0} en attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="168"/>
+        <location filename="../../build/translations/indirect_strings.py" line="166"/>
         <source>Sync error: {0}</source>
         <extracomment>desktop/ui/sync_status.py:29</extracomment>
         <translation>Erreur de synchronisation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="170"/>
+        <location filename="../../build/translations/indirect_strings.py" line="168"/>
         <source>Sync stopped</source>
         <extracomment>desktop/ui/sync_status.py:30</extracomment>
         <translation>Synchronisation arrêtée</translation>
@@ -2860,25 +2874,25 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="56"/>
+        <location filename="../../build/translations/indirect_strings.py" line="54"/>
         <source>Passerelle</source>
         <extracomment>desktop/ui/errors.py:77</extracomment>
         <translation>Passerelle</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="58"/>
+        <location filename="../../build/translations/indirect_strings.py" line="56"/>
         <source>the terminal</source>
         <extracomment>desktop/ui/errors.py:80</extracomment>
         <translation>le terminal</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="60"/>
+        <location filename="../../build/translations/indirect_strings.py" line="58"/>
         <source>Passerelle — unexpected error</source>
         <extracomment>desktop/ui/errors.py:81</extracomment>
         <translation>Passerelle — erreur inattendue</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="62"/>
+        <location filename="../../build/translations/indirect_strings.py" line="60"/>
         <source>Something went wrong that should not have: {error}
 
 Nothing you saved is lost. Details were written to {log}.</source>
@@ -2891,265 +2905,265 @@ Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné
 <context>
     <name>labels</name>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="64"/>
+        <location filename="../../build/translations/indirect_strings.py" line="62"/>
         <source>Renewal</source>
         <extracomment>desktop/ui/labels.py:23</extracomment>
         <translation>Renouvellement</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="66"/>
+        <location filename="../../build/translations/indirect_strings.py" line="64"/>
         <source>Document</source>
         <extracomment>desktop/ui/labels.py:24</extracomment>
         <translation>Document</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="68"/>
+        <location filename="../../build/translations/indirect_strings.py" line="66"/>
         <source>Administrative question</source>
         <extracomment>desktop/ui/labels.py:25</extracomment>
         <translation>Question administrative</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="70"/>
+        <location filename="../../build/translations/indirect_strings.py" line="68"/>
         <source>Other</source>
         <extracomment>desktop/ui/labels.py:26</extracomment>
         <translation>Autre</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="72"/>
+        <location filename="../../build/translations/indirect_strings.py" line="70"/>
         <source>Awaiting acceptance</source>
         <extracomment>desktop/ui/labels.py:32</extracomment>
         <translation>En attente d’acceptation</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="74"/>
+        <location filename="../../build/translations/indirect_strings.py" line="72"/>
         <source>Open</source>
         <extracomment>desktop/ui/labels.py:33</extracomment>
         <translation>Ouverte</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="76"/>
+        <location filename="../../build/translations/indirect_strings.py" line="74"/>
         <source>Closed</source>
         <extracomment>desktop/ui/labels.py:34</extracomment>
         <translation>Clôturée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="78"/>
+        <location filename="../../build/translations/indirect_strings.py" line="76"/>
         <source>Declined</source>
         <extracomment>desktop/ui/labels.py:35, desktop/ui/labels.py:113</extracomment>
         <translation>Refusée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="80"/>
+        <location filename="../../build/translations/indirect_strings.py" line="78"/>
         <source>Waiting to be sent</source>
         <extracomment>desktop/ui/labels.py:41</extracomment>
         <translation>En attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="82"/>
+        <location filename="../../build/translations/indirect_strings.py" line="80"/>
         <source>Sent</source>
         <extracomment>desktop/ui/labels.py:42</extracomment>
         <translation>Envoyé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="84"/>
+        <location filename="../../build/translations/indirect_strings.py" line="82"/>
         <source>Delivered</source>
         <extracomment>desktop/ui/labels.py:43</extracomment>
         <translation>Distribué</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="86"/>
+        <location filename="../../build/translations/indirect_strings.py" line="84"/>
         <source>Read</source>
         <extracomment>desktop/ui/labels.py:44</extracomment>
         <translation>Lu</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="88"/>
+        <location filename="../../build/translations/indirect_strings.py" line="86"/>
         <source>Born {0} ({1} years)</source>
         <extracomment>desktop/ui/labels.py:84</extracomment>
         <translation>Né(e) le {0} ({1} ans)</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="90"/>
+        <location filename="../../build/translations/indirect_strings.py" line="88"/>
         <source>The patient is no longer enrolled for messaging.</source>
         <extracomment>desktop/ui/labels.py:98</extracomment>
         <translation>Le patient n’est plus inscrit à la messagerie.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="92"/>
+        <location filename="../../build/translations/indirect_strings.py" line="90"/>
         <source>No last visit is recorded for this patient.</source>
         <extracomment>desktop/ui/labels.py:99</extracomment>
         <translation>Aucune dernière visite n’est enregistrée pour ce patient.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="94"/>
+        <location filename="../../build/translations/indirect_strings.py" line="92"/>
         <source>The last visit is too long ago for a remote renewal.</source>
         <extracomment>desktop/ui/labels.py:100</extracomment>
         <translation>La dernière visite est trop ancienne pour un renouvellement à distance.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="96"/>
+        <location filename="../../build/translations/indirect_strings.py" line="94"/>
         <source>{0} is on the practice&apos;s never-renew-remotely list.</source>
         <extracomment>desktop/ui/labels.py:101</extracomment>
         <translation>{0} figure sur la liste du cabinet des traitements jamais renouvelés à distance.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="98"/>
+        <location filename="../../build/translations/indirect_strings.py" line="96"/>
         <source>{0} is still covered by an earlier prescription.</source>
         <extracomment>desktop/ui/labels.py:102</extracomment>
         <translation>{0} est encore couvert par une ordonnance précédente.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="100"/>
+        <location filename="../../build/translations/indirect_strings.py" line="98"/>
         <source>Waiting for a decision</source>
         <extracomment>desktop/ui/labels.py:111</extracomment>
         <translation>En attente de décision</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="102"/>
+        <location filename="../../build/translations/indirect_strings.py" line="100"/>
         <source>Approved</source>
         <extracomment>desktop/ui/labels.py:112</extracomment>
         <translation>Accepté</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="104"/>
+        <location filename="../../build/translations/indirect_strings.py" line="102"/>
         <source>Appointment needed</source>
         <extracomment>desktop/ui/labels.py:114</extracomment>
         <translation>Rendez-vous nécessaire</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="106"/>
+        <location filename="../../build/translations/indirect_strings.py" line="104"/>
         <source>Request accepted</source>
         <extracomment>desktop/ui/labels.py:121</extracomment>
         <translation>Demande acceptée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="108"/>
+        <location filename="../../build/translations/indirect_strings.py" line="106"/>
         <source>Request declined</source>
         <extracomment>desktop/ui/labels.py:122</extracomment>
         <translation>Demande refusée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="110"/>
+        <location filename="../../build/translations/indirect_strings.py" line="108"/>
         <source>Conversation closed</source>
         <extracomment>desktop/ui/labels.py:123</extracomment>
         <translation>Conversation clôturée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="112"/>
+        <location filename="../../build/translations/indirect_strings.py" line="110"/>
         <source>Conversation reopened</source>
         <extracomment>desktop/ui/labels.py:124</extracomment>
         <translation>Conversation rouverte</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="114"/>
+        <location filename="../../build/translations/indirect_strings.py" line="112"/>
         <source>Conversation assigned</source>
         <extracomment>desktop/ui/labels.py:125</extracomment>
         <translation>Conversation attribuée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="116"/>
+        <location filename="../../build/translations/indirect_strings.py" line="114"/>
         <source>Assignment removed</source>
         <extracomment>desktop/ui/labels.py:126</extracomment>
         <translation>Attribution retirée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="118"/>
+        <location filename="../../build/translations/indirect_strings.py" line="116"/>
         <source>Internal note added</source>
         <extracomment>desktop/ui/labels.py:127</extracomment>
         <translation>Note interne ajoutée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="120"/>
+        <location filename="../../build/translations/indirect_strings.py" line="118"/>
         <source>Record edited</source>
         <extracomment>desktop/ui/labels.py:128</extracomment>
         <translation>Dossier modifié</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="122"/>
+        <location filename="../../build/translations/indirect_strings.py" line="120"/>
         <source>Imported from the practice software</source>
         <extracomment>desktop/ui/labels.py:129</extracomment>
         <translation>Importé depuis le logiciel du cabinet</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="124"/>
+        <location filename="../../build/translations/indirect_strings.py" line="122"/>
         <source>Invitation created</source>
         <extracomment>desktop/ui/labels.py:130</extracomment>
         <translation>Invitation créée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="126"/>
+        <location filename="../../build/translations/indirect_strings.py" line="124"/>
         <source>Renewal approved</source>
         <extracomment>desktop/ui/labels.py:131</extracomment>
         <translation>Renouvellement accepté</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="128"/>
+        <location filename="../../build/translations/indirect_strings.py" line="126"/>
         <source>Renewal declined</source>
         <extracomment>desktop/ui/labels.py:132</extracomment>
         <translation>Renouvellement refusé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="130"/>
+        <location filename="../../build/translations/indirect_strings.py" line="128"/>
         <source>Renewal: appointment needed</source>
         <extracomment>desktop/ui/labels.py:133</extracomment>
         <translation>Renouvellement&#xa0;: rendez-vous nécessaire</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="132"/>
+        <location filename="../../build/translations/indirect_strings.py" line="130"/>
         <source>Renewal rules changed</source>
         <extracomment>desktop/ui/labels.py:134</extracomment>
         <translation>Règles de renouvellement modifiées</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="134"/>
+        <location filename="../../build/translations/indirect_strings.py" line="132"/>
         <source>Notice prepared</source>
         <extracomment>desktop/ui/labels.py:135</extracomment>
         <translation>Information préparée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="136"/>
+        <location filename="../../build/translations/indirect_strings.py" line="134"/>
         <source>Notice cancelled</source>
         <extracomment>desktop/ui/labels.py:136</extracomment>
         <translation>Information annulée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="138"/>
+        <location filename="../../build/translations/indirect_strings.py" line="136"/>
         <source>Document sent</source>
         <extracomment>desktop/ui/labels.py:137</extracomment>
         <translation>Document envoyé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="140"/>
+        <location filename="../../build/translations/indirect_strings.py" line="138"/>
         <source>Document saved to disk</source>
         <extracomment>desktop/ui/labels.py:138</extracomment>
         <translation>Document enregistré sur le disque</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="142"/>
+        <location filename="../../build/translations/indirect_strings.py" line="140"/>
         <source>Conversations exported for the medical file</source>
         <extracomment>desktop/ui/labels.py:139</extracomment>
         <translation>Conversations exportées pour le dossier médical</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="144"/>
+        <location filename="../../build/translations/indirect_strings.py" line="142"/>
         <source>Invitation letter made</source>
         <extracomment>desktop/ui/labels.py:140</extracomment>
         <translation>Lettre d&apos;invitation établie</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="146"/>
+        <location filename="../../build/translations/indirect_strings.py" line="144"/>
         <source>Exported as FHIR</source>
         <extracomment>desktop/ui/labels.py:141</extracomment>
         <translation>Exporté en FHIR</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="148"/>
+        <location filename="../../build/translations/indirect_strings.py" line="146"/>
         <source>Everything about the patient exported</source>
         <extracomment>desktop/ui/labels.py:142</extracomment>
         <translation>Export de toutes les données du patient</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="150"/>
+        <location filename="../../build/translations/indirect_strings.py" line="148"/>
         <source>Patient erased</source>
         <extracomment>desktop/ui/labels.py:143</extracomment>
         <translation>Patient effacé</translation>

@@ -70,7 +70,8 @@ def test_back_up_now_shows_the_backup_and_a_vanished_folder_is_a_warning(
     [made] = bk.backups_in(usb)
     assert label.property("level") == "ok" and "Backed up" in label.text()
     assert "KB" in label.text() or "MB" in label.text()
-    assert str(made.path) in group.last.text()
+    assert made.path.name in group.last.text() and group.last.toolTip() == str(made.path)
+    assert not group.problem.isVisible()
     assert str(usb) in label.toolTip()
     bk.open_key(made.path, recovery_key)  # it opens with the practice's recovery key
 
@@ -78,8 +79,9 @@ def test_back_up_now_shows_the_backup_and_a_vanished_folder_is_a_warning(
     usb.rename(usb.with_name("usb-elsewhere"))
     window.session.backups.check()
     qtbot.waitUntil(lambda: label.property("level") == "warn", timeout=10000)
-    assert "cannot be reached" in label.text()
-    assert "cannot be reached" in group.last.text() and str(made.path) in group.last.text()
+    assert "Backup failed" in label.text() and "cannot be reached" in label.toolTip()
+    assert group.problem.isVisible() and "cannot be reached" in group.problem.text()
+    assert made.path.name in group.last.text()  # the last good one is still said
     group.now.click()
     _wait_backup(qtbot, window)
     assert label.property("level") == "warn"

@@ -1,0 +1,163 @@
+"""Screenshots of backups and restore, on a real store: ``python scripts/screenshots_backups.py OUT [fr|en]``.
+
+The first-run wizard's recovery key and restore pages, Settings → Backups after
+a real backup, the unlock screen of a damaged store with its way out, and the
+recovery sheet (PDF → PNG with pdftoppm). Nothing needs a relay.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from desktop.ui import app as app_module
+from desktop.ui.qt import QApplication, QSettings
+
+
+def pump(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.02)
+
+
+def until(predicate, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    end = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > end:
+            raise TimeoutError("not there in time")
+        pump(0.05)
+
+
+def main() -> int:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    lang = sys.argv[2] if len(sys.argv) > 2 else "fr"
+    out.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="passerelle-backup-shots-"))
+    # This script's own workstation settings, not the user's.
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(folder / "settings"))
+    app = app_module.make_application()
+    app_module.install_translations(app, lang)
+
+    from desktop.crypto.recovery import backup_key, key_id
+    from desktop.documents.recovery_sheet import render_recovery_sheet
+    from desktop.store import Store
+    from desktop.store import backup as bk
+    from desktop.ui import config
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.session import Session
+    from desktop.ui.wizard import FirstRunWizard
+
+    # The wizard: the recovery key page, then the restore page.
+    wizard = FirstRunWizard(folder / "new.passerelle")
+    wizard.practice_page.name.setText("Cabinet Dupont")
+    wizard.show()
+    wizard.next()
+    wizard.practitioners_page.table.item(0, 0).setText("Dr Claire Dupont")
+    wizard.next()
+    wizard.passphrase_page.first.setText("trois mots au hasard")
+    wizard.passphrase_page.second.setText("trois mots au hasard")
+    wizard.next()
+    wizard.recovery_page.folder.setText("/media/cabinet/USB-SAUVEGARDE")
+    wizard.recovery_page.panel.status.setText(
+        wizard.recovery_page.panel.tr(
+            "Sheet saved to {0}. Print it, put it in the safe, then delete the file."
+        ).format("/home/cabinet/cle-de-secours-passerelle.pdf"))
+    wizard.recovery_page.panel.kept.setChecked(True)
+    pump(0.3)
+    wizard.grab().save(str(out / "wizard-recovery-key.png"))
+    key = wizard.recovery_page.panel.key
+    wizard.close()
+
+    wizard = FirstRunWizard(folder / "new2.passerelle")
+    wizard.show()
+    wizard.go_restore()
+    form = wizard.restore_page.form
+    form.file.setText("/media/cabinet/USB-SAUVEGARDE/passerelle-20261202-183012Z.pbackup")
+    form.key.setText(key.lower())
+    form.first.setText("une phrase après la panne")
+    form.second.setText("une phrase après la panne")
+    pump(0.3)
+    wizard.grab().save(str(out / "wizard-restore.png"))
+    wizard.close()
+
+    # The recovery sheet.
+    pdf = folder / "sheet.pdf"
+    pdf.write_bytes(render_recovery_sheet("Cabinet médical Dupont — Lyon 3e", key,
+                                          key_id(backup_key(key)), date(2026, 12, 3)))
+    subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", str(pdf),
+                    str(out / "recovery-sheet")], check=True)
+
+    # Settings → Backups after a real backup, on a real store.
+    path = folder / "cabinet.passerelle"
+    passphrase = "trois mots au hasard"
+    store = Store.create(path, passphrase)
+    store.set_setting("practice_name", "Cabinet Dupont")
+    store.add_practitioner("Dr Claire Dupont", "Médecin généraliste", None, True)
+    for n in range(40):
+        store.add_patient(f"Patient {n}", "1970-01-01")
+    bk.set_recovery_key(store, key)
+    store.close()
+    usb = folder / "USB-SAUVEGARDE"
+    usb.mkdir()
+    config.BACKUP_FOLDER.write(str(usb))
+    session = Session(path)
+    window = MainWindow(session)
+    window.resize(1360, 860)
+    window.show()
+    window.unlock_screen.passphrase.setText(passphrase)
+    window.unlock_screen.try_unlock()
+    until(lambda: session.is_unlocked)
+    session.backups.run_now()
+    until(lambda: not session.backups.running and bk.backups_in(usb))
+    settings = window.show_screen("settings")
+    pump(0.3)
+    settings.ensureWidgetVisible(settings.backups)
+    pump(0.3)
+    window.grab().save(str(out / "settings-backups.png"))
+
+    # The USB disk pulled out: the status bar says so.
+    usb.rename(folder / "gone")
+    session.backups.check()
+    until(lambda: window.backup_label.property("level") == "warn")
+    pump(0.3)
+    window.grab().save(str(out / "backup-folder-gone.png"))
+    (folder / "gone").rename(usb)
+
+    # A damaged store at unlock: the way out.
+    session.lock()
+    until(lambda: not session.is_unlocked)
+    pump(1.0)
+    data = bytearray(path.read_bytes())
+    data[200:3000] = os.urandom(2800)
+    path.write_bytes(bytes(data))
+    window.unlock_screen.passphrase.setText(passphrase)
+    window.unlock_screen.try_unlock()
+    until(lambda: window.unlock_screen.restore_button.isVisible())
+    pump(0.3)
+    window.grab().save(str(out / "unlock-damaged.png"))
+    window.unlock_screen.restore_button.click()
+    dialog = window.unlock_screen.restore_dialog
+    until(lambda: dialog.form.file.text() != "")
+    dialog.form.key.setText(key)
+    pump(0.3)
+    dialog.grab().save(str(out / "restore-latest.png"))
+    dialog.close()
+    window.close()
+    session.close()
+    print(f"screenshots in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
