@@ -274,6 +274,18 @@ blob_chunks = Table(
 )
 
 
+# Patients the practice had erased (docs/PROTOCOL.md, "Erasure"): only a keyed digest of
+# (practice, patient), so that a repeated erase is answered "erased" while the
+# patient's id itself is nowhere in the database any more.
+erasures = Table(
+    "erasures",
+    metadata,
+    Column("digest", LargeBinary(32), primary_key=True),
+    Column("practice_id", ForeignKey("practices.id"), nullable=False),
+    Column("erased_at", UTCDateTime, nullable=False),
+)
+
+
 idempotency = Table(
     "idempotency",
     metadata,

@@ -408,3 +408,17 @@ class ChunkStored(BaseModel):
     chunk_id: str
     size: int
     stored: bool
+
+
+class PatientErasure(BaseModel):
+    """Which of a patient's invitations to erase too (those that never enrolled him)."""
+
+    invitation_ids: list[UUID] = Field(default_factory=list, max_length=100)
+
+
+class PatientErased(BaseModel):
+    """The relay holds nothing of the patient any more; ``removed`` counts what went, by
+    kind (zero for a repeat: it was all gone already)."""
+
+    state: Literal["erased"]
+    removed: dict[str, int]

@@ -138,6 +138,26 @@ FR: dict[str, str] = {
     'The sheet was not saved: {0}':
         'La feuille n’a pas été enregistrée : {0}',
     # -- a patient's record: FHIR, GDPR export, erasure -------------------------------
+    'Erase {0}':
+        'Effacer {0}',
+    'Erase':
+        'Effacer',
+    'Erase this patient…':
+        'Effacer ce patient…',
+    "<b>{0}</b>, born {1}, will be erased from this workstation and from the relay: the record, every conversation and document, the renewal requests and prescriptions, the notices received and the history. The patient's access to the messaging ends. <b>This cannot be undone.</b> Export the record first if the practice must keep it.":
+        "<b>{0}</b>, né(e) le {1}, sera effacé(e) de ce poste et du relais : la fiche, toutes les conversations et tous les documents, les demandes de renouvellement et les ordonnances, les informations reçues et l'historique. L'accès du patient à la messagerie prend fin. <b>C'est irréversible.</b> Exportez d'abord le dossier si le cabinet doit le conserver.",
+    'I understand that this cannot be undone':
+        "Je comprends que c'est irréversible",
+    'Erasing…':
+        'Effacement en cours…',
+    '{0} was erased. The relay never knew this patient.':
+        "{0} a été effacé(e). Le relais n'a jamais connu ce patient.",
+    '{0} was erased from this workstation. Waiting for the relay to confirm (if the workstation is offline, it is asked at the next sync)…':
+        '{0} a été effacé(e) de ce poste. En attente de la confirmation du relais (si le poste est hors ligne, il sera sollicité à la prochaine synchronisation)…',
+    'The relay confirmed: it holds nothing of {0} any more.':
+        'Le relais a confirmé : il ne détient plus rien de {0}.',
+    'The relay refused the erasure: {0}':
+        "Le relais a refusé l'effacement : {0}",
     'Exported as FHIR':
         'Exporté en FHIR',
     'Everything about the patient exported':

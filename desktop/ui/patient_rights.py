@@ -4,10 +4,13 @@ the library code it calls; the dialogs only gather the choice and show the outco
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
+from desktop.ui import labels
 from desktop.ui.dialogs import button
+from desktop.ui.operations import Operation
 from desktop.ui.qt import (
     QButtonGroup,
     QCheckBox,
@@ -19,6 +22,7 @@ from desktop.ui.qt import (
     QLineEdit,
     QRadioButton,
     QStandardPaths,
+    QTimer,
     QVBoxLayout,
     QWidget,
 )
@@ -145,6 +149,87 @@ class FhirExportDialog(_RecordDialog):
         )
 
 
+class EraseDialog(_RecordDialog):
+    """Erase this patient: named, said to be final, confirmed by a tick; then what the
+    relay answered (or that it will be asked at the next sync)."""
+
+    POLL_MS = 500
+
+    def __init__(self, parent: QWidget, session: Session, patient: Any) -> None:
+        super().__init__(parent, self.tr("Erase {0}").format(patient.name), "eraseDialog",
+                         self.tr("Erase"))
+        self.session = session
+        self.patient = patient
+        self.requests: tuple[str, ...] = ()
+        warning = QLabel(self.tr(
+            "<b>{0}</b>, born {1}, will be erased from this workstation and from the relay: "
+            "the record, every conversation and document, the renewal requests and "
+            "prescriptions, the notices received and the history. The patient's access to "
+            "the messaging ends. <b>This cannot be undone.</b> Export the record first if "
+            "the practice must keep it.").format(html.escape(patient.name), labels.date_fr(patient.born)))
+        warning.setWordWrap(True)
+        self.sure = QCheckBox(self.tr("I understand that this cannot be undone"))
+        self.sure.setObjectName("eraseSure")
+        self.sure.toggled.connect(self.ok.setEnabled)
+        self.ok.setEnabled(False)
+        self.ok.setObjectName("eraseButton")
+        self.layout_.addWidget(warning)
+        self.layout_.addWidget(self.sure)
+        self.finish_layout()
+        self.buttons.accepted.connect(self.erase)
+        self.timer = QTimer(self)
+        self.timer.setInterval(self.POLL_MS)
+        self.timer.timeout.connect(self._check_relay)
+
+    def erase(self) -> None:
+        from desktop.records.erasure import erase_patient
+
+        store = self.session.store
+        if store is None or not self.sure.isChecked():
+            return
+        me = self.session.me()
+        self.sure.setEnabled(False)
+        self.working(self.tr("Erasing…"))
+        self.session.act(lambda: erase_patient(store, self.patient.id, me.id if me else None),
+                         changed="patients", parent=self, failed=self._failed,
+                         done=self._erased)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.sure.setEnabled(True)
+        self.failed(exc)
+
+    def _erased(self, erasure: Any) -> None:
+        self.requests = erasure.relay_requests
+        if not self.requests:
+            self.done_with(self.tr("{0} was erased. The relay never knew this patient.")
+                           .format(self.patient.name))
+            return
+        self.done_with(self.tr("{0} was erased from this workstation. Waiting for the relay "
+                               "to confirm (if the workstation is offline, it is asked at the "
+                               "next sync)…").format(self.patient.name))
+        self.timer.start()
+
+    def _check_relay(self) -> None:
+        from desktop.records.erasure import relay_state
+
+        store = self.session.store
+        if store is None:
+            self.timer.stop()
+            return
+        Operation(self, relay_state, store, self.requests).success(self._relay_said).run()
+
+    def _relay_said(self, state: tuple[str, str]) -> None:
+        what, why = state
+        if what == "waiting":
+            return
+        self.timer.stop()
+        if what == "done":
+            self.result_line.setText(self.tr("The relay confirmed: it holds nothing of {0} any "
+                                             "more.").format(self.patient.name))
+        else:
+            self.result_line.setText(self.tr("The relay refused the erasure: {0}").format(why))
+
+
 class RecordActions(QWidget):
     """The buttons under a patient's details; ``show_patient`` keeps them in step."""
 
@@ -154,6 +239,7 @@ class RecordActions(QWidget):
         self.patient: Any = None
         self.dialog: Any = None
         self.fhir_button = button(self.tr("Export FHIR…"), "exportFhir", self.export_fhir)
+        self.erase_button = button(self.tr("Erase this patient…"), "erasePatient", self.erase)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         for b in self.buttons():
@@ -162,7 +248,7 @@ class RecordActions(QWidget):
         self.show_patient(None)
 
     def buttons(self) -> list[Any]:
-        return [self.fhir_button]
+        return [self.fhir_button, self.erase_button]
 
     def show_patient(self, patient: Any) -> None:
         self.patient = patient
@@ -178,4 +264,10 @@ class RecordActions(QWidget):
         if self.patient is None or self.session.store is None:
             return
         self.dialog = FhirExportDialog(self, self.session, self.patient)
+        self.dialog.open()
+
+    def erase(self) -> None:
+        if self.patient is None or self.session.store is None:
+            return
+        self.dialog = EraseDialog(self, self.session, self.patient)
         self.dialog.open()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from desktop.ui.patient_rights import FhirExportDialog
+from desktop.ui.patient_rights import EraseDialog, FhirExportDialog
+from desktop.ui.qt import QLabel
 from tests.ui.conftest import unlock
 
 
@@ -38,3 +39,27 @@ def test_export_fhir_from_the_patients_screen_as_ndjson(qtbot, window, tmp_path)
     # The screen's history says it, once the store has it.
     qtbot.waitUntil(lambda: any("Exported as FHIR" in screen.history.item(i).text()
                                 for i in range(screen.history.count())), timeout=10000)
+
+
+def test_erase_asks_naming_the_patient_then_the_relay_confirms(qtbot, window, tmp_path):
+    unlock(qtbot, window)
+    screen = window.show_screen("patients")
+    jean = _choose(qtbot, screen, "Jean Martin")
+    screen.record_actions.erase_button.click()
+    dialog = window.findChild(EraseDialog)
+    assert "Jean Martin" in dialog.windowTitle()
+    warning = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "Jean Martin" in warning and "cannot be undone" in warning
+    assert not dialog.ok.isEnabled()  # not without the tick
+    dialog.sure.setChecked(True)
+    dialog.grab().save(str(tmp_path / "erase-dialog.png"))
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: "relay confirmed" in dialog.result_line.text(), timeout=20000)
+    dialog.grab().save(str(tmp_path / "erase-done.png"))
+    screen.search.setText("")
+    qtbot.waitUntil(lambda: screen.model.row_of(jean.id) < 0 and screen.model.total == 0,
+                    timeout=10000)
+    reader = window.session.reader
+    assert reader.patient(jean.id) is None
+    [line] = [e for e in reader.audit(limit=100) if e.action == "patient_erased"]
+    assert line.patient_id is None and line.detail == ""
