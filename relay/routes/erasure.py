@@ -54,6 +54,7 @@ ERASED = frozenset({
 HOLDS_NO_PATIENT = frozenset({
     "schema_version", "practices", "practitioners", "practice_profiles", "notices",
     "relay_secrets",
+    "rate_limits",  # hashed keys and times
     "erasures",  # a keyed digest, no id
 })
 
