@@ -1,4 +1,5 @@
-"""``passerelle-relay``: run the relay, create a practice on it, purge abandoned uploads."""
+"""``passerelle-relay``: run the relay, create a practice on it, purge abandoned uploads and
+what is past the retention."""
 
 from __future__ import annotations
 
@@ -11,9 +12,17 @@ from dataclasses import asdict
 from sqlalchemy.exc import SQLAlchemyError
 
 from relay.app import create_app
-from relay.config import DATABASE_ENV, RateLimits, Settings, default_database_url
+from relay.config import (
+    DATABASE_ENV,
+    DEFAULT_RETENTION_DAYS,
+    RateLimits,
+    Settings,
+    default_database_url,
+    retention_days,
+)
 from relay.db import Database, SchemaMismatch
 from relay.operator import create_practice, purge_incomplete_blobs
+from relay.retention import purge_expired
 from relay.server import RelayServer
 
 LISTENING = "Passerelle relay listening on http://{host}:{port}"
@@ -21,8 +30,23 @@ PURGED = (
     "Purged {blobs} abandoned upload(s), incomplete and idle for more than {days:g} days: "
     "{chunks} chunk(s), {bytes} bytes."
 )
+EXPIRED = (
+    "Retention {retention}: deleted {events} event(s), {items} envelope(s), {blobs} "
+    "document(s) ({chunks} chunk(s), {bytes} bytes) and {retries} kept answer(s)."
+)
 
 log = logging.getLogger("relay")
+
+
+def _retention(text: str) -> float | None:
+    try:
+        return retention_days(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _retention_label(days: float | None) -> str:
+    return "forever" if days is None else f"{days:g} days"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -90,6 +114,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="log one line per request (paths without their query strings)",
     )
+    serve.add_argument(
+        "--retention-days",
+        type=_retention,
+        default=Settings.retention_days,
+        metavar="DAYS|forever",
+        help="delete delivered events, envelopes and documents older than this, on the same "
+        f"timer (default {DEFAULT_RETENTION_DAYS:g}; see docs/PROTOCOL.md, Retention)",
+    )
 
     purge = commands.add_parser(
         "purge-blobs",
@@ -102,6 +134,15 @@ def _parser() -> argparse.ArgumentParser:
         help="idle for more than this many days (default %(default)g)",
     )
     purge.add_argument("--database", default=None, help=database_help)
+
+    expired = commands.add_parser(
+        "purge-expired",
+        help="delete the events, envelopes and documents older than the retention",
+    )
+    expired.add_argument("--days", type=_retention, default=Settings.retention_days,
+                         metavar="DAYS|forever",
+                         help=f"the retention (default {DEFAULT_RETENTION_DAYS:g})")
+    expired.add_argument("--database", default=None, help=database_help)
 
     practice = commands.add_parser(
         "create-practice", help="create a practice and print its one-time enrolment token"
@@ -126,6 +167,7 @@ def _settings(database_url: str, args: argparse.Namespace) -> Settings:
         trusted_proxies=tuple(args.trusted_proxy),
         hsts_seconds=max(0, args.hsts_seconds),
         poll_interval_seconds=args.poll_interval,
+        retention_days=args.retention_days,
     )
 
 
@@ -162,6 +204,14 @@ async def _purge_now_and_then(db: Database, settings: Settings) -> None:
         else:
             if purged.blobs:
                 log.info(PURGED.format(days=days, **asdict(purged)))
+        try:
+            expired = await asyncio.to_thread(purge_expired, db, settings.retention_days)
+        except SQLAlchemyError as exc:
+            log.warning("purging what is past the retention failed: %s", exc)
+        else:
+            if any(asdict(expired).values()):
+                log.info(EXPIRED.format(retention=_retention_label(settings.retention_days),
+                                        **asdict(expired)))
         await asyncio.sleep(settings.purge_interval_seconds)
 
 
@@ -173,6 +223,16 @@ def _purge_blobs(database_url: str, days: float) -> None:
     finally:
         db.dispose()
     print(PURGED.format(days=days, **asdict(purged)))
+
+
+def _purge_expired(database_url: str, days: float | None) -> None:
+    db = Database(database_url)
+    try:
+        db.create_schema()
+        expired = purge_expired(db, days)
+    finally:
+        db.dispose()
+    print(EXPIRED.format(retention=_retention_label(days), **asdict(expired)))
 
 
 def _create_practice(database_url: str, name: str) -> None:
@@ -199,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
             _serve(_settings(database_url, args), args.host, args.port, args.access_log)
         elif args.command == "purge-blobs":
             _purge_blobs(database_url, args.days)
+        elif args.command == "purge-expired":
+            _purge_expired(database_url, args.days)
         else:
             _create_practice(database_url, args.name)
     except (SchemaMismatch, ValueError) as exc:

@@ -9,6 +9,21 @@ DEFAULT_DATABASE_FILE = "passerelle-relay.sqlite3"
 DATABASE_ENV = "PASSERELLE_RELAY_DATABASE"
 
 MIB = 1024 * 1024
+DEFAULT_RETENTION_DAYS = 400.0
+
+
+def retention_days(text: str) -> float | None:
+    """What an operator types for the retention: a number of days, or ``forever``."""
+    if text.strip().lower() in ("forever", "never", "0"):
+        return None
+    try:
+        days = float(text)
+    except ValueError:
+        raise ValueError(f"the retention is a number of days or 'forever', not {text!r}") from None
+    if not 0 < days < float("inf"):  # NaN fails this too
+        raise ValueError(f"the retention is a number of days above zero or 'forever', "
+                         f"not {text!r}")
+    return days
 
 
 def default_database_url() -> str:
@@ -158,3 +173,9 @@ class Settings:
     #: ``Strict-Transport-Security`` max-age sent with every answer, for a relay reached
     #: over TLS (behind a proxy that terminates it); 0 sends none.
     hsts_seconds: int = 0
+    #: How long what the relay carried (mailbox events, envelopes, complete documents,
+    #: answers kept for retries) is kept, in days; ``None``: forever. 400 days: a year and
+    #: a month during which a device that joins (a patient's new phone, a workstation
+    #: restored from last year's backup) still finds what it needs (docs/PROTOCOL.md,
+    #: "Retention"). Purged on the same timer as abandoned uploads.
+    retention_days: float | None = DEFAULT_RETENTION_DAYS

@@ -7,6 +7,7 @@ docs/PROTOCOL.md, "What the relay knows"). The practice label given to
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -47,7 +48,7 @@ from sqlalchemy.engine import make_url
 # Tables added later (practice_profiles, notices, blobs) are created by ``create_all`` when a
 # relay starts on an older database: a new table needs no version bump. A
 # change to an existing table does, with a step in ``_MIGRATIONS`` to go with it.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Session-level lock key for schema creation, so that several relay processes
 # starting together on one PostgreSQL database do not race on CREATE TABLE.
@@ -202,7 +203,10 @@ events = Table(
     Column("seq", BigInteger, nullable=False, autoincrement=False),
     Column("item_id", ForeignKey("items.id"), nullable=True),
     Column("payload", Text, nullable=False),
+    # When it was appended (as in the payload), for the retention purge (schema 3).
+    Column("created_at", UTCDateTime, nullable=True),
     PrimaryKeyConstraint("mailbox_id", "seq"),
+    Index("ix_events_created_at", "created_at"),
     # SQLite: store the log clustered on (mailbox, seq); a page is one range scan.
     sqlite_with_rowid=False,
 )
@@ -457,8 +461,45 @@ def _blobs_keep_counts(conn: Connection) -> None:
     )
 
 
+def _events_keep_times(conn: Connection) -> None:
+    """2 → 3: ``events.created_at``, read back from each event's payload (its
+    ``created_at``), and its index: the retention purge finds old events by it."""
+    present = {column["name"] for column in inspect(conn).get_columns(events.name)}
+    if "created_at" not in present:
+        kind = events.c.created_at.type.compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE events ADD COLUMN created_at {kind}"))
+    indexes = {index["name"] for index in inspect(conn).get_indexes(events.name)}
+    if "ix_events_created_at" not in indexes:
+        conn.execute(text("CREATE INDEX ix_events_created_at ON events (created_at)"))
+    key = (events.c.mailbox_id, events.c.seq)
+    while True:
+        rows = conn.execute(
+            select(*key, events.c.payload).where(events.c.created_at.is_(None)).limit(1000)
+        ).all()
+        if not rows:
+            return
+        for mailbox_id, seq, payload in rows:
+            conn.execute(
+                update(events)
+                .where(events.c.mailbox_id == mailbox_id, events.c.seq == seq)
+                .values(created_at=_appended_at(payload))
+            )
+
+
+def _appended_at(payload: str) -> datetime:
+    """An event's time from its stored JSON; now (a full retention ahead) if unreadable."""
+    try:
+        found = datetime.fromisoformat(str(json.loads(payload)["created_at"]))
+    except (ValueError, KeyError, TypeError):
+        return utcnow()
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
 #: Schema steps by the version they start from; each runs in create_schema's transaction.
-_MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _blobs_keep_counts}
+_MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: _blobs_keep_counts,
+    2: _events_keep_times,
+}
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -60,12 +60,14 @@ def append(
             .returning(mailboxes.c.last_seq)
         ).scalar_one()
     )
+    now = utcnow()
     conn.execute(
         insert(events).values(
             mailbox_id=mailbox_id,
             seq=seq,
             item_id=envelope_of,
-            payload=render(seq, kind, utcnow(), fields),
+            payload=render(seq, kind, now, fields),
+            created_at=now,
         )
     )
     return seq

@@ -111,6 +111,7 @@ def seed_messages(
                         "mailbox_id": mailbox_id,
                         "seq": first + n,
                         "item_id": message_id,
+                        "created_at": now,
                         "payload": render(
                             first + n,
                             "message",

@@ -164,6 +164,7 @@ def _deliver(
                 "seq": seq,
                 "item_id": None,
                 "payload": render(seq, "notice", now, fields),
+                "created_at": now,
             }
         )
     conn.execute(insert(events), rows)

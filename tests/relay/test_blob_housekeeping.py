@@ -173,7 +173,7 @@ def test_an_older_database_is_brought_up_to_date(backend: str, tmp_path: Any) ->
         world = World(second.url, second.app.state.relay.db)
         try:
             with world.db.read() as conn:
-                assert conn.execute(text("SELECT version FROM schema_version")).scalar() == 2
+                assert conn.execute(text("SELECT version FROM schema_version")).scalar() == SCHEMA_VERSION
                 counts = dict(conn.execute(select(blobs.c.id, blobs.c.received_bytes)).all())
                 unseen = conn.execute(
                     select(func.count()).select_from(blobs).where(blobs.c.updated_at.is_(None))
