@@ -701,6 +701,54 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
     </message>
 </context>
 <context>
+    <name>EraseDialog</name>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="159"/>
+        <source>Erase {0}</source>
+        <translation>Effacer {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="160"/>
+        <source>Erase</source>
+        <translation>Effacer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="165"/>
+        <source>&lt;b&gt;{0}&lt;/b&gt;, born {1}, will be erased from this workstation and from the relay: the record, every conversation and document, the renewal requests and prescriptions, the notices received and the history. The patient&apos;s access to the messaging ends. &lt;b&gt;This cannot be undone.&lt;/b&gt; Export the record first if the practice must keep it.</source>
+        <translation>&lt;b&gt;{0}&lt;/b&gt;, né(e) le {1}, sera effacé(e) de ce poste et du relais&#xa0;: la fiche, toutes les conversations et tous les documents, les demandes de renouvellement et les ordonnances, les informations reçues et l&apos;historique. L&apos;accès du patient à la messagerie prend fin. &lt;b&gt;C&apos;est irréversible.&lt;/b&gt; Exportez d&apos;abord le dossier si le cabinet doit le conserver.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="171"/>
+        <source>I understand that this cannot be undone</source>
+        <translation>Je comprends que c&apos;est irréversible</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="192"/>
+        <source>Erasing…</source>
+        <translation>Effacement en cours…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="204"/>
+        <source>{0} was erased. The relay never knew this patient.</source>
+        <translation>{0} a été effacé(e). Le relais n&apos;a jamais connu ce patient.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="207"/>
+        <source>{0} was erased from this workstation. Waiting for the relay to confirm (if the workstation is offline, it is asked at the next sync)…</source>
+        <translation>{0} a été effacé(e) de ce poste. En attente de la confirmation du relais (si le poste est hors ligne, il sera sollicité à la prochaine synchronisation)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="227"/>
+        <source>The relay confirmed: it holds nothing of {0} any more.</source>
+        <translation>Le relais a confirmé&#xa0;: il ne détient plus rien de {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="230"/>
+        <source>The relay refused the erasure: {0}</source>
+        <translation>Le relais a refusé l&apos;effacement&#xa0;: {0}</translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
         <location filename="../../desktop/ui/record_export.py" line="46"/>
@@ -757,52 +805,52 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
 <context>
     <name>FhirExportDialog</name>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="96"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="100"/>
         <source>Export {0} as FHIR</source>
         <translation>Exporter {0} en FHIR</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="97"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="101"/>
         <source>Export</source>
         <translation>Exporter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="101"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="105"/>
         <source>The conversations, renewal requests, prescriptions and notices of {0}, as FHIR R4 resources for the practice software or the DMP. The export is recorded in the patient&apos;s history.</source>
         <translation>Les conversations, demandes de renouvellement, ordonnances et informations de {0}, en ressources FHIR R4 pour le logiciel du cabinet ou le DMP. L&apos;export est inscrit dans l&apos;historique du patient.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="105"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="109"/>
         <source>One JSON file (a FHIR Bundle)</source>
         <translation>Un fichier JSON (un Bundle FHIR)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="107"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="111"/>
         <source>One NDJSON file per resource type</source>
         <translation>Un fichier NDJSON par type de ressource</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="113"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="117"/>
         <source>Include the documents themselves</source>
         <translation>Inclure les documents eux-mêmes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="121"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="125"/>
         <source>Folder</source>
         <translation>Dossier</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="134"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="138"/>
         <source>Choose the folder to export to.</source>
         <translation>Choisissez le dossier où exporter.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="137"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="141"/>
         <source>Exporting…</source>
         <translation>Export en cours…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="143"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="147"/>
         <source>Written: {0}</source>
         <translation>Écrit&#xa0;: {0}</translation>
     </message>
@@ -1920,9 +1968,14 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>RecordActions</name>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="156"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="241"/>
         <source>Export FHIR…</source>
         <translation>Exporter en FHIR…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="242"/>
+        <source>Erase this patient…</source>
+        <translation>Effacer ce patient…</translation>
     </message>
 </context>
 <context>
@@ -2853,12 +2906,12 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>_FolderField</name>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="39"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="43"/>
         <source>Choose…</source>
         <translation>Choisir…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="46"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="50"/>
         <source>Export to</source>
         <translation>Exporter vers</translation>
     </message>
@@ -2866,7 +2919,7 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>_RecordDialog</name>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="89"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="93"/>
         <source>Close</source>
         <translation>Clôturer</translation>
     </message>
