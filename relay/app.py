@@ -12,6 +12,7 @@ from relay.context import Relay
 from relay.db import Database
 from relay.errors import install_error_handlers
 from relay.events import MailboxWaker
+from relay.listen import Listener, channel
 from relay.middleware import BodyLimit, HeaderLimit, SecurityHeaders
 from relay.ratelimit import trusted_networks
 from relay.routes import v1_router
@@ -26,12 +27,25 @@ def create_app(settings: Settings) -> FastAPI:
     trusted_networks(settings.trusted_proxies)  # a mistyped proxy fails now, not per request
     db = Database(settings.database_url)
     db.create_schema()
-    relay = Relay(settings=settings, db=db, waker=MailboxWaker())
+    waker = MailboxWaker()
+    if db.is_sqlite:
+        relay = Relay(settings=settings, db=db, waker=waker)
+        listener = None
+    else:
+        with db.read() as conn:
+            relay = Relay(settings=settings, db=db, waker=waker, wake_channel=channel(conn))
+        listener = Listener(db, waker)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        db.dispose()
+        if listener is not None:
+            listener.start()
+        try:
+            yield
+        finally:
+            if listener is not None:
+                listener.stop()
+            db.dispose()
 
     app = FastAPI(
         title=API_TITLE,
@@ -44,6 +58,7 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.relay = relay
+    app.state.listener = listener
     install_error_handlers(app)
     app.include_router(v1_router())
     # Last: its GET /{name} must not shadow anything the API serves.

@@ -18,6 +18,8 @@ class Relay:
     settings: Settings
     db: Database
     waker: MailboxWaker
+    #: PostgreSQL: the channel writes announce new events on (relay.listen); SQLite: None.
+    wake_channel: str | None = None
 
 
 def get_relay(request: Request) -> Relay:

@@ -134,44 +134,99 @@ def last_seq(conn: Connection, mailbox_id: int) -> int:
     )
 
 
+@dataclass(eq=False)
+class Waiter:
+    """One long-poll waiting on a mailbox: ``signal`` is set when it should look again."""
+
+    signal: asyncio.Event
+    account: object
+    #: Answered at once, whatever the mailbox holds: its account opened one too many.
+    released: bool = False
+
+
 class MailboxWaker:
     """Wakes the long-polls of this process when one of their mailboxes gets an event.
 
     Waiters live on the server's event loop; ``notify`` is called from the
-    worker threads that commit appends, so it hops onto the loop.
+    worker threads that commit appends (and from the thread listening to other
+    relay processes, relay.listen), so it hops onto the loop.
     """
 
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._waiting: dict[int, set[asyncio.Event]] = {}
+        self._waiting: dict[int, set[Waiter]] = {}
+        # Each account's waiters, oldest first (dicts keep insertion order).
+        self._by_account: dict[object, dict[Waiter, None]] = {}
         self._lock = threading.Lock()
         self.closed = False
 
     @contextmanager
-    def subscribe(self, mailbox_id: int) -> Iterator[asyncio.Event]:
-        """An event set whenever ``mailbox_id`` gets a new event (call on the loop)."""
+    def subscribe(
+        self, mailbox_id: int, account: object = None, max_per_account: int = 0
+    ) -> Iterator[Waiter]:
+        """A waiter woken whenever ``mailbox_id`` gets a new event (call on the loop).
+
+        With ``max_per_account``, an account holding that many already has its oldest
+        released: a client whose connection died silently reconnects, and its lost poll
+        must not count against it until it runs out."""
         loop = asyncio.get_running_loop()
-        signal = asyncio.Event()
+        waiter = Waiter(asyncio.Event(), account)
+        released: list[Waiter] = []
         with self._lock:
             self._loop = loop
-            self._waiting.setdefault(mailbox_id, set()).add(signal)
+            self._waiting.setdefault(mailbox_id, set()).add(waiter)
+            if max_per_account > 0:
+                held = self._by_account.setdefault(account, {})
+                held[waiter] = None
+                while len(held) > max_per_account:
+                    oldest = next(iter(held))
+                    del held[oldest]
+                    released.append(oldest)
+        for old in released:
+            old.released = True
+            old.signal.set()
         if self.closed:
-            signal.set()
+            waiter.signal.set()
         try:
-            yield signal
+            yield waiter
         finally:
             with self._lock:
                 waiting = self._waiting.get(mailbox_id)
                 if waiting is not None:
-                    waiting.discard(signal)
+                    waiting.discard(waiter)
                     if not waiting:
                         del self._waiting[mailbox_id]
+                held = self._by_account.get(account)
+                if held is not None:
+                    held.pop(waiter, None)
+                    if not held:
+                        del self._by_account[account]
+
+    def waiting(self, account: object) -> int:
+        """How many long-polls ``account`` holds in this process."""
+        with self._lock:
+            return len(self._by_account.get(account, ()))
 
     def notify(self, mailbox_ids: Iterable[int]) -> None:
         """Wake whoever waits on these mailboxes; safe from any thread, after the commit."""
         with self._lock:
             loop = self._loop
             wanted = [m for m in mailbox_ids if m in self._waiting]
+        self._hop(loop, wanted)
+
+    def notify_all(self) -> None:
+        """Wake every long-poll to look again (wake-ups may have been missed meanwhile)."""
+        with self._lock:
+            loop = self._loop
+            wanted = list(self._waiting)
+        self._hop(loop, wanted)
+
+    def close(self) -> None:
+        """The server is stopping: release every long-poll now, and any that starts later."""
+        self.closed = True
+        self.notify_all()
+
+    def _hop(self, loop: asyncio.AbstractEventLoop | None, wanted: list[int]) -> None:
         if loop is None or not wanted or loop.is_closed():
             return
         try:
@@ -179,17 +234,8 @@ class MailboxWaker:
         except RuntimeError:  # the loop closed between the check and the call
             pass
 
-    def close(self) -> None:
-        """The server is stopping: release every long-poll now, and any that starts later."""
-        self.closed = True
-        with self._lock:
-            loop = self._loop
-            wanted = list(self._waiting)
-        if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self._wake, wanted)
-
     def _wake(self, mailbox_ids: list[int]) -> None:
         with self._lock:
-            signals = [s for m in mailbox_ids for s in self._waiting.get(m, ())]
-        for signal in signals:
-            signal.set()
+            waiters = [w for m in mailbox_ids for w in self._waiting.get(m, ())]
+        for waiter in waiters:
+            waiter.signal.set()

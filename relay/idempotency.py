@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from relay.context import Relay
 from relay.db import idempotency, utcnow
 from relay.errors import ApiError
+from relay.listen import announce
 
 HEADER = "Idempotency-Key"
 
@@ -92,6 +93,8 @@ def run_once(
                 )
             )
             outcome = effect(conn)
+            if outcome.wake and relay.wake_channel:
+                announce(conn, relay.wake_channel, outcome.wake)  # other relay processes
             conn.execute(
                 update(idempotency)
                 .where(and_(idempotency.c.scope == scope, idempotency.c.key == key))

@@ -60,15 +60,18 @@ async def mailbox_events(
     deadline = time.monotonic() + wait
     # Subscribed before the first read: an event committed between the read
     # and the wait still sets the signal.
-    with relay.waker.subscribe(caller.mailbox_id) as signal:
+    waits = relay.settings.max_waits_per_account
+    with relay.waker.subscribe(caller.mailbox_id, caller.account_id, waits) as waiter:
+        signal = waiter.signal
         page = await run_in_threadpool(_read, relay, caller.mailbox_id, cursor, limit, True)
-        while not page.items and not relay.waker.closed:
+        while not page.items and not relay.waker.closed and not waiter.released:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
             try:
-                # Bounded by the poll interval: another relay process sharing
-                # the database cannot wake us, so look again now and then.
+                # Bounded by the poll interval: on SQLite another relay process
+                # cannot wake us (on PostgreSQL relay.listen does, unless its
+                # connection is down), so look again now and then.
                 await asyncio.wait_for(
                     signal.wait(), timeout=min(remaining, relay.settings.poll_interval_seconds)
                 )
