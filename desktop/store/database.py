@@ -17,6 +17,7 @@ derived.
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import weakref
 from collections.abc import Iterable, Iterator
@@ -27,7 +28,7 @@ from typing import Any, Self
 import nacl.utils
 import sqlcipher3
 
-from desktop.core.errors import StoreDamaged, StoreError, WrongPassphrase
+from desktop.core.errors import DiskFull, StoreDamaged, StoreError, WrongPassphrase
 from desktop.store import keys, migrations, recovery, wal
 
 # Another process (the command line while the window is open) may hold the
@@ -52,20 +53,49 @@ def _damaged(path: Path) -> StoreDamaged:
     )
 
 
+# Below this much free space, a failed write or opening is the disk being full: SQLite
+# needs a 32 KiB index and whole 4 KiB pages in its log, and reports a full disk while
+# mapping the index as a mere "disk I/O error".
+_ROOM_NEEDED = 1024 * 1024
+
+
+def _disk_full(exc: sqlcipher3.Error, path: Path | None) -> bool:
+    name = getattr(exc, "sqlite_errorname", "")
+    if name == "SQLITE_FULL":
+        return True
+    if not name.startswith("SQLITE_IOERR") or path is None:
+        return False
+    try:
+        return shutil.disk_usage(path.parent).free < _ROOM_NEEDED
+    except OSError:
+        return False
+
+
+def _no_room(path: Path, what: str) -> DiskFull:
+    return DiskFull(
+        f"The disk is full: {what}. Free some space on the disk that holds {path.parent} "
+        "(a few megabytes are enough), then try again."
+    )
+
+
 def _refusal(exc: sqlcipher3.Error, path: Path) -> Exception:
     """The error a person should read for a file SQLCipher would not read, the key being
-    proven already (see :func:`_judge_key`)."""
+    proven already (see :class:`_Found`)."""
     if getattr(exc, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
         return _damaged(path)
+    if _disk_full(exc, path):
+        return _no_room(path, f"{path} cannot be opened for writing; nothing was changed")
     return StoreError(f"{path} cannot be opened: {exc}.")
 
 
-def _describe(exc: sqlcipher3.Error, doing: str) -> StoreError:
+def _describe(exc: sqlcipher3.Error, doing: str, path: Path | None = None) -> StoreError:
     """A driver error, once the store is open, as a person should read it."""
     if getattr(exc, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
         return StoreDamaged(
             "The store is damaged: part of the file cannot be read. Restore it from a backup."
         )
+    if path is not None and _disk_full(exc, path):
+        return _no_room(path, "the change was not saved (what was saved before is intact)")
     return StoreError(f"{doing}: {exc}.")
 
 
@@ -103,6 +133,8 @@ class _Found:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.first_page = _check_file(path)
+        # What SQLite may add beside the file: removed again if the opening fails.
+        self.companions = {s: Path(f"{path}{s}").exists() for s in ("-wal", "-shm")}
         try:
             self.log = wal.read(path, keys.PAGE_SIZE)
             self.page_count = path.stat().st_size // keys.PAGE_SIZE
@@ -146,8 +178,17 @@ class _Found:
             return "damaged"
         return "wrong"
 
+    def tidy_after_failure(self) -> None:
+        """Remove the -wal/-shm a failed opening created (a full disk leaves them empty),
+        never one that was there before or that another connection now uses."""
+        if _open_here.get(self.path.resolve(), 0) or wal.in_use_elsewhere(self.path):
+            return
+        for suffix, existed in self.companions.items():
+            if not existed:
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
-def _connect(path: Path, key: bytes, salt: bytes) -> Any:
+
+def _connect(path: Path, key: bytes, salt: bytes, query: str = "mode=rw") -> Any:
     """A keyed connection that has proved the key with a read; nothing written yet.
 
     The salt is always given with the key: SQLCipher derives its page HMAC
@@ -155,7 +196,7 @@ def _connect(path: Path, key: bytes, salt: bytes) -> Any:
     which lag behind the WAL right after a passphrase change.
     """
     # mode=rw: never let SQLite create a missing file behind our back.
-    uri = path.resolve().as_uri() + "?mode=rw"
+    uri = path.resolve().as_uri() + "?" + query
     try:
         connection = sqlcipher3.connect(
             uri,
@@ -191,9 +232,17 @@ class Database:
     """
 
     def __init__(
-        self, path: Path, key: bytes, salt: bytes, connection: Any, *, read_only: bool = False
+        self,
+        path: Path,
+        key: bytes,
+        salt: bytes,
+        connection: Any,
+        *,
+        read_only: bool = False,
+        query: str = "mode=rw",
     ) -> None:
         self._path = path
+        self._query = query  # how the file was opened: a reader opens it the same way
         self._key = key
         self._salt = salt
         self._conn = connection
@@ -239,38 +288,51 @@ class Database:
             store = cls(path, key, salt, _connect(path, key, salt))
             store._prepare()
             return store
-        except BaseException:
+        except BaseException as exc:
             if store is not None:
                 store.close()
             for suffix in ("", "-wal", "-shm"):
                 Path(str(path) + suffix).unlink(missing_ok=True)
+            if isinstance(exc, DiskFull):
+                raise _no_room(path, f"{path} cannot be created; nothing was left behind"
+                               ) from None
             raise
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], passphrase: str) -> Self:
+    def open(
+        cls, path: str | os.PathLike[str], passphrase: str, *, read_only: bool = False
+    ) -> Self:
         """Open an existing store with its passphrase (one key derivation).
 
         Raises :class:`WrongPassphrase` (nothing written), :class:`StoreDamaged`
-        (the passphrase is right, the file is not; nothing written) or
-        :class:`StoreError` (missing, not a store, or made by a newer Passerelle).
+        (the passphrase is right, the file is not; nothing written), :class:`DiskFull`
+        (nothing written; ``read_only=True`` still opens it) or :class:`StoreError`
+        (missing, not a store, or made by a newer Passerelle).
         """
         found = _Found(Path(path))
         # Normally one salt, so one derivation; two only after an interrupted
         # passphrase change (see _Found.salts).
         # Lazily: the second salt is derived only if the first one's key is refused.
-        return cls._open_found(found, ((keys.derive_key(passphrase, s), s) for s in found.salts()))
+        candidates = ((keys.derive_key(passphrase, s), s) for s in found.salts())
+        return cls._open_found(found, candidates, read_only)
 
     @classmethod
-    def open_with_key(cls, path: str | os.PathLike[str], key: bytes) -> Self:
+    def open_with_key(
+        cls, path: str | os.PathLike[str], key: bytes, *, read_only: bool = False
+    ) -> Self:
         """Open with a key already derived (see :attr:`raw_key`), without deriving again."""
         found = _Found(Path(path))
-        return cls._open_found(found, [(key, s) for s in found.salts()])
+        return cls._open_found(found, [(key, s) for s in found.salts()], read_only)
 
     @classmethod
-    def _open_found(cls, found: _Found, candidates: Iterable[tuple[bytes, bytes]]) -> Self:
+    def _open_found(
+        cls, found: _Found, candidates: Iterable[tuple[bytes, bytes]], read_only: bool = False
+    ) -> Self:
         damaged = False
         for key, salt in candidates:
             verdict = found.judge(key, salt)
+            if verdict == "right" and read_only:
+                return cls._open_read_only(found, key, salt)
             if verdict == "right":
                 return cls._open_keyed(found.path, key, salt, found)
             damaged = damaged or verdict == "damaged"
@@ -284,9 +346,54 @@ class Database:
     ) -> Self:
         """Open with a key proven already; ``found``: the files as they were before (see
         :meth:`_prepare`)."""
-        store = cls(path, key, salt, _connect(path, key, salt))
+        try:
+            store = cls(path, key, salt, _connect(path, key, salt))
+        except BaseException:
+            if found is not None:
+                found.tidy_after_failure()
+            raise
         try:
             store._prepare(found)
+        except BaseException:
+            store.close()
+            if found is not None:
+                found.tidy_after_failure()
+            raise
+        return store
+
+    @classmethod
+    def _open_read_only(cls, found: _Found, key: bytes, salt: bytes) -> Self:
+        """A read-only store, even on a full disk.
+
+        SQLite wants to create (or re-create) the log's index beside the file, even
+        to read; on a full disk it cannot. Then a cleanly closed store (no log: all
+        is in the file) is read as it is on disk (``immutable``), and a crashed one
+        with its log's index built in memory (``readonly_shm``). Neither writes a byte.
+        """
+        path = found.path
+        fallback = "mode=ro&immutable=1" if not found.companions["-wal"] else (
+            "mode=ro&readonly_shm=1" if found.companions["-shm"] else None)
+        try:
+            connection, query = _connect(path, key, salt, "mode=ro"), "mode=ro"
+        except DiskFull:
+            found.tidy_after_failure()
+            if fallback is None:
+                raise
+            connection, query = _connect(path, key, salt, fallback), fallback
+        store = cls(path, key, salt, connection, read_only=True, query=query)
+        try:
+            store._pragmas()
+            connection.execute("PRAGMA query_only = ON")
+            version = migrations.version(connection)
+            if version != len(migrations.MIGRATIONS):
+                maker = "a newer" if version > len(migrations.MIGRATIONS) else "an older"
+                raise StoreError(
+                    f"{path} was made by {maker} Passerelle: it cannot be read without "
+                    "being opened normally first."
+                )
+        except sqlcipher3.Error as exc:
+            store.close()
+            raise _refusal(exc, path) from None
         except BaseException:
             store.close()
             raise
@@ -296,14 +403,17 @@ class Database:
         """The pragmas that may write, then the migrations: only once the key is proven;
         then what a crash left (``found``: the files as they were before SQLite opened them)."""
         c = self._conn
-        mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if str(mode).lower() != "wal":
-            raise StoreError(f"{self._path} cannot use write-ahead logging (mode {mode}).")
-        self._pragmas()
         try:
+            mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StoreError(f"{self._path} cannot use write-ahead logging (mode {mode}).")
+            self._pragmas()
             migrations.migrate(c)
             self._recover(found)
         except sqlcipher3.Error as exc:
+            if _disk_full(exc, self._path):
+                raise _no_room(self._path, f"{self._path} cannot be opened for writing; "
+                               "nothing was changed") from exc
             raise StoreError(f"{self._path} could not be brought up to date: {exc}.") from exc
 
     def _recover(self, found: _Found | None) -> None:
@@ -342,8 +452,10 @@ class Database:
         """
         with self._lock:
             self._check_open()
-            connection = _connect(self._path, self._key, self._salt)
-            reader = type(self)(self._path, self._key, self._salt, connection, read_only=True)
+            connection = _connect(self._path, self._key, self._salt, self._query)
+            reader = type(self)(
+                self._path, self._key, self._salt, connection, read_only=True, query=self._query
+            )
             try:
                 reader._pragmas()
                 connection.execute("PRAGMA query_only = ON")
@@ -462,6 +574,8 @@ class Database:
             except sqlcipher3.Error as exc:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
+                if _disk_full(exc, self._path):
+                    raise _describe(exc, "", self._path) from exc
                 raise StoreError(f"The change could not be saved: {exc}.") from exc
 
     def _undo(self, level: int) -> None:
@@ -484,7 +598,7 @@ class Database:
             with self.transaction():
                 yield self._conn
         except sqlcipher3.Error as exc:
-            raise _describe(exc, "The store refused the change") from exc
+            raise _describe(exc, "The store refused the change", self._path) from exc
 
     @contextmanager
     def _reading(self) -> Iterator[Any]:
@@ -493,4 +607,4 @@ class Database:
             try:
                 yield self._conn
             except sqlcipher3.Error as exc:
-                raise _describe(exc, "The store could not be read") from exc
+                raise _describe(exc, "The store could not be read", self._path) from exc

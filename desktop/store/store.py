@@ -169,7 +169,7 @@ class Store(PracticeStore):
             try:
                 yield self._conn
             except sqlcipher3.Error as exc:
-                raise _describe(exc, "The store refused the change") from exc
+                raise _describe(exc, "The store refused the change", self.path) from exc
 
     def message(self, message_id: str) -> Message | None:
         with self._reading() as c:

@@ -77,3 +77,48 @@ def flip(path: Path, offset: int) -> None:
 def frame_offset(index: int) -> int:
     """Where frame ``index`` (from 0) of a log starts."""
     return wal.HEADER_BYTES + index * (wal.FRAME_HEADER_BYTES + PAGE_SIZE)
+
+
+class FullDisk:
+    """A small real filesystem (tmpfs) that can be filled to the last byte and freed."""
+
+    def __init__(self, folder: Path, size: str = "16m") -> None:
+        self.folder = folder
+        self.size = size
+        self.filler = folder / "filler"
+
+    def __enter__(self) -> "FullDisk":  # noqa: PYI034
+        self.folder.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={self.size},mode=0700", "tmpfs",
+             str(self.folder)], capture_output=True, text=True, check=False,
+        )
+        if done.returncode:
+            import pytest
+
+            pytest.skip(f"a full disk is simulated with a tmpfs, and mounting one needs root: "
+                        f"{done.stderr.strip()}")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        subprocess.run(["umount", "-l", str(self.folder)], check=True)
+
+    def fill(self) -> None:
+        """Write until the filesystem refuses even one byte (ENOSPC)."""
+        fd = os.open(self.filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        try:
+            for size in (1 << 20, 4096, 1):
+                while True:
+                    try:
+                        os.write(fd, b"\0" * size)
+                    except OSError:
+                        break
+        finally:
+            os.close(fd)
+        assert os.statvfs(self.folder).f_bavail == 0
+
+    def free(self) -> None:
+        self.filler.unlink()
+
+    def files(self) -> list[str]:
+        return sorted(p.name for p in self.folder.iterdir() if p != self.filler)

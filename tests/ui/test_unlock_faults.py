@@ -57,3 +57,22 @@ def test_a_damaged_journal_after_a_crash_is_told_when_unlocking(qtbot, tmp_path)
         assert any("fetched again" in text for text in errors.shown)
     finally:
         session.close()
+
+
+def test_a_full_disk_is_said_at_unlock_without_the_wrong_passphrase_delay(qtbot, tmp_path):
+    from tests.store.faults import FullDisk
+
+    with FullDisk(tmp_path / "disk") as disk:
+        path = disk.folder / "cabinet.passerelle"
+        Store.create(path, PASSPHRASE).close()
+        disk.fill()
+        session = Session(path)
+        screen = UnlockScreen(session)
+        qtbot.addWidget(screen)
+        screen.passphrase.setText(PASSPHRASE)
+        screen.button.click()
+        qtbot.waitUntil(lambda: screen.passphrase.isEnabled(), timeout=15000)
+        assert screen.message.text().startswith("The disk is full")
+        assert "I/O" not in screen.message.text()
+        assert screen.button.isEnabled() and screen.failures == 0
+        assert disk.files() == ["cabinet.passerelle"]
