@@ -87,7 +87,7 @@ class FullDisk:
         self.size = size
         self.filler = folder / "filler"
 
-    def __enter__(self) -> "FullDisk":  # noqa: PYI034
+    def __enter__(self) -> FullDisk:  # noqa: PYI034
         self.folder.mkdir(parents=True, exist_ok=True)
         done = subprocess.run(
             ["mount", "-t", "tmpfs", "-o", f"size={self.size},mode=0700", "tmpfs",
