@@ -624,6 +624,9 @@ FR: dict[str, str] = {
     "Time": "Date",
     "Unread": "Non lus",
     "{0} unread": "{0} non lu(s)",
+    "Urgent wording: the patient sent this despite the warning to call 15 or 112":
+        "Mots d’urgence : le patient l’a envoyé malgré l’avertissement d’appeler le 15 ou le 112",
+    "Urgent wording: {0}": "Mots d’urgence : {0}",
     # -- a conversation --------------------------------------------------------------
     "Accept": "Accepter",
     "Decline…": "Refuser…",

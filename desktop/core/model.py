@@ -138,6 +138,8 @@ class Conversation:
     assigned_to: str | None = None
     # Who wrote last: a patient's last word in an open conversation awaits a reply.
     last_sender: Sender | None = None
+    # The patient sent a message despite the urgent-wording warning, not answered yet.
+    urgent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +154,8 @@ class Message:
     sent_at: datetime
     delivery: DeliveryState
     read_at: datetime | None
+    #: Sent by the patient despite the web app's urgent-wording warning.
+    urgent_wording: bool = False
 
 
 class AuditAction(StrEnum):

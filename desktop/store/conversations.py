@@ -30,8 +30,9 @@ _BATCH = 500
 
 CONVERSATION_COLUMNS = (
     "c.id, c.patient_id, coalesce(p.name, ''), c.practitioner_id, c.category, c.state, "
-    "c.last_message_at, c.last_preview, c.unread_count, c.assigned_to, c.last_sender"
+    "c.last_message_at, c.last_preview, c.unread_count, c.assigned_to, c.last_sender, c.urgent"
 )
+CONVERSATION_WIDTH = 12
 _CONVERSATION = (
     f"SELECT {CONVERSATION_COLUMNS} FROM conversations c "
     "LEFT JOIN patients p ON p.id = c.patient_id"
@@ -41,8 +42,10 @@ _INBOX = (
     "LEFT JOIN patients p ON p.id = c.patient_id"
 )
 MESSAGE_COLUMNS = (
-    "m.id, m.conversation_id, m.sender, m.author, m.body, m.sent_at, m.delivery, m.read_at"
+    "m.id, m.conversation_id, m.sender, m.author, m.body, m.sent_at, m.delivery, m.read_at, "
+    "EXISTS (SELECT 1 FROM urgent_messages u WHERE u.message_id = m.id)"
 )
+MESSAGE_WIDTH = 9
 
 # What each inbox tab shows. "to_process": a request to accept or decline, or
 # an open conversation where the patient is waiting (unread, or his word last).
@@ -61,7 +64,7 @@ _INBOX_INDEX = {"to_process": "conversations_to_process", "closed": "conversatio
 
 
 def conversation_from_row(row: Sequence[Any], offset: int = 0) -> Conversation:
-    r = row[offset : offset + 11]
+    r = row[offset : offset + CONVERSATION_WIDTH]
     return Conversation(
         id=r[0],
         patient_id=r[1],
@@ -74,11 +77,12 @@ def conversation_from_row(row: Sequence[Any], offset: int = 0) -> Conversation:
         unread=r[8],
         assigned_to=r[9],
         last_sender=Sender(r[10]) if r[10] else None,
+        urgent=bool(r[11]),
     )
 
 
 def message_from_row(row: Sequence[Any], offset: int = 0) -> Message:
-    r = row[offset : offset + 8]
+    r = row[offset : offset + MESSAGE_WIDTH]
     return Message(
         id=r[0],
         conversation_id=r[1],
@@ -88,6 +92,7 @@ def message_from_row(row: Sequence[Any], offset: int = 0) -> Message:
         sent_at=from_db(r[5]),
         delivery=DeliveryState(r[6]),
         read_at=from_db_or_none(r[7]),
+        urgent_wording=bool(r[8]),
     )
 
 
@@ -203,14 +208,30 @@ def _inbox_where(filter: str, practitioner_id: str | None) -> tuple[str, list[An
 def inbox(
     c: Any, filter: str, practitioner_id: str | None, limit: int, offset: int
 ) -> list[Conversation]:
+    """Urgent conversations first (a patient's message sent despite the urgent-wording
+    warning, not answered yet), then the rest by activity. Two queries rather than one
+    ORDER BY urgent: the rest still comes in its index's order, without a sort."""
     where, params = _inbox_where(filter, practitioner_id)
-    rows = c.execute(
-        f"{_INBOX.format(indexed=_indexed(filter))} WHERE {where} "
-        "ORDER BY c.activity_at DESC, c.num DESC "
-        "LIMIT ? OFFSET ?",
-        (*params, max(0, int(limit)), max(0, int(offset))),
+    limit, offset = max(0, int(limit)), max(0, int(offset))
+    query = f"{_INBOX.format(indexed=_indexed(filter))} WHERE {where} AND c.urgent = ? "
+    order = "ORDER BY c.activity_at DESC, c.num DESC "
+    urgent = [conversation_from_row(r) for r in c.execute(query + order, (*params, 1))]
+    page = urgent[offset : offset + limit]
+    rest = c.execute(
+        query + order + "LIMIT ? OFFSET ?",
+        (*params, 0, limit - len(page), max(0, offset - len(urgent))),
     )
-    return [conversation_from_row(r) for r in rows]
+    return page + [conversation_from_row(r) for r in rest]
+
+
+def mark_urgent(c: Any, message_ids: Iterable[str]) -> None:
+    """The patient's messages that carried the urgent-wording flag."""
+    for message_id in message_ids:
+        c.execute(
+            "INSERT INTO urgent_messages (message_id) SELECT id FROM messages "
+            "WHERE id = ? AND sender = 'patient' ON CONFLICT DO NOTHING",
+            (message_id,),
+        )
 
 
 def count_inbox(c: Any, filter: str, practitioner_id: str | None) -> int:

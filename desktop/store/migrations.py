@@ -504,8 +504,27 @@ V6: tuple[str, ...] = (
     "CREATE INDEX IF NOT EXISTS documents_to_fetch ON documents (created_at) WHERE state = 'pending'",
 )
 
+# V7: a patient's message sent despite the web app's urgent-wording warning (the flag
+# travels inside its envelope). The conversation stays ``urgent`` — first in the inbox —
+# until the practice writes in it.
+V7: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS urgent_messages (
+        message_id TEXT PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE
+    ) WITHOUT ROWID""",
+    "ALTER TABLE conversations ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0",
+    """CREATE TRIGGER IF NOT EXISTS urgent_message_marks_conversation
+    AFTER INSERT ON urgent_messages BEGIN
+        UPDATE conversations SET urgent = 1
+        WHERE id = (SELECT conversation_id FROM messages WHERE id = NEW.message_id);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS practice_message_answers_urgent
+    AFTER INSERT ON messages WHEN NEW.sender = 'practice' BEGIN
+        UPDATE conversations SET urgent = 0 WHERE id = NEW.conversation_id AND urgent = 1;
+    END""",
+)
+
 # MIGRATIONS[n - 1] brings a file from version n - 1 to version n.
-MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2, V3, V4, V5, V6)
+MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2, V3, V4, V5, V6, V7)
 
 
 def version(connection: Any) -> int:

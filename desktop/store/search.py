@@ -23,6 +23,7 @@ from typing import Any
 from desktop.store.conversations import (
     CONVERSATION_COLUMNS,
     MESSAGE_COLUMNS,
+    MESSAGE_WIDTH,
     conversation_from_row,
     message_from_row,
 )
@@ -77,4 +78,4 @@ def search(c: Any, text: str, limit: int, conversation_id: str | None = None) ->
         "ORDER BY f.rank, m.sent_at DESC LIMIT ?",
         (*params, int(limit)),
     )
-    return [SearchHit(message_from_row(r), conversation_from_row(r, 8)) for r in rows]
+    return [SearchHit(message_from_row(r), conversation_from_row(r, MESSAGE_WIDTH)) for r in rows]

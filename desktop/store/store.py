@@ -188,6 +188,11 @@ class Store(PracticeStore):
         with self._writing() as c:
             return conv.set_delivery(c, message_ids, state)
 
+    def mark_urgent(self, message_ids: Iterable[str]) -> None:
+        """Flag the patient's messages sent despite the urgent-wording warning."""
+        with self._writing() as c:
+            conv.mark_urgent(c, message_ids)
+
     def mark_conversation_read(self, conversation_id: str) -> list[str]:
         """Returns the ids of the patient's messages this marked read, oldest first."""
         with self._writing() as c:

@@ -46,7 +46,7 @@ from desktop.store.conversations import check_message_row
 from desktop.store.documents import DocumentStore, StoredDocument
 from desktop.sync import notices
 from desktop.sync.client import unb64
-from desktop.sync.content import decode, parse_time, read_renewal_request
+from desktop.sync.content import decode, parse_time, read_renewal_request, urgent_wording
 
 
 class Rejected(Exception):
@@ -223,6 +223,8 @@ class _Page:
     waiting: list[tuple[Sender, tuple[Any, ...]]] = field(default_factory=list)
     patient_of: dict[str, str] = field(default_factory=dict)
     signer_of: dict[str, bytes] = field(default_factory=dict)
+    #: Messages of ``waiting`` sent with the urgent-wording flag.
+    urgent: set[str] = field(default_factory=set)
 
     def forget(self) -> None:
         self.patient_of.clear()
@@ -324,6 +326,9 @@ class PracticeMailbox:
             if page.careful or not refused_by_store(exc):
                 raise  # careful: this event's alone; otherwise, the store is failing
             raise _RunRefused() from exc
+        if page.urgent:
+            self.store.mark_urgent([row[0] for _, row in waiting if row[0] in page.urgent])
+            page.urgent.clear()
         for sender, row in waiting:
             message_id, conv_id = row[0], row[1]
             if message_id in new:
@@ -376,6 +381,8 @@ class PracticeMailbox:
             DeliveryState.DELIVERED,
         ):
             page.applied.new_messages.append(msg_id)
+        if urgent_wording(doc):
+            self.store.mark_urgent([msg_id])
         if renewal is not None:  # the renewal queue's line, in the same transaction
             self.store.add_renewal_request(
                 msg_id, conv_id, patient_id, practitioner_id, *renewal,
@@ -416,6 +423,8 @@ class PracticeMailbox:
                 )
             page.applied.documents += documents
         page.waiting.append((author_kind, row))
+        if author_kind is Sender.PATIENT and urgent_wording(doc):
+            page.urgent.add(msg_id)
 
     def _record_documents(
         self, attachments: list[Any], conv_id: str, msg_id: str, sender: Sender

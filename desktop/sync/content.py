@@ -64,6 +64,8 @@ def decode(raw: bytes, expected_type: str | tuple[str, ...]) -> dict[str, Any]:
         except ValueError:
             raise EnvelopeRejected("envelope names an unknown category") from None
     doc["sent_at"] = parse_time(doc.get("sent_at"))
+    if not isinstance(doc.get("urgent_wording", False), bool):
+        raise EnvelopeRejected("envelope's urgent-wording flag is malformed")
     if "attachments" in doc and "renewal_decision" not in doc:
         # Documents sent by reference (chunked transfers); the inline prescription of a
         # renewal decision is read by read_renewal_decision.
@@ -124,6 +126,13 @@ def read_documents(raw: Any) -> list[Any]:
     if len({d.blob_id for d in found}) != len(found):
         raise EnvelopeRejected("the same attachment twice")
     return found
+
+
+def urgent_wording(doc: dict[str, Any]) -> bool:
+    """Whether the patient sent this despite the app's urgent-wording warning: the web app
+    checks the text on the device before sending and, when the patient sends anyway, says
+    so inside the envelope (``"urgent_wording": true``). The practice shows it first."""
+    return doc.get("urgent_wording") is True
 
 
 def parse_time(value: Any) -> datetime:

@@ -8,7 +8,7 @@ from desktop.core.model import Conversation, ConversationState, Sender
 from desktop.store import Store
 from desktop.ui import labels
 from desktop.ui.paged_model import Index, PagedTableModel
-from desktop.ui.qt import QFont, QModelIndex, Qt
+from desktop.ui.qt import QBrush, QColor, QFont, QModelIndex, Qt
 
 PAGE = 100
 ConversationRole = Qt.ItemDataRole.UserRole + 1
@@ -84,7 +84,8 @@ class InboxModel(PagedTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.PATIENT:
-                return c.patient_name
+                # Sent despite the patient's app warning of urgent wording: first, and marked.
+                return f"⚠ {c.patient_name}" if c.urgent else c.patient_name
             if col == self.CATEGORY:
                 text = labels.category(c.category)
                 if c.state is not ConversationState.OPEN:
@@ -103,6 +104,13 @@ class InboxModel(PagedTableModel):
             font = QFont()
             font.setBold(True)
             return font
+        if role == Qt.ItemDataRole.ToolTipRole and col == self.PATIENT and c.urgent:
+            return self.tr("Urgent wording: the patient sent this despite the warning to call "
+                           "15 or 112")
+        if role == Qt.ItemDataRole.ForegroundRole and c.urgent:
+            return QBrush(QColor("#a01818"))
+        if role == Qt.ItemDataRole.AccessibleTextRole and col == self.PATIENT and c.urgent:
+            return self.tr("Urgent wording: {0}").format(c.patient_name)
         if role == Qt.ItemDataRole.ToolTipRole and col == self.PREVIEW:
             return c.last_preview
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.TIME, self.UNREAD):

@@ -1084,7 +1084,17 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
         <translation>Non lus</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inbox_model.py" line="111"/>
+        <location filename="../../desktop/ui/inbox_model.py" line="108"/>
+        <source>Urgent wording: the patient sent this despite the warning to call 15 or 112</source>
+        <translation>Mots d’urgence&#xa0;: le patient l’a envoyé malgré l’avertissement d’appeler le 15 ou le 112</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox_model.py" line="113"/>
+        <source>Urgent wording: {0}</source>
+        <translation>Mots d’urgence&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/inbox_model.py" line="119"/>
         <source>{0} unread</source>
         <translation>{0} non lu(s)</translation>
     </message>

@@ -33,6 +33,7 @@ let status = "";
 let syncing: AbortController | null = null;
 let lockTimer = 0;
 let formMessage = "";
+let drawn = "";
 
 const root = () => document.getElementById("app")!;
 
@@ -70,8 +71,11 @@ function banner(): HTMLElement {
 
 function render(): void {
   document.title = patient && patient.unread() ? `(${patient.unread()}) ${t.appName}` : t.appName;
-  const focused = document.activeElement?.id;
-  const draft = (document.getElementById("text") as HTMLTextAreaElement | null)?.value;
+  // A redraw of the same screen (a reply arriving) keeps what is being typed and the focus.
+  const same = drawn === `${screen.name}:${screen.id ?? ""}`;
+  drawn = `${screen.name}:${screen.id ?? ""}`;
+  const focused = same ? document.activeElement?.id : undefined;
+  const draft = same ? (document.getElementById("text") as HTMLTextAreaElement | null)?.value : undefined;
   const main = h("main", { id: "main" });
   switch (screen.name) {
     case "join": main.append(joinScreen()); break;
@@ -83,7 +87,6 @@ function render(): void {
   }
   root().replaceChildren(header(), banner(), main,
     h("p", { class: "status", role: "status", id: "status" }, status));
-  // A redraw (a reply arriving) must not take what the patient is typing, nor the focus.
   const text = document.getElementById("text") as HTMLTextAreaElement | null;
   if (text && draft !== undefined) text.value = draft;
   if (focused) document.getElementById(focused)?.focus();
@@ -92,6 +95,7 @@ function render(): void {
 // -- joining, signing in, unlocking ---------------------------------------------------------
 
 async function busy(button: HTMLButtonElement, work: () => Promise<void>): Promise<void> {
+  performance.mark("passerelle:submit");
   formMessage = "";
   button.disabled = true;
   status = t.working;
@@ -106,7 +110,7 @@ async function busy(button: HTMLButtonElement, work: () => Promise<void>): Promi
     formMessage = explain(exc);
   }
   render();
-  document.getElementById("form-error")?.textContent && document.getElementById("form-error")?.focus();
+  if (formMessage) document.getElementById("passphrase")?.focus();
 }
 
 function explain(exc: unknown): string {
@@ -125,14 +129,26 @@ function explain(exc: unknown): string {
   return typeof known === "string" ? known : String((exc as Error)?.message ?? exc);
 }
 
+/** Say what is wrong in place, without a redraw: what was typed stays, the field gets focus. */
+function refuse(message: string, fieldId?: string): null {
+  formMessage = message;
+  const line = document.getElementById("form-error");
+  if (line) line.textContent = message;
+  if (fieldId) {
+    document.getElementById(fieldId)?.setAttribute("aria-invalid", "true");
+    document.getElementById(fieldId)?.focus();
+  }
+  return null;
+}
+
 function credentials(confirm: boolean): { code: string; passphrase: string } | null {
   const code = normaliseCode((document.getElementById("code") as HTMLInputElement).value);
   const passphrase = (document.getElementById("passphrase") as HTMLInputElement).value;
-  if (!code) { formMessage = t.badCode; return null; }
-  if (passphrase.length < 10) { formMessage = t.shortPassphrase; return null; }
+  for (const id of ["code", "passphrase", "passphrase2"]) document.getElementById(id)?.removeAttribute("aria-invalid");
+  if (!code) return refuse(t.badCode, "code");
+  if (passphrase.length < 10) return refuse(t.shortPassphrase, "passphrase");
   if (confirm && passphrase !== (document.getElementById("passphrase2") as HTMLInputElement).value) {
-    formMessage = t.mismatch;
-    return null;
+    return refuse(t.mismatch, "passphrase2");
   }
   return { code, passphrase };
 }
@@ -163,7 +179,7 @@ function joinScreen(): HTMLElement {
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const c = credentials(true);
-    if (!c) { render(); document.getElementById("form-error")?.focus(); return; }
+    if (!c) return;
     void busy(submit, async () => {
       try {
         started(await Patient.join(c.code, c.passphrase));
@@ -189,7 +205,7 @@ function signInScreen(): HTMLElement {
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const c = credentials(false);
-    if (!c) { render(); return; }
+    if (!c) return;
     void busy(submit, async () => started(await Patient.signIn(c.code, c.passphrase)));
   });
   return form;
@@ -237,6 +253,7 @@ async function syncLoop(p: Patient, signal: AbortSignal): Promise<void> {
     try {
       if (first) await p.refreshPractice();
       await p.pull(first ? 0 : 25, signal);
+      if (first) performance.mark("passerelle:synced"); // the list is up to date on screen
       first = false;
       if (status) { status = ""; render(); }
     } catch (exc) {
@@ -294,13 +311,19 @@ function stateLabel(state: string): string {
   return (t as any)[state] ?? state;
 }
 
+/** A YYYY-MM-DD date as people read it here (the profile's dates are local days). */
+function day(iso: string): string {
+  const [y, m, d] = iso.split("-").map(Number);
+  return y && m && d ? new Date(y, m - 1, d).toLocaleDateString(lang, { dateStyle: "long" }) : iso;
+}
+
 function practiceSection(p: Patient): HTMLElement {
   const list = h("ul", { class: "practitioners", id: "practitioners" });
   for (const pr of p.practitioners()) {
     const notes: string[] = [];
     if (!pr.accepts) notes.push(t.notAccepting);
     else if (pr.response_days !== undefined) notes.push(t.respondsIn(pr.response_days));
-    if (pr.absence?.from && pr.absence?.until) notes.push(t.absent(pr.absence.from, pr.absence.until));
+    if (pr.absence?.from && pr.absence?.until) notes.push(t.absent(day(pr.absence.from), day(pr.absence.until)));
     list.append(h("li", {}, h("strong", {}, pr.name), pr.profession ? ` — ${pr.profession}` : "",
       notes.length ? h("span", { class: "note" }, ` · ${notes.join(" · ")}`) : null,
       pr.absence?.message ? h("p", { class: "absence" }, pr.absence.message) : null));
@@ -372,7 +395,7 @@ function confirmUrgent(text: string): Promise<{ send: boolean; urgent: boolean }
 async function sending(button: HTMLButtonElement, text: string,
                        send: (urgent: boolean) => Promise<void>): Promise<void> {
   formMessage = "";
-  if (!text.trim()) { formMessage = t.emptyMessage; render(); return; }
+  if (!text.trim()) { refuse(t.emptyMessage, "text"); return; }
   const choice = await confirmUrgent(text);
   if (!choice.send) return;
   button.disabled = true;

@@ -198,7 +198,11 @@ export class Patient {
     const names = new Map<string, any>((this.state.welcome.practitioners ?? []).map((p: any) => [p.id, p]));
     const profiled = new Map<string, any>(
       ((this.state.profile?.practitioners as any[]) ?? []).map((p: any) => [p.id, p]));
-    return this.state.practitioners_live.map((p) => {
+    // In the practice's own order (the welcome's), not the relay's (by id).
+    const order = [...names.keys()];
+    const rank = (id: string) => (order.indexOf(id) + order.length + 1) % (order.length + 1);
+    const live = [...this.state.practitioners_live].sort((a, b) => rank(a.id) - rank(b.id));
+    return live.map((p) => {
       const prof = profiled.get(p.id) ?? {};
       return {
         id: p.id,
