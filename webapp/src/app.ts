@@ -27,7 +27,9 @@ const LOCK_AFTER_MS = 5 * 60 * 1000;
 const CATEGORIES = ["administrative", "renewal", "document", "other"] as const;
 
 let patient: Patient | null = null;
-let screen: { name: "join" | "signin" | "locked" | "home" | "new" | "conversation"; id?: string } = { name: "join" };
+let screen: {
+  name: "join" | "signin" | "locked" | "home" | "new" | "conversation" | "notice"; id?: string;
+} = { name: "join" };
 let joinCode = "";
 let status = "";
 let syncing: AbortController | null = null;
@@ -84,6 +86,7 @@ function render(): void {
     case "home": main.append(homeScreen()); break;
     case "new": main.append(newRequestScreen()); break;
     case "conversation": main.append(conversationScreen(screen.id!)); break;
+    case "notice": main.append(noticeScreen(screen.id!)); break;
   }
   root().replaceChildren(header(), banner(), main,
     h("p", { class: "status", role: "status", id: "status" }, status));
@@ -354,8 +357,64 @@ function homeScreen(): HTMLElement {
         formMessage = ""; screen = { name: "new" }; render(); document.getElementById("practitioner")?.focus();
       } }, t.newRequest)),
     p.conversations().length ? list : h("p", {}, t.noConversations),
+    noticesSection(p),
     practiceSection(p),
     h("p", { class: "help" }, t.signInCodeReminder));
+}
+
+function noticesSection(p: Patient): HTMLElement {
+  const list = h("ul", { class: "conversations", id: "notices" });
+  for (const n of p.notices()) {
+    list.append(h("li", {}, h("button", {
+      type: "button", class: "conversation", "data-id": n.id,
+      onclick: () => { screen = { name: "notice", id: n.id }; render(); void p.markNoticeRead(n.id).catch(() => undefined); },
+    }, h("span", { class: "who" }, n.title, n.read ? null : h("span", { class: "badge" }, t.newNotice)),
+       h("span", { class: "what" }, `${n.kind === "prevention" ? t.prevention : t.practiceNews} · ${
+         new Date(n.sent_at).toLocaleDateString(lang, { dateStyle: "long" })}`))));
+  }
+  const choice = h("input", { type: "checkbox", id: "prevention" }) as HTMLInputElement;
+  choice.checked = !p.state.prevention_opt_out;
+  choice.addEventListener("change", () => {
+    void p.setPreventionOptOut(!choice.checked).catch((exc) => {
+      if (!(exc instanceof RelayError && exc.retryable)) refuse(explain(exc));
+    });
+  });
+  return h("section", { "aria-labelledby": "notices-title" },
+    h("h2", { id: "notices-title" }, t.notices),
+    p.notices().length ? list : h("p", { class: "help" }, t.noNotices),
+    h("div", { class: "check" }, choice, h("label", { for: "prevention" }, t.preventionChoice)),
+    h("p", { class: "help" }, t.preventionHelp));
+}
+
+function noticeScreen(id: string): HTMLElement {
+  const p = patient!;
+  const n = p.state.notices[id];
+  if (!n) return h("p", {}, "?");
+  const body = h("div", {},
+    h("button", { type: "button", class: "link", id: "back",
+                  onclick: () => { screen = { name: "home" }; render(); } }, `← ${t.back}`),
+    h("h1", {}, n.title),
+    h("p", { class: "help" }, `${n.kind === "prevention" ? t.prevention : t.practiceNews} · ${
+      new Date(n.sent_at).toLocaleDateString(lang, { dateStyle: "long" })}`),
+    h("p", { class: "notice-text", id: "notice-text" }, n.text));
+  if (n.reply_conversation_id) {
+    body.append(h("button", { type: "button", class: "secondary", id: "to-reply",
+                              onclick: () => openConversation(n.reply_conversation_id!) }, t.seeReply));
+  } else if (n.replies_allowed) {
+    const text = h("textarea", { rows: "3", maxlength: "20000" }) as HTMLTextAreaElement;
+    const submit = h("button", { type: "submit", id: "send" }, t.send) as HTMLButtonElement;
+    const form = h("form", { id: "reply-form", novalidate: true },
+      field("text", t.reply, text), errorLine(), submit);
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      void sending(submit, text.value, async (urgent) => {
+        const conv = await p.replyToNotice(id, text.value, urgent);
+        screen = { name: "conversation", id: conv };
+      });
+    });
+    body.append(form);
+  }
+  return body;
 }
 
 function openConversation(id: string): void {

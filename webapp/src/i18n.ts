@@ -74,6 +74,14 @@ const en = {
   tooManyOpen: "You already have two requests awaiting an answer: wait for one to be answered or closed.",
   closedConversation: "This conversation is closed: open a new request.",
   language: "Français",
+  notices: "Notices from the practice",
+  noNotices: "No notice yet.",
+  newNotice: "new",
+  prevention: "Prevention",
+  practiceNews: "Practice news",
+  preventionChoice: "Receive prevention notices (vaccination, screening)",
+  preventionHelp: "News about the practice (closures, new hours) always comes.",
+  seeReply: "See my reply",
   signInCodeReminder: "Keep your invitation letter: with your passphrase, its code signs you in on a new device.",
 };
 type Strings = typeof en;
@@ -151,6 +159,14 @@ const fr: Strings = {
   tooManyOpen: "Vous avez déjà deux demandes en attente : attendez qu’une soit traitée ou close.",
   closedConversation: "Cette conversation est close : ouvrez une nouvelle demande.",
   language: "English",
+  notices: "Informations du cabinet",
+  noNotices: "Aucune information pour l’instant.",
+  newNotice: "nouveau",
+  prevention: "Prévention",
+  practiceNews: "Vie du cabinet",
+  preventionChoice: "Recevoir les messages de prévention (vaccination, dépistage)",
+  preventionHelp: "Les informations sur le cabinet (fermetures, horaires) vous parviennent toujours.",
+  seeReply: "Voir ma réponse",
   signInCodeReminder: "Gardez votre courrier d’invitation : avec votre phrase secrète, son code vous connecte sur un nouvel appareil.",
 };
 

@@ -4,7 +4,8 @@ import * as account from "./account";
 import { Relay, RelayError } from "./api";
 import {
   Identity, Rejected, binding, identityBytes, identityFromBytes, messageContext, newIdentity,
-  noticeContext, openEnvelope, openProfile, openWelcome, redeemToken, sealEnvelope, stateContext,
+  noticeContext, openEnvelope, openProfile, openWelcome, preferencesContext, redeemToken,
+  sealEnvelope, stateContext,
 } from "./crypto";
 import { b64, sodium, unb64, utf8 } from "./sodium";
 import * as vault from "./vault";
@@ -34,6 +35,8 @@ export interface Conversation {
 
 export interface Notice {
   id: string; kind: string; title: string; text: string; sent_at: string; read: boolean;
+  replies_allowed: boolean; reply_to: string | null; reply_conversation_id?: string;
+  receipt?: string;
 }
 
 /** Everything the app holds about the patient: sealed in IndexedDB, in memory while unlocked. */
@@ -52,6 +55,7 @@ export interface State {
   notices: Record<string, Notice>;
   outbox: { key: string; path: string; body: unknown }[];
   rejected: number;
+  prevention_opt_out?: boolean;
 }
 
 interface Unlocked {
@@ -225,9 +229,12 @@ export class Patient {
     return Object.values(this.state.conversations).sort((a, b) => last(b).localeCompare(last(a)));
   }
 
+  /** Unread practice messages (of one conversation), and, for the whole app, unread notices. */
   unread(c?: Conversation): number {
     const list = c ? [c] : Object.values(this.state.conversations);
-    return list.reduce((n, conv) => n + conv.messages.filter((m) => m.sender === "practice" && !m.read).length, 0);
+    const messages = list.reduce(
+      (n, conv) => n + conv.messages.filter((m) => m.sender === "practice" && !m.read).length, 0);
+    return c ? messages : messages + Object.values(this.state.notices).filter((x) => !x.read).length;
   }
 
   /** The practice profile and who accepts messaging now (the profile is checked and opened). */
@@ -263,13 +270,15 @@ export class Patient {
   }
 
   /** Open a request; ``urgent``: the patient chose to send despite the urgent-wording warning. */
-  async request(practitionerId: string, category: string, text: string, urgent: boolean): Promise<string> {
+  async request(practitionerId: string, category: string, text: string, urgent: boolean,
+                noticeId?: string): Promise<string> {
     text = checkText(text);
     const convId = crypto.randomUUID();
     const msgId = crypto.randomUUID();
     const sentAt = new Date().toISOString();
     const doc: Record<string, unknown> = { type: "request", category, text, sent_at: sentAt };
     if (urgent) doc.urgent_wording = true;
+    if (noticeId) doc.notice_id = noticeId;
     const envelope = this.seal(doc, messageContext(convId, msgId));
     this.state.conversations[convId] = {
       id: convId, practitioner_id: practitionerId, category, state: "pending",
@@ -295,6 +304,42 @@ export class Patient {
     conv.messages.push(mine(msgId, text, sentAt, urgent));
     await this.queue(`/v1/conversations/${convId}/messages`, { id: msgId, envelope }, msgId);
     return msgId;
+  }
+
+  notices(): Notice[] {
+    return Object.values(this.state.notices).sort((a, b) => b.sent_at.localeCompare(a.sent_at));
+  }
+
+  /** The patient opened the notice: the practice's statistics say so. */
+  async markNoticeRead(id: string): Promise<void> {
+    const notice = this.state.notices[id];
+    if (!notice || notice.read) return;
+    notice.read = true;
+    notice.receipt = "read";
+    await this.queue(`/v1/notices/${id}/receipts`, { receipt: "read" }, crypto.randomUUID());
+  }
+
+  /** Answer a notice that takes replies: an ordinary request to its author, naming it. */
+  async replyToNotice(id: string, text: string, urgent: boolean): Promise<string> {
+    const notice = this.state.notices[id];
+    if (!notice?.replies_allowed || !notice.reply_to) throw new Error("noReplies");
+    const conv = await this.request(notice.reply_to, "other", text, urgent, id);
+    notice.reply_conversation_id = conv;
+    await this.save();
+    return conv;
+  }
+
+  /** No more preventive notices (false: again). Practice news still comes. Sealed to the
+   * practice and to the patient, as desktop/patient/client.py does. */
+  async setPreventionOptOut(optOut: boolean): Promise<void> {
+    const id = crypto.randomUUID();
+    const content = utf8(JSON.stringify({
+      type: "notice_preferences", prevention_opt_out: optOut, sent_at: new Date().toISOString(),
+    }));
+    const envelope = b64(sealEnvelope(content, preferencesContext(this.state.patient_id, id),
+                                      this.s.identity, [this.practiceEncPk, this.s.identity.encPk]));
+    this.state.prevention_opt_out = optOut;
+    await this.queue("/v1/notices/preferences", { id, envelope }, id);
   }
 
   async markRead(convId: string): Promise<void> {
@@ -397,9 +442,12 @@ export class Patient {
       if (this.state.notices[e.notice_id]) return null;
       const doc = this.open(e.envelope, noticeContext(e.notice_id, this.state.patient_id), this.practiceSignPk);
       if (doc.type !== "notice" || doc.notice_id !== e.notice_id) throw new Rejected("notice");
+      if (typeof doc.replies_allowed !== "boolean") throw new Rejected("notice");
       this.state.notices[e.notice_id] = {
         id: e.notice_id, kind: String(doc.kind), title: String(doc.title ?? ""),
         text: String(doc.text ?? ""), sent_at: doc.sent_at, read: false,
+        replies_allowed: doc.replies_allowed && typeof doc.reply_to === "string",
+        reply_to: typeof doc.reply_to === "string" ? doc.reply_to : null,
       };
       return null;
     }
