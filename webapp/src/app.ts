@@ -452,9 +452,9 @@ function confirmUrgent(text: string): Promise<{ send: boolean; urgent: boolean }
 }
 
 async function sending(button: HTMLButtonElement, text: string,
-                       send: (urgent: boolean) => Promise<void>): Promise<void> {
+                       send: (urgent: boolean) => Promise<void>, mayBeEmpty = false): Promise<void> {
   formMessage = "";
-  if (!text.trim()) { refuse(t.emptyMessage, "text"); return; }
+  if (!mayBeEmpty && !text.trim()) { refuse(t.emptyMessage, "text"); return; }
   const choice = await confirmUrgent(text);
   if (!choice.send) return;
   button.disabled = true;
@@ -476,21 +476,41 @@ function newRequestScreen(): HTMLElement {
   for (const c of CATEGORIES) what.append(h("option", { value: c }, stateLabel(c)));
   const text = h("textarea", { rows: "6", maxlength: "20000", required: true }) as HTMLTextAreaElement;
   const submit = h("button", { type: "submit", id: "send" }, t.send) as HTMLButtonElement;
+  // A renewal names its treatments: picked from what the practice renewed before, or typed.
+  const picks = p.lastPrescriptions().map((name, i) => {
+    const box = h("input", { type: "checkbox", id: `pick-${i}`, value: name }) as HTMLInputElement;
+    return h("div", { class: "check" }, box, h("label", { for: `pick-${i}` }, name));
+  });
+  const typed = h("textarea", { rows: "3", maxlength: "2400" }) as HTMLTextAreaElement;
+  const renewal = h("fieldset", { id: "renewal", hidden: true },
+    h("legend", {}, t.treatments), ...picks,
+    field("treatments-typed", picks.length ? t.otherTreatments : t.treatmentsTyped, typed, t.onePerLine));
+  const messageLabel = h("label", { for: "text" }, t.message);
+  what.addEventListener("change", () => {
+    renewal.hidden = what.value !== "renewal";
+    messageLabel.textContent = what.value === "renewal" ? t.messageOptional : t.message;
+  });
   const form = h("form", { id: "new-form", novalidate: true },
     h("h1", {}, t.newRequest),
-    field("practitioner", t.practitioner, who), field("category", t.category, what),
-    field("text", t.message, text), errorLine(),
+    field("practitioner", t.practitioner, who), field("category", t.category, what), renewal,
+    h("div", { class: "field" }, messageLabel, Object.assign(text, { id: "text" })), errorLine(),
     h("div", { class: "row" },
       h("button", { type: "button", class: "secondary", id: "back",
                     onclick: () => { screen = { name: "home" }; render(); } }, t.cancel), submit));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
+    if (what.value === "renewal") {
+      const names = [...renewal.querySelectorAll<HTMLInputElement>("input:checked")].map((b) => b.value)
+        .concat(typed.value.split("\n"));
+      if (!names.some((n) => n.trim())) { refuse(t.noTreatment, "treatments-typed"); return; }
+      void sending(submit, `${names.join(" ")} ${text.value}`, async (urgent) => {
+        screen = { name: "conversation", id: await p.requestRenewal(who.value, names, text.value, urgent) };
+      }, true);
+      return;
+    }
     void sending(submit, text.value, async (urgent) => {
-      const id = await p.request(who.value, what.value, text.value, urgent).catch((exc) => {
-        // Queued but refused for good: the conversation says so; offline: it waits.
-        throw exc;
-      });
-      screen = { name: "conversation", id };
+      // Queued but refused for good, the conversation says so; offline, it waits.
+      screen = { name: "conversation", id: await p.request(who.value, what.value, text.value, urgent) };
     });
   });
   return form;
@@ -532,7 +552,37 @@ function conversationScreen(id: string): HTMLElement {
                   onclick: () => { screen = { name: "home" }; render(); } }, `← ${t.back}`),
     h("h1", {}, `${pr?.name ?? ""} · ${stateLabel(c.category)}`),
     h("p", { class: "help", id: "conversation-state" }, stateLabel(c.state)),
+    c.renewal ? renewalPanel(p, c) : null,
     thread, form);
+}
+
+function renewalPanel(p: Patient, c: Conversation): HTMLElement {
+  const r = c.renewal!;
+  const d = r.decision;
+  const where = d ? (t as any)[`renewal_${d.state}`] : c.state === "declined" ? t.renewal_declined : t.renewal_waiting;
+  const panel = h("section", { class: "renewal", id: "renewal-status", "aria-labelledby": "renewal-title" },
+    h("h2", { id: "renewal-title" }, t.renewalOf),
+    h("ul", {}, ...r.treatments.map((n) => h("li", {}, n))),
+    h("p", { class: "state" }, where),
+    d?.text ? h("p", {}, d.text) : null);
+  if (d?.document) {
+    const view = h("div", { id: "prescription-view" });
+    const open = h("button", { type: "button", id: "open-prescription", onclick: async () => {
+      try {
+        const pdf = await p.prescription(c.id);
+        if (!pdf) return;
+        // In memory only: a blob: URL, shown in a frame and offered for download, never cached.
+        const url = URL.createObjectURL(new Blob([pdf.data as BlobPart], { type: "application/pdf" }));
+        view.replaceChildren(
+          h("iframe", { src: url, title: pdf.name, id: "prescription-frame", class: "pdf" }),
+          h("a", { href: url, download: pdf.name, id: "download-prescription", class: "button" }, t.download));
+      } catch {
+        view.replaceChildren(h("p", { class: "error" }, t.damaged));
+      }
+    } }, t.openPrescription);
+    panel.append(open, view);
+  }
+  return panel;
 }
 
 // -- start ------------------------------------------------------------------------------------

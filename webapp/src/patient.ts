@@ -31,6 +31,21 @@ export interface Conversation {
   state: string;
   messages: Message[];
   refusal?: string;
+  renewal?: Renewal;
+}
+
+/** A renewal request and, once the practice decided, its decision (the PDF with it). */
+export interface Renewal {
+  request_id: string;
+  treatments: string[];
+  message: string;
+  decision: null | {
+    state: "approved" | "declined" | "appointment_needed";
+    text: string;
+    prescribed: string[];
+    decided_at: string;
+    document: null | { name: string; sha256: string; data: string };
+  };
 }
 
 export interface Notice {
@@ -271,7 +286,7 @@ export class Patient {
 
   /** Open a request; ``urgent``: the patient chose to send despite the urgent-wording warning. */
   async request(practitionerId: string, category: string, text: string, urgent: boolean,
-                noticeId?: string): Promise<string> {
+                noticeId?: string, renewal?: { treatments: string[]; message: string }): Promise<string> {
     text = checkText(text);
     const convId = crypto.randomUUID();
     const msgId = crypto.randomUUID();
@@ -279,15 +294,58 @@ export class Patient {
     const doc: Record<string, unknown> = { type: "request", category, text, sent_at: sentAt };
     if (urgent) doc.urgent_wording = true;
     if (noticeId) doc.notice_id = noticeId;
+    if (renewal) doc.renewal = renewal;
     const envelope = this.seal(doc, messageContext(convId, msgId));
     this.state.conversations[convId] = {
       id: convId, practitioner_id: practitionerId, category, state: "pending",
       messages: [mine(msgId, text, sentAt, urgent)],
+      renewal: renewal ? { request_id: msgId, ...renewal, decision: null } : undefined,
     };
     await this.queue("/v1/conversations", {
       id: convId, practitioner_id: practitionerId, message_id: msgId, envelope,
     }, msgId);
     return convId;
+  }
+
+  /** Ask to renew treatments (1 to 12 names), as desktop/patient/client.py request_renewal. */
+  async requestRenewal(practitionerId: string, treatments: string[], message: string,
+                       urgent: boolean): Promise<string> {
+    const names: string[] = [];
+    const seen = new Set<string>();
+    for (const raw of treatments) {
+      const name = raw.split(/\s+/).filter(Boolean).join(" ");
+      const key = name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+      if (!name) continue;
+      if (name.length > 200) throw new Error("treatmentTooLong");
+      if (!seen.has(key)) { seen.add(key); names.push(name); }
+    }
+    if (!names.length) throw new Error("noTreatment");
+    if (names.length > 12) throw new Error("tooManyTreatments");
+    message = message.trim();
+    const text = RENEWAL_HEADER + names.join(", ") + (message ? `\n\n${message}` : "");
+    const convId = await this.request(practitionerId, "renewal", text, urgent, undefined,
+                                      { treatments: names, message });
+    return convId;
+  }
+
+  /** Treatments the practice renewed before, newest first: what to pick from. */
+  lastPrescriptions(): string[] {
+    const decided = Object.values(this.state.conversations)
+      .map((c) => c.renewal?.decision).filter((d) => d?.state === "approved")
+      .sort((a, b) => b!.decided_at.localeCompare(a!.decided_at));
+    const names: string[] = [];
+    for (const d of decided) for (const n of d!.prescribed) if (!names.includes(n)) names.push(n);
+    return names;
+  }
+
+  /** The renewed prescription's bytes, checked against its digest. */
+  async prescription(convId: string): Promise<{ name: string; data: Uint8Array } | null> {
+    const doc = this.state.conversations[convId]?.renewal?.decision?.document;
+    if (!doc) return null;
+    const data = unb64(doc.data);
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data as BufferSource));
+    if (sodium.to_hex(digest) !== doc.sha256.toLowerCase()) throw new Rejected("digest");
+    return { name: doc.name, data };
   }
 
   async write(convId: string, text: string, urgent: boolean): Promise<string> {
@@ -462,6 +520,11 @@ export class Patient {
           id: convId, practitioner_id: e.practitioner_id, category: String(doc.category),
           state: "requested", messages: [mine(e.message_id, doc.text, doc.sent_at, !!doc.urgent_wording)],
         };
+        const r = doc.renewal;
+        if (r && Array.isArray(r.treatments) && r.treatments.every((x: unknown) => typeof x === "string")) {
+          conv.renewal = { request_id: e.message_id, treatments: r.treatments,
+                           message: typeof r.message === "string" ? r.message : "", decision: null };
+        }
       }
       if (conv.state === "pending") conv.state = "requested";
       const m = conv.messages.find((x) => x.id === e.message_id);
@@ -480,6 +543,10 @@ export class Patient {
       const doc = this.open(e.envelope, messageContext(convId, e.message_id),
                             fromPractice ? this.practiceSignPk : this.s.identity.signPk);
       if (doc.type !== "message") throw new Rejected("message");
+      if (doc.renewal_decision !== undefined) {
+        if (!fromPractice) throw new Rejected("a renewal decision from the patient's side");
+        conv.renewal!.decision = readDecision(doc, conv.renewal);
+      }
       conv.messages.push({
         id: e.message_id, sender: fromPractice ? "practice" : "patient", text: doc.text ?? "",
         sent_at: doc.sent_at, author_name: typeof doc.author_name === "string" ? doc.author_name : "",
@@ -507,6 +574,37 @@ export class Patient {
     }
     return null;
   }
+}
+
+const RENEWAL_HEADER = "Demande de renouvellement : ";
+
+/** The practice's decision on this conversation's renewal request, checked as
+ * desktop/sync/content.py read_renewal_decision does (the digest is checked on opening). */
+function readDecision(doc: any, renewal: Renewal | undefined): NonNullable<Renewal["decision"]> {
+  const d = doc.renewal_decision;
+  if (!renewal || renewal.decision || typeof d !== "object" || d === null || d.request_id !== renewal.request_id) {
+    throw new Rejected("a renewal decision for a request not made in this conversation");
+  }
+  const state = d.decision;
+  if (state !== "approved" && state !== "declined" && state !== "appointment_needed") {
+    throw new Rejected("a renewal decision of an unknown kind");
+  }
+  const files = Array.isArray(doc.attachments) ? doc.attachments : [];
+  if (state === "approved") {
+    const lines = Array.isArray(d.treatments) ? d.treatments : [];
+    const [file] = files;
+    if (files.length !== 1 || typeof file?.data !== "string" || file.mime !== "application/pdf"
+        || typeof file.name !== "string" || typeof file.sha256 !== "string" || !lines.length) {
+      throw new Rejected("a renewal approval without exactly one prescription");
+    }
+    return { state, text: String(doc.text ?? ""), decided_at: doc.sent_at,
+             prescribed: lines.map((l: any) => String(l?.name ?? "")).filter(Boolean),
+             document: { name: file.name, sha256: file.sha256, data: file.data } };
+  }
+  if (files.length) throw new Rejected("a decision other than approval with a document");
+  const said = state === "declined" ? d.reason : d.message;
+  return { state, text: typeof said === "string" && said.trim() ? said.trim() : String(doc.text ?? ""),
+           decided_at: doc.sent_at, prescribed: [], document: null };
 }
 
 interface Bundle {
