@@ -18,13 +18,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
-import time
 import uuid
-from collections import deque
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import Field
 from sqlalchemy import Connection, insert, select, update
@@ -35,6 +32,7 @@ from relay.db import accounts, patient_key_bundles, patients, relay_secrets, utc
 from relay.errors import ApiError
 from relay.events import b64, iso
 from relay.idempotency import IdempotencyKey, Outcome, account_scope, run_once
+from relay.ratelimit import body_field, rate_limit
 from relay.schemas import Key32, RequestBody, _base64_decoder, _base64_schema
 
 router = APIRouter(tags=["patient accounts"])
@@ -72,57 +70,6 @@ class PreloginRequest(RequestBody):
 class SignInRequest(RequestBody):
     account: Key32
     auth_key: Key32
-
-
-class SignInThrottle:
-    """Failed sign-ins per account and per client address, in this relay process.
-
-    After ``limit`` failures within ``window`` seconds, further attempts are
-    refused (429 ``too_many_attempts``) until the oldest failure leaves the
-    window: an online guesser gets a handful of tries per quarter hour, on top
-    of the Argon2id the guesser must compute for each one.
-    """
-
-    def __init__(self, limit: int = 5, window: float = 900.0) -> None:
-        self.limit = limit
-        self.window = window
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, name: str, now: float) -> deque[float]:
-        seen = self._failures.setdefault(name, deque())
-        while seen and seen[0] <= now - self.window:
-            seen.popleft()
-        return seen
-
-    def check(self, *names: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for name in names:
-                seen = self._recent(name, now)
-                if len(seen) >= self.limit:
-                    wait = int(seen[0] + self.window - now) + 1
-                    raise ApiError(
-                        429,
-                        "too_many_attempts",
-                        f"Too many failed sign-ins: try again in {wait // 60 + 1} minutes.",
-                    )
-
-    def failed(self, *names: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for name in names:
-                self._recent(name, now).append(now)
-            if len(self._failures) > 100_000:  # forget the quiet ones, not memory forever
-                for name in [n for n, q in self._failures.items() if not q]:
-                    del self._failures[name]
-
-
-_throttle = SignInThrottle()
-
-
-def _client_address(request: Request) -> str:
-    return f"ip:{request.client.host}" if request.client else "ip:?"
 
 
 def _auth_hash(auth_key: bytes) -> bytes:
@@ -192,11 +139,15 @@ def _decoy_key(relay: RelayDep) -> bytes:
     return _decoy_key(relay)
 
 
-@router.post("/patient/prelogin", response_model=None)
-def prelogin(body: PreloginRequest, request: Request, relay: RelayDep) -> JSONResponse:
+# Both spend the "signin" allowance (relay.config.RateLimits), per account and per address:
+# a guesser gets a handful of tries, each costing him an Argon2id, and still needs the code.
+_SIGNIN_LIMIT = [Depends(rate_limit("signin", per_account=body_field("account")))]
+
+
+@router.post("/patient/prelogin", response_model=None, dependencies=_SIGNIN_LIMIT)
+def prelogin(body: PreloginRequest, relay: RelayDep) -> JSONResponse:
     """The salt and Argon2id limits to derive the sign-in key with; a decoy for an unknown
     account (stable, so that asking twice does not tell either)."""
-    _throttle.check(_client_address(request))
     with relay.db.read() as conn:
         row = conn.execute(
             select(
@@ -213,13 +164,10 @@ def prelogin(body: PreloginRequest, request: Request, relay: RelayDep) -> JSONRe
     return JSONResponse({"salt": b64(salt), "opslimit": ops, "memlimit": mem})
 
 
-@router.post("/patient/sign-in", status_code=201, response_model=None)
-def sign_in(
-    body: SignInRequest, request: Request, key: IdempotencyKey, relay: RelayDep
-) -> JSONResponse:
+@router.post("/patient/sign-in", status_code=201, response_model=None,
+             dependencies=_SIGNIN_LIMIT)
+def sign_in(body: SignInRequest, key: IdempotencyKey, relay: RelayDep) -> JSONResponse:
     """A new session for a patient's new device, and the sealed key bundle to open there."""
-    names = (f"account:{body.account.hex()}", _client_address(request))
-    _throttle.check(*names)
     refused = ApiError(401, "invalid_credentials", "Wrong passphrase or unknown account.")
     with relay.db.read() as conn:
         row = conn.execute(
@@ -238,7 +186,6 @@ def sign_in(
             .where(patient_key_bundles.c.account == body.account)
         ).first()
     if row is None or not hmac.compare_digest(bytes(row.auth_hash), _auth_hash(body.auth_key)):
-        _throttle.failed(*names)
         raise refused
     if row.revoked_at is not None:
         raise ApiError(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import os
 import sqlite3
+import uuid
+
+import httpx
 
 from tests.webapp.flows import PASSPHRASE, invite, join, new_request, sign_in, sync_until
 
@@ -94,3 +99,28 @@ def test_lock_then_unlock_on_the_same_device_and_sign_out_wipes_it(relay, practi
     assert "IDB" not in stored and "CACHE" not in stored
     browser.open(f"{relay.url}/")
     browser.wait_for("#join-form")  # nothing left to unlock
+
+
+def test_prelogin_does_not_tell_whether_an_account_exists_and_attempts_are_limited(
+        relay, practice, browser):
+    _, code = invite(practice, "Yves Perrin")
+    join(browser, relay.url, code)
+    [row] = _bundle_row(relay)
+    known = base64.b64encode(row[0]).decode()
+    unknown = base64.b64encode(os.urandom(32)).decode()
+
+    def prelogin(account):
+        return httpx.post(f"{relay.url}/v1/patient/prelogin", json={"account": account})
+
+    real, decoy, again = prelogin(known).json(), prelogin(unknown).json(), prelogin(unknown).json()
+    assert real["salt"] == base64.b64encode(row[1]).decode()
+    assert decoy == again and decoy["salt"] != real["salt"]  # stable, like a real account's
+    assert {k: decoy[k] for k in ("opslimit", "memlimit")} == {"opslimit": 3, "memlimit": 64 << 20}
+
+    wrong = {"account": known, "auth_key": base64.b64encode(os.urandom(32)).decode()}
+    answers = [httpx.post(f"{relay.url}/v1/patient/sign-in", json=wrong,
+                          headers={"Idempotency-Key": str(uuid.uuid4())}) for _ in range(25)]
+    codes = [a.json()["code"] for a in answers]
+    assert set(codes[:15]) == {"invalid_credentials"}
+    assert codes[-1] == "rate_limited" and int(answers[-1].headers["retry-after"]) > 0
+    assert _bundle_row(relay) == [row]

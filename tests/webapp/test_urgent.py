@@ -57,7 +57,7 @@ def test_urgent_wording_shows_the_numbers_and_the_practice_sees_the_flag(
 def test_ordinary_wording_goes_straight(relay, practice, browser):
     patient, code = invite(practice, "Sophie Laurent")
     join(browser, relay.url, code)
-    new_request(browser, "Pouvez-vous me renouveler mon ordonnance de Levothyrox ?", "renewal")
+    new_request(browser, "Pouvez-vous me renouveler mon ordonnance de Levothyrox ?", "administrative")
     browser.wait_for("#thread")
     assert not browser.all("dialog#emergency")
     [conv] = sync_until(practice, lambda: practice.store.conversations_of_patient(patient.id))

@@ -7,7 +7,7 @@ export class RelayError extends Error {
   }
   /** Worth retrying later (offline, the relay restarting); a 4xx will not pass. */
   get retryable(): boolean {
-    return this.status === 0 || this.status >= 500 || this.code === "too_many_attempts";
+    return this.status === 0 || this.status >= 500 || this.code === "rate_limited";
   }
 }
 

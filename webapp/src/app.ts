@@ -119,7 +119,7 @@ async function busy(button: HTMLButtonElement, work: () => Promise<void>): Promi
 function explain(exc: unknown): string {
   if (exc instanceof RelayError) {
     const byCode: Record<string, string> = {
-      invalid_credentials: t.wrongPassphrase, too_many_attempts: t.tooMany,
+      invalid_credentials: t.wrongPassphrase, rate_limited: t.tooMany,
       invitation_used: t.invitationUsed, invitation_expired: t.invitationExpired,
       invitation_not_found: t.invitationUnknown, offline: t.offline,
       patient_not_enrolled: t.notEnrolled, too_many_open_requests: t.tooManyOpen,
