@@ -397,6 +397,21 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_everything(args: argparse.Namespace) -> int:
+    """``export everything``: the GDPR ZIP of a patient (PDF, FHIR, documents, CSV)."""
+    from desktop.records.patient_export import export_everything
+
+    store = _open(args)
+    try:
+        actor = getattr(args, "as_practitioner", None) or store.get_setting("default_practitioner")
+        path = export_everything(store, args.patient, args.out, actor_id=actor,
+                                 language=args.lang, include_notes=args.with_notes)
+    finally:
+        store.close()
+    print(path)
+    return 0
+
+
 # -- parser -----------------------------------------------------------------
 
 
@@ -508,6 +523,17 @@ def _parser() -> argparse.ArgumentParser:
                    help="documents described and hashed, their bytes left out")
     c.add_argument("--as", dest="as_practitioner", help="who exports (default: yours)")
     c.set_defaults(func=cmd_export)
+    c = kinds.add_parser("everything",
+                         help="everything about the patient in one ZIP (right of access)")
+    c.add_argument("--store", type=Path, required=default_store is None, default=default_store,
+                   help="the practice's store (or PASSERELLE_STORE)")
+    c.add_argument("--patient", required=True, help="the patient's id in this practice")
+    c.add_argument("--out", type=Path, required=True, help="the ZIP file to write")
+    c.add_argument("--lang", choices=["fr", "en"], default="fr", help="the PDF's language")
+    c.add_argument("--with-notes", action="store_true",
+                   help="include internal notes (the practice's own copy, not the patient's)")
+    c.add_argument("--as", dest="as_practitioner", help="who exports (default: yours)")
+    c.set_defaults(func=cmd_export_everything)
     return p
 
 

@@ -138,6 +138,22 @@ FR: dict[str, str] = {
     'The sheet was not saved: {0}':
         'La feuille n’a pas été enregistrée : {0}',
     # -- a patient's record: FHIR, GDPR export, erasure -------------------------------
+    'Export everything…':
+        'Tout exporter…',
+    'Everything about {0}':
+        'Toutes les données de {0}',
+    "One ZIP file with everything the practice holds about {0}: all conversations as a PDF, the same as FHIR, the documents, and a table of every line of the store about the patient. The ZIP is not encrypted: hand it to the patient, do not leave it lying around. The export is recorded in the patient's history.":
+        "Un fichier ZIP avec tout ce que le cabinet détient sur {0} : toutes les conversations en PDF, les mêmes en FHIR, les documents, et un tableau de chaque ligne de la base qui concerne le patient. Le ZIP n'est pas chiffré : remettez-le au patient, ne le laissez pas traîner. L'export est inscrit dans l'historique du patient.",
+    'In French':
+        'En français',
+    'In English':
+        'En anglais',
+    'File':
+        'Fichier',
+    'Choose the file to write.':
+        'Choisissez le fichier à écrire.',
+    'ZIP archive (*.zip)':
+        'Archive ZIP (*.zip)',
     'Erase {0}':
         'Effacer {0}',
     'Erase':

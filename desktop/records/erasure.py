@@ -30,7 +30,7 @@ class Erasure:
 
 def erase_patient(store: Any, patient_id: str, actor_id: str | None) -> Erasure:
     """Erase one of this practice's patients (``NotOurPatient`` for any other id)."""
-    patient = our_patient(store, patient_id)
+    patient = our_patient(store, patient_id, "nothing was erased")
     requests: list[str] = []
     with store.transaction():
         local = PatientErasure(store).erase(patient.id, actor_id)

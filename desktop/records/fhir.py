@@ -195,6 +195,24 @@ class _Builder:
                 result["data"] = base64.b64encode(data).decode("ascii")
         return result
 
+    def prescription(self, prescription: Any) -> dict[str, Any]:
+        """The renewed prescription's PDF, as the reply carried it."""
+        data = self.file.prescription_pdf(prescription.id)
+        result: dict[str, Any] = {
+            "contentType": "application/pdf",
+            "title": f"Ordonnance {prescription.issued_at.date().isoformat()}.pdf",
+            "creation": instant(prescription.issued_at),
+            "size": prescription.size or None,
+            "extension": [{"url": SHA256_EXTENSION, "valueString": prescription.sha256}]
+            if prescription.sha256 else [],
+        }
+        if data is not None:
+            result["size"] = len(data)
+            result["hash"] = base64.b64encode(hashlib.sha1(data).digest()).decode("ascii")
+            if self.include_data:
+                result["data"] = base64.b64encode(data).decode("ascii")
+        return result
+
     def conversations(self) -> dict[str, str]:
         """One Communication per message; returns, by conversation, its first message's
         resource id (a notice's reply points at it)."""
@@ -218,6 +236,8 @@ class _Builder:
             payload: list[dict[str, Any]] = [{"contentString": m.text}] if _text(m.text) else []
             payload += [{"contentAttachment": self.attachment(d)}
                         for d in self.file.documents.get(m.id, [])]
+            payload += [{"contentAttachment": self.prescription(p)}
+                        for p in self.file.prescriptions if p.message_id == m.id]
             self.add({
                 "resourceType": "Communication",
                 "id": me,

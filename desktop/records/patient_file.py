@@ -35,14 +35,17 @@ class PatientFile:
     notices: list[HeldNotice]
     #: A document's bytes in clear (decrypted in memory), or None when not downloaded.
     contents: Callable[[StoredDocument], bytes | None] = field(repr=False, default=lambda _d: None)
+    #: A prescription's PDF (kept in the store with it, sent inside the reply's envelope).
+    prescription_pdf: Callable[[str], bytes | None] = field(repr=False,
+                                                            default=lambda _p: None)
 
 
-def our_patient(store, patient_id: str) -> Patient:
+def our_patient(store, patient_id: str, refused: str = "nothing was exported") -> Patient:
     """The patient, or :class:`NotOurPatient` (the practice's store is the whole truth
     of who its patients are: a patient of another practice is never in it)."""
     found = store.patient(patient_id) if isinstance(patient_id, str) and patient_id else None
     if found is None:
-        raise NotOurPatient(f"No patient {patient_id!r} in this practice; nothing was exported.")
+        raise NotOurPatient(f"No patient {patient_id!r} in this practice; {refused}.")
     return found
 
 
@@ -73,4 +76,5 @@ def gather(store, patient_id: str) -> PatientFile:
         prescriptions=list(reversed(store.prescriptions_of(patient.id))),
         notices=record.notices(),
         contents=contents,
+        prescription_pdf=store.prescription_pdf,
     )

@@ -78,6 +78,15 @@ class _RecordDialog(QDialog):
         self.setMinimumWidth(540)
         self.adjustSize()
 
+    def showEvent(self, event: Any) -> None:
+        # A wrapped label is sized for its text only once shown and styled: give each the
+        # height it needs at its real width, or the explanation opens cut short.
+        super().showEvent(event)
+        for label in self.findChildren(QLabel):
+            if label.wordWrap() and label.text():
+                label.setMinimumHeight(label.heightForWidth(max(label.width(), 500)))
+        self.adjustSize()
+
     def working(self, text: str) -> None:
         self.ok.setEnabled(False)
         self.result_line.setText(text)
@@ -146,6 +155,83 @@ class FhirExportDialog(_RecordDialog):
             changed="patients", parent=self, failed=self.failed,
             done=lambda paths: self.done_with(self.tr("Written: {0}").format(
                 ", ".join(str(p) for p in paths))),
+        )
+
+
+class _FileField(_FolderField):
+    """A ZIP file to write, typed or chosen."""
+
+    def _choose(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the export as"),
+                                              self.edit.text(), self.tr("ZIP archive (*.zip)"))
+        if path:
+            self.edit.setText(path)
+
+
+class ExportEverythingDialog(_RecordDialog):
+    """Export everything about this patient (right of access): one ZIP."""
+
+    def __init__(self, parent: QWidget, session: Session, patient: Any) -> None:
+        super().__init__(parent, self.tr("Everything about {0}").format(patient.name),
+                         "exportEverythingDialog", self.tr("Export"))
+        self.session = session
+        self.patient = patient
+        intro = QLabel(self.tr(
+            "One ZIP file with everything the practice holds about {0}: all conversations as "
+            "a PDF, the same as FHIR, the documents, and a table of every line of the store "
+            "about the patient. The ZIP is not encrypted: hand it to the patient, do not leave "
+            "it lying around. The export is recorded in the patient's history.")
+            .format(patient.name))
+        intro.setWordWrap(True)
+        self.french = QRadioButton(self.tr("In French"))
+        self.french.setObjectName("exportFrench")
+        self.english = QRadioButton(self.tr("In English"))
+        self.english.setObjectName("exportEnglish")
+        self.french.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.french)
+        group.addButton(self.english)
+        languages = QHBoxLayout()
+        languages.addWidget(self.french)
+        languages.addWidget(self.english)
+        languages.addStretch(1)
+        self.notes = QCheckBox(self.tr("Include internal notes"))
+        self.notes.setObjectName("exportNotes")
+        notes_hint = QLabel(self.tr("Notes are the practice's: the patient never saw them. "
+                                    "Leave them out of a copy for the patient."))
+        notes_hint.setWordWrap(True)
+        name = "".join(ch if ch.isalnum() else "-" for ch in patient.name).strip("-")
+        self.file = _FileField(str(Path(_documents_folder()) / f"{name or 'patient'}.zip"))
+        self.file.edit.setObjectName("exportFile")
+        self.layout_.addWidget(intro)
+        self.layout_.addLayout(languages)
+        self.layout_.addWidget(self.notes)
+        self.layout_.addWidget(notes_hint)
+        self.layout_.addWidget(QLabel(self.tr("File")))
+        self.layout_.addWidget(self.file)
+        self.finish_layout()
+        self.buttons.accepted.connect(self.export)
+
+    def export(self) -> None:
+        from desktop.records.patient_export import export_everything
+
+        store = self.session.store
+        path = self.file.path()
+        if store is None:
+            return
+        if not path:
+            self.failed(ValueError(self.tr("Choose the file to write.")))
+            return
+        me = self.session.me()
+        language = "en" if self.english.isChecked() else "fr"
+        notes = self.notes.isChecked()
+        self.working(self.tr("Exporting…"))
+        self.session.act(
+            lambda: export_everything(store, self.patient.id, Path(path),
+                                      actor_id=me.id if me else None, language=language,
+                                      include_notes=notes),
+            changed="patients", parent=self, failed=self.failed,
+            done=lambda written: self.done_with(self.tr("Written: {0}").format(written)),
         )
 
 
@@ -239,6 +325,8 @@ class RecordActions(QWidget):
         self.patient: Any = None
         self.dialog: Any = None
         self.fhir_button = button(self.tr("Export FHIR…"), "exportFhir", self.export_fhir)
+        self.everything_button = button(self.tr("Export everything…"), "exportEverything",
+                                        self.export_everything)
         self.erase_button = button(self.tr("Erase this patient…"), "erasePatient", self.erase)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -248,7 +336,7 @@ class RecordActions(QWidget):
         self.show_patient(None)
 
     def buttons(self) -> list[Any]:
-        return [self.fhir_button, self.erase_button]
+        return [self.fhir_button, self.everything_button, self.erase_button]
 
     def show_patient(self, patient: Any) -> None:
         self.patient = patient
@@ -264,6 +352,12 @@ class RecordActions(QWidget):
         if self.patient is None or self.session.store is None:
             return
         self.dialog = FhirExportDialog(self, self.session, self.patient)
+        self.dialog.open()
+
+    def export_everything(self) -> None:
+        if self.patient is None or self.session.store is None:
+            return
+        self.dialog = ExportEverythingDialog(self, self.session, self.patient)
         self.dialog.open()
 
     def erase(self) -> None:

@@ -703,47 +703,47 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
 <context>
     <name>EraseDialog</name>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="159"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="245"/>
         <source>Erase {0}</source>
         <translation>Effacer {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="160"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="246"/>
         <source>Erase</source>
         <translation>Effacer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="165"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="251"/>
         <source>&lt;b&gt;{0}&lt;/b&gt;, born {1}, will be erased from this workstation and from the relay: the record, every conversation and document, the renewal requests and prescriptions, the notices received and the history. The patient&apos;s access to the messaging ends. &lt;b&gt;This cannot be undone.&lt;/b&gt; Export the record first if the practice must keep it.</source>
         <translation>&lt;b&gt;{0}&lt;/b&gt;, né(e) le {1}, sera effacé(e) de ce poste et du relais&#xa0;: la fiche, toutes les conversations et tous les documents, les demandes de renouvellement et les ordonnances, les informations reçues et l&apos;historique. L&apos;accès du patient à la messagerie prend fin. &lt;b&gt;C&apos;est irréversible.&lt;/b&gt; Exportez d&apos;abord le dossier si le cabinet doit le conserver.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="171"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="257"/>
         <source>I understand that this cannot be undone</source>
         <translation>Je comprends que c&apos;est irréversible</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="192"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="278"/>
         <source>Erasing…</source>
         <translation>Effacement en cours…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="204"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="290"/>
         <source>{0} was erased. The relay never knew this patient.</source>
         <translation>{0} a été effacé(e). Le relais n&apos;a jamais connu ce patient.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="207"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="293"/>
         <source>{0} was erased from this workstation. Waiting for the relay to confirm (if the workstation is offline, it is asked at the next sync)…</source>
         <translation>{0} a été effacé(e) de ce poste. En attente de la confirmation du relais (si le poste est hors ligne, il sera sollicité à la prochaine synchronisation)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="227"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="313"/>
         <source>The relay confirmed: it holds nothing of {0} any more.</source>
         <translation>Le relais a confirmé&#xa0;: il ne détient plus rien de {0}.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="230"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="316"/>
         <source>The relay refused the erasure: {0}</source>
         <translation>Le relais a refusé l&apos;effacement&#xa0;: {0}</translation>
     </message>
@@ -803,54 +803,112 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
     </message>
 </context>
 <context>
-    <name>FhirExportDialog</name>
+    <name>ExportEverythingDialog</name>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="100"/>
-        <source>Export {0} as FHIR</source>
-        <translation>Exporter {0} en FHIR</translation>
+        <location filename="../../desktop/ui/patient_rights.py" line="175"/>
+        <source>Everything about {0}</source>
+        <translation>Toutes les données de {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="101"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="176"/>
         <source>Export</source>
         <translation>Exporter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="105"/>
-        <source>The conversations, renewal requests, prescriptions and notices of {0}, as FHIR R4 resources for the practice software or the DMP. The export is recorded in the patient&apos;s history.</source>
-        <translation>Les conversations, demandes de renouvellement, ordonnances et informations de {0}, en ressources FHIR R4 pour le logiciel du cabinet ou le DMP. L&apos;export est inscrit dans l&apos;historique du patient.</translation>
+        <location filename="../../desktop/ui/patient_rights.py" line="180"/>
+        <source>One ZIP file with everything the practice holds about {0}: all conversations as a PDF, the same as FHIR, the documents, and a table of every line of the store about the patient. The ZIP is not encrypted: hand it to the patient, do not leave it lying around. The export is recorded in the patient&apos;s history.</source>
+        <translation>Un fichier ZIP avec tout ce que le cabinet détient sur {0}&#xa0;: toutes les conversations en PDF, les mêmes en FHIR, les documents, et un tableau de chaque ligne de la base qui concerne le patient. Le ZIP n&apos;est pas chiffré&#xa0;: remettez-le au patient, ne le laissez pas traîner. L&apos;export est inscrit dans l&apos;historique du patient.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="109"/>
-        <source>One JSON file (a FHIR Bundle)</source>
-        <translation>Un fichier JSON (un Bundle FHIR)</translation>
+        <location filename="../../desktop/ui/patient_rights.py" line="186"/>
+        <source>In French</source>
+        <translation>En français</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="111"/>
-        <source>One NDJSON file per resource type</source>
-        <translation>Un fichier NDJSON par type de ressource</translation>
+        <location filename="../../desktop/ui/patient_rights.py" line="188"/>
+        <source>In English</source>
+        <translation>En anglais</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="117"/>
-        <source>Include the documents themselves</source>
-        <translation>Inclure les documents eux-mêmes</translation>
+        <location filename="../../desktop/ui/patient_rights.py" line="198"/>
+        <source>Include internal notes</source>
+        <translation>Inclure les notes internes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="125"/>
-        <source>Folder</source>
-        <translation>Dossier</translation>
+        <location filename="../../desktop/ui/patient_rights.py" line="200"/>
+        <source>Notes are the practice&apos;s: the patient never saw them. Leave them out of a copy for the patient.</source>
+        <translation>Les notes sont celles du cabinet&#xa0;: le patient ne les a jamais vues. Ne les mettez pas dans une copie destinée au patient.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="138"/>
-        <source>Choose the folder to export to.</source>
-        <translation>Choisissez le dossier où exporter.</translation>
+        <location filename="../../desktop/ui/patient_rights.py" line="210"/>
+        <source>File</source>
+        <translation>Fichier</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="141"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="223"/>
+        <source>Choose the file to write.</source>
+        <translation>Choisissez le fichier à écrire.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="228"/>
         <source>Exporting…</source>
         <translation>Export en cours…</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="234"/>
+        <source>Written: {0}</source>
+        <translation>Écrit&#xa0;: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>FhirExportDialog</name>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="109"/>
+        <source>Export {0} as FHIR</source>
+        <translation>Exporter {0} en FHIR</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="110"/>
+        <source>Export</source>
+        <translation>Exporter</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="114"/>
+        <source>The conversations, renewal requests, prescriptions and notices of {0}, as FHIR R4 resources for the practice software or the DMP. The export is recorded in the patient&apos;s history.</source>
+        <translation>Les conversations, demandes de renouvellement, ordonnances et informations de {0}, en ressources FHIR R4 pour le logiciel du cabinet ou le DMP. L&apos;export est inscrit dans l&apos;historique du patient.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="118"/>
+        <source>One JSON file (a FHIR Bundle)</source>
+        <translation>Un fichier JSON (un Bundle FHIR)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="120"/>
+        <source>One NDJSON file per resource type</source>
+        <translation>Un fichier NDJSON par type de ressource</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="126"/>
+        <source>Include the documents themselves</source>
+        <translation>Inclure les documents eux-mêmes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="134"/>
+        <source>Folder</source>
+        <translation>Dossier</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/patient_rights.py" line="147"/>
+        <source>Choose the folder to export to.</source>
+        <translation>Choisissez le dossier où exporter.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="150"/>
+        <source>Exporting…</source>
+        <translation>Export en cours…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="156"/>
         <source>Written: {0}</source>
         <translation>Écrit&#xa0;: {0}</translation>
     </message>
@@ -1978,12 +2036,17 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>RecordActions</name>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="241"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="327"/>
         <source>Export FHIR…</source>
         <translation>Exporter en FHIR…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="242"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="328"/>
+        <source>Export everything…</source>
+        <translation>Tout exporter…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="330"/>
         <source>Erase this patient…</source>
         <translation>Effacer ce patient…</translation>
     </message>
@@ -2914,6 +2977,19 @@ les patients appellent le 15 ou le 112.</translation>
     </message>
 </context>
 <context>
+    <name>_FileField</name>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="165"/>
+        <source>Save the export as</source>
+        <translation>Enregistrer l&apos;export sous</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/patient_rights.py" line="166"/>
+        <source>ZIP archive (*.zip)</source>
+        <translation>Archive ZIP (*.zip)</translation>
+    </message>
+</context>
+<context>
     <name>_FolderField</name>
     <message>
         <location filename="../../desktop/ui/patient_rights.py" line="43"/>
@@ -2929,7 +3005,7 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>_RecordDialog</name>
     <message>
-        <location filename="../../desktop/ui/patient_rights.py" line="93"/>
+        <location filename="../../desktop/ui/patient_rights.py" line="102"/>
         <source>Close</source>
         <translation>Clôturer</translation>
     </message>

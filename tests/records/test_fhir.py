@@ -126,6 +126,14 @@ def test_renewals_are_tasks_focused_on_what_the_practice_decided(cabinet, export
     assert order["medicationCodeableConcept"]["text"] == "Levothyrox 75 µg"
     assert order["dosageInstruction"] == [{"text": "1 comprimé le matin à jeun"}]
     assert order["dispenseRequest"]["numberOfRepeatsAllowed"] == 1
+    # The reply that carried the prescription carries its PDF, hashed as FHIR says.
+    [issued] = cabinet.store.prescriptions_of(cabinet.jean_id)
+    pdf = cabinet.store.prescription_pdf(issued.id)
+    [carried] = [p["contentAttachment"] for c in of_type(exported, "Communication")
+                 for p in c.get("payload", []) if p.get("contentAttachment", {}).get("title", "")
+                 .startswith("Ordonnance")]
+    assert base64.b64decode(carried["data"]) == pdf
+    assert carried["hash"] == base64.b64encode(hashlib.sha1(pdf).digest()).decode()
     assert by_url[order["requester"]["reference"]]["resourceType"] == "Practitioner"
     declined = tasks["rejected"]
     assert declined["statusReason"]["text"] == "Ce traitement demande une consultation"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import zipfile
 
-from desktop.ui.patient_rights import EraseDialog, FhirExportDialog
+from desktop.ui.patient_rights import EraseDialog, ExportEverythingDialog, FhirExportDialog
 from desktop.ui.qt import QLabel
 from tests.ui.conftest import unlock
 
@@ -63,3 +64,23 @@ def test_erase_asks_naming_the_patient_then_the_relay_confirms(qtbot, window, tm
     assert reader.patient(jean.id) is None
     [line] = [e for e in reader.audit(limit=100) if e.action == "patient_erased"]
     assert line.patient_id is None and line.detail == ""
+
+
+def test_export_everything_writes_one_zip_and_says_where(qtbot, window, tmp_path):
+    unlock(qtbot, window)
+    screen = window.show_screen("patients")
+    _choose(qtbot, screen, "Jean Martin")
+    screen.record_actions.everything_button.click()
+    dialog = window.findChild(ExportEverythingDialog)
+    assert "Jean Martin" in dialog.windowTitle()
+    assert not dialog.notes.isChecked()  # notes stay out of the patient's copy by default
+    dialog.file.edit.setText(str(tmp_path / "jean.zip"))
+    dialog.english.setChecked(True)
+    dialog.grab().save(str(tmp_path / "everything-dialog.png"))
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: "Written" in dialog.result_line.text(), timeout=20000)
+    names = zipfile.ZipFile(tmp_path / "jean.zip").namelist()
+    assert {"README.txt", "conversations.pdf", "fhir-bundle.json"} <= set(names)
+    qtbot.waitUntil(lambda: any("Everything about the patient exported"
+                                in screen.history.item(i).text()
+                                for i in range(screen.history.count())), timeout=10000)
