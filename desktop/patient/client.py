@@ -70,6 +70,10 @@ class PatientClient:
         self.practice_enc_pk = unb64(state["welcome"]["practice_enc_pk"])
         self.practice_sign_pk = unb64(state["welcome"]["practice_sign_pk"])
         self._client = RelayClient(state["relay_url"], state["token"])
+        # Where the state was loaded from or last saved to: a sync saves it there after
+        # each page (see sync), so that what a page brought and its receipts are on disk
+        # before anything more is sent.
+        self._file: tuple[Path, str] | None = None
 
     # -- enrolment ------------------------------------------------------
 
@@ -119,10 +123,13 @@ class PatientClient:
 
     @classmethod
     def load(cls, path: Path, passphrase: str) -> PatientClient:
-        return cls(load_state(path, passphrase))
+        client = cls(load_state(path, passphrase))
+        client._file = (path, passphrase)
+        return client
 
     def save(self, path: Path, passphrase: str) -> None:
         save_state(path, self.state, passphrase)
+        self._file = (path, passphrase)
 
     def close(self) -> None:
         self._client.close()
@@ -470,9 +477,10 @@ class PatientClient:
         for m in unread:
             m["read"] = True
         if unread:
+            ids = [m["id"] for m in unread]
             self._queue(f"{API}/conversations/{conversation_id}/receipts",
-                        {"message_ids": [m["id"] for m in unread], "receipt": "read"},
-                        str(uuid.uuid4()), send_now=True)
+                        {"message_ids": ids, "receipt": "read"},
+                        _receipt_key(conversation_id, "read", ids), send_now=True)
         return len(unread)
 
     def _seal(self, doc: dict[str, Any], context: bytes) -> str:
@@ -529,7 +537,7 @@ class PatientClient:
         notice["read"] = True
         notice["receipt"] = "read"
         self._queue(f"{API}/notices/{notice_id}/receipts", {"receipt": "read"},
-                    str(uuid.uuid4()))
+                    _receipt_key(notice_id, "read", []))
         return True
 
     def reply_to_notice(self, notice_id: str, text: str) -> str:
@@ -625,9 +633,11 @@ class PatientClient:
     def sync(self, wait: float = 0) -> list[dict[str, Any]]:
         """Push, then pull everything after the cursor. Returns the new messages from the practice.
 
-        Each page's "delivered" receipts join the outbox before the cursor moves past
-        the page: the state is saved whole, so a sync cut between two pages keeps both
-        or neither, and the receipts go with the next push.
+        Each page's "delivered" receipts join the outbox as the cursor moves past the
+        page, and the state (loaded from or saved to a file) is saved there at once:
+        a sync cut between two pages, or a process killed before its last save, keeps
+        the page and its receipts, or neither. A receipt sent before a kill is sent
+        again under the same idempotency key, so the relay takes it once.
         """
         self.push()
         new: list[dict[str, Any]] = []
@@ -646,6 +656,8 @@ class PatientClient:
                     arrived.append(got)
             self._acknowledge(arrived)
             self.state["cursor"] = page.cursor
+            if self._file is not None:
+                save_state(self._file[0], self.state, self._file[1])
             new += arrived
             if page.done:
                 break
@@ -659,13 +671,13 @@ class PatientClient:
             delivered.setdefault(m["conversation_id"], []).append(m["id"])
         for conv_id, ids in delivered.items():
             self._queue(f"{API}/conversations/{conv_id}/receipts",
-                        {"message_ids": ids, "receipt": "delivered"}, str(uuid.uuid4()),
-                        send_now=False)
+                        {"message_ids": ids, "receipt": "delivered"},
+                        _receipt_key(conv_id, "delivered", ids), send_now=False)
         for notice in self._notices().values():
             if notice["receipt"] is None:
                 notice["receipt"] = "delivered"
                 self._queue(f"{API}/notices/{notice['id']}/receipts", {"receipt": "delivered"},
-                            str(uuid.uuid4()), send_now=False)
+                            _receipt_key(notice["id"], "delivered", []), send_now=False)
 
     def _apply(self, event: dict[str, Any]) -> dict[str, Any] | None:
         kind = event["kind"]
@@ -767,6 +779,16 @@ class PatientClient:
 
     def _open(self, envelope: str, context: bytes, signer: bytes) -> bytes:
         return open_envelope(unb64(envelope), context, self.identity.enc_key, [signer])
+
+
+_RECEIPTS = uuid.UUID("5b0c2f4e-6f1d-4e0a-9a57-1c3e8d2b7f10")
+
+
+def _receipt_key(about: str, receipt: str, message_ids: list[str]) -> str:
+    """The idempotency key of a receipt, drawn from what it says rather than at random: a
+    patient app killed after sending it, before saving, says it again on the next run
+    with the same key, and the relay takes it once."""
+    return str(uuid.uuid5(_RECEIPTS, f"{about}:{receipt}:{','.join(message_ids)}"))
 
 
 class _MemoryChunks:

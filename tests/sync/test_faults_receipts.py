@@ -8,11 +8,14 @@ command would.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from desktop.core.errors import RelayError
 from desktop.core.model import Category, DeliveryState, Sender
 from desktop.patient import PatientClient
+from desktop.sync.client import RelayClient
 from tests.support.world import PASSPHRASE
 
 REPLIES = 600  # more than one page of the patient's mailbox (500)
@@ -63,3 +66,54 @@ def test_delivered_receipts_survive_a_sync_cut_between_two_pages(
     assert len(replies) == REPLIES
     still_sent = [m.text for m in replies if m.delivery != DeliveryState.DELIVERED]
     assert still_sent == [], f"{len(still_sent)} of {REPLIES} replies never shown as delivered"
+
+
+def _receipts_for(relay_url: str, token: str) -> Counter:
+    """How many times the relay holds each (receipt, message) in this account's mailbox."""
+    client = RelayClient(relay_url, token)
+    said: Counter = Counter()
+    cursor = None
+    try:
+        while True:
+            page = client.events(cursor, limit=500)
+            for event in page.items:
+                if event.get("kind") == "receipt":
+                    said.update((event["receipt"], i) for i in event["message_ids"])
+            cursor = page.cursor
+            if page.done:
+                return said
+    finally:
+        client.close()
+
+
+def test_a_patient_killed_after_sending_receipts_sends_each_once(relay, practice, tmp_path):
+    state_file = tmp_path / "jean.patient"
+    jean = practice.enrol(relay.url, "Jean Martin")
+    conv = jean.request(practice.practitioner_id, Category.OTHER, "Mes résultats ?")
+    jean.save(state_file, PASSPHRASE)
+    jean.close()
+    practice.sync()
+    for i in range(3):
+        practice.workstation.reply(conv, f"réponse {i}", practice.practitioner_id)
+    practice.sync()
+
+    # A run that syncs (its receipts reach the relay) and is killed before its last save.
+    killed = PatientClient.load(state_file, PASSPHRASE)
+    killed.sync()
+    killed.close()
+    practice.workstation.reply(conv, "réponse 3", practice.practitioner_id)
+    practice.sync()
+
+    # The next run starts from the file as the killed one left it.
+    jean = PatientClient.load(state_file, PASSPHRASE)
+    try:
+        jean.sync()
+        assert [m["text"] for m in jean.thread(conv) if m["sender"] == "practice"] == [
+            f"réponse {i}" for i in range(4)
+        ]
+    finally:
+        jean.close()
+    said = _receipts_for(relay.url, practice.workstation.token.decode())
+    delivered = {i: n for (kind, i), n in said.items() if kind == "delivered"}
+    assert len(delivered) == 4
+    assert sorted(delivered.values()) == [1, 1, 1, 1], "a receipt reached the relay twice"
