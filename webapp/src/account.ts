@@ -50,7 +50,7 @@ export function seal(key: Uint8Array, context: string, value: unknown): Uint8Arr
 
 /** The sealed value, or null when the key is wrong (a wrong passphrase) or it was altered. */
 export function open<T>(key: Uint8Array, context: string, sealed: Uint8Array): T | null {
-  if (sealed.length < 4 + 24 + 16 || sodium.to_string(sealed.slice(0, 4)) !== "PSK1") return null;
+  if (sealed.length < 4 + 24 + 16 || !BUNDLE_MAGIC.every((b, i) => sealed[i] === b)) return null;
   try {
     const raw = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
       null, sealed.slice(28), utf8(context), sealed.slice(4, 28), key);

@@ -45,6 +45,37 @@ export class Relay {
     return data;
   }
 
+  /** A chunk's ciphertext up (PUT, application/octet-stream). */
+  async putBytes(path: string, data: Uint8Array): Promise<any> {
+    return this.raw("PUT", path, data).then((r) => r.json());
+  }
+
+  /** A chunk's ciphertext down. */
+  async getBytes(path: string): Promise<Uint8Array> {
+    return new Uint8Array(await (await this.raw("GET", path)).arrayBuffer());
+  }
+
+  private async raw(method: string, path: string, body?: Uint8Array): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (this.token) headers["Authorization"] = `Bearer ${this.token}`;
+    if (body) {
+      headers["Content-Type"] = "application/octet-stream";
+      headers["Idempotency-Key"] = crypto.randomUUID();
+    }
+    let response: Response;
+    try {
+      response = await fetch(path, { method, headers, body: body as BodyInit | undefined,
+                                     cache: "no-store", credentials: "omit" });
+    } catch {
+      throw new RelayError(0, "offline", "The relay cannot be reached.");
+    }
+    if (!response.ok) {
+      const data = await response.json().catch(() => ({}));
+      throw new RelayError(response.status, String(data?.code ?? "error"), String(data?.message ?? ""));
+    }
+    return response;
+  }
+
   get(path: string, signal?: AbortSignal) {
     return this.call("GET", path, undefined, undefined, signal);
   }

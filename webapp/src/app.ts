@@ -7,6 +7,7 @@ import { Conversation, Patient } from "./patient";
 import { ready } from "./sodium";
 import { hasUrgentWording } from "./urgent";
 import { wipe } from "./vault";
+import { Attachment, sniff } from "./documents";
 
 type Child = Node | string | null | undefined | false;
 
@@ -529,6 +530,10 @@ function conversationScreen(id: string): HTMLElement {
       h("p", { class: "meta" }, `${mineMsg ? t.me : m.author_name || pr?.name || t.practice} · ${when}`),
       h("p", { class: "text" }, m.text),
       m.urgent ? h("p", { class: "flag" }, t.urgentMarked) : null,
+      m.attachments?.length ? h("ul", { class: "documents" }, ...m.attachments.map((a) =>
+        h("li", {}, h("button", { type: "button", class: "link open-doc", "data-id": a.blob_id,
+                                  onclick: () => showDocument(p, a) },
+          `${a.name} (${sizeText(a.size)})`)))) : null,
       mineMsg ? h("p", { class: "delivery", "data-delivery": m.delivery }, stateLabel(m.delivery)) : null));
   }
   const writable = c.state === "requested" || c.state === "open" || c.state === "pending";
@@ -536,13 +541,29 @@ function conversationScreen(id: string): HTMLElement {
   if (writable) {
     const text = h("textarea", { rows: "3", maxlength: "20000" }) as HTMLTextAreaElement;
     const submit = h("button", { type: "submit", id: "send" }, t.send) as HTMLButtonElement;
-    form.append(field("text", t.reply, text), errorLine(), submit);
+    // On a phone, "photo" offers the camera straight away (accept names images).
+    const attach = h("input", { type: "file", multiple: true,
+                                accept: "application/pdf,image/jpeg,image/png" }) as HTMLInputElement;
+    const mb = (p.documentLimit() / 1_000_000).toLocaleString(lang, { maximumFractionDigits: 1 });
+    attach.addEventListener("change", () => void checkFiles(p, attach));
+    form.append(field("text", t.reply, text),
+                field("attach", t.attach, attach, t.attachHelp(mb)), errorLine(), submit);
     form.addEventListener("submit", (e) => {
       e.preventDefault();
+      const files = [...(attach.files ?? [])];
       void sending(submit, text.value, async (urgent) => {
-        await p.write(id, text.value, urgent);
+        if (files.length) {
+          await p.sendDocuments(id, files, text.value, (done, total) => {
+            status = t.uploading(done, total);
+            const line = document.getElementById("status");
+            if (line) line.textContent = status;
+          });
+          status = "";
+        } else {
+          await p.write(id, text.value, urgent);
+        }
         text.value = "";
-      });
+      }, files.length > 0);
     });
   } else {
     form.append(h("p", {}, t.closedConversation));
@@ -553,7 +574,49 @@ function conversationScreen(id: string): HTMLElement {
     h("h1", {}, `${pr?.name ?? ""} · ${stateLabel(c.category)}`),
     h("p", { class: "help", id: "conversation-state" }, stateLabel(c.state)),
     c.renewal ? renewalPanel(p, c) : null,
-    thread, form);
+    thread, h("div", { id: "document-view", "aria-live": "polite" }), form);
+}
+
+function sizeText(n: number): string {
+  const fmt = (x: number) => x.toLocaleString(lang, { maximumFractionDigits: 1 });
+  return n >= 1e6 ? `${fmt(n / 1e6)} ${t.mb}` : `${fmt(Math.max(1, n / 1e3))} ${t.kb}`;
+}
+
+/** Refused files are named with the reason, and the choice is cleared: nothing is sent. */
+async function checkFiles(p: Patient, input: HTMLInputElement): Promise<void> {
+  const refusals: string[] = [];
+  for (const f of [...(input.files ?? [])]) {
+    const head = new Uint8Array(await f.slice(0, 16).arrayBuffer());
+    if (f.size === 0) refusals.push(`${f.name} : ${t.emptyFile}`);
+    else if (f.size > p.documentLimit()) refusals.push(`${f.name} : ${t.tooLarge}`);
+    else if (!sniff(head)) refusals.push(`${f.name} : ${t.notAccepted}`);
+  }
+  if (refusals.length) {
+    input.value = "";
+    refuse(refusals.join(" — "), "attach");
+  } else {
+    refuse("");
+  }
+}
+
+async function showDocument(p: Patient, a: Attachment): Promise<void> {
+  const view = document.getElementById("document-view");
+  if (!view) return;
+  view.replaceChildren(h("p", { class: "help" }, t.opening));
+  try {
+    const data = await p.openDocument(a);
+    // In memory only: a blob: URL, revoked when another document is shown.
+    if (view.dataset.url) URL.revokeObjectURL(view.dataset.url);
+    const url = URL.createObjectURL(new Blob([data as BlobPart], { type: a.type }));
+    view.dataset.url = url;
+    view.replaceChildren(
+      a.type === "application/pdf"
+        ? h("iframe", { src: url, title: a.name, class: "pdf", id: "document-frame" })
+        : h("img", { src: url, alt: a.name, class: "photo", id: "document-image" }),
+      h("a", { href: url, download: a.name, class: "button", id: "download-document" }, t.download));
+  } catch {
+    view.replaceChildren(h("p", { class: "error" }, t.damaged));
+  }
 }
 
 function renewalPanel(p: Patient, c: Conversation): HTMLElement {

@@ -8,6 +8,7 @@ import {
   sealEnvelope, stateContext,
 } from "./crypto";
 import { b64, sodium, unb64, utf8 } from "./sodium";
+import * as docs from "./documents";
 import * as vault from "./vault";
 
 export type Delivery = "pending" | "sent" | "delivered" | "read";
@@ -22,6 +23,7 @@ export interface Message {
   read: boolean;
   urgent?: boolean;
   state?: string;
+  attachments?: docs.Attachment[];
 }
 
 export interface Conversation {
@@ -400,6 +402,34 @@ export class Patient {
     await this.queue("/v1/notices/preferences", { id, envelope }, id);
   }
 
+  /** Check every file first (nothing uploaded if one is refused), upload each, then send the
+   * message that carries their keys. */
+  async sendDocuments(convId: string, files: File[], text: string,
+                      progress: (done: number, total: number) => void): Promise<string> {
+    const conv = this.state.conversations[convId];
+    if (!conv || !["requested", "open", "pending"].includes(conv.state)) throw new Error("closedConversation");
+    const prepared: docs.Prepared[] = [];
+    for (const f of files) prepared.push(await docs.prepare(f, this.documentLimit()));
+    const total = prepared.reduce((n, d) => n + d.chunks.length, 0);
+    let before = 0;
+    for (const d of prepared) {
+      await docs.upload(this.s.relay, convId, d, (done) => progress(before + done, total));
+      before += d.chunks.length;
+    }
+    const msgId = crypto.randomUUID();
+    const sentAt = new Date().toISOString();
+    const attachments = prepared.map((d) => d.attachment);
+    const envelope = this.seal({ type: "message", text: text.trim(), sent_at: sentAt, attachments },
+                               messageContext(convId, msgId));
+    conv.messages.push({ ...mine(msgId, text.trim(), sentAt, false), attachments });
+    await this.queue(`/v1/conversations/${convId}/messages`, { id: msgId, envelope }, msgId);
+    return msgId;
+  }
+
+  openDocument(a: docs.Attachment): Promise<Uint8Array> {
+    return docs.open(this.s.relay, a);
+  }
+
   async markRead(convId: string): Promise<void> {
     const conv = this.state.conversations[convId];
     const unread = conv?.messages.filter((m) => m.sender === "practice" && !m.read) ?? [];
@@ -547,10 +577,13 @@ export class Patient {
         if (!fromPractice) throw new Rejected("a renewal decision from the patient's side");
         conv.renewal!.decision = readDecision(doc, conv.renewal);
       }
+      const attachments = doc.renewal_decision === undefined && Array.isArray(doc.attachments)
+        ? doc.attachments : undefined;
+      if (attachments && !attachments.every(docs.isAttachment)) throw new Rejected("attachments");
       conv.messages.push({
         id: e.message_id, sender: fromPractice ? "practice" : "patient", text: doc.text ?? "",
         sent_at: doc.sent_at, author_name: typeof doc.author_name === "string" ? doc.author_name : "",
-        delivery: "sent", read: !fromPractice, urgent: !!doc.urgent_wording,
+        delivery: "sent", read: !fromPractice, urgent: !!doc.urgent_wording, attachments,
       });
       return fromPractice ? { conv: convId, msg: e.message_id } : null;
     }
