@@ -15,11 +15,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from relay.routes.webapp import DIST  # noqa: E402
-from tests.support.relay import RelayProcess, create_practice  # noqa: E402
-from tests.support.world import make_practice  # noqa: E402
-from tests.webapp.browser import Browser  # noqa: E402
-from tests.webapp.flows import PASSPHRASE, invite, join, sign_in, sync_until  # noqa: E402
+from relay.routes.webapp import DIST
+from tests.support.relay import RelayProcess, create_practice
+from tests.support.world import make_practice
+from tests.webapp.browser import Browser
+from tests.webapp.flows import PASSPHRASE, invite, join, sign_in, sync_until
 
 
 def measures(browser: Browser) -> dict[str, float]:

@@ -12,11 +12,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from desktop.sync.profile import publish_current_profile  # noqa: E402
-from tests.support.relay import RelayProcess, create_practice  # noqa: E402
-from tests.support.world import make_practice  # noqa: E402
-from tests.webapp.browser import Browser  # noqa: E402
-from tests.webapp.flows import PASSPHRASE, invite, new_request, sync_until  # noqa: E402
+from selenium.webdriver.support.ui import Select
+
+from desktop.core.notices import Audience, Notice, NoticeKind
+from desktop.sync.profile import publish_current_profile
+from tests.support.relay import RelayProcess, create_practice
+from tests.support.world import make_practice
+from tests.webapp.browser import Browser
+from tests.webapp.flows import PASSPHRASE, invite, new_request, sync_until
 
 SIZES = {"phone": (360, 740), "desktop": (1280, 800)}
 
@@ -67,12 +70,28 @@ def shoot(out: Path, lang: str, tmp: Path) -> None:
             practice.sync()
             browser.wait_text("#thread", "normal")
             snap("conversation")
+            flu = Notice.new(NoticeKind.PREVENTION,
+                             "Vaccination contre la grippe" if lang == "fr" else "Flu vaccination",
+                             "La campagne a commencé : prenez rendez-vous à l'accueil." if lang == "fr"
+                             else "The campaign has started: book at the front desk.",
+                             replies_allowed=True)
+            practice.workstation.prepare_notice(flu, Audience(), practice.practitioner_id)
+            practice.workstation.send_notice_batch(flu.id)
+            practice.sync()
             browser.click("#back")
-            browser.wait_for("#conversations")
+            browser.wait_for("#notices")
             snap("home")
+            browser.click("#notices button.conversation")
+            browser.wait_for("#notice-text")
+            snap("notice")
+            browser.click("#back")
             browser.click("#new-request")
             browser.wait_for("#new-form")
             snap("new-request")
+            Select(browser.find("#category")).select_by_value("renewal")
+            browser.type("#treatments-typed", "Levothyrox 75 µg\nKardégic 75 mg")
+            snap("renewal-request")
+            Select(browser.find("#category")).select_by_value("other")
             browser.type("#text", "J'ai une douleur dans la poitrine depuis ce matin"
                          if lang == "fr" else "I have had chest pain since this morning")
             browser.click("#send")

@@ -25,7 +25,7 @@ from relay.errors import error_response
 
 DIST = Path(__file__).resolve().parent.parent / "webapp_dist"
 
-CONTENT_SECURITY_POLICY = "; ".join(
+CONTENT_SECURITY_POLICY = "; ".join(  # noqa: FLY002 (one directive a line, each said why)
     (
         "default-src 'none'",
         "script-src 'self' 'wasm-unsafe-eval'",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from desktop.core.model import DeliveryState
-from tests.webapp.flows import PASSPHRASE, invite, join, new_request, sync_until
+from tests.webapp.flows import invite, join, new_request, sync_until
 
 
 def test_join_write_reply_read(relay, practice, browser):

@@ -42,4 +42,4 @@ def test_a_notice_arrives_is_read_answered_and_the_opt_out_reaches_the_practice(
     browser.click("#prevention")
     sync_until(practice, lambda: practice.store.patient(patient.id).notices_opt_out)
     relay_bytes = relay.database_path.read_bytes()
-    assert "grippe".encode() not in relay_bytes and b"prevention_opt_out" not in relay_bytes
+    assert b"grippe" not in relay_bytes and b"prevention_opt_out" not in relay_bytes

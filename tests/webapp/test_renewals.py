@@ -17,7 +17,7 @@ def test_a_renewal_is_asked_approved_and_its_prescription_opened(relay, practice
                                                                 tmp_path):
     practice.store.set_setting("practice_address", "12 rue des Tilleuls, 69003 Lyon")
     practice.store.set_setting("practice_phone", "04 78 00 00 00")
-    patient, code = invite(practice, "Germaine Roux", born="1949-11-20")
+    _patient, code = invite(practice, "Germaine Roux", born="1949-11-20")
     join(browser, relay.url, code)
     browser.click("#new-request")
     Select(browser.find("#category")).select_by_value("renewal")
