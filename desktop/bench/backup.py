@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -69,22 +70,28 @@ def add_documents(store: Store, megabytes: int) -> None:
 
 def measure(folder: Path, conversations: int, messages: int, documents_mb: int,
             step_pages: int) -> None:
-    from desktop.ui.qt import QApplication, QElapsedTimer, QTimer
+    from desktop.ui.qt import QApplication, QElapsedTimer, QEventLoop, QTimer
 
-    app = QApplication.instance() or QApplication([])
+    app = QApplication.instance() or QApplication([])  # the timers need one
+    assert app is not None
     started = time.perf_counter()
-    built = build("store", folder / "store.passerelle", Corpus(conversations, messages), "")
-    store = Store.open(built.path, PASSPHRASE)
-    add_documents(store, documents_mb)
+    path = folder / "store.passerelle"
+    if path.exists():  # built by an earlier run with --folder: measured again as it is
+        store = Store.open(path, PASSPHRASE)
+    else:
+        built = build("store", path, Corpus(conversations, messages), "")
+        store = Store.open(built.path, PASSPHRASE)
+        add_documents(store, documents_mb)
     conv = store.inbox("all", limit=1)[0].id
     key = new_recovery_key()
     bk.set_recovery_key(store, key)
     store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-    size = built.path.stat().st_size
+    size = path.stat().st_size
     print(f"store: {conversations} conversations, {messages} messages, {documents_mb} MB of "
           f"documents: {size / 1e6:.0f} MB, built in {time.perf_counter() - started:.0f} s")
 
     target = folder / "usb"
+    shutil.rmtree(target, ignore_errors=True)
     target.mkdir()
     copy_done: list[float] = []
     t0 = [0.0]
@@ -122,12 +129,21 @@ def measure(folder: Path, conversations: int, messages: int, documents_mb: int,
     timer.timeout.connect(tick)
     timer.start(10)
 
+    # A real event loop, as the window runs (and not processEvents() in a loop: with
+    # PySide6 6.12 each call drops a reference to None, and a long loop crashes).
+    def run_until(done: Callable[[], bool], at_most: float) -> None:
+        loop = QEventLoop()
+        poll = QTimer()
+        poll.timeout.connect(lambda: loop.quit() if done() else None)
+        poll.start(20)
+        QTimer.singleShot(int(at_most * 1000), loop.quit)
+        loop.exec()
+        poll.stop()
+
     def idle(seconds: float) -> list[float]:
         gaps.clear()
         end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            app.processEvents()
-            time.sleep(0.001)
+        run_until(lambda: time.perf_counter() >= end, seconds + 1)
         return list(gaps)
 
     quiet = idle(2.0)
@@ -142,9 +158,8 @@ def measure(folder: Path, conversations: int, messages: int, documents_mb: int,
     b = threading.Thread(target=lambda: result.append(
         bk.write_backup(store, target, step_pages=step_pages, progress=progress)))
     b.start()
-    while b.is_alive():
-        app.processEvents()
-        time.sleep(0.001)
+    run_until(lambda: not b.is_alive(), 3600)
+    b.join()
     during = list(gaps)
     stop.set()
     w.join()
