@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desktop.core.errors import JournalDamaged
+from desktop.core.errors import JournalDamaged, StoreDamaged
 from desktop.core.model import Practitioner
 from desktop.store import Store
 from desktop.sync.apply import Applied
@@ -37,6 +37,7 @@ class Session(QObject):
     applied = Signal(object)  # Applied: what a pull brought in
     changed = Signal(str)  # "inbox", "patients", "settings": what a local action changed
     transfer = Signal(object)  # Transfer: a document's upload or download moved, from sync
+    damaged = Signal(object)  # StoreDamaged, found while taking the store just unlocked
 
     def __init__(self, path: Path, long_poll: float = 25.0, parent: QObject | None = None):
         super().__init__(parent)
@@ -82,6 +83,14 @@ class Session(QObject):
             self.workstation = Workstation(store)
         except NotEnrolled:
             self.workstation = None
+        except StoreDamaged as exc:
+            # Damage the unlock could not see (a page read only now): back to the unlock
+            # screen, which offers the latest good backup, rather than an error dialog.
+            self.reader.close()
+            store.close()
+            self.store = self.reader = None
+            self.damaged.emit(exc)
+            return
         if self.workstation is not None:
             self.engine = SyncEngine(
                 self.workstation,

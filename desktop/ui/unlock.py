@@ -95,6 +95,7 @@ class UnlockScreen(QWidget):
         outer.addStretch(2)
 
         session.passphrase_changed.connect(self._rekeyed)
+        session.damaged.connect(self._failed)
 
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)

@@ -144,8 +144,10 @@ def test_closing_the_window_backs_up(qtbot, recovery_key, window, usb):
     assert config.BACKUP_LAST_PATH.read() == str(made.path)
 
 
+@pytest.mark.parametrize("damage", [(200, 3000), (8192, 16384)],
+                         ids=["found-at-unlock", "found-when-first-read"])
 def test_a_damaged_store_offers_the_latest_good_backup(
-    qtbot, relay, practice, jean, recovery_key, usb, tmp_path
+    qtbot, relay, practice, jean, recovery_key, usb, tmp_path, damage
 ):
     conv = jean.request(practice.practitioner_id, Category.OTHER, "Avant la sauvegarde")
     practice.sync()
@@ -155,7 +157,8 @@ def test_a_damaged_store_offers_the_latest_good_backup(
     path = practice.store.path
     practice.store.close()
     data = bytearray(path.read_bytes())
-    data[200:3000] = os.urandom(2800)  # the disk lost part of the first page
+    start, end = damage  # part of the first page, or pages read only once unlocked
+    data[start:end] = os.urandom(end - start)
     path.write_bytes(bytes(data))
     config.BACKUP_FOLDER.write(str(usb))
 
