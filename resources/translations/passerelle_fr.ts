@@ -2599,7 +2599,7 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>Session</name>
     <message>
-        <location filename="../../desktop/ui/session.py" line="77"/>
+        <location filename="../../desktop/ui/session.py" line="78"/>
         <source>Passerelle was interrupted and the store&apos;s journal was damaged: the last {0} changes saved before the interruption could not be read back. Messages from the relay are being fetched again; check what you wrote just before the interruption.</source>
         <extracomment>Documents moving now, and those whose last try failed or was cancelled. This workstation&apos;s backups of the store (daily, and at every close).</extracomment>
         <translation>Passerelle a été interrompu et le journal de la base était endommagé&#xa0;: les {0} dernières modifications enregistrées avant l’interruption n’ont pas pu être relues. Les messages du relais sont récupérés à nouveau&#xa0;; vérifiez ce que vous avez écrit juste avant l’interruption.</translation>
@@ -2941,37 +2941,37 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Pas pour les urgences&#xa0;: les patients sont invités à appeler le 15 ou le 112.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="119"/>
+        <location filename="../../desktop/ui/unlock.py" line="120"/>
         <source>Type the practice&apos;s passphrase.</source>
         <translation>Saisissez la phrase de passe du cabinet.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="123"/>
+        <location filename="../../desktop/ui/unlock.py" line="124"/>
         <source>Unlocking…</source>
         <translation>Déverrouillage…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="131"/>
+        <location filename="../../desktop/ui/unlock.py" line="132"/>
         <source>Locked. Type the passphrase to go on.</source>
         <translation>Verrouillé. Saisissez la phrase de passe pour continuer.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="143"/>
+        <location filename="../../desktop/ui/unlock.py" line="144"/>
         <source>Passphrase changed. Unlock with the new one.</source>
         <translation>Phrase de passe modifiée. Déverrouillez avec la nouvelle.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="145"/>
+        <location filename="../../desktop/ui/unlock.py" line="146"/>
         <source>The passphrase was not changed: {0}</source>
         <translation>La phrase de passe n’a pas été modifiée&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="180"/>
+        <location filename="../../desktop/ui/unlock.py" line="181"/>
         <source>Wrong passphrase. Try again.</source>
         <translation>Phrase de passe incorrecte. Réessayez.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="183"/>
+        <location filename="../../desktop/ui/unlock.py" line="184"/>
         <source>Wrong passphrase. Try again in {0} s.</source>
         <translation>Phrase de passe incorrecte. Réessayez dans {0} s.</translation>
     </message>
