@@ -71,3 +71,29 @@ def test_documents_both_ways_and_a_disguised_file_refused(relay, practice, brows
                  what="the picture drawn")
     stored = browser.storage_dump()
     assert "Bilan sanguin" not in stored and "schéma" not in stored and "IHDR" not in stored
+
+
+def test_an_upload_cut_by_the_relay_going_down_resumes(relay, practice, browser, tmp_path):
+    patient, code = invite(practice, "Agnès Fontaine")
+    join(browser, relay.url, code)
+    new_request(browser, "Le compte rendu du scanner suit.", "document")
+    [conv] = sync_until(practice, lambda: practice.store.conversations_of_patient(patient.id))
+    scan = tmp_path / "scanner.pdf"
+    content = b"%PDF-1.7\n" + os.urandom(20_000_000)  # 39 chunks
+    scan.write_bytes(content)
+    browser.find("#attach").send_keys(str(scan))
+    browser.click("#send")
+
+    def chunks_held():
+        with sqlite3.connect(relay.database_path) as db:
+            return db.execute("SELECT count(*) FROM blob_chunks").fetchone()[0]
+    browser.wait(lambda: chunks_held() >= 2, what="the upload under way")
+    relay.kill()  # the connection cut mid-upload
+    held = chunks_held()
+    assert 0 < held < 39
+    relay.start()  # back at the same address; the page retries and resumes
+    browser.wait_text("#thread", "scanner.pdf", timeout=90)
+    [doc] = sync_until(practice, lambda: practice.workstation.documents(conv.id), timeout=60)
+    practice.workstation.fetch_document(doc.blob_id)
+    assert practice.workstation.open_document(doc.blob_id) == content
+    assert chunks_held() == 39  # each chunk stored once

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from tests.webapp.flows import invite, join, new_request
+
 
 def test_the_app_is_served_with_its_security_headers(relay, browser):
     page = httpx.get(f"{relay.url}/", headers={"Accept-Encoding": "identity"})
@@ -29,3 +31,28 @@ def test_the_app_is_served_with_its_security_headers(relay, browser):
     browser.wait_for("#join-form")
     problems = [e["message"] for e in browser.console() if e.get("level") in ("SEVERE", "WARNING")]
     assert not problems, problems
+
+
+_CACHED = """
+const done = arguments[arguments.length - 1];
+(async () => {
+  await navigator.serviceWorker.ready;
+  const urls = [];
+  for (const name of await caches.keys()) {
+    for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
+  }
+  return urls.sort();
+})().then(done, (e) => done("ERROR " + e));
+"""
+
+
+def test_the_service_worker_caches_the_application_shell_only(relay, practice, browser):
+    _, code = invite(practice, "Paulette Girard")
+    join(browser, relay.url, code)
+    new_request(browser, "Une question confidentielle sur mon dossier")
+    browser.wait_text("#thread", "Une question confidentielle")
+    shell = ["/", "/app.css", "/app.js", "/icon.svg", "/manifest.webmanifest"]
+    assert browser.wait(lambda: browser.js_async(_CACHED) == shell and shell, what="the shell cached")
+    assert "confidentielle" not in browser.storage_dump()
+    manifest = httpx.get(f"{relay.url}/manifest.webmanifest").json()
+    assert manifest["display"] == "standalone" and manifest["start_url"] == "/"

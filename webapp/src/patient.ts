@@ -70,7 +70,7 @@ export interface State {
   cursor: string | null;
   conversations: Record<string, Conversation>;
   notices: Record<string, Notice>;
-  outbox: { key: string; path: string; body: unknown }[];
+  outbox: { key: string; path: string; body: unknown; method?: "PUT" }[];
   rejected: number;
   prevention_opt_out?: boolean;
 }
@@ -130,17 +130,22 @@ export class Patient {
     const keys = account.deriveKeys(passphrase, salt, account.OPSLIMIT, account.MEMLIMIT, secret);
     relay.token = result.token;
     const accountId = account.accountId(code);
-    await relay.put("/v1/patient/key-bundle", {
-      account: b64(accountId), salt: b64(salt), opslimit: account.OPSLIMIT,
-      memlimit: account.MEMLIMIT, auth_key: b64(keys.auth),
-      bundle: b64(account.seal(keys.bundle, account.bundleContext(state.patient_id), bundleOf(state))),
-    });
+    // The invitation is used up now: this device keeps the keys first, and the bundle for
+    // other devices goes through the outbox (a cut connection here loses nothing).
     await vault.put("device", {
       account: b64(accountId), secret: b64(secret), salt: b64(salt),
       opslimit: account.OPSLIMIT, memlimit: account.MEMLIMIT,
     } satisfies vault.DeviceRecord);
     const patient = new Patient({ state, keys, identity, relay });
+    state.outbox.push({ key: crypto.randomUUID(), path: "/v1/patient/key-bundle", method: "PUT", body: {
+      account: b64(accountId), salt: b64(salt), opslimit: account.OPSLIMIT,
+      memlimit: account.MEMLIMIT, auth_key: b64(keys.auth),
+      bundle: b64(account.seal(keys.bundle, account.bundleContext(state.patient_id), bundleOf(state))),
+    } });
     await patient.save();
+    await patient.push().catch((exc) => {
+      if (!(exc instanceof RelayError && exc.retryable)) throw exc;
+    });
     return patient;
   }
 
@@ -451,7 +456,7 @@ export class Patient {
     while (this.state.outbox.length) {
       const item = this.state.outbox[0];
       try {
-        await this.s.relay.post(item.path, item.body, item.key);
+        await this.s.relay.call(item.method ?? "POST", item.path, item.body, item.key);
       } catch (exc) {
         if (exc instanceof RelayError && !exc.retryable) {
           this.state.outbox.shift();
