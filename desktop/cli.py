@@ -21,6 +21,10 @@ from desktop.core.model import ConversationState
 
 PASSPHRASE_ENV = "PASSERELLE_PASSPHRASE"
 RECOVERY_KEY_ENV = "PASSERELLE_RECOVERY_KEY"
+# Who acts (desktop.core.rights): --as NAME (or PASSERELLE_AS), and their PIN or
+# passphrase asked on the terminal, or taken from PASSERELLE_PIN for a script.
+AS_ENV = "PASSERELLE_AS"
+PIN_ENV = "PASSERELLE_PIN"
 MIN_PASSPHRASE = 10
 
 
@@ -41,17 +45,30 @@ def _open(args: argparse.Namespace):  # -> Store (imported lazily: keeps `--help
     return Store.open(args.store, _passphrase())
 
 
-def _workstation(store):
+def _pin(prompt: str) -> str:
+    return os.environ.get(PIN_ENV) or getpass.getpass(prompt)
+
+
+def _workstation(store, args: argparse.Namespace | None = None):
+    """The workstation, with the person named by ``--as`` signed in (the same checks as
+    the window: a refused action is refused here too)."""
+    from desktop.sync.people import find_person
     from desktop.sync.workstation import Workstation
 
-    return Workstation(store)
+    ws = Workstation(store)
+    if args is None:
+        return ws
+    who = (getattr(args, "as_person", None) or os.environ.get(AS_ENV)
+           or store.get_setting("default_practitioner"))
+    if not who:
+        raise PasserelleError("Say who acts with --as NAME.")
+    person = find_person(ws, who)
+    ws.sign_in(person.id, _pin(f"PIN or passphrase for {person.name}: "))
+    return ws
 
 
-def _author(store, args: argparse.Namespace) -> str:
-    chosen = getattr(args, "as_practitioner", None) or store.get_setting("default_practitioner")
-    if not chosen:
-        raise PasserelleError("Say who writes with --as PRACTITIONER_ID.")
-    return chosen
+def _author(ws) -> str:
+    return ws.person.id
 
 
 def _print_json(data: Any) -> None:
@@ -73,8 +90,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     try:
         ws = Workstation.enrol(store, args.relay, args.token, platform.node() or "workstation",
                                args.practice or "")
-        practitioner = ws.add_practitioner(args.practitioner, args.profession, args.rpps,
-                                           accepts_messaging=True)
+        # The first practitioner is the practice's administrator, with their own PIN.
+        practitioner = ws.set_up_administrator(
+            _pin(f"Choose a PIN (6+ digits) or passphrase for {args.practitioner}: "),
+            name=args.practitioner, profession=args.profession, rpps=args.rpps,
+            accepts_messaging=True)
         store.set_setting("default_practitioner", practitioner.id)
         pushed, _ = Sync(ws).once()
     except BaseException:
@@ -93,9 +113,11 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_practitioner(args: argparse.Namespace) -> int:
     store = _open(args)
     try:
-        ws = _workstation(store)
+        ws = _workstation(store, args) if args.action != "list" else _workstation(store)
         if args.action == "add":
-            p = ws.add_practitioner(args.name, args.profession, args.rpps, args.messaging)
+            secret = os.environ.get("PASSERELLE_NEW_PIN") or None
+            p = ws.add_practitioner(args.name, args.profession, args.rpps, args.messaging,
+                                    secret=secret)
             print(p.id)
         elif args.action == "messaging":
             ws.set_messaging(args.id, args.state == "on")
@@ -109,6 +131,39 @@ def cmd_practitioner(args: argparse.Namespace) -> int:
             _print_json(rows) if args.json else [
                 print(f"{r['id']}  {r['name']} ({r['profession']})"
                       f"{'  accepts messaging' if r['accepts_messaging'] else ''}") for r in rows]
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_person(args: argparse.Namespace) -> int:
+    """People of the practice (an administrator adds, deactivates, resets)."""
+    store = _open(args)
+    try:
+        if args.action == "list":
+            rows = [{"id": p.id, "name": p.name, "role": p.role, "administrator": p.administrator,
+                     "active": p.active, "can_sign_in": p.has_secret} for p in store.people()]
+            _print_json(rows) if args.json else [
+                print(f"{r['id']}  {r['name']} ({r['role']}"
+                      f"{', administrator' if r['administrator'] else ''})"
+                      f"{'' if r['active'] else '  deactivated'}") for r in rows]
+            return 0
+        ws = _workstation(store, args)
+        if args.action == "add":
+            secret = os.environ.get("PASSERELLE_NEW_PIN") or getpass.getpass(
+                f"PIN (6+ digits) or passphrase for {args.name}: ")
+            p = ws.add_person(args.name or "", args.role, secret, args.administrator,
+                              args.profession if args.role == "practitioner" else "", args.rpps)
+            print(p.id)
+        elif args.action in ("deactivate", "activate"):
+            from desktop.sync.people import find_person
+
+            ws.set_person_active(find_person(ws, args.name or "").id, args.action == "activate")
+        else:  # reset
+            from desktop.sync.people import find_person
+
+            secret = os.environ.get("PASSERELLE_NEW_PIN") or getpass.getpass("New PIN: ")
+            ws.reset_secret(find_person(ws, args.name or "").id, secret)
     finally:
         store.close()
     return 0
@@ -136,7 +191,7 @@ def cmd_patient(args: argparse.Namespace) -> int:
 def cmd_invite(args: argparse.Namespace) -> int:
     store = _open(args)
     try:
-        code = _workstation(store).invite(args.patient, days=args.days)
+        code = _workstation(store, args).invite(args.patient, days=args.days)
     finally:
         store.close()
     print(code)
@@ -249,7 +304,8 @@ def _conversation_rows_single(conv, names) -> dict[str, Any]:
 def cmd_reply(args: argparse.Namespace) -> int:
     store = _open(args)
     try:
-        print(_workstation(store).reply(args.conversation, args.text, _author(store, args)))
+        ws = _workstation(store, args)
+        print(ws.reply(args.conversation, args.text, _author(ws)))
     finally:
         store.close()
     return 0
@@ -258,7 +314,8 @@ def cmd_reply(args: argparse.Namespace) -> int:
 def _change(args: argparse.Namespace, state: ConversationState, note: str | None) -> int:
     store = _open(args)
     try:
-        _workstation(store).change_state(args.conversation, state, _author(store, args), note)
+        ws = _workstation(store, args)
+        ws.change_state(args.conversation, state, _author(ws), note)
     finally:
         store.close()
     print(f"Conversation {state} (queued; sync carries it).")
@@ -279,6 +336,34 @@ def cmd_close(args: argparse.Namespace) -> int:
 
 def cmd_reopen(args: argparse.Namespace) -> int:
     return _change(args, ConversationState.OPEN, None)
+
+
+def cmd_renewal(args: argparse.Namespace) -> int:
+    from desktop.documents.prescription import PrescribedTreatment
+
+    store = _open(args)
+    try:
+        if args.action == "list":
+            rows = [{"id": q.request.id, "patient": q.patient.name,
+                     "treatments": list(q.request.treatments)} for q in store.pending_renewals()]
+            _print_json(rows) if args.json else [
+                print(f"{r['id']}  {r['patient']}: {', '.join(r['treatments'])}") for r in rows]
+            return 0
+        if not args.request or not args.line:
+            raise PasserelleError("Give the request's id and at least one --line.")
+        lines = []
+        for text in args.line:
+            parts = [p.strip() for p in text.split(";")]
+            if len(parts) != 5 or not parts[2].isdigit() or not parts[4].isdigit():
+                raise PasserelleError(
+                    f"{text!r}: a line is name;dosage;days;quantity;renewals.")
+            lines.append(PrescribedTreatment(parts[0], parts[1], int(parts[2]), parts[3],
+                                             int(parts[4])))
+        ws = _workstation(store, args)
+        print(ws.approve_renewal(args.request, lines, _author(ws), override_reason=args.override))
+    finally:
+        store.close()
+    return 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -339,7 +424,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     store = _open(args)
     try:
-        actor = getattr(args, "as_practitioner", None) or store.get_setting("default_practitioner")
+        from desktop.core.rights import Right
+
+        actor = _workstation(store, args).acting(Right.EXPORT_PATIENT).id  # administrator only
         written = export_fhir(store, args.patient, args.out, ndjson=args.ndjson,
                               actor_id=actor, include_data=not args.no_data)
     finally:
@@ -403,7 +490,9 @@ def cmd_export_everything(args: argparse.Namespace) -> int:
 
     store = _open(args)
     try:
-        actor = getattr(args, "as_practitioner", None) or store.get_setting("default_practitioner")
+        from desktop.core.rights import Right
+
+        actor = _workstation(store, args).acting(Right.EXPORT_PATIENT).id  # administrator only
         path = export_everything(store, args.patient, args.out, actor_id=actor,
                                  language=args.lang, include_notes=args.with_notes)
     finally:
@@ -429,14 +518,15 @@ def _parser() -> argparse.ArgumentParser:
         c = sub.add_parser(name, help=help)
         c.add_argument("--store", type=Path, required=default_store is None, default=default_store,
                        help="the practice's store (or PASSERELLE_STORE)")
+        c.add_argument("--as", dest="as_person",
+                       help="who acts: a person's name or id (or PASSERELLE_AS); their PIN is "
+                            "asked, or taken from PASSERELLE_PIN")
         c.set_defaults(func=func)
         return c
 
     def conv(name: str, func, help: str, who: bool = True) -> argparse.ArgumentParser:
         c = cmd(name, func, help)
         c.add_argument("conversation", help="conversation id")
-        if who:
-            c.add_argument("--as", dest="as_practitioner", help="practitioner id (default: yours)")
         return c
 
     c = cmd("init", cmd_init, "create the store and register the practice with a relay")
@@ -455,6 +545,15 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--messaging", action="store_true", help="with add: accepts messaging")
     c.add_argument("--id", help="with messaging")
     c.add_argument("--state", choices=["on", "off"], help="with messaging")
+    c.add_argument("--json", action="store_true")
+
+    c = cmd("person", cmd_person, "the people of the practice (an administrator manages them)")
+    c.add_argument("action", choices=["list", "add", "deactivate", "activate", "reset"])
+    c.add_argument("--name", help="the person's name (add), or their name or id")
+    c.add_argument("--role", choices=["practitioner", "assistant"], default="assistant")
+    c.add_argument("--administrator", action="store_true")
+    c.add_argument("--profession", default="Médecin généraliste")
+    c.add_argument("--rpps")
     c.add_argument("--json", action="store_true")
 
     c = cmd("patient", cmd_patient, "list or add patients")
@@ -489,6 +588,14 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--note", default=None, help="a last word the patient reads")
     conv("reopen", cmd_reopen, "reopen a closed conversation")
 
+    c = cmd("renewal", cmd_renewal, "list the renewal requests waiting, or approve one")
+    c.add_argument("action", choices=["list", "approve"])
+    c.add_argument("request", nargs="?", help="with approve: the request's id")
+    c.add_argument("--line", action="append", default=[],
+                   help='with approve: "name;dosage;days;quantity;renewals" (repeat per line)')
+    c.add_argument("--override", default=None, help="the reason to renew a flagged request")
+    c.add_argument("--json", action="store_true")
+
     c = cmd("search", cmd_search, "full-text search of all messages")
     c.add_argument("text")
     c.add_argument("--limit", type=int, default=50)
@@ -521,7 +628,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--ndjson", action="store_true", help="one NDJSON file per resource type")
     c.add_argument("--no-data", action="store_true",
                    help="documents described and hashed, their bytes left out")
-    c.add_argument("--as", dest="as_practitioner", help="who exports (default: yours)")
+    c.add_argument("--as", dest="as_person", help="who exports (default: yours)")
     c.set_defaults(func=cmd_export)
     c = kinds.add_parser("everything",
                          help="everything about the patient in one ZIP (right of access)")
@@ -532,7 +639,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--lang", choices=["fr", "en"], default="fr", help="the PDF's language")
     c.add_argument("--with-notes", action="store_true",
                    help="include internal notes (the practice's own copy, not the patient's)")
-    c.add_argument("--as", dest="as_practitioner", help="who exports (default: yours)")
+    c.add_argument("--as", dest="as_person", help="who exports (default: yours)")
     c.set_defaults(func=cmd_export_everything)
     return p
 

@@ -307,7 +307,9 @@ def run(size: int, repeats: int, folder: Path) -> dict[str, Any]:
         store = Store.create(folder / "documents.passerelle", PASSPHRASE)
         token = _create_practice(database_url)
         ws = Workstation.enrol(store, relay.url, token, "banc d'essai", "Cabinet du banc d'essai")
-        doctor = ws.add_practitioner("Dr Claire Dupont", "Médecin généraliste", None, True)
+        doctor = ws.set_up_administrator("123456", name="Dr Claire Dupont",
+                                         profession="Médecin généraliste",
+                                         accepts_messaging=True)
         Sync(ws).once()
         patient = _enrol(ws, relay.url, doctor.id, 0)
 

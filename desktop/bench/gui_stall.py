@@ -104,7 +104,9 @@ def build_world(
     try:
         token = _create_practice(database_url)
         ws = Workstation.enrol(store, relay.url, token, "gui-stall", "Cabinet du banc d'essai")
-        doctor = ws.add_practitioner("Dr Claire Dupont", "Médecin généraliste", None, True)
+        doctor = ws.set_up_administrator("123456", name="Dr Claire Dupont",
+                                         profession="Médecin généraliste",
+                                         accepts_messaging=True)
         store.set_setting("default_practitioner", doctor.id)
         Sync(ws).once()
         # A patient may have only a few requests open at once (the relay's rule).

@@ -297,7 +297,9 @@ def run(folder: Path, messages: int, patients: int, samples: int) -> list[Figure
     try:
         token = _create_practice(database_url)
         ws = Workstation.enrol(store, relay.url, token, "banc d'essai", "Cabinet du banc d'essai")
-        doctor = ws.add_practitioner("Dr Claire Dupont", "Médecin généraliste", None, True)
+        doctor = ws.set_up_administrator("123456", name="Dr Claire Dupont",
+                                         profession="Médecin généraliste",
+                                         accepts_messaging=True)
         Sync(ws).once()
         for n in range(max(1, patients)):
             people.append(_enrol(ws, relay.url, doctor.id, n))

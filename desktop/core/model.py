@@ -84,6 +84,12 @@ class Practitioner:
     absent_until: str | None = None
     absence_message: str = ""
     response_days: int = 2
+    # A person of the practice (desktop.core.rights): a practitioner or an assistant
+    # (profession empty, no RPPS), either of them perhaps the administrator.
+    role: str = "practitioner"
+    administrator: bool = False
+    active: bool = True
+    has_secret: bool = False
 
     def absent_on(self, day: date) -> bool:
         """Whether ``day`` (a local calendar day) falls within the absence, ends included."""
@@ -189,6 +195,17 @@ class AuditAction(StrEnum):
     RECORD_EXPORTED = "record_exported"
     # The one line an erased patient leaves: that it happened, who, when (no name).
     PATIENT_ERASED = "patient_erased"
+    # People and their sign-ins (desktop.store.people); never a secret in the detail.
+    SIGNED_IN = "signed_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGNED_OUT = "signed_out"
+    PERSON_ADDED = "person_added"
+    PERSON_CHANGED = "person_changed"
+    PERSON_DEACTIVATED = "person_deactivated"
+    PERSON_REACTIVATED = "person_reactivated"
+    SECRET_RESET = "secret_reset"
+    ACTION_REFUSED = "action_refused"
+    AUDIT_EXPORTED = "audit_exported"
 
     @classmethod
     def for_state(cls, new: ConversationState, old: ConversationState) -> AuditAction:

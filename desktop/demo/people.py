@@ -118,6 +118,11 @@ PRACTICE_REPLIES: list[str] = [
     "Bonjour, le certificat est prêt, vous pouvez passer le chercher.",
 ]
 
+# Every demo person's PIN (the sign-in screen says it in demo mode).
+DEMO_PIN = "123456"
+# The secrétariat: an assistant, not a practitioner (desktop.core.rights).
+ASSISTANT = "Julie Moreau"
+
 PRACTITIONERS: list[tuple[str, str, str | None, bool]] = [
     ("Dr Claire Dupont", "Médecin généraliste", "10003456789", True),
     ("Dr Marc Leroy", "Médecin généraliste", "10004567891", True),

@@ -50,7 +50,9 @@ def _story(folder: Path, relay: InProcessRelay) -> None:
     token = relay.create_practice("Cabinet Dupont")
     store = Store.create(folder / "cabinet.passerelle", DEMO_PASSPHRASE)
     ws = Workstation.enrol(store, relay.url, token, "demo", "Cabinet Dupont")
-    doctor = ws.add_practitioner("Dr Claire Dupont", "Médecin généraliste", "10003456789", True)
+    doctor = ws.set_up_administrator("123456", name="Dr Claire Dupont",
+                                     profession="Médecin généraliste", rpps="10003456789",
+                                     accepts_messaging=True)
     sync = Sync(ws)
     sync.once()
     _say(f"Cabinet Dupont registered; store {store.path.name} (passphrase: {DEMO_PASSPHRASE})")

@@ -74,6 +74,12 @@ class DemoPatient:
 BROWSER_PATIENT = ("Camille Roussel", "1988-09-14", "F")
 
 
+def _as(ws: Workstation, person_id: str) -> None:
+    """The demo's people take turns at the desk, signing in as anyone would."""
+    if ws.person is None or ws.person.id != person_id:
+        ws.sign_in(person_id, people.DEMO_PIN)
+
+
 class DemoWorld:
     """A throwaway relay, a practice store closed and ready to unlock, and its patients."""
 
@@ -101,8 +107,17 @@ class DemoWorld:
             with store.transaction():
                 store.set_setting("practice_address", "12 rue des Tilleuls, 69003 Lyon")
                 store.set_setting("practice_phone", "04 78 00 00 00")
-                for name, profession, rpps, accepts in people.PRACTITIONERS:
-                    p = ws.add_practitioner(name, profession, rpps, accepts)
+                for n, (name, profession, rpps, accepts) in enumerate(people.PRACTITIONERS):
+                    # The first is the administrator, signed in; everyone's PIN is DEMO_PIN.
+                    if n == 0:
+                        p = ws.set_up_administrator(
+                            people.DEMO_PIN, name=name, profession=profession, rpps=rpps,
+                            accepts_messaging=accepts)
+                    elif name == people.ASSISTANT:
+                        p = ws.add_person(name, "assistant", people.DEMO_PIN)
+                    else:
+                        p = ws.add_practitioner(name, profession, rpps, accepts,
+                                                secret=people.DEMO_PIN)
                     self.practitioner_names[p.id] = name
                     if accepts:
                         self.practitioner_ids.append(p.id)
@@ -164,6 +179,7 @@ class DemoWorld:
             if not queued:
                 continue
             lines = [PrescribedTreatment(*people.PAST_LINES[t]) for t in treatments]
+            _as(ws, doctor)
             ws.approve_renewal(queued[0].request.id, lines, doctor,
                                override_reason="Patient vu récemment, traitement stable")
             patient.client.sync()
@@ -172,6 +188,7 @@ class DemoWorld:
         for i, patient in enumerate(self.patients[: len(self.patients) // 3]):
             conv = patient.conversations[0]
             author = self.practitioner_ids[i % 2]
+            _as(ws, author)
             ws.reply(conv, people.PRACTICE_REPLIES[i % len(people.PRACTICE_REPLIES)], author)
             if i % 4 == 3:
                 ws.change_state(conv, ConversationState.CLOSED, author)

@@ -12,6 +12,7 @@ from typing import Any
 
 from desktop.core.errors import StoreError
 from desktop.core.model import AuditAction
+from desktop.store import audit_chain
 from desktop.store.checks import exists
 from desktop.store.records import AuditEntry
 from desktop.store.timestamps import from_db, now_db
@@ -20,7 +21,8 @@ MAX_DETAIL = 500  # a few words of context, not a copy of the message
 
 _ENTRY = (
     "SELECT a.id, a.at, a.action, a.actor_id, coalesce(pr.name, ''), a.patient_id, "
-    "coalesce(pa.name, ''), a.conversation_id, a.detail FROM audit a "
+    "coalesce(pa.name, ''), a.conversation_id, a.detail, a.workstation, a.redacted "
+    "FROM audit a "
     "LEFT JOIN practitioners pr ON pr.id = a.actor_id "
     "LEFT JOIN patients pa ON pa.id = a.patient_id"
 )
@@ -55,12 +57,27 @@ def record(
         # A conversation's actions belong to its patient's history too.
         patient_id = patient_id or row[0]
     text = " ".join(str(detail or "").split())[:MAX_DETAIL]
-    cur = c.execute(
-        "INSERT INTO audit (at, actor_id, patient_id, conversation_id, action, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (now_db(), actor_id, patient_id, conversation_id, str(action), text),
+    # Chained to the row before (desktop.store.audit_chain): the id is chosen here
+    # because the hash covers it; the caller's lock makes it ours.
+    station = workstation_name(c)
+    at = now_db()
+    row_id = audit_chain.next_id(c)
+    _, previous = audit_chain.last(c)
+    d = audit_chain.digest(patient_id, conversation_id, text)
+    sealed = audit_chain.row_hash(previous, row_id, at, str(action), actor_id, station, d)
+    c.execute(
+        "INSERT INTO audit (id, at, actor_id, patient_id, conversation_id, action, detail, "
+        "workstation, digest, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (row_id, at, actor_id, patient_id, conversation_id, str(action), text, station, d,
+         sealed),
     )
-    return int(cur.lastrowid)
+    return row_id
+
+
+def workstation_name(c: Any) -> str:
+    """This workstation's name, as the audit trail records it (set at enrolment)."""
+    row = c.execute("SELECT value FROM settings WHERE key = 'workstation_name'").fetchone()
+    return str(row[0]) if row else ""
 
 
 def entries(
@@ -101,4 +118,6 @@ def _entry(r: Any) -> AuditEntry:
         patient_name=r[6],
         conversation_id=r[7],
         detail=r[8],
+        workstation=r[9],
+        redacted=bool(r[10]),
     )

@@ -16,6 +16,7 @@ derived.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import threading
@@ -29,7 +30,7 @@ import nacl.utils
 import sqlcipher3
 
 from desktop.core.errors import DiskFull, StoreDamaged, StoreError, WrongPassphrase
-from desktop.store import keys, migrations, recovery, wal
+from desktop.store import audit_chain, keys, migrations, recovery, wal
 
 # Another process (the command line while the window is open) may hold the
 # write lock for a moment: wait for it rather than fail.
@@ -252,6 +253,8 @@ class Database:
         self._readers: weakref.WeakSet[Database] = weakref.WeakSet()
         #: Set when the store opened after a crash whose log was damaged: tell the person.
         self.log_damage: recovery.LogDamage | None = None
+        #: The audit chain as found at opening (None for a read-only view).
+        self.audit_check: audit_chain.ChainReport | None = None
         self._registered: Path | None = None
         if not read_only:
             self._registered = path.resolve()
@@ -410,11 +413,22 @@ class Database:
             self._pragmas()
             migrations.migrate(c)
             self._recover(found)
+            self._check_audit()
         except sqlcipher3.Error as exc:
             if _disk_full(exc, self._path):
                 raise _no_room(self._path, f"{self._path} cannot be opened for writing; "
                                "nothing was changed") from exc
             raise StoreError(f"{self._path} could not be brought up to date: {exc}.") from exc
+
+    def _check_audit(self) -> None:
+        """The audit trail's chain walked at every opening (desktop.store.audit_chain): a
+        dropped trigger is put back, and what is broken is kept for the window to say."""
+        if not audit_chain.has_chain(self._conn):
+            return  # a test's older schema
+        with self.transaction():
+            restored = audit_chain.restore_triggers(self._conn)
+        self.audit_check = dataclasses.replace(
+            audit_chain.verify(self._conn), triggers_restored=restored)
 
     def _recover(self, found: _Found | None) -> None:
         """After a crash: say what the damaged log lost and sync again from the safe points;

@@ -6,7 +6,8 @@ What goes: his record and invitations; his conversations with their messages (th
 full-text index rebuilt, so that no token of his survives in it), internal notes,
 automatic replies, documents and their ciphertext chunks; his renewal requests and
 prescriptions; his notice deliveries (the campaigns stay: they belong to the practice);
-his lines of the audit trail; the outbox requests about him that have not left
+his lines of the audit trail (redacted in place: the trail is append-only and chained,
+see desktop.store.audit_chain); the outbox requests about him that have not left
 (a notice batch keeps the other patients' copies). The file has ``secure_delete`` on
 (desktop.store.database): the freed pages are zeroed, not left readable.
 
@@ -21,7 +22,7 @@ from typing import Any
 
 from desktop.core.errors import StoreError
 from desktop.core.model import AuditAction
-from desktop.store import audit
+from desktop.store import audit, audit_chain
 
 # Every table of the schema, and how a patient's rows in it are found (one parameter,
 # his id), in the order they are deleted: children before parents. A table that
@@ -35,7 +36,10 @@ PATIENT_ROWS: dict[str, str | None] = {
     "notes": f"conversation_id IN ({_CONVS})",
     "absence_replies": f"conversation_id IN ({_CONVS})",
     "messages": f"conversation_id IN ({_CONVS})",
-    "audit": f"patient_id = ? OR conversation_id IN ({_CONVS})",
+    # Append-only (desktop.store.audit_chain): his lines are redacted, not deleted — see
+    # erase_patient — so that the chain still verifies.
+    "audit": None,
+    "audit_head": None,  # the last line's id and seal: no patient
     "prescriptions": "patient_id = ?",
     "renewal_requests": "patient_id = ?",
     "notice_recipients": "patient_id = ?",
@@ -118,6 +122,10 @@ def erase_patient(c: Any, patient_id: str, actor_id: str | None) -> LocalErasure
     removed = {"outbox": dropped}
     # The invitations the relay has: the others never left this workstation.
     invitation_ids = [i for i in invitations if i not in unsent]
+    # His lines of the audit trail first, through its one sanctioned change: patient,
+    # conversation and detail blanked, the row and its seal kept (desktop.store.audit_chain).
+    conversations = [r[0] for r in c.execute(_CONVS, (patient_id,))]
+    removed["audit"] = audit_chain.redact_patient(c, patient_id, conversations)
     for table, where in PATIENT_ROWS.items():
         if where is None:
             continue

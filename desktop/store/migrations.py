@@ -22,6 +22,7 @@ from typing import Any
 from desktop.core.errors import StoreError
 from desktop.core.notices import DEFAULT_TEMPLATES
 from desktop.core.patient_fields import fold
+from desktop.store import audit_chain
 
 # What the inbox shows of a new message: one line, cut short.
 PREVIEW_CHARS = 140
@@ -523,8 +524,42 @@ V7: tuple[str, ...] = (
     END""",
 )
 
-# MIGRATIONS[n - 1] brings a file from version n - 1 to version n.
-MIGRATIONS: tuple[Sequence[str], ...] = (V1, V2, V3, V4, V5, V6, V7)
+# V8: people and their rights (desktop.core.rights), and a chained, append-only audit
+# trail (desktop.store.audit_chain). Every person of the practice is a row of
+# practitioners (its name kept: assistants join the practitioners there, role
+# 'assistant', profession ''). secret: an Argon2id verifier (PyNaCl's string form),
+# never the secret; NULL until the person sets one. Existing practitioners become
+# people without a secret and nobody is administrator: the first unlock after the
+# upgrade asks for the administrator to be set up (desktop.store.people).
+# audit.workstation: which workstation did it; digest, hash: the chain.
+V8: tuple[Any, ...] = (
+    """ALTER TABLE practitioners ADD COLUMN role TEXT NOT NULL DEFAULT 'practitioner'
+        CHECK (role IN ('practitioner', 'assistant'))""",
+    """ALTER TABLE practitioners ADD COLUMN administrator INTEGER NOT NULL DEFAULT 0
+        CHECK (administrator IN (0, 1))""",
+    """ALTER TABLE practitioners ADD COLUMN active INTEGER NOT NULL DEFAULT 1
+        CHECK (active IN (0, 1))""",
+    "ALTER TABLE practitioners ADD COLUMN secret TEXT",
+    "ALTER TABLE audit ADD COLUMN workstation TEXT NOT NULL DEFAULT ''",
+    """ALTER TABLE audit ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0
+        CHECK (redacted IN (0, 1))""",
+    "ALTER TABLE audit ADD COLUMN digest BLOB",
+    "ALTER TABLE audit ADD COLUMN hash BLOB",
+    "CREATE INDEX audit_by_actor ON audit (actor_id)",
+    "CREATE INDEX audit_by_action ON audit (action)",
+    "CREATE INDEX audit_by_time ON audit (at)",
+    """CREATE TABLE audit_head (
+        one       INTEGER PRIMARY KEY CHECK (one = 1),
+        last_id   INTEGER NOT NULL,
+        last_hash BLOB NOT NULL
+    )""",
+    audit_chain.seal_all,
+    *audit_chain.TRIGGERS.values(),
+)
+
+# MIGRATIONS[n - 1] brings a file from version n - 1 to version n. A step is an SQL
+# statement, or a function of the connection (V8 chains the audit rows in Python).
+MIGRATIONS: tuple[Sequence[Any], ...] = (V1, V2, V3, V4, V5, V6, V7, V8)
 
 
 def version(connection: Any) -> int:
@@ -556,7 +591,10 @@ def migrate(connection: Any, migrations: Sequence[Sequence[str]] | None = None) 
                 connection.execute("ROLLBACK")
                 continue
             for statement in migrations[number - 1]:
-                connection.execute(statement)
+                if callable(statement):
+                    statement(connection)
+                else:
+                    connection.execute(statement)
             connection.execute(f"PRAGMA user_version = {int(number)}")
             connection.execute("COMMIT")
         except BaseException:

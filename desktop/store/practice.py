@@ -83,13 +83,15 @@ def set_secret(c: Any, key: str, value: bytes | None) -> None:
 
 _PRACTITIONER = (
     "SELECT id, name, profession, rpps, accepts_messaging, absent_from, absent_until, "
-    "absence_message, response_days FROM practitioners"
+    "absence_message, response_days, role, administrator, active, secret IS NOT NULL "
+    "FROM practitioners"
 )
 
 
 def _practitioner(row: Any) -> Practitioner:
     return Practitioner(
-        row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6], row[7], row[8]
+        row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6], row[7], row[8],
+        row[9], bool(row[10]), bool(row[11]), bool(row[12]),
     )
 
 
@@ -120,7 +122,10 @@ def practitioner(c: Any, practitioner_id: str) -> Practitioner | None:
 
 
 def practitioners(c: Any) -> list[Practitioner]:
-    return [_practitioner(r) for r in c.execute(_PRACTITIONER + " ORDER BY name, id")]
+    """The practitioners (assistants are people of the practice, not practitioners: see
+    ``desktop.store.people``)."""
+    return [_practitioner(r) for r in c.execute(
+        _PRACTITIONER + " WHERE role = 'practitioner' ORDER BY name, id")]
 
 
 def update_practitioner(

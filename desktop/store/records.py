@@ -98,6 +98,8 @@ class AuditEntry:
     patient_name: str
     conversation_id: str | None
     detail: str
+    workstation: str = ""
+    redacted: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,12 +32,13 @@ from desktop.store import notes
 from desktop.store import outbox as box
 from desktop.store import search as fts
 from desktop.store.database import _describe
+from desktop.store.people import PeopleStore
 from desktop.store.practice_store import PracticeStore
 from desktop.store.records import Note, OutboxItem, RejectedEnvelope, SearchHit
 from desktop.store.timestamps import now
 
 
-class Store(PracticeStore):
+class Store(PeopleStore, PracticeStore):
     """The practice's local store: one SQLCipher file, opened with a passphrase.
 
     ``Store.create(path, passphrase)`` for a new file, ``Store.open(path,

@@ -38,10 +38,14 @@ def create_practice_store(
     practitioners: list[NewPractitioner],
     device_name: str = "workstation",
     recovery_key: str | None = None,
+    administrator_secret: str | None = None,
 ) -> Store:
     """Create, enrol and fill the store at ``path``; returns it open.
 
     ``recovery_key``: the one the wizard showed; backups are encrypted with it.
+    ``administrator_secret``: the first practitioner's PIN or passphrase: they become
+    the practice's administrator (desktop.core.rights), and set the others' secrets in
+    Settings → People. Without it, the first unlock asks for an administrator.
     """
     if not practitioners:
         raise PasserelleError("A practice needs at least one practitioner.")
@@ -56,7 +60,16 @@ def create_practice_store(
             store.set_setting("practice_phone", practice_phone)
             first = None
             for p in practitioners:
-                made = ws.add_practitioner(p.name, p.profession, p.rpps, p.accepts_messaging)
+                if first is None and administrator_secret is not None:
+                    made = ws.set_up_administrator(
+                        administrator_secret, name=p.name, profession=p.profession,
+                        rpps=p.rpps, accepts_messaging=p.accepts_messaging)
+                elif administrator_secret is not None:
+                    made = ws.add_practitioner(p.name, p.profession, p.rpps, p.accepts_messaging)
+                else:
+                    made = store.add_practitioner(p.name, p.profession, p.rpps,
+                                                  p.accepts_messaging)
+                    ws._publish_practitioner(made.id, p.accepts_messaging)
                 first = first or made
             assert first is not None
             store.set_setting("default_practitioner", first.id)

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from desktop.core.rights import Right
 from desktop.core.errors import EnvelopeRejected, PasserelleError
 from desktop.core.model import Patient
 from desktop.core.notices import (
@@ -133,6 +134,8 @@ def prepare(
     today: date | None = None,
 ) -> int:
     """See :meth:`desktop.sync.workstation.Workstation.prepare_notice`."""
+    # Anyone of the practice may prepare one; its author_id is who replies go to.
+    ws.acting(Right.NOTICES)
     if not isinstance(notice, Notice):
         raise NoticeRefused("Build the notice with Notice.new() or from a template.")
     blanks = unfilled(notice.title + "\n" + notice.text)

@@ -29,6 +29,7 @@ from desktop.core.documents import (
     check_limit,
     safe_name,
 )
+from desktop.core.rights import Right
 from desktop.core.errors import EnvelopeRejected, InvalidField, PasserelleError, StoreError
 from desktop.core.model import AuditAction, ConversationState
 from desktop.crypto.blobs import Sha256Writer, chunk_count, encrypt_chunks
@@ -65,7 +66,8 @@ def send(
 ) -> str:
     """Attach files to a message to the patient; returns the message's id. See the module."""
     text = check_text(text) if text.strip() else ""
-    author = ws._author(author_id)
+    author = ws.acting(Right.REPLY, author_id)
+    author_id = author.id
     conv = ws.store.conversation(conversation_id)
     if conv is None:
         raise PasserelleError("No such conversation.")

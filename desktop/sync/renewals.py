@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.core.errors import InvalidField, PasserelleError
 from desktop.core.model import ConversationState, Patient, Practitioner
+from desktop.core.rights import Right
 from desktop.core.renewal import (
     PrescriptionLine,
     RenewalDecision,
@@ -177,12 +178,11 @@ def preview(
     today: date | None = None,
 ) -> bytes:
     """The PDF an approval would send, to look at first; nothing is stored or sent."""
+    author = ws.acting(Right.APPROVE_RENEWAL, author_id)
     today = today or date.today()
     found = pending_request(ws, request_id, today)
     lines = _lines(treatments)
-    return render(
-        ws, _patient(ws, found), ws._author(author_id), lines, today, prescription_note, None
-    )
+    return render(ws, _patient(ws, found), author, lines, today, prescription_note, None)
 
 
 def _lines(treatments: Sequence[Any]) -> tuple[PrescriptionLine, ...]:
@@ -235,9 +235,10 @@ def approve(
     today: date | None = None,
 ) -> str:
     """See :meth:`desktop.sync.workstation.Workstation.approve_renewal`."""
+    # Only a practitioner prescribes, and only in their own name (desktop.core.rights).
+    author = ws.acting(Right.APPROVE_RENEWAL, author_id)
     today = today or date.today()
     found = pending_request(ws, request_id, today)
-    author = ws._author(author_id)
     patient = _patient(ws, found)
     _enrolled(patient)
     lines = _lines(treatments)
@@ -292,9 +293,9 @@ def decline(
     ws: Workstation, request_id: str, reason: str, author_id: str, today: date | None = None
 ) -> str | None:
     """See :meth:`desktop.sync.workstation.Workstation.decline_renewal`."""
+    author = ws.acting(Right.DECIDE_RENEWAL, author_id)
     today = today or date.today()
     found = pending_request(ws, request_id, today)
-    author = ws._author(author_id)
     patient = _patient(ws, found)
     if not isinstance(reason, str) or not reason.strip():
         raise RenewalRefused("Give the reason for declining the renewal: the patient reads it.")
@@ -339,9 +340,9 @@ def needs_appointment(
     today: date | None = None,
 ) -> str:
     """See :meth:`desktop.sync.workstation.Workstation.renewal_needs_appointment`."""
+    author = ws.acting(Right.DECIDE_RENEWAL, author_id)
     today = today or date.today()
     found = pending_request(ws, request_id, today)
-    author = ws._author(author_id)
     _enrolled(_patient(ws, found))
     text = _text(message, APPOINTMENT_TEXT, "message to the patient")
     state = _writable(ws, found.conversation_id)

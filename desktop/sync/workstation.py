@@ -27,13 +27,14 @@ from desktop.core.model import (
     Sender,
 )
 from desktop.core.notices import Audience, Notice, NoticeKind
+from desktop.core.rights import Right, check, role_label, same_person
 from desktop.crypto import Identity, seal_envelope
 from desktop.crypto import invitation as inv
 from desktop.crypto.envelope import message_context, state_context
 from desktop.documents.prescription import PrescribedTreatment
 from desktop.store import Note, Store
 from desktop.store.documents import DocumentStore, StoredDocument
-from desktop.sync import notices, practice_documents, renewals
+from desktop.sync import notices, people, practice_documents, renewals
 from desktop.sync.apply import Applied
 from desktop.sync.client import API, RelayClient, b64
 from desktop.sync.content import MAX_BODY_BYTES, check_text, encode, now_utc
@@ -61,6 +62,9 @@ class Workstation:
         self.relay_url = store.get_setting("relay_url") or ""
         self.token = store.get_secret("relay_token")
         self.practice_id = store.get_setting("practice_id") or ""
+        #: The person signed in (desktop.sync.people.sign_in): every action is theirs, and
+        #: desktop.core.rights says which they may do. None: nobody, nothing is allowed.
+        self.person: Practitioner | None = None
 
     @classmethod
     def enrol(
@@ -93,22 +97,103 @@ class Workstation:
             store.set_setting("practice_id", str(result["practice_id"]))
             store.set_setting("account_id", str(result["account_id"]))
             store.set_setting("practice_name", practice_name)
+            if not store.get_setting("workstation_name"):
+                store.set_setting("workstation_name", device_name[:100])
         return cls(store)
 
     def client(self) -> RelayClient:
         return RelayClient(self.relay_url, self.token.decode() if self.token else None)
 
-    # -- practitioners ---------------------------------------------------
+    # -- the person acting ------------------------------------------------
+
+    def acting(
+        self, right: Right, author_id: str | None = None, concerning: str | None = None
+    ) -> Practitioner:
+        """The person signed in, if ``right`` is theirs and ``author_id`` (when a caller
+        names one) is them; else ``NotAllowed`` (a sentence), and the caller changes nothing."""
+        person = self.person
+        if person is not None:
+            # Deactivated or demoted since signing in: the store's word is the current one.
+            person = self.store.person(person.id) or person
+            self.person = person
+        check(person, right, concerning)
+        assert person is not None
+        same_person(person, author_id)
+        return person
+
+    def sign_in(self, person_id: str, secret: str) -> Practitioner:
+        """Name the person at the keyboard (the Argon2id check: call it off the GUI thread).
+        Audited, failures included; ``SignInRefused`` with a sentence when refused."""
+        return people.sign_in(self, person_id, secret)
+
+    def sign_out(self) -> None:
+        """The person leaves; the store stays open for the next one. Audited."""
+        people.sign_out(self)
+
+    # -- people and practitioners -----------------------------------------
+
+    def set_up_administrator(
+        self, secret: str, person_id: str | None = None, name: str | None = None,
+        role: str = "practitioner", profession: str = "", rpps: str | None = None,
+        accepts_messaging: bool = False,
+    ) -> Practitioner:
+        """The practice's first administrator (a new store, or one upgraded from a
+        Passerelle without people): an existing person (``person_id``) or a new one.
+        Refused once an administrator exists. Signs them in."""
+        return people.set_up_administrator(
+            self, secret, person_id, name, role, profession, rpps, accepts_messaging)
+
+    def add_person(
+        self, name: str, role: str, secret: str | None, administrator: bool = False,
+        profession: str = "", rpps: str | None = None, accepts_messaging: bool = False,
+    ) -> Practitioner:
+        """A new person of the practice (an administrator only)."""
+        return people.add_person(
+            self, name, role, secret, administrator, profession, rpps, accepts_messaging)
 
     def add_practitioner(
-        self, name: str, profession: str, rpps: str | None = None, accepts_messaging: bool = False
+        self, name: str, profession: str, rpps: str | None = None, accepts_messaging: bool = False,
+        secret: str | None = None,
     ) -> Practitioner:
-        with self.store.transaction():
-            p = self.store.add_practitioner(name, profession, rpps, accepts_messaging)
-            self._publish_practitioner(p.id, accepts_messaging)
-        return p
+        """A new practitioner (an administrator only); without ``secret`` they cannot sign
+        in until an administrator sets one."""
+        return self.add_person(name, "practitioner", secret, False, profession, rpps,
+                               accepts_messaging)
+
+    def reset_secret(self, person_id: str, secret: str) -> None:
+        """A new PIN or passphrase: one's own, or anyone's by an administrator."""
+        people.reset_secret(self, person_id, secret)
+
+    def set_person_active(self, person_id: str, active: bool) -> Practitioner:
+        """Deactivate a person (they can no longer sign in) or bring them back."""
+        return people.set_active(self, person_id, active)
+
+    def set_person_administrator(self, person_id: str, administrator: bool) -> Practitioner:
+        return people.set_administrator(self, person_id, administrator)
+
+    # -- settings that need a right ----------------------------------------
+
+    def set_signature(self, practitioner_id: str, png: bytes | None) -> None:
+        """A practitioner's signature image: theirs to change, or an administrator's."""
+        self.acting(Right.SIGNATURE, concerning=practitioner_id)
+        self.store.set_signature(practitioner_id, png)
+
+    def set_relay_url(self, url: str) -> None:
+        """Where this practice's relay is (an administrator only)."""
+        self.acting(Right.RELAY_ADDRESS)
+        url = url.strip().rstrip("/")
+        if not url.startswith(("http://", "https://")):
+            raise PasserelleError("The relay address starts with https:// (or http://).")
+        self.store.set_setting("relay_url", url)
+        self.relay_url = url
+
+    def import_patients(self, rows: Any, actor_id: str | None = None) -> Any:
+        """Add the patients of a previewed import (see ``Store.import_patients``)."""
+        actor_id = self.acting(Right.PATIENTS, actor_id).id
+        return self.store.import_patients(rows, actor_id)
 
     def set_messaging(self, practitioner_id: str, accepts: bool) -> None:
+        self.acting(Right.OWN_SETTINGS, concerning=practitioner_id)
         with self.store.transaction():
             if self.store.practitioner(practitioner_id) is None:
                 raise PasserelleError("No such practitioner in this practice.")
@@ -129,6 +214,7 @@ class Workstation:
 
         Audited (``invitation_created``) with ``actor_id`` as who made it.
         """
+        actor_id = self.acting(Right.PATIENTS, actor_id).id
         patient = self.store.patient(patient_id)
         if patient is None:
             raise PasserelleError("No such patient.")
@@ -191,8 +277,9 @@ class Workstation:
 
     def reply(self, conversation_id: str, text: str, author_id: str) -> str:
         """Write to the patient. A reply to a request accepts it first."""
+        author = self.acting(Right.REPLY, author_id)
+        author_id = author.id
         text = check_text(text)
-        author = self._author(author_id)
         conv = self.store.conversation(conversation_id)
         if conv is None:
             raise PasserelleError("No such conversation.")
@@ -224,7 +311,9 @@ class Workstation:
             "text": text,
             "sent_at": sent_at.isoformat(),
             "author": author.id,
-            "author_name": author.name,
+            # How the patient sees who wrote: "Secrétariat — Julie" for an assistant.
+            "author_name": role_label(author),
+            "author_role": author.role,
         }
         envelope = seal_envelope(
             encode(doc), message_context(conversation_id, message_id),
@@ -254,7 +343,7 @@ class Workstation:
         Audited with ``author_id`` as who did it (``accepted``, ``declined``,
         ``closed`` or ``reopened``).
         """
-        author = self._author(author_id)
+        author = self.acting(Right.TRIAGE, author_id)
         conv = self.store.conversation(conversation_id)
         if conv is None:
             raise PasserelleError("No such conversation.")
@@ -272,7 +361,8 @@ class Workstation:
                 "text": note,
                 "sent_at": sent_at.isoformat(),
                 "author": author.id,
-                "author_name": author.name,
+                "author_name": role_label(author),
+                "author_role": author.role,
             }
             envelope = b64(seal_envelope(
                 encode(doc), state_context(conversation_id, event_id, str(state)),
@@ -446,6 +536,7 @@ class Workstation:
     def cancel_notice(self, notice_id: str, actor_id: str | None = None) -> int:
         """Stop a notice: recipients not yet handed over get nothing (returns how many).
         Audited (``notice_cancelled``)."""
+        actor_id = self.acting(Right.NOTICES, actor_id).id
         return self.store.cancel_notice(notice_id, actor_id)
 
     # -- documents -------------------------------------------------------
@@ -460,6 +551,7 @@ class Workstation:
 
     def set_document_limit(self, max_bytes: int, actor_id: str | None = None) -> None:
         """Set the limit per document (1 MB to 100 MB); published to the patients."""
+        self.acting(Right.PRACTICE_SETTINGS, actor_id)
         practice_documents.set_limit(self, max_bytes)
 
     def send_documents(
@@ -479,6 +571,7 @@ class Workstation:
     def withdraw_message(self, message_id: str) -> str:
         """Take back a message with documents that has not left this workstation (the
         sync engine's ``withdraw`` first stops its upload). ``PasserelleError`` once sent."""
+        self.acting(Right.REPLY)
         return practice_documents.withdraw(self, message_id)
 
     def fetch_document(
@@ -501,12 +594,14 @@ class Workstation:
     def save_document(self, document_id: str, path: Path | str, actor_id: str | None) -> Path:
         """Write a copy where the person chose; recorded in the patient's audit
         (``document_saved``)."""
+        actor_id = self.acting(Right.REPLY, actor_id).id
         return practice_documents.save_as(self, document_id, path, actor_id)
 
     def save_prescription(
         self, prescription_id: str, path: Path | str, actor_id: str | None
     ) -> Path:
         """Write a copy of a renewed prescription; recorded as ``document_saved``."""
+        actor_id = self.acting(Right.REPLY, actor_id).id
         return practice_documents.save_prescription_as(self, prescription_id, path, actor_id)
 
     # -- internal work ---------------------------------------------------
@@ -516,7 +611,7 @@ class Workstation:
 
         Internal: stored and audited here, never sent to the relay.
         """
-        actor = self._author(actor_id)
+        actor = self.acting(Right.ASSIGN, actor_id)
         assignee = self._author(practitioner_id) if practitioner_id is not None else None
         with self.store.transaction():
             if self.store.conversation(conversation_id) is None:
@@ -529,6 +624,7 @@ class Workstation:
 
     def add_note(self, conversation_id: str, author_id: str, text: str) -> Note:
         """An internal note: local only, audited, never sent to the relay nor searchable."""
+        author_id = self.acting(Right.NOTE, author_id).id
         return self.store.add_note(conversation_id, author_id, text)
 
     # -- absence auto-reply ----------------------------------------------

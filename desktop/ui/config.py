@@ -60,6 +60,11 @@ class PracticeSetting(Generic[T]):
 AUTO_LOCK_MINUTES = PracticeSetting(
     "auto_lock_minutes", int, 10, "Lock the window after this many idle minutes", 1, 240
 )
+# Inactivity signs the person out first (the store stays open for the next one), then
+# locks the store: the window keeps the person's delay shorter than the lock's.
+SIGN_OUT_MINUTES = PracticeSetting(
+    "sign_out_minutes", int, 5, "Sign the person out after this many idle minutes", 1, 240
+)
 PRACTICE_NAME = PracticeSetting("practice_name", str, "", "The practice's name, as patients see it")
 PRACTICE_ADDRESS = PracticeSetting("practice_address", str, "", "Postal address, on documents")
 PRACTICE_PHONE = PracticeSetting("practice_phone", str, "", "Telephone, shown to patients")

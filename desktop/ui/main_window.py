@@ -12,7 +12,6 @@ from desktop.ui.inbox import InboxScreen
 from desktop.ui.qt import (
     QAction,
     QApplication,
-    QComboBox,
     QHBoxLayout,
     QKeySequence,
     QLabel,
@@ -28,6 +27,7 @@ from desktop.ui.qt import (
 )
 from desktop.ui.resources import icon
 from desktop.ui.session import Session
+from desktop.ui.sign_in import SignInScreen
 from desktop.ui.sync_status import SyncStatusLabel, TransferProgress
 from desktop.ui.unlock import UnlockScreen
 
@@ -35,7 +35,8 @@ from desktop.ui.unlock import UnlockScreen
 class MainWindow(QMainWindow):
     """One window; nothing of a patient is on it while the store is locked."""
 
-    def __init__(self, session: Session, demo_passphrase: str | None = None) -> None:
+    def __init__(self, session: Session, demo_passphrase: str | None = None,
+                 demo_pin: str | None = None) -> None:
         super().__init__()
         self.session = session
         self.setObjectName("mainWindow")
@@ -48,7 +49,10 @@ class MainWindow(QMainWindow):
         self.unlock_screen = UnlockScreen(session, demo_passphrase)
         self.workspace = QWidget()
         self.workspace.setObjectName("workspace")
+        self.sign_in_screen = SignInScreen(session, demo_pin)
+        self.sign_in_screen.signed_in.connect(self._signed_in)
         self.pages.addWidget(self.unlock_screen)
+        self.pages.addWidget(self.sign_in_screen)
         self.pages.addWidget(self.workspace)
         self.setCentralWidget(self.pages)
 
@@ -64,18 +68,20 @@ class MainWindow(QMainWindow):
 
         self.practice_label = QLabel("")
         self.practice_label.setObjectName("practiceLabel")
-        self.me = QComboBox()
-        self.me.setObjectName("currentPractitioner")
-        self.me.setAccessibleName(self.tr("Who is working"))
-        self.me.activated.connect(self._me_chosen)
+        # Who is signed in; "Switch person" brings the sign-in back (the store stays open).
+        self.me = QLabel("")
+        self.me.setObjectName("currentPerson")
+        switch = QPushButton(self.tr("Switch person"))
+        switch.setObjectName("switchPerson")
+        switch.clicked.connect(self.sign_out)
         lock = QPushButton(self.tr("Lock"))
         lock.setObjectName("lockButton")
         lock.setIcon(icon("lock"))
         lock.clicked.connect(self.session.lock)
         top = QHBoxLayout()
         top.addWidget(self.practice_label, 1)
-        top.addWidget(QLabel(self.tr("Working:")))
         top.addWidget(self.me)
+        top.addWidget(switch)
         top.addWidget(lock)
         side = QVBoxLayout()
         side.addWidget(self.nav, 1)
@@ -114,6 +120,9 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(self)
         self.idle.idle.connect(self.session.lock)
         QApplication.instance().installEventFilter(self.idle)
+        self.person_idle = IdleWatcher(self)
+        self.person_idle.idle.connect(self.sign_out)
+        QApplication.instance().installEventFilter(self.person_idle)
 
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
@@ -189,6 +198,7 @@ class MainWindow(QMainWindow):
 
     def _locked(self) -> None:
         self.idle.stop()
+        self.person_idle.stop()
         self.pages.setCurrentWidget(self.unlock_screen)
         self.unlock_screen.reset()
         self.practice_label.clear()
@@ -203,30 +213,52 @@ class MainWindow(QMainWindow):
         assert reader is not None
         self.unlock_screen.succeeded()
         self.practice_label.setText(config.PRACTICE_NAME.read(reader) or "Passerelle")
-        self._fill_me()
-        self.pages.setCurrentWidget(self.workspace)
+        self.me.clear()
+        check = self.session.store.audit_check if self.session.store is not None else None
+        self.sign_in_screen.reset(self._audit_warning(check))
+        self.pages.setCurrentWidget(self.sign_in_screen)
         self.nav.setCurrentRow(0)
         self.idle.start(config.AUTO_LOCK_MINUTES.read(reader) * 60_000)
         self._update_badge()
         if self.session.workstation is None:
             self.sync_label.show_status(None)
 
-    def _fill_me(self) -> None:
-        reader = self.session.reader
-        self.me.clear()
-        if reader is None:
-            return
-        me = self.session.me()
-        for p in reader.practitioners():
-            self.me.addItem(p.name, p.id)
-            if me and p.id == me.id:
-                self.me.setCurrentIndex(self.me.count() - 1)
+    def _audit_warning(self, check: Any) -> str:
+        """The audit chain's check at unlock, said without blocking the practice."""
+        if check is None or check.intact:
+            return ""
+        if check.broken_at is not None:
+            return self.tr(
+                "Warning: the audit trail was tampered with — line {0} was removed or "
+                "altered outside Passerelle. Tell the practice's administrator.").format(
+                check.broken_at)
+        return self.tr("Warning: the audit trail's protection had been removed outside "
+                       "Passerelle; it was put back. Tell the practice's administrator.")
 
-    def _me_chosen(self, index: int) -> None:
-        pid = self.me.itemData(index)
-        if pid and self.session.reader is not None and self.session.store is not None:
-            self.session.act(config.CURRENT_USER.write, self.session.store, pid,
-                             changed="settings", parent=self)
+    def _signed_in(self) -> None:
+        me = self.session.me()
+        self.me.setText(self.tr("Signed in: {0}").format(me.name) if me else "")
+        self.pages.setCurrentWidget(self.workspace)
+        reader = self.session.reader
+        if reader is not None:
+            self._start_person_idle(reader)
+        self.session.changed.emit("person")
+
+    def _start_person_idle(self, reader: Any) -> None:
+        lock = config.AUTO_LOCK_MINUTES.read(reader)
+        out = min(config.SIGN_OUT_MINUTES.read(reader), max(1, lock - 1))
+        self.person_idle.start(out * 60_000)
+
+    def sign_out(self) -> None:
+        """The person leaves (or was idle): the sign-in screen, the store still open."""
+        self.person_idle.stop()
+        ws = self.session.workstation
+        if ws is None or not self.session.is_unlocked:
+            return
+        self.me.clear()
+        self.sign_in_screen.reset()
+        self.pages.setCurrentWidget(self.sign_in_screen)
+        self.session.act(ws.sign_out, changed="person", parent=self)
 
     def _changed(self, what: str) -> None:
         if what == "settings" and self.session.reader is not None:

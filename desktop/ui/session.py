@@ -263,13 +263,7 @@ class Session(QObject):
         op.run("store")
 
     def me(self) -> Practitioner | None:
-        """Who works at this workstation: the chosen practitioner, else the first one."""
-        if self.reader is None:
-            return None
-        chosen = config.CURRENT_USER.read(self.reader)
-        people = self.reader.practitioners()
-        for p in people:
-            if p.id == chosen:
-                return p
-        return people[0] if people else None
+        """The person signed in at this workstation (None: nobody; the sign-in screen)."""
+        ws = self.workstation
+        return ws.person if ws is not None and self.reader is not None else None
 

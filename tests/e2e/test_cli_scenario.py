@@ -29,6 +29,7 @@ class Cli:
     def __init__(self, tmp: Path) -> None:
         self.env = os.environ | {
             "PASSERELLE_PASSPHRASE": "cabinet-dupont-2026!",
+            "PASSERELLE_PIN": "246810",
             "PASSERELLE_PATIENT_PASSPHRASE": "jean-martin-secret",
         }
         self.store = tmp / "cabinet.passerelle"

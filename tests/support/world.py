@@ -16,6 +16,9 @@ from desktop.sync.engine import Sync
 from desktop.sync.workstation import Workstation
 
 PASSPHRASE = "correct horse battery staple"
+# The PIN of every person a test makes (desktop.core.rights: tests act as a person
+# signed in, through the same checks as the window).
+PIN = "246810"
 
 
 @dataclass
@@ -25,6 +28,17 @@ class Practice:
     store: Store
     workstation: Workstation
     practitioner_id: str
+
+    def sign_in(self, person_id: str, pin: str = PIN):
+        """Switch the person at the workstation (as at a shared desk)."""
+        return self.workstation.sign_in(person_id, pin)
+
+    def add_person(self, name: str, role: str = "assistant", administrator: bool = False,
+                   profession: str = "", rpps: str | None = None,
+                   accepts_messaging: bool = False):
+        """Another person of the practice, with the test PIN (added by the administrator)."""
+        return self.workstation.add_person(name, role, PIN, administrator, profession, rpps,
+                                           accepts_messaging)
 
     def sync(self):
         return Sync(self.workstation).once()
@@ -44,7 +58,9 @@ def make_practice(
 ) -> Practice:
     store = Store.create(path, PASSPHRASE)
     ws = Workstation.enrol(store, relay_url, enrolment_token, "test-workstation", "Cabinet Dupont")
-    p = ws.add_practitioner(practitioner, "Médecin généraliste", "10001234567", accepts_messaging=True)
+    # The first practitioner is the practice's administrator, signed in: tests act as her.
+    p = ws.set_up_administrator(PIN, name=practitioner, profession="Médecin généraliste",
+                                rpps="10001234567", accepts_messaging=True)
     store.set_setting("default_practitioner", p.id)
     Sync(ws).once()
     return Practice(store, ws, p.id)

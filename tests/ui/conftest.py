@@ -10,10 +10,11 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+from PySide6.QtCore import Qt
 
 from desktop.ui import errors, operations
 from tests.support.relay import RelayProcess, create_practice
-from tests.support.world import PASSPHRASE, make_practice
+from tests.support.world import PASSPHRASE, PIN, make_practice
 
 
 @pytest.fixture(scope="session")
@@ -77,3 +78,16 @@ def unlock(qtbot, window, passphrase: str = PASSPHRASE) -> None:
     screen.passphrase.setText(passphrase)
     screen.button.click()
     qtbot.waitUntil(lambda: window.session.is_unlocked, timeout=15000)
+    sign_in(qtbot, window)
+
+
+def sign_in(qtbot, window, person: str = "Dr Claire Dupont", pin: str = PIN) -> None:
+    """Name the person at the keyboard, as on the sign-in screen (the Argon2id check runs
+    off the GUI thread); the window then shows the workspace."""
+    screen = window.sign_in_screen
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is screen, timeout=15000)
+    index = screen.person.findText(person, Qt.MatchFlag.MatchStartsWith)
+    screen.person.setCurrentIndex(max(0, index))
+    screen.secret.setText(pin)
+    screen.button.click()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.workspace, timeout=15000)

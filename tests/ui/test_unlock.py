@@ -62,10 +62,19 @@ def test_first_run_wizard_creates_the_store_and_opens_the_window(qtbot, relay, t
     wizard.relay_page.token.setText(token)
     wizard.button(QWizard.WizardButton.FinishButton).click()
     qtbot.waitUntil(lambda: window.isVisible() and session.is_unlocked, timeout=20000)
-    assert window.pages.currentWidget() is window.workspace
-    assert window.practice_label.text() == "Cabinet Lenoir"
-    assert [window.me.itemText(i) for i in range(window.me.count())] == [
+    # The practice's first administrator is set up at the first sign-in: chosen among its
+    # people, with a PIN typed twice.
+    screen = window.sign_in_screen
+    assert window.pages.currentWidget() is screen and screen.setting_up
+    assert [screen.person.itemText(i) for i in range(screen.person.count())] == [
         "Dr Anne Lenoir", "Paul Hamon"]
+    assert window.practice_label.text() == "Cabinet Lenoir"
+    screen.secret.setText("135790")
+    screen.confirm.setText("135790")
+    screen.button.click()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.workspace, timeout=20000)
+    assert window.me.text().endswith("Dr Anne Lenoir")
+    assert session.reader.person(session.me().id).administrator
     session.close()
     with Store.open(path, "trois mots au hasard") as store:
         assert store.get_setting("practice_address") == "3 place du Marché, 35000 Rennes"
