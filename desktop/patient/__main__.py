@@ -29,6 +29,7 @@ from pathlib import Path
 from desktop.core.errors import PasserelleError
 from desktop.core.model import Category
 from desktop.patient.client import PatientClient
+from desktop.patient.state import check_room
 
 
 def _passphrase(confirm: bool = False) -> str:
@@ -101,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         if args.state.exists():
             raise PasserelleError(f"{args.state} already exists; it holds an enrolment.")
         passphrase = _passphrase(confirm=True)
+        check_room(args.state)  # before the code is spent: it cannot be redeemed twice
         client = PatientClient.redeem(args.relay, args.code)
         client.save(args.state, passphrase)
         print(f"Enrolled with {client.practice_name}. Patient id: {client.patient_id}")

@@ -70,6 +70,37 @@ def save_state(path: Path, state: dict[str, Any], passphrase: str) -> None:
                 pass  # never created, or already gone
 
 
+def check_room(path: Path, size: int = 256 * 1024) -> None:
+    """Raise ``PatientFileNotSaved`` now if a patient file could not be written at ``path``.
+
+    For what cannot be done twice: an invitation code is spent once redeemed, so
+    the room for the file that keeps the new keys is checked before, by writing
+    (and removing) a file larger than a patient file is at first.
+    """
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".patient-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(bytes(size))
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as exc:
+        if exc.errno in _NO_ROOM:
+            raise PatientFileNotSaved(
+                f"The disk is full: there is no room for {path}. Nothing was done; free "
+                "some space and try again."
+            ) from None
+        raise PatientFileNotSaved(
+            f"{path} cannot be written ({exc.strerror or exc}). Nothing was done."
+        ) from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
 def _not_saved(path: Path, exc: OSError) -> PatientFileNotSaved:
     if exc.errno in _NO_ROOM:
         return PatientFileNotSaved(

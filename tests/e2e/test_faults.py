@@ -248,6 +248,7 @@ def test_nothing_lost_doubled_or_reordered_over_fifty_faults(tmp_path):
             ):
                 break
             time.sleep(0.5)
+        print(f"converged {CONVERGE - (end - time.monotonic()):.0f} s after the faults stopped")
         assert practice_proc.stop() == 0, (tmp_path / "practice.log").read_text()[-3000:]
         jean.save(state_file, PASSPHRASE)
 

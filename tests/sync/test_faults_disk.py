@@ -111,3 +111,29 @@ def test_a_full_disk_says_so_keeps_the_previous_file_and_leaves_no_temp_file(
     assert shown.returncode == 0, shown.stderr
     texts = [m["text"] for m in json.loads(shown.stdout)]
     assert texts == ["Première question", "Écrit sur un disque plein"]
+
+
+def test_an_invitation_is_not_spent_when_there_is_no_room_for_the_patient_file(
+    relay, practice, small_disk
+):
+    disk, mounted = small_disk
+    state = disk / "jean.patient"
+    patient = practice.store.add_patient("Jean Martin", "1961-04-02")
+    code = practice.workstation.invite(patient.id)
+    practice.sync()
+    if mounted:
+        _fill(disk)
+    redeem = ["redeem", "--state", str(state), "--relay", relay.url, "--code", code]
+
+    done = _patient(redeem, None if mounted else 1000)
+    assert done.returncode != 0
+    assert "The disk is full" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert sorted(p.name for p in disk.iterdir()) == (["filler"] if mounted else [])
+
+    # The code was not spent: with room again, it enrols.
+    if mounted:
+        (disk / "filler").unlink()
+    done = _patient(redeem)
+    assert done.returncode == 0, done.stderr
+    assert "Enrolled with Cabinet Dupont" in done.stdout
