@@ -36,6 +36,12 @@ CHECK_EVERY_MS = 15 * 60_000
 FIRST_CHECK_MS = 30_000
 #: A backup made this recently stands for the one at close.
 CLOSE_SKIP_SECONDS = 300
+#: Patients added or invited exist only in this store until the next backup (an
+#: invitation's code is what proves the patient's keys: the relay cannot give it
+#: back), so a backup follows such a change: this long after the last one…
+AFTER_CHANGE_MS = 120_000
+#: …but no sooner than this after the previous backup (a big store takes a minute).
+AFTER_CHANGE_GAP_SECONDS = 1800
 
 
 @dataclass(frozen=True)
@@ -128,6 +134,11 @@ class Backups(QObject):
         self._first = QTimer(self)
         self._first.setSingleShot(True)
         self._first.timeout.connect(self.check)
+        self.after_change_ms = AFTER_CHANGE_MS
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.timeout.connect(self._after_change)
+        session.changed.connect(self._changed)
 
     def state(self) -> BackupState:
         return read_state(self.running)
@@ -139,6 +150,19 @@ class Backups(QObject):
     def stop(self) -> None:
         self._timer.stop()
         self._first.stop()
+        self._soon.stop()
+
+    def _changed(self, what: str) -> None:
+        if what == "patients" and config.BACKUP_FOLDER.read():
+            self._soon.start(self.after_change_ms)  # restarted by each change: once calm
+
+    def _after_change(self) -> None:
+        last = self.state().last_at
+        since = (datetime.now(UTC) - last).total_seconds() if last else None
+        if since is not None and since < AFTER_CHANGE_GAP_SECONDS:
+            self._soon.start(int((AFTER_CHANGE_GAP_SECONDS - since) * 1000))
+        elif not self.run_now() and self.running:
+            self._soon.start(self.after_change_ms)  # one is running: the change may be after
 
     def check(self) -> None:
         """Look at the folder (off the GUI thread: a dead share can hang), then back up

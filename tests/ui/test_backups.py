@@ -273,3 +273,36 @@ def test_the_first_run_recovery_key_encrypts_the_backups(qtbot, relay, tmp_path,
         bk.open_key(made.path, shown)
     finally:
         store.close()
+
+
+def test_patients_added_or_invited_are_backed_up_soon_after(qtbot, recovery_key, window, usb):
+    from desktop.ui import backups as ui_backups
+
+    config.BACKUP_FOLDER.write(str(usb))
+    unlock(qtbot, window)
+    service = window.session.backups
+    service.after_change_ms = 100
+    window.session.changed.emit("patients")
+    qtbot.waitUntil(lambda: len(bk.backups_in(usb)) == 1 and not service.running,
+                    timeout=20000)
+    # Another change right after: the next backup waits for the gap, not for nobody.
+    window.session.changed.emit("patients")
+    qtbot.wait(500)
+    assert len(bk.backups_in(usb)) == 1
+    assert service._soon.isActive()
+    assert service._soon.remainingTime() > (ui_backups.AFTER_CHANGE_GAP_SECONDS - 60) * 1000
+
+
+def test_the_schedule_backs_up_when_none_is_recent_and_not_again_the_same_day(
+    qtbot, recovery_key, window, usb
+):
+    config.BACKUP_FOLDER.write(str(usb))
+    unlock(qtbot, window)
+    service = window.session.backups
+    service.start(first_check_ms=50)  # as at unlock, sooner
+    qtbot.waitUntil(lambda: len(bk.backups_in(usb)) == 1 and not service.running,
+                    timeout=20000)
+    service.start(first_check_ms=50)  # a later check: the last backup is minutes old
+    qtbot.wait(800)
+    qtbot.waitUntil(lambda: operations.busy() == 0, timeout=10000)
+    assert len(bk.backups_in(usb)) == 1
