@@ -181,12 +181,20 @@ class _Found:
 
     def tidy_after_failure(self) -> None:
         """Remove the -wal/-shm a failed opening created (a full disk leaves them empty),
-        never one that was there before or that another connection now uses."""
+        never one that was there before, that another connection now uses, nor a log
+        with anything in it (a checkpoint cut short by the full disk needs it)."""
+        if any(self.companions.values()):
+            return
         if _open_here.get(self.path.resolve(), 0) or wal.in_use_elsewhere(self.path):
             return
-        for suffix, existed in self.companions.items():
-            if not existed:
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        log = wal.wal_path(self.path)
+        try:
+            if log.exists() and log.stat().st_size > 0:
+                return
+        except OSError:
+            return
+        log.unlink(missing_ok=True)
+        Path(f"{self.path}-shm").unlink(missing_ok=True)
 
 
 def _connect(path: Path, key: bytes, salt: bytes, query: str = "mode=rw") -> Any:
