@@ -67,6 +67,11 @@ class Browser:
         return self.driver.find_elements(By.CSS_SELECTOR, css)
 
     def text(self, css: str) -> str:
+        for _ in range(50):  # the element may be redrawn between finding and reading it
+            try:
+                return str(self.find(css).text)
+            except StaleElementReferenceException:
+                time.sleep(0.05)
         return str(self.find(css).text)
 
     def type(self, css: str, text: str) -> None:
