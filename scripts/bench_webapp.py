@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -80,6 +81,18 @@ def main() -> int:
             laptop.wait(lambda: measures(laptop)["synced"], timeout=120)
             warm = measures(laptop)
             count = laptop.js("return document.querySelectorAll('#conversations li').length")
+            # A 5 MB PDF the practice sends, opened in memory (downloaded, decrypted, checked).
+            pdf = tmp / "compte-rendu.pdf"
+            pdf.write_bytes(b"%PDF-1.7\n" + os.urandom(5_000_000))
+            practice.workstation.send_documents(conv.id, [pdf], "Le compte rendu.",
+                                                practice.practitioner_id)
+            practice.sync()
+            laptop.click("#conversations button.conversation")
+            laptop.wait_for("#thread li.theirs .open-doc", timeout=60)
+            laptop.click("#thread li.theirs .open-doc")
+            opened = laptop.wait(lambda: laptop.js(
+                "return performance.getEntriesByName('passerelle:open-document')"
+                ".map((e) => e.duration).pop()"), timeout=60)
             laptop.close()
             practice.store.close()
 
@@ -95,6 +108,7 @@ def main() -> int:
           f"({count} conversation): cold (new device, sign in, whole mailbox) "
           f"{cold['synced'] - cold['submit']:.0f} ms; warm (unlock this device) "
           f"{warm['synced'] - warm['submit']:.0f} ms")
+    print(f"a 5 MB PDF the practice sent: opened (downloaded, decrypted, checked) in {opened:.0f} ms")
     return 0
 
 

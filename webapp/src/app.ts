@@ -287,6 +287,7 @@ function lock(): void {
   formMessage = "";
   screen = { name: "locked" };
   render();
+  document.getElementById("passphrase")?.focus();
 }
 
 async function signOut(): Promise<void> {
@@ -603,8 +604,10 @@ async function showDocument(p: Patient, a: Attachment): Promise<void> {
   const view = document.getElementById("document-view");
   if (!view) return;
   view.replaceChildren(h("p", { class: "help" }, t.opening));
+  const started = performance.now();
   try {
     const data = await p.openDocument(a);
+    performance.measure("passerelle:open-document", { start: started, end: performance.now() });
     // In memory only: a blob: URL, revoked when another document is shown.
     if (view.dataset.url) URL.revokeObjectURL(view.dataset.url);
     const url = URL.createObjectURL(new Blob([data as BlobPart], { type: a.type }));
