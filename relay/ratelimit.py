@@ -31,16 +31,14 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from functools import lru_cache
-from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import Connection, case, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, text
 
 from relay.auth import AnyCaller, RelayDep
 from relay.config import Rate, RateLimits
-from relay.db import Database, rate_limits
+from relay.db import Database
 from relay.errors import ApiError
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -69,24 +67,27 @@ def bucket(action: str, side: str, key: str) -> bytes:
     return hashlib.blake2b(f"{action}\x00{side}\x00{key}".encode(), digest_size=16).digest()
 
 
-def _upsert(dialect: str, key: bytes, rate: Rate, now: float) -> Any:
-    module = sqlite if dialect == "sqlite" else postgresql
-    statement = module.insert(rate_limits).values(bucket=key, tat=now + rate.interval)
-    start = case((rate_limits.c.tat > now, rate_limits.c.tat), else_=now)
-    return statement.on_conflict_do_update(
-        index_elements=[rate_limits.c.bucket],
-        set_={"tat": start + rate.interval},
-        where=start + rate.interval - now <= rate.seconds,
-    ).returning(rate_limits.c.tat)
+# One statement for both engines (SQLite 3.35+, PostgreSQL), written once: building a
+# statement costs more than running it. The WHERE makes a spent-out bucket a no-op that
+# returns no row. A name in DO UPDATE is the stored row's column.
+_SPEND = text(
+    "INSERT INTO rate_limits (bucket, tat) VALUES (:bucket, :now + :interval) "
+    "ON CONFLICT (bucket) DO UPDATE "
+    "SET tat = (CASE WHEN rate_limits.tat > :now THEN rate_limits.tat ELSE :now END) + :interval "
+    "WHERE (CASE WHEN rate_limits.tat > :now THEN rate_limits.tat ELSE :now END) "
+    "+ :interval - :now <= :seconds "
+    "RETURNING tat"
+)
+_TAT = text("SELECT tat FROM rate_limits WHERE bucket = :bucket")
+_SWEEP = text("DELETE FROM rate_limits WHERE tat < :now")
 
 
 def _spend(conn: Connection, key: bytes, rate: Rate, now: float) -> float | None:
     """Spend one request of ``rate`` for ``key``; None if allowed, else seconds to wait."""
-    if conn.execute(_upsert(conn.dialect.name, key, rate, now)).first() is not None:
+    values = {"bucket": key, "now": now, "interval": rate.interval, "seconds": rate.seconds}
+    if conn.execute(_SPEND, values).first() is not None:
         return None
-    tat = float(
-        conn.execute(select(rate_limits.c.tat).where(rate_limits.c.bucket == key)).scalar_one()
-    )
+    tat = float(conn.execute(_TAT, {"bucket": key}).scalar_one())
     return max(tat, now) + rate.interval - rate.seconds - now
 
 
@@ -105,7 +106,7 @@ def spend(db: Database, charges: Sequence[tuple[bytes, Rate]], now: float | None
             raise RateLimited(max(waits))  # rolls the spent ones back: nothing spent
         if now - _last_sweep > _SWEEP_SECONDS:
             _last_sweep = now
-            conn.execute(delete(rate_limits).where(rate_limits.c.tat < now))
+            conn.execute(_SWEEP, {"now": now})
 
 
 # Where a request comes from.

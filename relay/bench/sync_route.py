@@ -79,6 +79,7 @@ def main() -> None:
                 ]
                 for run in runs:  # warm-up: processes started, connections open
                     run.result()
+                cpu_before = relay.cpu_seconds()
                 runs = [
                     pool.submit(
                         _load,
@@ -91,11 +92,16 @@ def main() -> None:
                     for _ in range(args.processes)
                 ]
                 latencies = [latency for run in runs for latency in run.result()]
+                cpu_after = relay.cpu_seconds()
         finally:
             relay.stop()
     total = args.processes * args.connections
     print(f"GET /v1/mailbox/events (up to date, wait=0), {total} connections, {args.seconds:g} s")
     print(f"  requests per second: {len(latencies) / args.seconds:,.0f}")
+    if cpu_before is not None and cpu_after is not None:
+        # Less at the mercy of the machine's other work than the rate: what one answer costs.
+        cost = (cpu_after - cpu_before) / len(latencies) * 1e6
+        print(f"  relay CPU per request: {cost:.0f} µs")
     print(
         f"  latency p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
         f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms"
