@@ -13,7 +13,7 @@ from relay.db import Database
 from relay.errors import install_error_handlers
 from relay.events import MailboxWaker
 from relay.listen import Listener, channel
-from relay.middleware import BodyLimit, HeaderLimit, SecurityHeaders
+from relay.middleware import BodyLimit, HeaderLimit, SecurityHeaders, security_headers
 from relay.ratelimit import trusted_networks
 from relay.routes import v1_router
 from relay.routes.webapp import webapp_router
@@ -71,4 +71,5 @@ def create_app(settings: Settings) -> FastAPI:
         HeaderLimit, max_bytes=settings.max_header_bytes, max_headers=settings.max_headers
     )
     app.add_middleware(SecurityHeaders, hsts_seconds=settings.hsts_seconds)
+    app.state.security_headers = security_headers(settings.hsts_seconds)
     return app

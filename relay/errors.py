@@ -89,9 +89,11 @@ async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("relay bug", exc_info=exc)
-    return error_response(500, "internal_error", "The relay failed; this is a bug.")
+    # This handler answers from outside every middleware: it adds the safe headers itself.
+    headers = getattr(request.app.state, "security_headers", None)
+    return error_response(500, "internal_error", "The relay failed; this is a bug.", headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:

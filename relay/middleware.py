@@ -144,6 +144,21 @@ DOCS_POLICY = (
 )
 
 
+def security_headers(hsts_seconds: int = 0) -> dict[str, str]:
+    """The headers an API answer carries (also what the 500 handler, which runs outside
+    every middleware, adds itself)."""
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "X-Frame-Options": "DENY",
+        "Content-Security-Policy": API_POLICY,
+        "Cache-Control": "no-store",
+    }
+    if hsts_seconds > 0:
+        headers["Strict-Transport-Security"] = f"max-age={hsts_seconds}; includeSubDomains"
+    return headers
+
+
 class SecurityHeaders:
     """The same safe headers on every answer, errors included.
 
@@ -154,29 +169,23 @@ class SecurityHeaders:
     def __init__(self, app: ASGIApp, hsts_seconds: int = 0, docs_path: str = "/v1/docs") -> None:
         self.app = app
         self.docs_path = docs_path
-        self.always = [
-            (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"no-referrer"),
-            (b"x-frame-options", b"DENY"),
+        headers = [
+            (k.lower().encode(), v.encode()) for k, v in security_headers(hsts_seconds).items()
         ]
-        if hsts_seconds > 0:
-            self.always.append(
-                (
-                    b"strict-transport-security",
-                    f"max-age={hsts_seconds}; includeSubDomains".encode(),
-                )
-            )
+        # A route may set these two itself (the patient web app's pages do).
+        overridable = (b"content-security-policy", b"cache-control")
+        self.always = [h for h in headers if h[0] not in overridable]
+        self.api_defaults = [h for h in headers if h[0] in overridable]
+        self.docs_defaults = [
+            (b"content-security-policy", DOCS_POLICY.encode()) if h[0] == overridable[0] else h
+            for h in self.api_defaults
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        policy = DOCS_POLICY if scope.get("path") == self.docs_path else API_POLICY
-        defaults = [
-            (b"content-security-policy", policy.encode()),
-            # Answers carry tokens and envelopes: no shared cache, no browser cache keeps them.
-            (b"cache-control", b"no-store"),
-        ]
+        defaults = self.docs_defaults if scope.get("path") == self.docs_path else self.api_defaults
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

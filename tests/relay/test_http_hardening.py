@@ -42,6 +42,20 @@ def test_every_answer_carries_the_security_headers(world: World) -> None:
     assert "strict-transport-security" not in too_big.headers
 
 
+def test_a_relay_bug_answers_500_with_the_same_headers(make_relay: MakeRelay) -> None:
+    relay, world = make_relay(hsts_seconds=600)
+
+    def bug() -> None:
+        raise RuntimeError("a bug in a route")
+
+    relay.app.add_api_route("/v1/test-bug", bug)
+    api = world.api()
+    response = api.http.get("/v1/test-bug")
+    refused(response, 500, "internal_error")
+    assert_safe(response)
+    assert response.headers["strict-transport-security"] == "max-age=600; includeSubDomains"
+
+
 def test_the_docs_page_may_load_swagger_and_nothing_else(world: World) -> None:
     response = world.api().get("/v1/docs")
     assert response.status_code == 200
