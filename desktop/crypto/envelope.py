@@ -121,3 +121,14 @@ def message_context(conversation_id: str, message_id: str) -> bytes:
 def state_context(conversation_id: str, event_id: str, state: str) -> bytes:
     """What a state-change note (a decline reason) is bound to."""
     return f"passerelle/v1/state/{conversation_id}/{event_id}/{state}".encode()
+
+
+def journal_context(practice_id: str, entry_id: str) -> bytes:
+    """What a practice journal entry is bound to: its practice and its client id (the relay
+    cannot move an entry to another practice nor replay it under another id)."""
+    return f"passerelle/v1/journal/{practice_id}/{entry_id}".encode()
+
+
+def pairing_context(pairing_id: str) -> bytes:
+    """What the practice's keys, sealed to a workstation being paired, are bound to."""
+    return f"passerelle/v1/pairing/{pairing_id}".encode()
