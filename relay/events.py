@@ -196,10 +196,10 @@ class MailboxWaker:
                     waiting.discard(waiter)
                     if not waiting:
                         del self._waiting[mailbox_id]
-                held = self._by_account.get(account)
-                if held is not None:
-                    held.pop(waiter, None)
-                    if not held:
+                mine = self._by_account.get(account)
+                if mine is not None:
+                    mine.pop(waiter, None)
+                    if not mine:
                         del self._by_account[account]
 
     def waiting(self, account: object) -> int:

@@ -66,7 +66,8 @@ class WithoutQuery(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
-        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
-            client, method, path, version, status = args
-            record.args = (client, method, path.split("?", 1)[0], version, status)
+        if isinstance(args, tuple) and len(args) == 5:
+            path = args[2]
+            if isinstance(path, str):
+                record.args = (*args[:2], path.split("?", 1)[0], *args[3:])
         return True
