@@ -25,7 +25,7 @@ from desktop.core.model import DeliveryState, Sender
 from desktop.store import Store
 from desktop.sync.engine import SyncEngine
 from desktop.sync.workstation import Workstation
-from tests.support.world import PASSPHRASE
+from tests.support.world import PASSPHRASE, PIN
 
 _PATIENT = re.compile(r"patient (\d+)$")
 _REPLY = re.compile(r"cabinet (\d+)$")
@@ -76,6 +76,7 @@ def main() -> int:
     store = Store.open(args.store, PASSPHRASE)
     workstation = Workstation(store)
     practitioner_id = store.get_setting("default_practitioner") or ""
+    workstation.sign_in(practitioner_id, PIN)  # as she would at the desk, after each start
     engine = SyncEngine(workstation, long_poll=args.long_poll)
     engine.start()
     try:
