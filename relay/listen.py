@@ -17,8 +17,6 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator
 
-import psycopg
-from psycopg import sql
 from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
@@ -90,6 +88,9 @@ class Listener:
         self._thread.join(timeout=5)
 
     def _run(self) -> None:
+        # Imported here: a relay on SQLite (the desktop's frozen demo) ships without psycopg.
+        import psycopg
+
         while not self._stopping.is_set():
             try:
                 self._listen()
@@ -100,6 +101,9 @@ class Listener:
             self._stopping.wait(_RECONNECT_SECONDS)
 
     def _listen(self) -> None:
+        import psycopg
+        from psycopg import sql
+
         with psycopg.connect(self._dsn, autocommit=True) as conn:
             schema = conn.execute("SELECT current_schema()").fetchone()
             name = channel_of(str(schema[0] if schema else "public"))
