@@ -124,3 +124,39 @@ def test_prelogin_does_not_tell_whether_an_account_exists_and_attempts_are_limit
     assert set(codes[:15]) == {"invalid_credentials"}
     assert codes[-1] == "rate_limited" and int(answers[-1].headers["retry-after"]) > 0
     assert _bundle_row(relay) == [row]
+
+
+def test_a_new_passphrase_replaces_the_old_one_everywhere(relay, practice, browsers):
+    _, code = invite(practice, "Marcel Duval")
+    phone = browsers()
+    join(phone, relay.url, code)
+    phone.click("#to-passphrase")
+    phone.type("#current", "pas la phrase actuelle")
+    phone.type("#passphrase", "une toute nouvelle phrase")
+    phone.type("#passphrase2", "une toute nouvelle phrase")
+    phone.click("#passphrase-submit")
+    assert phone.wait(lambda: phone.text("#form-error")).startswith("La phrase secrète actuelle")
+    before = _bundle_row(relay)
+    phone.type("#current", PASSPHRASE)
+    phone.type("#passphrase", "une toute nouvelle phrase")
+    phone.type("#passphrase2", "une toute nouvelle phrase")
+    phone.click("#passphrase-submit")
+    phone.wait_text("#status", "Phrase secrète changée", timeout=60)
+    assert _bundle_row(relay)[0][1] != before[0][1]  # a new salt, a new bundle
+
+    # This device unlocks with the new one only.
+    phone.click("#lock")
+    phone.type("#passphrase", PASSPHRASE)
+    phone.click("#unlock-submit")
+    assert phone.wait(lambda: phone.text("#form-error")).startswith("Phrase secrète incorrecte")
+    phone.type("#passphrase", "une toute nouvelle phrase")
+    phone.click("#unlock-submit")
+    phone.wait_for("#new-request", timeout=60)
+
+    # Another device: the old passphrase is refused, the new one signs in.
+    laptop = browsers()
+    sign_in(laptop, relay.url, code)
+    assert laptop.wait(lambda: laptop.text("#form-error")).startswith("Phrase secrète incorrecte")
+    laptop.type("#passphrase", "une toute nouvelle phrase")
+    laptop.click("#signin-submit")
+    laptop.wait_for("#new-request", timeout=60)

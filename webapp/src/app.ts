@@ -29,7 +29,8 @@ const CATEGORIES = ["administrative", "renewal", "document", "other"] as const;
 
 let patient: Patient | null = null;
 let screen: {
-  name: "join" | "signin" | "locked" | "home" | "new" | "conversation" | "notice"; id?: string;
+  name: "join" | "signin" | "locked" | "home" | "new" | "conversation" | "notice" | "passphrase";
+  id?: string;
 } = { name: "join" };
 let joinCode = "";
 let status = "";
@@ -88,6 +89,7 @@ function render(): void {
     case "new": main.append(newRequestScreen()); break;
     case "conversation": main.append(conversationScreen(screen.id!)); break;
     case "notice": main.append(noticeScreen(screen.id!)); break;
+    case "passphrase": main.append(passphraseScreen()); break;
   }
   root().replaceChildren(header(), banner(), main,
     h("p", { class: "status", role: "status", id: "status" }, status));
@@ -107,14 +109,14 @@ async function busy(button: HTMLButtonElement, work: () => Promise<void>): Promi
   // Let the browser paint "working" before Argon2id holds the thread for a second.
   await new Promise((r) => setTimeout(r, 30));
   try {
-    await work();
     status = "";
+    await work();
   } catch (exc) {
     status = "";
     formMessage = explain(exc);
   }
   render();
-  if (formMessage) document.getElementById("passphrase")?.focus();
+  if (formMessage) document.getElementById(screen.name === "passphrase" ? "current" : "passphrase")?.focus();
 }
 
 function explain(exc: unknown): string {
@@ -230,6 +232,32 @@ function lockedScreen(): HTMLElement {
       const opened = await Patient.unlock(passphrase);
       if (!opened) throw new Error("wrongPassphrase");
       started(opened);
+    });
+  });
+  return form;
+}
+
+function passphraseScreen(): HTMLElement {
+  const submit = h("button", { type: "submit", id: "passphrase-submit" }, t.changePassphrase) as HTMLButtonElement;
+  const form = h("form", { id: "passphrase-form", novalidate: true },
+    h("h1", {}, t.changePassphrase),
+    field("current", t.currentPassphrase, passInput("current-password")),
+    field("passphrase", t.newPassphrase, passInput("new-password"), t.passphraseHelp),
+    field("passphrase2", t.passphraseAgain, passInput("new-password")),
+    errorLine(),
+    h("div", { class: "row" }, h("button", { type: "button", class: "secondary", id: "back",
+      onclick: () => { screen = { name: "home" }; render(); } }, t.cancel), submit));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const value = (id: string) => (document.getElementById(id) as HTMLInputElement).value;
+    if (value("passphrase").length < 10) { refuse(t.shortPassphrase, "passphrase"); return; }
+    if (value("passphrase") !== value("passphrase2")) { refuse(t.mismatch, "passphrase2"); return; }
+    const current = value("current");
+    const next = value("passphrase");
+    void busy(submit, async () => {
+      if (!(await patient!.changePassphrase(current, next))) throw new Error("wrongCurrent");
+      screen = { name: "home" };
+      status = t.passphraseChanged;
     });
   });
   return form;
@@ -361,7 +389,11 @@ function homeScreen(): HTMLElement {
     p.conversations().length ? list : h("p", {}, t.noConversations),
     noticesSection(p),
     practiceSection(p),
-    h("p", { class: "help" }, t.signInCodeReminder));
+    h("p", { class: "help" }, t.signInCodeReminder),
+    h("p", {}, h("button", { type: "button", class: "link", id: "to-passphrase",
+                             onclick: () => { formMessage = ""; screen = { name: "passphrase" }; render();
+                                              document.getElementById("current")?.focus(); } },
+                 t.changePassphrase)));
 }
 
 function noticesSection(p: Patient): HTMLElement {

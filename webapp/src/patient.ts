@@ -207,6 +207,30 @@ export class Patient {
     return this.saving;
   }
 
+  /** A new passphrase: new salt and keys, the bundle on the relay replaced (the old
+   * passphrase signs in nowhere after), what this browser keeps sealed again. Refused
+   * (null, nothing changed) when ``current`` is not the passphrase. */
+  async changePassphrase(current: string, next: string): Promise<boolean> {
+    const device = await vault.get<vault.DeviceRecord>("device");
+    if (!device) return false;
+    const secret = unb64(device.secret);
+    const check = account.deriveKeys(current, unb64(device.salt), device.opslimit, device.memlimit, secret);
+    if (!sodium.memcmp(check.cache, this.s.keys.cache)) return false;
+    const salt = sodium.randombytes_buf(16);
+    const keys = account.deriveKeys(next, salt, account.OPSLIMIT, account.MEMLIMIT, secret);
+    // The relay first: if it refuses, this device keeps the old passphrase too.
+    await this.s.relay.put("/v1/patient/key-bundle", {
+      account: device.account, salt: b64(salt), opslimit: account.OPSLIMIT,
+      memlimit: account.MEMLIMIT, auth_key: b64(keys.auth),
+      bundle: b64(account.seal(keys.bundle, account.bundleContext(this.state.patient_id), bundleOf(this.state))),
+    });
+    await vault.put("device", { ...device, salt: b64(salt), opslimit: account.OPSLIMIT,
+                                memlimit: account.MEMLIMIT } satisfies vault.DeviceRecord);
+    this.s.keys = keys;
+    await this.save();
+    return true;
+  }
+
   /** Forget the keys in memory (lock) — what the browser keeps stays sealed. */
   forget(): void {
     sodium.memzero(this.s.keys.cache);
