@@ -25,6 +25,8 @@ TS = Path("resources/translations/passerelle_fr.ts")
 # English source → French, whatever the context.
 FR: dict[str, str] = {
     # -- backups and the recovery key -------------------------------------------------
+    'No recovery key yet: create one in Practice settings → Backups so that backups can be made.':
+        'Pas encore de clé de secours : créez-en une dans Réglages du cabinet → Sauvegardes pour que les sauvegardes puissent être faites.',
     'The backup folder {0} cannot be reached (a USB disk removed, a network share offline?): no backup was made.':
         'Le dossier de sauvegarde {0} est inaccessible (disque USB retiré, partage réseau hors ligne ?) : aucune sauvegarde n’a été faite.',
     'Backup failed — see Practice settings → Backups':

@@ -92,6 +92,10 @@ def describe(state: BackupState, now: datetime) -> tuple[str, str]:
         return QCoreApplication.translate(
             "Backups", "No backup folder: choose one in Practice settings → Backups"), "warn"
     if state.failed_at is not None:
+        if state.error_kind == "no_key":
+            return QCoreApplication.translate(
+                "Backups", "No recovery key yet: create one in Practice settings → Backups "
+                "so that backups can be made."), "warn"
         if state.error_kind == "folder":
             return QCoreApplication.translate(
                 "Backups", "The backup folder {0} cannot be reached (a USB disk removed, a "
@@ -127,6 +131,9 @@ class Backups(QObject):
         super().__init__(session)
         self.session = session
         self.running = False
+        #: Off for a throwaway store (the demo): it must neither write to this
+        #: workstation's backup folder nor touch the state of its real backups.
+        self.enabled = True
         self._lock = threading.Lock()  # one copy at a time, the one at close included
         self._timer = QTimer(self)
         self._timer.setInterval(CHECK_EVERY_MS)
@@ -153,7 +160,7 @@ class Backups(QObject):
         self._soon.stop()
 
     def _changed(self, what: str) -> None:
-        if what == "patients" and config.BACKUP_FOLDER.read():
+        if what == "patients" and self.enabled and config.BACKUP_FOLDER.read():
             self._soon.start(self.after_change_ms)  # restarted by each change: once calm
 
     def _after_change(self) -> None:
@@ -168,7 +175,7 @@ class Backups(QObject):
         """Look at the folder (off the GUI thread: a dead share can hang), then back up
         if one is due or the last one failed. A folder gone is recorded as a failure."""
         state = self.state()
-        if not state.folder or self.running:
+        if not self.enabled or not state.folder or self.running:
             return
         Operation(self, folder_problem, state.folder).success(self._looked).run("backup")
 
@@ -185,7 +192,7 @@ class Backups(QObject):
         """Start a backup off the GUI thread; ``False`` if none can start (no store,
         no folder, one already running)."""
         store, folder = self.session.store, config.BACKUP_FOLDER.read()
-        if store is None or not folder or self.running:
+        if not self.enabled or store is None or not folder or self.running:
             return False
         self.running = True
         self.changed.emit()
@@ -213,7 +220,7 @@ class Backups(QObject):
         """The backup at close, on the caller's thread (the window is already gone)."""
         folder = config.BACKUP_FOLDER.read()
         last = read_state().last_at
-        if not folder or (last and (datetime.now(UTC) - last).total_seconds()
+        if not self.enabled or not folder or (last and (datetime.now(UTC) - last).total_seconds()
                           < CLOSE_SKIP_SECONDS):
             return
         with self._lock:
@@ -246,7 +253,8 @@ def record_failure(exc: BaseException) -> None:
     config.BACKUP_FAILED_AT.write(datetime.now(UTC).isoformat())
     config.BACKUP_ERROR.write(str(exc) or type(exc).__name__)
     config.BACKUP_ERROR_KIND.write(
-        "folder" if isinstance(exc, bk.BackupFolderUnavailable) else "other")
+        "folder" if isinstance(exc, bk.BackupFolderUnavailable)
+        else "no_key" if isinstance(exc, bk.NoRecoveryKey) else "other")
 
 
 class BackupStatusLabel(QLabel):

@@ -115,4 +115,4 @@ BACKUP_FAILED_AT = WorkstationSetting(
     "backup/failed_at", str, "", "When the last backup failed (empty once one succeeds)")
 BACKUP_ERROR = WorkstationSetting("backup/error", str, "", "Why the last backup failed")
 BACKUP_ERROR_KIND = WorkstationSetting(
-    "backup/error_kind", str, "", "folder (could not be reached) or other")
+    "backup/error_kind", str, "", "folder (out of reach), no_key (no recovery key) or other")

@@ -23,6 +23,9 @@ class DemoLauncher(QObject):
 
     def attach(self, window) -> None:  # type: ignore[no-untyped-def]
         self._window = window
+        # A throwaway store: no backups of it, and this workstation's real ones untouched.
+        window.session.backups.enabled = False
+        window.backup_label.hide()
         screen = window.unlock_screen
         screen.button.setEnabled(False)
         screen.say(self.tr("Preparing the demo practice and its patients…"))

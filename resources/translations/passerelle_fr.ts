@@ -42,12 +42,13 @@
 <context>
     <name>BackupStatusLabel</name>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="244"/>
+        <location filename="../../desktop/ui/backups.py" line="276"/>
         <source>Backup failed — see Practice settings → Backups</source>
+        <extracomment>Off for a throwaway store (the demo): it must neither write to this workstation&apos;s backup folder nor touch the state of its real backups.</extracomment>
         <translation>Échec de la sauvegarde — voir Réglages du cabinet → Sauvegardes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="248"/>
+        <location filename="../../desktop/ui/backups.py" line="280"/>
         <source>Backups go to {0}</source>
         <translation>Les sauvegardes vont dans {0}</translation>
     </message>
@@ -55,53 +56,58 @@
 <context>
     <name>Backups</name>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="75"/>
+        <location filename="../../desktop/ui/backups.py" line="81"/>
         <source>{0} GB</source>
-        <extracomment>After an unlock, the first check waits for the first sync to have started. A backup made this recently stands for the one at close.</extracomment>
+        <extracomment>After an unlock, the first check waits for the first sync to have started. A backup made this recently stands for the one at close. Patients added or invited exist only in this store until the next backup (an invitation&apos;s code is what proves the patient&apos;s keys: the relay cannot give it back), so a backup follows such a change: this long after the last one… …but no sooner than this after the previous backup (a big store takes a minute).</extracomment>
         <translation>{0} Go</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="77"/>
+        <location filename="../../desktop/ui/backups.py" line="83"/>
         <source>{0} MB</source>
         <translation>{0} Mo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="78"/>
+        <location filename="../../desktop/ui/backups.py" line="84"/>
         <source>{0} KB</source>
         <translation>{0} Ko</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="84"/>
+        <location filename="../../desktop/ui/backups.py" line="90"/>
         <source>Backing up…</source>
         <translation>Sauvegarde en cours…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="86"/>
+        <location filename="../../desktop/ui/backups.py" line="92"/>
         <source>No backup folder: choose one in Practice settings → Backups</source>
         <translation>Pas de dossier de sauvegarde&#xa0;: choisissez-en un dans Réglages du cabinet → Sauvegardes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="90"/>
+        <location filename="../../desktop/ui/backups.py" line="96"/>
+        <source>No recovery key yet: create one in Practice settings → Backups so that backups can be made.</source>
+        <translation>Pas encore de clé de secours&#xa0;: créez-en une dans Réglages du cabinet → Sauvegardes pour que les sauvegardes puissent être faites.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/backups.py" line="100"/>
         <source>The backup folder {0} cannot be reached (a USB disk removed, a network share offline?): no backup was made.</source>
         <translation>Le dossier de sauvegarde {0} est inaccessible (disque USB retiré, partage réseau hors ligne&#xa0;?)&#xa0;: aucune sauvegarde n’a été faite.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="93"/>
+        <location filename="../../desktop/ui/backups.py" line="103"/>
         <source>Backup failed: {0}</source>
         <translation>Échec de la sauvegarde&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="96"/>
+        <location filename="../../desktop/ui/backups.py" line="106"/>
         <source>No backup yet</source>
         <translation>Aucune sauvegarde pour l’instant</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="99"/>
+        <location filename="../../desktop/ui/backups.py" line="109"/>
         <source>Last backup {0}: more than two days ago</source>
         <translation>Dernière sauvegarde le {0}&#xa0;: il y a plus de deux jours</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backups.py" line="101"/>
+        <location filename="../../desktop/ui/backups.py" line="111"/>
         <source>Backed up {0} — {1}</source>
         <translation>Sauvegardé le {0} — {1}</translation>
     </message>
@@ -403,17 +409,17 @@
 <context>
     <name>DemoLauncher</name>
     <message>
-        <location filename="../../desktop/ui/demo.py" line="28"/>
+        <location filename="../../desktop/ui/demo.py" line="31"/>
         <source>Preparing the demo practice and its patients…</source>
         <translation>Préparation du cabinet de démonstration et de ses patients…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/demo.py" line="39"/>
+        <location filename="../../desktop/ui/demo.py" line="42"/>
         <source>The demo practice is ready: unlock it.</source>
         <translation>Le cabinet de démonstration est prêt&#xa0;: déverrouillez-le.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/demo.py" line="43"/>
+        <location filename="../../desktop/ui/demo.py" line="46"/>
         <source>The demo could not start: {0}</source>
         <translation>La démonstration n’a pas pu démarrer&#xa0;: {0}</translation>
     </message>
@@ -1298,75 +1304,93 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="62"/>
+        <location filename="../../desktop/ui/main_window.py" line="66"/>
         <source>Inbox</source>
         <translation>Messagerie</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="69"/>
         <source>Who is working</source>
-        <translation>Qui est au poste</translation>
+        <translation type="vanished">Qui est au poste</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="71"/>
-        <location filename="../../desktop/ui/main_window.py" line="100"/>
+        <location filename="../../desktop/ui/main_window.py" line="77"/>
+        <location filename="../../desktop/ui/main_window.py" line="106"/>
         <source>Lock</source>
         <translation>Verrouiller</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="77"/>
         <source>Working:</source>
-        <translation>Au poste&#xa0;:</translation>
+        <translation type="vanished">Au poste&#xa0;:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="82"/>
+        <location filename="../../desktop/ui/main_window.py" line="74"/>
+        <source>Switch person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="88"/>
         <source>Not for emergencies:
 patients call 15 or 112.</source>
         <translation>Pas pour les urgences&#xa0;:
 les patients appellent le 15 ou le 112.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="104"/>
+        <location filename="../../desktop/ui/main_window.py" line="110"/>
         <source>Search messages</source>
         <translation>Rechercher dans les messages</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="149"/>
+        <location filename="../../desktop/ui/main_window.py" line="158"/>
         <source>Renewals</source>
         <translation>Renouvellements</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="152"/>
+        <location filename="../../desktop/ui/main_window.py" line="161"/>
         <source>Patients</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="154"/>
+        <location filename="../../desktop/ui/main_window.py" line="163"/>
         <source>Notices</source>
         <translation>Informations</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="157"/>
+        <location filename="../../desktop/ui/main_window.py" line="166"/>
         <source>Practice settings</source>
         <translation>Réglages du cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="174"/>
+        <location filename="../../desktop/ui/main_window.py" line="183"/>
         <source>a document</source>
         <translation>un document</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="242"/>
+        <location filename="../../desktop/ui/main_window.py" line="232"/>
+        <source>Warning: the audit trail was tampered with — line {0} was removed or altered outside Passerelle. Tell the practice&apos;s administrator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="235"/>
+        <source>Warning: the audit trail&apos;s protection had been removed outside Passerelle; it was put back. Tell the practice&apos;s administrator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="240"/>
+        <source>Signed in: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="274"/>
         <source>A new message from a patient</source>
         <translation>Un nouveau message d’un patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="243"/>
+        <location filename="../../desktop/ui/main_window.py" line="275"/>
         <source>{0} new messages from patients</source>
         <translation>{0} nouveaux messages de patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="261"/>
+        <location filename="../../desktop/ui/main_window.py" line="293"/>
         <source>Passerelle — {0} to process</source>
         <translation>Passerelle — {0} à traiter</translation>
     </message>
@@ -2822,6 +2846,76 @@ les patients appellent le 15 ou le 112.</translation>
         <location filename="../../desktop/ui/settings.py" line="344"/>
         <source>The two new passphrases differ.</source>
         <translation>Les deux nouvelles phrases de passe sont différentes.</translation>
+    </message>
+</context>
+<context>
+    <name>SignInScreen</name>
+    <message>
+        <location filename="../../desktop/ui/sign_in.py" line="40"/>
+        <location filename="../../desktop/ui/sign_in.py" line="101"/>
+        <source>Who is at the keyboard?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sign_in.py" line="43"/>
+        <source>The store stays unlocked for this workstation; each person signs in with their own PIN or passphrase.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sign_in.py" line="49"/>
+        <source>Your name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sign_in.py" line="53"/>
+        <source>PIN or passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sign_in.py" line="58"/>
+        <source>The same again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sign_in.py" line="59"/>
+        <location filename="../../desktop/ui/sign_in.py" line="102"/>
+        <source>Sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sign_in.py" line="63"/>
+        <source>Lock the store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sign_in.py" line="94"/>
+        <source>Set up the practice&apos;s administrator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sign_in.py" line="96"/>
+        <source>Nobody can manage this practice&apos;s people yet. Choose who is its administrator and their PIN (6 digits or more) or passphrase; they add the others in Settings → People.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sign_in.py" line="99"/>
+        <source>Set up and sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sign_in.py" line="104"/>
+        <source>{0} (secretariat)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sign_in.py" line="118"/>
+        <source>The two entries differ.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sign_in.py" line="121"/>
+        <source>Checking…</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -20,7 +20,7 @@ from desktop.ui.qt import QFileDialog, QPushButton, QSettings, QWizard
 from desktop.ui.session import Session
 from desktop.ui.wizard import FirstRunWizard
 from tests.support.relay import create_practice
-from tests.ui.conftest import unlock
+from tests.ui.conftest import sign_in, unlock
 
 
 @pytest.fixture(autouse=True)
@@ -183,7 +183,7 @@ def test_a_damaged_store_offers_the_latest_good_backup(
     assert dialog.ok.isEnabled()
     dialog.ok.click()
     qtbot.waitUntil(lambda: session.is_unlocked, timeout=20000)
-    assert window.pages.currentWidget() is window.workspace
+    sign_in(qtbot, window)  # the people of the practice came back with the store
     # Sync catches up: the message written after the backup arrives, once.
     qtbot.waitUntil(
         lambda: [m.text for m in session.reader.thread(conv)] ==
@@ -231,7 +231,7 @@ def test_the_first_run_wizard_restores_a_backup(qtbot, relay, practice, jean, re
     qtbot.waitUntil(finish.isEnabled, timeout=5000)
     finish.click()
     qtbot.waitUntil(lambda: window.isVisible() and session.is_unlocked, timeout=20000)
-    assert window.pages.currentWidget() is window.workspace
+    sign_in(qtbot, window)  # the people of the practice came back with the store
     [conv] = session.reader.inbox("all")
     assert [m.text for m in session.reader.thread(conv.id)] == ["Un message sauvegardé"]
     session.close()
@@ -306,3 +306,15 @@ def test_the_schedule_backs_up_when_none_is_recent_and_not_again_the_same_day(
     qtbot.wait(800)
     qtbot.waitUntil(lambda: operations.busy() == 0, timeout=10000)
     assert len(bk.backups_in(usb)) == 1
+
+
+def test_a_store_without_a_recovery_key_says_what_to_do(qtbot, window, usb):
+    # A store made before backups existed: no recovery key yet.
+    config.BACKUP_FOLDER.write(str(usb))
+    unlock(qtbot, window)
+    window.session.backups.run_now()
+    qtbot.waitUntil(lambda: not window.session.backups.running, timeout=10000)
+    assert "No recovery key yet" in window.backup_label.toolTip()
+    group = window.show_screen("settings").backups
+    assert "No recovery key yet" in group.key.text()
+    assert list(usb.iterdir()) == [] and errors.shown == []
