@@ -45,7 +45,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
-# Tables added later (practice_profiles, notices, blobs) are created by ``create_all`` when a
+# Tables added later (practice_profiles, notices, blobs, workstations, pairings, journals,
+# journal_entries) are created by ``create_all`` when a
 # relay starts on an older database: a new table needs no version bump. A
 # change to an existing table does, with a step in ``_MIGRATIONS`` to go with it.
 SCHEMA_VERSION = 3
@@ -335,6 +336,77 @@ rate_limits = Table(
     metadata,
     Column("bucket", LargeBinary(16), primary_key=True),
     Column("tat", Double, nullable=False),
+)
+
+
+# Several workstations of one practice (docs/PROTOCOL.md, "Workstations"). A row per
+# workstation account, kept after its revocation (the account row itself is deleted, which
+# is what refuses its token at once): no foreign key to accounts for that reason. The
+# workstation's name is not here (it may be a person's): it travels in the journal.
+workstations = Table(
+    "workstations",
+    metadata,
+    Column("account_id", Uuid, primary_key=True),
+    Column("practice_id", ForeignKey("practices.id"), nullable=False, index=True),
+    Column("enc_pk", LargeBinary(32), nullable=True),  # public keys; NULL before pairing existed
+    Column("sign_pk", LargeBinary(32), nullable=True),
+    Column("added_by", Uuid, nullable=True),  # the approving workstation's account
+    Column("added_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("revoked_by", Uuid, nullable=True),
+)
+
+# Pairings waiting for, or just given, their approval. The relay knows SHA-256 of a token
+# derived from the code (``lookup``) and of the new workstation's fetch secret, the new
+# workstation's public keys, and ciphertext it cannot open (its name, the practice's keys).
+pairings = Table(
+    "pairings",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("lookup", LargeBinary(32), nullable=False, unique=True),
+    Column("fetch_hash", LargeBinary(32), nullable=False),
+    Column("enc_pk", LargeBinary(32), nullable=False),
+    Column("sign_pk", LargeBinary(32), nullable=False),
+    Column("sealed_name", LargeBinary, nullable=False),  # ciphertext
+    Column("binding", LargeBinary(32), nullable=False),  # MAC under a key from the code
+    Column("state", String(16), nullable=False),  # pending | approved | fetched
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("practice_id", ForeignKey("practices.id"), nullable=True),
+    Column("approved_by", Uuid, nullable=True),
+    Column("approved_at", UTCDateTime, nullable=True),
+    Column("bundle", LargeBinary, nullable=True),  # ciphertext: the practice's keys
+    Column("bundle_mac", LargeBinary(32), nullable=True),
+    Column("account_id", Uuid, nullable=True),  # the new workstation's, once fetched
+)
+
+# The practice journal: one ordered log per practice, read and written by its workstations
+# only. Its counter is a row of ``mailboxes``, so that appends and long-polls work as for a
+# mailbox; the entries have their own table (an entry is not an event for patients).
+journals = Table(
+    "journals",
+    metadata,
+    Column("practice_id", ForeignKey("practices.id"), primary_key=True),
+    Column("mailbox_id", ForeignKey("mailboxes.id"), nullable=False, unique=True),
+)
+
+journal_entries = Table(
+    "journal_entries",
+    metadata,
+    Column("mailbox_id", ForeignKey("mailboxes.id"), nullable=False),
+    Column("seq", BigInteger, nullable=False, autoincrement=False),
+    Column("id", Uuid, nullable=False),  # the client's id: retries are recognised by it
+    Column("account_id", Uuid, nullable=False),  # the writing workstation
+    # "First decision wins": an opaque key (a keyed hash the relay cannot invert); one entry
+    # per key and journal. NULL for every other kind of entry.
+    Column("decision_key", String(64), nullable=True),
+    Column("envelope", LargeBinary, nullable=False),  # ciphertext
+    Column("created_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("mailbox_id", "seq"),
+    Index("ux_journal_entries_id", "mailbox_id", "id", unique=True),
+    Index("ux_journal_entries_decision", "mailbox_id", "decision_key", unique=True),
+    sqlite_with_rowid=False,
 )
 
 

@@ -3,7 +3,9 @@ retention (docs/PROTOCOL.md, "Retention"), by the housekeeping timer of
 ``passerelle-relay serve`` and by ``passerelle-relay purge-expired``.
 
 Past the retention go: mailbox events, the envelopes (items) no event refers to any
-more, complete documents (blobs and their chunks) and the answers kept for retries.
+more, complete documents (blobs and their chunks), the answers kept for retries and
+pairings (long expired: a pairing lives ten minutes). The practice journal stays: it is
+the practice's shared state, which a workstation that joins replays from its start.
 What stays is routing: practices, patients, accounts, conversations and their states
 (the relay still decides who may write to whom), notice deliveries (a notice reaches a
 patient once, ever) and the practice profile (the current one, replaced, not piled up).
@@ -18,7 +20,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, select, tuple_
 
-from relay.db import Database, blob_chunks, blobs, events, idempotency, items, utcnow
+from relay.db import Database, blob_chunks, blobs, events, idempotency, items, pairings, utcnow
 
 BATCH = 500
 
@@ -33,6 +35,7 @@ class Expired:
     chunks: int = 0
     bytes: int = 0
     retries: int = 0
+    pairings: int = 0
 
 
 def purge_expired(db: Database, retention_days: float | None,
@@ -43,7 +46,8 @@ def purge_expired(db: Database, retention_days: float | None,
     if not retention_days > 0:
         raise ValueError("the retention must be above zero days (or forever)")
     cutoff = (now or utcnow()) - timedelta(days=retention_days)
-    counts = {"events": 0, "items": 0, "blobs": 0, "chunks": 0, "bytes": 0, "retries": 0}
+    counts = {"events": 0, "items": 0, "blobs": 0, "chunks": 0, "bytes": 0, "retries": 0,
+              "pairings": 0}
 
     # Events first: an envelope goes once no event carries it any more.
     old_events = (
@@ -109,4 +113,8 @@ def purge_expired(db: Database, retention_days: float | None,
             conn.execute(delete(idempotency).where(
                 tuple_(idempotency.c.scope, idempotency.c.key).in_(keys)))
         counts["retries"] += len(keys)
+
+    with db.write() as conn:
+        counts["pairings"] = int(
+            conn.execute(delete(pairings).where(pairings.c.expires_at < cutoff)).rowcount or 0)
     return Expired(**counts)

@@ -55,6 +55,8 @@ RULES: Mapping[str, Rule] = MappingProxyType(
         "workstation": Rule.FIELDS,
         "note": Rule.UNION,
         "audit": Rule.UNION,
+        # The new practice keys after a revocation, sealed to each remaining workstation.
+        "practice_keys": Rule.UNION,
         "renewal_decision": Rule.FIRST_DECISION,
         "conversation_state": Rule.FIRST_DECISION,
     }

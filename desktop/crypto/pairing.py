@@ -138,17 +138,21 @@ class JoinRequest:
     #: Only the new workstation knows it; the relay keeps its SHA-256 to hand over the result.
     fetch_secret: bytes
     keys: CodeKeys
+    #: Encrypted once, so that a retried offer is the same offer.
+    sealed_name: bytes
 
     @classmethod
     def start(cls, name: str) -> JoinRequest:
         code = new_pairing_code()
+        keys = CodeKeys.derive(code)
         return cls(
             pairing_id=str(uuid.uuid4()),
             code=code,
             name=name,
             identity=Identity.generate(),
             fetch_secret=secrets.token_bytes(32),
-            keys=CodeKeys.derive(code),
+            keys=keys,
+            sealed_name=bytes(SecretBox(keys.name_key).encrypt(name.encode())),
         )
 
     @property
@@ -157,7 +161,7 @@ class JoinRequest:
 
     def offer(self) -> dict[str, bytes | str]:
         """What the relay stores for the pairing (``POST /v1/pairings``)."""
-        sealed_name = bytes(SecretBox(self.keys.name_key).encrypt(self.name.encode()))
+        sealed_name = self.sealed_name
         enc_pk, sign_pk = self.identity.enc_pk, self.identity.sign_pk
         return {
             "id": self.pairing_id,

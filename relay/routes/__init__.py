@@ -10,12 +10,15 @@ from relay.routes import (
     conversations,
     erasure,
     invitations,
+    journal,
     mailbox,
     notices,
+    pairings,
     patient_accounts,
     patients,
     practitioners,
     profile,
+    workstations,
 )
 from relay.schemas import Error
 
@@ -34,6 +37,9 @@ def v1_router() -> APIRouter:
         notices,
         blobs,
         mailbox,
+        workstations,
+        pairings,
+        journal,
     ):
         router.include_router(area.router)
     return router

@@ -56,6 +56,11 @@ HOLDS_NO_PATIENT = frozenset({
     "relay_secrets",
     "rate_limits",  # hashed keys and times
     "erasures",  # a keyed digest, no id
+    # Several workstations: accounts of workstations, public keys, hashes, and ciphertext
+    # sealed to the practice that the relay cannot link to any patient. A patient erased by
+    # the practice is erased from the journal's content by the workstations themselves (an
+    # erasure event), docs/PROTOCOL.md, "Practice journal".
+    "workstations", "pairings", "journals", "journal_entries",
 })
 
 

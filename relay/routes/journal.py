@@ -1,0 +1,207 @@
+"""The practice journal: what only the practice's workstations share, as an ordered log.
+
+Each entry is an envelope sealed to the practice and signed by the workstation that
+wrote it; the relay sees its client id, its writer, its size and, for a decision, an
+opaque decision key. ``POST /v1/journal/entries`` appends (the entry's id makes a retry
+safe); ``GET /v1/journal/entries`` pages after a cursor and long-polls like
+``/v1/mailbox/events``. "First decision wins" is enforced here: an entry whose decision
+key is already in the journal is refused with 409 ``already_decided``, saying which
+workstation decided and when (the person's name is in the first entry, for the
+workstations to read).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import Connection, and_, insert, select, update
+
+from relay.auth import Caller, PracticeCaller, RelayDep
+from relay.context import Relay
+from relay.db import accounts, journal_entries, journals, mailboxes, practices, utcnow
+from relay.errors import ApiError, invalid_request
+from relay.events import Page, b64, iso, new_mailbox
+from relay.idempotency import Outcome, run_once
+from relay.ratelimit import caller_account, rate_limit
+from relay.routes.mailbox import _parse_cursor
+from relay.routes.workstations import last_seen, seen
+from relay.schemas import RequestBody, _base64_decoder, _base64_schema
+
+router = APIRouter(tags=["journal"])
+
+ENTRY_MAX = 256 * 1024
+
+EntryEnvelope = Annotated[
+    bytes, _base64_decoder(max_size=ENTRY_MAX), _base64_schema("ciphertext ≤ 256 KiB, base64")
+]
+DecisionKey = Annotated[str, Field(pattern=r"^[0-9a-f]{16,64}$")]
+
+
+class JournalEntryRequest(RequestBody):
+    id: uuid.UUID = Field(description="The client's id for the entry: a retry reuses it.")
+    envelope: EntryEnvelope
+    decision_key: DecisionKey | None = None
+
+
+class JournalEntryStored(BaseModel):
+    id: uuid.UUID
+    seq: int
+
+
+class JournalPage(BaseModel):
+    items: list[dict[str, Any]]
+    cursor: str
+    done: bool
+
+
+def journal_mailbox(conn: Connection, practice_id: uuid.UUID, create: bool) -> int | None:
+    """The mailbox row counting the practice's journal; made on first write."""
+    found = conn.execute(
+        select(journals.c.mailbox_id).where(journals.c.practice_id == practice_id)
+    ).scalar()
+    if found is not None or not create:
+        return None if found is None else int(found)
+    # Two first writers of one practice on PostgreSQL: the practice row lock orders them.
+    conn.execute(
+        select(practices.c.id).where(practices.c.id == practice_id).with_for_update(key_share=True)
+    )
+    found = conn.execute(
+        select(journals.c.mailbox_id).where(journals.c.practice_id == practice_id)
+    ).scalar()
+    if found is not None:
+        return int(found)
+    mailbox_id = new_mailbox(conn)
+    conn.execute(insert(journals).values(practice_id=practice_id, mailbox_id=mailbox_id))
+    return mailbox_id
+
+
+def _already_decided(row: Any) -> Outcome:
+    decided_at = iso(row.created_at)
+    return Outcome(409, {
+        "code": "already_decided",
+        "message": f"Another workstation decided this first, at {decided_at}.",
+        "decided_by": str(row.account_id), "decided_at": decided_at,
+        "seq": int(row.seq), "entry_id": str(row.id),
+    })
+
+
+@router.post(
+    "/journal/entries", status_code=201, response_model=JournalEntryStored,
+    dependencies=[Depends(rate_limit("post", per_account=caller_account))],
+)
+def append_entry(body: JournalEntryRequest, caller: PracticeCaller, relay: RelayDep) -> JSONResponse:
+    """Append one sealed entry to the practice's journal (once per entry id)."""
+
+    def effect(conn: Connection) -> Outcome:
+        mailbox_id = journal_mailbox(conn, caller.practice_id, create=True)
+        assert mailbox_id is not None
+        # The journal's row lock: appends, and the decision check with them, go one at a time.
+        conn.execute(select(mailboxes.c.id).where(mailboxes.c.id == mailbox_id).with_for_update())
+        if body.decision_key is not None:
+            first = conn.execute(select(journal_entries).where(and_(
+                journal_entries.c.mailbox_id == mailbox_id,
+                journal_entries.c.decision_key == body.decision_key))).first()
+            if first is not None:
+                return _already_decided(first)
+        seq = int(conn.execute(
+            update(mailboxes).where(mailboxes.c.id == mailbox_id)
+            .values(last_seq=mailboxes.c.last_seq + 1).returning(mailboxes.c.last_seq)
+        ).scalar_one())
+        conn.execute(insert(journal_entries).values(
+            mailbox_id=mailbox_id, seq=seq, id=body.id, account_id=caller.account_id,
+            decision_key=body.decision_key, envelope=body.envelope, created_at=utcnow()))
+        return Outcome(201, {"id": str(body.id), "seq": seq}, wake=(mailbox_id,))
+
+    # The entry's own id is its idempotency key, within its practice's journal.
+    outcome = run_once(relay, f"journal:{caller.practice_id}", body.id, effect)
+    return outcome.response()
+
+
+def _read(relay: Relay, caller: Caller, after: int, limit: int) -> tuple[Page, Any]:
+    with relay.db.read() as conn:
+        # Checked on every look, so that a long-poll held by a workstation revoked
+        # meanwhile answers 401 instead of handing it what was written since.
+        if conn.execute(select(accounts.c.id).where(accounts.c.id == caller.account_id)).first() is None:
+            raise ApiError(401, "invalid_token", "This token is unknown or no longer valid.")
+        mailbox_id = journal_mailbox(conn, caller.practice_id, create=False)
+        seen_at = last_seen(conn, caller.account_id)
+        if mailbox_id is None:
+            if after:
+                raise invalid_request("after: this cursor is beyond the end of the journal")
+            return Page([], 0, True), seen_at
+        rows = conn.execute(
+            select(journal_entries.c.seq, journal_entries.c.id, journal_entries.c.account_id,
+                   journal_entries.c.decision_key, journal_entries.c.envelope,
+                   journal_entries.c.created_at)
+            .where(journal_entries.c.mailbox_id == mailbox_id, journal_entries.c.seq > after)
+            .order_by(journal_entries.c.seq).limit(limit + 1)
+        ).all()
+        if not rows and after > int(conn.execute(
+                select(mailboxes.c.last_seq).where(mailboxes.c.id == mailbox_id)).scalar_one()):
+            raise invalid_request("after: this cursor is beyond the end of the journal")
+    items: list[dict[str, Any]] = []
+    cursor, size = after, 0
+    done = True
+    for row in rows:
+        if len(items) == limit or (items and size >= relay.settings.max_page_bytes):
+            done = False
+            break
+        items.append({"seq": int(row.seq), "id": str(row.id), "workstation": str(row.account_id),
+                      "decision_key": row.decision_key, "created_at": iso(row.created_at),
+                      "envelope": b64(row.envelope)})
+        size += len(row.envelope)
+        cursor = int(row.seq)
+    return Page(items, cursor, done), seen_at  # type: ignore[arg-type]
+
+
+def _mailbox_for_wait(relay: Relay, practice_id: uuid.UUID) -> int:
+    with relay.db.read() as conn:
+        found = journal_mailbox(conn, practice_id, create=False)
+    if found is not None:
+        return found
+    with relay.db.write() as conn:
+        made = journal_mailbox(conn, practice_id, create=True)
+    assert made is not None
+    return made
+
+
+@router.get("/journal/entries", response_model=JournalPage)
+async def journal_entries_page(
+    caller: PracticeCaller,
+    relay: RelayDep,
+    after: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    wait: Annotated[float, Query(ge=0, le=30)] = 0,
+) -> Response:
+    """Entries of the practice's journal after ``after``; waits up to ``wait`` s for one."""
+    cursor = _parse_cursor(after)
+    wait = min(wait, relay.settings.max_wait_seconds)
+    page, seen_at = await run_in_threadpool(_read, relay, caller, cursor, limit)
+    if wait > 0 and not page.items:
+        deadline = time.monotonic() + wait
+        mailbox_id = await run_in_threadpool(_mailbox_for_wait, relay, caller.practice_id)
+        waits = relay.settings.max_waits_per_account
+        with relay.waker.subscribe(mailbox_id, caller.account_id, waits) as waiter:
+            page, _ = await run_in_threadpool(_read, relay, caller, cursor, limit)
+            while not page.items and not relay.waker.closed and not waiter.released:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                try:
+                    await asyncio.wait_for(
+                        waiter.signal.wait(),
+                        timeout=min(remaining, relay.settings.poll_interval_seconds),
+                    )
+                except TimeoutError:
+                    pass
+                waiter.signal.clear()
+                page, _ = await run_in_threadpool(_read, relay, caller, cursor, limit)
+    await run_in_threadpool(seen, relay, caller, seen_at)
+    return JSONResponse({"items": page.items, "cursor": str(page.cursor), "done": page.done})
