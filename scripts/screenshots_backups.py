@@ -2,7 +2,7 @@
 
 The first-run wizard's recovery key and restore pages, Settings → Backups after
 a real backup, the unlock screen of a damaged store with its way out, and the
-recovery sheet (PDF → PNG with pdftoppm). Nothing needs a relay.
+recovery sheet (PDF → PNG with pdftoppm). A relay process runs for the settings page.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # desktop/, tests/support
 
 from desktop.ui import app as app_module
 from desktop.ui.qt import QApplication, QSettings
@@ -51,7 +51,6 @@ def main() -> int:
 
     from desktop.crypto.recovery import backup_key, key_id
     from desktop.documents.recovery_sheet import render_recovery_sheet
-    from desktop.store import Store
     from desktop.store import backup as bk
     from desktop.ui import config
     from desktop.ui.main_window import MainWindow
@@ -98,16 +97,20 @@ def main() -> int:
     subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", str(pdf),
                     str(out / "recovery-sheet")], check=True)
 
-    # Settings → Backups after a real backup, on a real store.
-    path = folder / "cabinet.passerelle"
-    passphrase = "trois mots au hasard"
-    store = Store.create(path, passphrase)
-    store.set_setting("practice_name", "Cabinet Dupont")
-    store.add_practitioner("Dr Claire Dupont", "Médecin généraliste", None, True)
-    for n in range(40):
-        store.add_patient(f"Patient {n}", "1970-01-01")
-    bk.set_recovery_key(store, key)
-    store.close()
+    # Settings → Backups after a real backup, on a real store registered with a real
+    # relay (a person signs in on an enrolled workstation only).
+    from tests.support.relay import RelayProcess, create_practice
+    from tests.support.world import PASSPHRASE, PIN, make_practice
+
+    relay_db = f"sqlite:///{folder / 'relay.sqlite3'}"
+    relay = RelayProcess(relay_db).__enter__()
+    practice = make_practice(relay.url, create_practice(relay_db, "Cabinet Dupont"),
+                             folder / "cabinet.passerelle")
+    practice.store.set_setting("practice_name", "Cabinet Dupont")
+    bk.set_recovery_key(practice.store, key)
+    path = practice.store.path
+    passphrase = PASSPHRASE
+    practice.store.close()
     usb = folder / "USB-SAUVEGARDE"
     usb.mkdir()
     config.BACKUP_FOLDER.write(str(usb))
@@ -118,6 +121,12 @@ def main() -> int:
     window.unlock_screen.passphrase.setText(passphrase)
     window.unlock_screen.try_unlock()
     until(lambda: session.is_unlocked)
+    # The person at the keyboard signs in.
+    signing = window.sign_in_screen
+    until(lambda: window.pages.currentWidget() is signing)
+    signing.secret.setText(PIN)
+    signing.button.click()
+    until(lambda: window.pages.currentWidget() is window.workspace)
     session.backups.run_now()
     until(lambda: not session.backups.running and bk.backups_in(usb))
     settings = window.show_screen("settings")
@@ -155,6 +164,7 @@ def main() -> int:
     dialog.close()
     window.close()
     session.close()
+    relay.__exit__(None, None, None)
     print(f"screenshots in {out}")
     return 0
 
