@@ -83,7 +83,7 @@ class UnlockScreen(QWidget):
 
         # Wrapped labels in a fixed-width card: give each the height its text needs
         # (some platforms otherwise clip the last line).
-        inner = card.width() - 64
+        inner = self._inner = card.width() - 64
         for label in card.findChildren(QLabel):
             needed = label.heightForWidth(inner) if label.wordWrap() else -1
             if needed > 0:
@@ -111,6 +111,10 @@ class UnlockScreen(QWidget):
         self.message.setProperty("error", error)
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
+        # A long sentence (a damaged store's) gets the lines it needs, not the style
+        # sheet's two (set after polishing, which would put its min-height back).
+        needed = self.message.heightForWidth(self._inner)
+        self.message.setMinimumHeight(max(needed, self.message.minimumHeight()))
 
     def try_unlock(self) -> None:
         if self._wait_left > 0 or not self.button.isEnabled():
