@@ -48,10 +48,14 @@ class EnvelopeRejected(PasserelleError):
 class RelayError(PasserelleError):
     """The relay refused a request; ``code`` is machine-readable, the message is for people."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, details: dict[str, object] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
+        #: What else the refusal said (409 ``already_decided``: who decided and when).
+        self.details = details or {}
 
     @property
     def retryable(self) -> bool:

@@ -278,7 +278,10 @@ def _decode(response: requests.Response) -> dict[str, Any]:
         data = None
     if response.status_code >= 400:
         if isinstance(data, dict) and isinstance(data.get("code"), str):
-            raise RelayError(response.status_code, data["code"], str(data.get("message", "")))
+            details = {k: v for k, v in data.items() if k not in ("code", "message")}
+            raise RelayError(
+                response.status_code, data["code"], str(data.get("message", "")), details
+            )
         raise RelayError(
             response.status_code, "http_error", f"The relay answered HTTP {response.status_code}."
         )
