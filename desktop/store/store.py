@@ -32,13 +32,14 @@ from desktop.store import notes
 from desktop.store import outbox as box
 from desktop.store import search as fts
 from desktop.store.database import _describe
+from desktop.store.audit_query import AuditReader
 from desktop.store.people import PeopleStore
 from desktop.store.practice_store import PracticeStore
 from desktop.store.records import Note, OutboxItem, RejectedEnvelope, SearchHit
 from desktop.store.timestamps import now
 
 
-class Store(PeopleStore, PracticeStore):
+class Store(PeopleStore, AuditReader, PracticeStore):
     """The practice's local store: one SQLCipher file, opened with a passphrase.
 
     ``Store.create(path, passphrase)`` for a new file, ``Store.open(path,

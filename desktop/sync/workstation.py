@@ -187,6 +187,30 @@ class Workstation:
         self.store.set_setting("relay_url", url)
         self.relay_url = url
 
+    def export_audit(self, path: Path | str, audit_filter: Any = None) -> int:
+        """Write the audit trail (what ``audit_filter`` keeps) as CSV (an administrator
+        only); audited (``audit_exported``). Returns how many rows."""
+        from desktop.store.audit_query import AuditFilter
+
+        person = self.acting(Right.AUDIT)
+        f = audit_filter or AuditFilter()
+        text = self.store.audit_csv(f)
+        target = Path(path)
+        tmp = target.with_name(target.name + ".part")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+        rows = text.count("\n") - 1
+        with self.store.transaction():
+            self.store.record_audit(AuditAction.AUDIT_EXPORTED, person.id, detail=f"{rows} rows")
+        return rows
+
+    def set_recovery_key(self, recovery_key: str) -> str:
+        """A new recovery key for the backups (an administrator only)."""
+        from desktop.store.backup import set_recovery_key
+
+        self.acting(Right.BACKUPS)
+        return set_recovery_key(self.store, recovery_key)
+
     def import_patients(self, rows: Any, actor_id: str | None = None) -> Any:
         """Add the patients of a previewed import (see ``Store.import_patients``)."""
         actor_id = self.acting(Right.PATIENTS, actor_id).id

@@ -133,7 +133,11 @@ class BackupsGroup(QGroupBox):
         name = config.PRACTICE_NAME.read(reader)
 
         def use(key: str) -> None:
-            self.session.act(bk.set_recovery_key, store, key, changed="settings", parent=self,
+            ws = self.session.workstation
+            # Through the rights (an administrator only) when the store has a workstation.
+            fn, args = (ws.set_recovery_key, (key,)) if ws is not None else (
+                bk.set_recovery_key, (store, key))
+            self.session.act(fn, *args, changed="settings", parent=self,
                              done=lambda _: self.backups.run_now())
 
         self.dialog = NewRecoveryKeyDialog(self, name, use)

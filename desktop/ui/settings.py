@@ -9,7 +9,9 @@ from desktop.core.documents import MAX_LIMIT_BYTES, MB, MIN_LIMIT_BYTES
 from desktop.core.errors import PasserelleError
 from desktop.sync.profile import publish_current_profile
 from desktop.ui import config
+from desktop.ui.audit_view import AuditGroup
 from desktop.ui.backup_settings import BackupsGroup
+from desktop.ui.people_settings import PeopleGroup
 from desktop.ui.canned_replies import CannedRepliesEditor
 from desktop.ui.qt import (
     QCheckBox,
@@ -72,11 +74,17 @@ class SettingsScreen(QScrollArea):
         layout.addWidget(self._passphrase_group())
         self.backups = BackupsGroup(session)
         layout.addWidget(self.backups)
+        # People and the audit trail: an administrator's (desktop.core.rights).
+        self.people = PeopleGroup(session)
+        layout.addWidget(self.people)
+        self.audit = AuditGroup(session)
+        layout.addWidget(self.audit)
         layout.addStretch(1)
         body.setMaximumWidth(860)
         self.setWidget(body)
         session.unlocked.connect(self.load)
-        session.changed.connect(lambda what: self.load() if what == "practitioners" else None)
+        session.changed.connect(
+            lambda what: self.load() if what in ("practitioners", "person") else None)
 
     # -- the practice -----------------------------------------------------------------
 
@@ -280,12 +288,17 @@ class SettingsScreen(QScrollArea):
         self.auto_lock.setObjectName("autoLockMinutes")
         self.auto_lock.setRange(1, 240)
         self.auto_lock.setSuffix(self.tr(" min"))
+        self.sign_out = QSpinBox()
+        self.sign_out.setObjectName("signOutMinutes")
+        self.sign_out.setRange(1, 240)
+        self.sign_out.setSuffix(self.tr(" min"))
         self.relay_url = QLineEdit()
         self.relay_url.setObjectName("settingsRelayUrl")
         save = QPushButton(self.tr("Save"))
         save.setObjectName("saveWorkstation")
         save.clicked.connect(self.save_workstation)
         form = _form(box)
+        form.addRow(self.tr("Sign the person out after inactivity"), self.sign_out)
         form.addRow(self.tr("Lock after inactivity"), self.auto_lock)
         form.addRow(self.tr("Relay address"), self.relay_url)
         note = QLabel(self.tr("A new relay address is used from the next unlock."))
@@ -299,14 +312,25 @@ class SettingsScreen(QScrollArea):
         if store is None:
             return
         minutes, url = self.auto_lock.value(), self.relay_url.text().strip().rstrip("/")
+        out = self.sign_out.value()
         if not url.startswith(("http://", "https://")):
             self.practice_error(self.tr("The relay address starts with https:// (or http://)."))
             return
+        if out >= minutes:
+            self.practice_error(self.tr(
+                "The person is signed out before the store locks: choose a shorter delay "
+                "for signing out than for locking."))
+            return
+        ws = self.session.workstation
 
         def save() -> None:
             with store.transaction():
+                if ws is not None and url != (store.get_setting("relay_url") or ""):
+                    ws.set_relay_url(url)  # an administrator only (desktop.core.rights)
+                elif ws is None:
+                    store.set_setting("relay_url", url)
                 config.AUTO_LOCK_MINUTES.write(store, minutes)
-                store.set_setting("relay_url", url)
+                config.SIGN_OUT_MINUTES.write(store, out)
 
         self.session.act(save, changed="settings", parent=self)
 
@@ -360,6 +384,7 @@ class SettingsScreen(QScrollArea):
         self.phone.setText(config.PRACTICE_PHONE.read(reader))
         self.document_limit.setValue(config.DOCUMENT_MAX_BYTES.read(reader) // MB)
         self.auto_lock.setValue(config.AUTO_LOCK_MINUTES.read(reader))
+        self.sign_out.setValue(config.SIGN_OUT_MINUTES.read(reader))
         self.relay_url.setText(reader.get_setting("relay_url") or "")
         chosen = self.who.currentData()
         self.who.blockSignals(True)
@@ -372,6 +397,16 @@ class SettingsScreen(QScrollArea):
         self._show_practitioner()
         self.canned.load()
         self.rules.load()
+        # What only an administrator manages is shown to an administrator only; the
+        # library refuses it to anyone else anyway.
+        me = self.session.me()
+        admin = bool(me and me.administrator)
+        for group in (self.people, self.audit, self.backups):
+            group.setVisible(admin)
+        self.relay_url.setEnabled(admin)
+        if admin:
+            self.people.load()
+            self.audit.load()
 
     def _publish(self) -> None:
         """Tell patients (through the encrypted practice profile) what changed."""
