@@ -24,6 +24,139 @@ TS = Path("resources/translations/passerelle_fr.ts")
 
 # English source → French, whatever the context.
 FR: dict[str, str] = {
+    # -- people, sign-in and the audit trail ------------------------------------------
+    'Audit trail':
+        'Journal d’audit',
+    'Between':
+        'Entre le',
+    'Export CSV…':
+        'Exporter en CSV…',
+    'and':
+        'et le',
+    'Everyone':
+        'Tout le monde',
+    'All patients':
+        'Tous les patients',
+    'All actions':
+        'Toutes les actions',
+    '{0} lines':
+        '{0} lignes',
+    'Export the audit trail':
+        'Exporter le journal d’audit',
+    'CSV files (*.csv)':
+        'Fichiers CSV (*.csv)',
+    '{0} lines exported to {1}':
+        '{0} lignes exportées dans {1}',
+    'When':
+        'Quand',
+    'Who':
+        'Qui',
+    'Workstation':
+        'Poste',
+    'Action':
+        'Action',
+    'Detail':
+        'Détail',
+    '(erased)':
+        '(effacé)',
+    'Switch person':
+        'Changer de personne',
+    "Warning: the audit trail was tampered with — line {0} was removed or altered outside Passerelle. Tell the practice's administrator.":
+        'Attention : le journal d’audit a été modifié — la ligne {0} a été supprimée ou altérée en dehors de Passerelle. Prévenez l’administrateur du cabinet.',
+    "Warning: the audit trail's protection had been removed outside Passerelle; it was put back. Tell the practice's administrator.":
+        'Attention : la protection du journal d’audit avait été retirée en dehors de Passerelle ; elle a été rétablie. Prévenez l’administrateur du cabinet.',
+    'Signed in: {0}':
+        'Connecté(e) : {0}',
+    'People':
+        'Personnes',
+    'Deactivate':
+        'Désactiver',
+    'New PIN or passphrase':
+        'Nouveau code PIN ou phrase secrète',
+    'Reset the PIN':
+        'Réinitialiser le code PIN',
+    'Assistant (secretariat)':
+        'Assistant(e) (secrétariat)',
+    'Administrator of the practice':
+        'Administrateur du cabinet',
+    'PIN (6 digits or more) or passphrase':
+        'Code PIN (6 chiffres ou plus) ou phrase secrète',
+    'Add this person':
+        'Ajouter cette personne',
+    'Role':
+        'Rôle',
+    'First PIN':
+        'Premier code PIN',
+    'practitioner':
+        'praticien',
+    'assistant':
+        'secrétariat',
+    'administrator':
+        'administrateur',
+    'deactivated':
+        'désactivé(e)',
+    'no PIN yet':
+        'pas encore de code PIN',
+    'Reactivate':
+        'Réactiver',
+    '{0} was added.':
+        '{0} a été ajouté(e).',
+    'Deactivated.':
+        'Désactivé(e).',
+    'Reactivated.':
+        'Réactivé(e).',
+    'The PIN was changed.':
+        'Le code PIN a été changé.',
+    'Sign the person out after inactivity':
+        'Déconnecter la personne après inactivité',
+    'The person is signed out before the store locks: choose a shorter delay for signing out than for locking.':
+        'La personne est déconnectée avant le verrouillage : choisissez un délai de déconnexion plus court que celui du verrouillage.',
+    'Who is at the keyboard?':
+        'Qui est au clavier ?',
+    'The store stays unlocked for this workstation; each person signs in with their own PIN or passphrase.':
+        'Les données restent déverrouillées sur ce poste ; chacun se connecte avec son propre code PIN ou sa phrase secrète.',
+    'Your name':
+        'Votre nom',
+    'PIN or passphrase':
+        'Code PIN ou phrase secrète',
+    'The same again':
+        'Encore une fois',
+    'Sign in':
+        'Se connecter',
+    'Lock the store':
+        'Verrouiller',
+    "Set up the practice's administrator":
+        'Désigner l’administrateur du cabinet',
+    "Nobody can manage this practice's people yet. Choose who is its administrator and their PIN (6 digits or more) or passphrase; they add the others in Settings → People.":
+        'Personne ne peut encore gérer les personnes du cabinet. Choisissez son administrateur et son code PIN (6 chiffres ou plus) ou sa phrase secrète ; il ajoutera les autres dans Réglages du cabinet → Personnes.',
+    'Set up and sign in':
+        'Désigner et se connecter',
+    '{0} (secretariat)':
+        '{0} (secrétariat)',
+    'The two entries differ.':
+        'Les deux saisies diffèrent.',
+    'Checking…':
+        'Vérification…',
+    'Signed in':
+        'Connexion',
+    'Failed sign-in':
+        'Connexion refusée',
+    'Signed out':
+        'Déconnexion',
+    'Person added':
+        'Personne ajoutée',
+    'Person changed':
+        'Personne modifiée',
+    'Person deactivated':
+        'Personne désactivée',
+    'Person reactivated':
+        'Personne réactivée',
+    'PIN or passphrase changed':
+        'Code PIN ou phrase secrète changé',
+    'Action refused':
+        'Action refusée',
+    'Audit trail exported':
+        'Journal d’audit exporté',
     # -- backups and the recovery key -------------------------------------------------
     'No recovery key yet: create one in Practice settings → Backups so that backups can be made.':
         'Pas encore de clé de secours : créez-en une dans Réglages du cabinet → Sauvegardes pour que les sauvegardes puissent être faites.',

@@ -168,7 +168,10 @@ def main(argv: list[str] | None = None) -> int:
         path = args.store or Path(config.STORE_PATH.read() or data_folder() / "cabinet.passerelle")
 
     session = Session(path)
-    window = MainWindow(session, demo_passphrase=demo.passphrase if demo else None)
+    from desktop.demo.people import DEMO_PIN
+
+    window = MainWindow(session, demo_passphrase=demo.passphrase if demo else None,
+                        demo_pin=DEMO_PIN if demo else None)
     if demo is not None:
         demo.attach(window)
         window.show()

@@ -96,6 +96,9 @@ class AuditGroup(QGroupBox):
             d.setCalendarPopup(True)
             d.setDisplayFormat("dd/MM/yyyy")
         for w in (self.person, self.patient, self.action):
+            w.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            w.setMinimumContentsLength(18)
             w.currentIndexChanged.connect(self.apply)
         self.use_dates.toggled.connect(self.apply)
         self.first.dateChanged.connect(self.apply)

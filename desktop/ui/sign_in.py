@@ -100,6 +100,8 @@ class SignInScreen(QWidget):
         else:
             self.title.setText(self.tr("Who is at the keyboard?"))
             self.button.setText(self.tr("Sign in"))
+        # The card is fixed-width: make room for the wrapped sentence.
+        self.subtitle.setMinimumHeight(self.subtitle.heightForWidth(356))
         for p in reader.people(include_inactive=False):
             label = p.name if p.role == "practitioner" else self.tr("{0} (secretariat)").format(
                 p.name)
