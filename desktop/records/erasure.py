@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.core.rights import Right, check
 from desktop.records.patient_file import our_patient
 from desktop.store.erasure import LocalErasure, PatientErasure
 from desktop.sync.client import API
@@ -30,6 +31,10 @@ class Erasure:
 
 def erase_patient(store: Any, patient_id: str, actor_id: str | None) -> Erasure:
     """Erase one of this practice's patients (``NotOurPatient`` for any other id)."""
+    # An administrator's (desktop.core.rights); the window and the command line pass the
+    # person signed in.
+    if actor_id is not None:
+        check(store.person(actor_id), Right.ERASE_PATIENT)
     patient = our_patient(store, patient_id, "nothing was erased")
     requests: list[str] = []
     with store.transaction():

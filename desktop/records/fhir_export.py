@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from desktop.core.rights import Right, check
 from desktop.core.errors import PasserelleError
 from desktop.core.model import AuditAction
 from desktop.records import fhir
@@ -61,6 +62,10 @@ def export_fhir(
     include_data: bool = True,
 ) -> list[Path]:
     """Export a patient's file to ``out_dir``; returns the files written."""
+    # An administrator's (desktop.core.rights); the window and the command line pass the
+    # person signed in.
+    if actor_id is not None:
+        check(store.person(actor_id), Right.EXPORT_PATIENT)
     file = gather(store, patient_id)  # NotOurPatient before anything is written
     files = contents(file, ndjson, include_data)
     folder = _folder(out_dir)

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
+from desktop.core.rights import Right, check
 from desktop.core.documents import safe_name
 from desktop.core.errors import PasserelleError
 from desktop.core.model import AuditAction
@@ -133,6 +134,10 @@ def export_everything(
 
     Internal notes are the practice's, never seen by the patient: left out unless
     ``include_notes`` (a copy for the practice's own file, not for the patient)."""
+    # An administrator's (desktop.core.rights); the window and the command line pass the
+    # person signed in.
+    if actor_id is not None:
+        check(store.person(actor_id), Right.EXPORT_PATIENT)
     if language not in _README:
         raise PasserelleError(f"An export is written in French or English, not {language!r}.")
     file = gather(store, patient_id)  # refused here, before anything is read or written
