@@ -46,7 +46,14 @@ def _open(args: argparse.Namespace):  # -> Store (imported lazily: keeps `--help
 
 
 def _pin(prompt: str) -> str:
-    return os.environ.get(PIN_ENV) or getpass.getpass(prompt)
+    value = os.environ.get(PIN_ENV)
+    if value:
+        return value
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, OSError):  # no terminal (a script): say where the PIN goes
+        raise PasserelleError(
+            f"No PIN given: type it on a terminal, or set {PIN_ENV} for a script.") from None
 
 
 def _workstation(store, args: argparse.Namespace | None = None):

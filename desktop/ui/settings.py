@@ -292,6 +292,8 @@ class SettingsScreen(QScrollArea):
         self.sign_out.setObjectName("signOutMinutes")
         self.sign_out.setRange(1, 240)
         self.sign_out.setSuffix(self.tr(" min"))
+        # The person is signed out before the store locks: the field follows the lock's.
+        self.auto_lock.valueChanged.connect(lambda v: self.sign_out.setMaximum(max(1, v - 1)))
         self.relay_url = QLineEdit()
         self.relay_url.setObjectName("settingsRelayUrl")
         save = QPushButton(self.tr("Save"))
@@ -316,7 +318,7 @@ class SettingsScreen(QScrollArea):
         if not url.startswith(("http://", "https://")):
             self.practice_error(self.tr("The relay address starts with https:// (or http://)."))
             return
-        if out >= minutes:
+        if out >= minutes and minutes > 1:
             self.practice_error(self.tr(
                 "The person is signed out before the store locks: choose a shorter delay "
                 "for signing out than for locking."))

@@ -26,7 +26,7 @@ from desktop.records.patient_file import NotOurPatient, gather
 from desktop.store.documents import DocumentStore
 from tests.records.conftest import REPLY, RESULTS
 from tests.support.relay import _env
-from tests.support.world import PASSPHRASE
+from tests.support.world import PASSPHRASE, PIN
 
 # The codes the R4 value sets allow for the statuses this export sets (required
 # bindings the model library does not check).
@@ -206,7 +206,7 @@ def test_an_export_is_refused_for_a_patient_not_ours_and_audited_for_ours(cabine
 
 
 def test_the_command_line_exports_a_bundle_or_ndjson_and_refuses_a_stranger(cabinet, tmp_path):
-    env = _env() | {"PASSERELLE_PASSPHRASE": PASSPHRASE}
+    env = _env() | {"PASSERELLE_PASSPHRASE": PASSPHRASE, "PASSERELLE_PIN": PIN}
     # The store is open in this process too: SQLCipher in WAL lets the CLI read beside it.
     base = [sys.executable, "-m", "desktop", "export", "fhir", "--store", str(cabinet.store.path)]
 

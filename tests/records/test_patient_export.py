@@ -95,9 +95,9 @@ def test_the_command_line_writes_the_zip_and_refuses_a_stranger(cabinet, tmp_pat
     import sys
 
     from tests.support.relay import _env
-    from tests.support.world import PASSPHRASE
+    from tests.support.world import PASSPHRASE, PIN
 
-    env = _env() | {"PASSERELLE_PASSPHRASE": PASSPHRASE}
+    env = _env() | {"PASSERELLE_PASSPHRASE": PASSPHRASE, "PASSERELLE_PIN": PIN}
     base = [sys.executable, "-m", "desktop", "export", "everything",
             "--store", str(cabinet.store.path)]
     done = subprocess.run([*base, "--patient", cabinet.jean_id, "--out", str(tmp_path / "j.zip"),

@@ -315,7 +315,8 @@ def test_bad_input_is_refused_and_nothing_is_stored(relay, cabinet, monkeypatch)
             ws.approve_renewal(request_id, treatments, doctor)
     with pytest.raises(PasserelleError, match="No such renewal request"):
         ws.approve_renewal(str(uuid.uuid4()), [LEVO], doctor)
-    with pytest.raises(PasserelleError, match="No such practitioner"):
+    # Only in the name of the person signed in (desktop.core.rights).
+    with pytest.raises(PasserelleError, match="another person's name"):
         ws.approve_renewal(request_id, [LEVO], "nobody")
     with pytest.raises(PasserelleError, match="reason"):
         ws.decline_renewal(request_id, "  ", doctor)
