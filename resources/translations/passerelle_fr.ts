@@ -40,6 +40,102 @@
     </message>
 </context>
 <context>
+    <name>AuditGroup</name>
+    <message>
+        <location filename="../../desktop/ui/audit_view.py" line="83"/>
+        <source>Audit trail</source>
+        <translation>Journal d’audit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_view.py" line="92"/>
+        <source>Between</source>
+        <translation>Entre le</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_view.py" line="116"/>
+        <source>Export CSV…</source>
+        <translation>Exporter en CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_view.py" line="121"/>
+        <source>and</source>
+        <translation>et le</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_view.py" line="139"/>
+        <source>Everyone</source>
+        <translation>Tout le monde</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_view.py" line="140"/>
+        <source>All patients</source>
+        <translation>Tous les patients</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_view.py" line="141"/>
+        <source>All actions</source>
+        <translation>Toutes les actions</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_view.py" line="166"/>
+        <source>{0} lines</source>
+        <translation>{0} lignes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_view.py" line="174"/>
+        <source>Export the audit trail</source>
+        <translation>Exporter le journal d’audit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_view.py" line="175"/>
+        <source>CSV files (*.csv)</source>
+        <translation>Fichiers CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_view.py" line="180"/>
+        <source>{0} lines exported to {1}</source>
+        <translation>{0} lignes exportées dans {1}</translation>
+    </message>
+</context>
+<context>
+    <name>AuditModel</name>
+    <message>
+        <location filename="../../desktop/ui/audit_view.py" line="58"/>
+        <source>When</source>
+        <translation>Quand</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_view.py" line="58"/>
+        <source>Who</source>
+        <translation>Qui</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_view.py" line="58"/>
+        <source>Workstation</source>
+        <translation>Poste</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_view.py" line="58"/>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_view.py" line="59"/>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_view.py" line="59"/>
+        <source>Detail</source>
+        <translation>Détail</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/audit_view.py" line="75"/>
+        <source>(erased)</source>
+        <translation>(effacé)</translation>
+    </message>
+</context>
+<context>
     <name>BackupStatusLabel</name>
     <message>
         <location filename="../../desktop/ui/backups.py" line="276"/>
@@ -802,7 +898,7 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
         <translation>Préparation du PDF…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="152"/>
+        <location filename="../../build/translations/indirect_strings.py" line="172"/>
         <source>Messages</source>
         <extracomment>desktop/ui/record_export.py:81</extracomment>
         <translation>Messages</translation>
@@ -1325,7 +1421,7 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
     <message>
         <location filename="../../desktop/ui/main_window.py" line="74"/>
         <source>Switch person</source>
-        <translation type="unfinished"></translation>
+        <translation>Changer de personne</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="88"/>
@@ -1367,17 +1463,17 @@ les patients appellent le 15 ou le 112.</translation>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="232"/>
         <source>Warning: the audit trail was tampered with — line {0} was removed or altered outside Passerelle. Tell the practice&apos;s administrator.</source>
-        <translation type="unfinished"></translation>
+        <translation>Attention&#xa0;: le journal d’audit a été modifié — la ligne {0} a été supprimée ou altérée en dehors de Passerelle. Prévenez l’administrateur du cabinet.</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="235"/>
         <source>Warning: the audit trail&apos;s protection had been removed outside Passerelle; it was put back. Tell the practice&apos;s administrator.</source>
-        <translation type="unfinished"></translation>
+        <translation>Attention&#xa0;: la protection du journal d’audit avait été retirée en dehors de Passerelle&#xa0;; elle a été rétablie. Prévenez l’administrateur du cabinet.</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="240"/>
         <source>Signed in: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>Connecté(e)&#xa0;: {0}</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="274"/>
@@ -1801,7 +1897,7 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>envoyé par le cabinet</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="150"/>
+        <location filename="../../build/translations/indirect_strings.py" line="170"/>
         <source>renewed prescription</source>
         <extracomment>desktop/ui/patient_documents.py:60</extracomment>
         <translation>ordonnance renouvelée</translation>
@@ -1946,6 +2042,130 @@ les patients appellent le 15 ou le 112.</translation>
         <location filename="../../desktop/ui/patients.py" line="228"/>
         <source>Tags: {0}</source>
         <translation>Étiquettes&#xa0;: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>PeopleGroup</name>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="35"/>
+        <source>People</source>
+        <translation>Personnes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="42"/>
+        <location filename="../../desktop/ui/people_settings.py" line="124"/>
+        <source>Deactivate</source>
+        <translation>Désactiver</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="48"/>
+        <source>New PIN or passphrase</source>
+        <translation>Nouveau code PIN ou phrase secrète</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="49"/>
+        <source>Reset the PIN</source>
+        <translation>Réinitialiser le code PIN</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="61"/>
+        <source>Practitioner</source>
+        <translation>Praticien</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="62"/>
+        <source>Assistant (secretariat)</source>
+        <translation>Assistant(e) (secrétariat)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="67"/>
+        <source>Administrator of the practice</source>
+        <translation>Administrateur du cabinet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="72"/>
+        <source>PIN (6 digits or more) or passphrase</source>
+        <translation>Code PIN (6 chiffres ou plus) ou phrase secrète</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="73"/>
+        <source>Add this person</source>
+        <translation>Ajouter cette personne</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="81"/>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="82"/>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="83"/>
+        <source>Profession</source>
+        <translation>Profession</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="84"/>
+        <source>RPPS</source>
+        <translation>RPPS</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="86"/>
+        <source>First PIN</source>
+        <translation>Premier code PIN</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="100"/>
+        <source>practitioner</source>
+        <translation>praticien</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="100"/>
+        <source>assistant</source>
+        <translation>secrétariat</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="103"/>
+        <source>administrator</source>
+        <translation>administrateur</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="105"/>
+        <source>deactivated</source>
+        <translation>désactivé(e)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="107"/>
+        <source>no PIN yet</source>
+        <translation>pas encore de code PIN</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="124"/>
+        <source>Reactivate</source>
+        <translation>Réactiver</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="144"/>
+        <source>{0} was added.</source>
+        <translation>{0} a été ajouté(e).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="153"/>
+        <source>Deactivated.</source>
+        <translation>Désactivé(e).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="153"/>
+        <source>Reactivated.</source>
+        <translation>Réactivé(e).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/people_settings.py" line="162"/>
+        <source>The PIN was changed.</source>
+        <translation>Le code PIN a été changé.</translation>
     </message>
 </context>
 <context>
@@ -2632,59 +2852,59 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="84"/>
+        <location filename="../../desktop/ui/settings.py" line="92"/>
         <source>The practice</source>
         <translation>Le cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="92"/>
+        <location filename="../../desktop/ui/settings.py" line="100"/>
         <source> MB</source>
         <translation> Mo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="94"/>
+        <location filename="../../desktop/ui/settings.py" line="102"/>
         <source>The largest document the practice or a patient may send; patients&apos; apps refuse a larger file before sending it.</source>
         <translation>Le plus gros document que le cabinet ou un patient peut envoyer&#xa0;; l&apos;application des patients refuse un fichier plus gros avant de l&apos;envoyer.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="96"/>
-        <location filename="../../desktop/ui/settings.py" line="285"/>
+        <location filename="../../desktop/ui/settings.py" line="104"/>
+        <location filename="../../desktop/ui/settings.py" line="299"/>
         <source>Save</source>
         <translation>Enregistrer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="100"/>
-        <location filename="../../desktop/ui/settings.py" line="189"/>
+        <location filename="../../desktop/ui/settings.py" line="108"/>
+        <location filename="../../desktop/ui/settings.py" line="197"/>
         <source>Name</source>
         <translation>Nom</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="101"/>
+        <location filename="../../desktop/ui/settings.py" line="109"/>
         <source>Address</source>
         <translation>Adresse</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="102"/>
+        <location filename="../../desktop/ui/settings.py" line="110"/>
         <source>Telephone</source>
         <translation>Téléphone</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="103"/>
+        <location filename="../../desktop/ui/settings.py" line="111"/>
         <source>Largest document</source>
         <translation>Taille maximale d&apos;un document</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="115"/>
+        <location filename="../../desktop/ui/settings.py" line="123"/>
         <source>The practice needs a name.</source>
         <translation>Le nom du cabinet est obligatoire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="135"/>
+        <location filename="../../desktop/ui/settings.py" line="143"/>
         <source>Practitioners</source>
         <translation>Praticiens</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="144"/>
+        <location filename="../../desktop/ui/settings.py" line="152"/>
         <source>Accepts messaging from patients</source>
         <translation>Accepte les messages des patients</translation>
     </message>
@@ -2693,157 +2913,168 @@ les patients appellent le 15 ou le 112.</translation>
         <translation type="vanished"> jour(s) ouvré(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="148"/>
+        <location filename="../../desktop/ui/settings.py" line="156"/>
         <source> working days</source>
         <translation> jours ouvrés</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="150"/>
+        <location filename="../../desktop/ui/settings.py" line="158"/>
         <source>Absent — answer patients automatically</source>
         <translation>Absent(e) — répondre automatiquement aux patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="166"/>
+        <location filename="../../desktop/ui/settings.py" line="174"/>
         <source>Save practitioner</source>
         <translation>Enregistrer le praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="169"/>
+        <location filename="../../desktop/ui/settings.py" line="177"/>
         <source>Add a practitioner</source>
         <translation>Ajouter un praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="171"/>
+        <location filename="../../desktop/ui/settings.py" line="179"/>
         <source>Signature image…</source>
         <translation>Image de la signature…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="173"/>
+        <location filename="../../desktop/ui/settings.py" line="181"/>
         <source>Printed on renewed prescriptions (PNG)</source>
         <translation>Imprimée sur les ordonnances renouvelées (PNG)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="177"/>
+        <location filename="../../desktop/ui/settings.py" line="185"/>
         <source>from</source>
         <translation>du</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="179"/>
+        <location filename="../../desktop/ui/settings.py" line="187"/>
         <source>until</source>
         <translation>au</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="188"/>
+        <location filename="../../desktop/ui/settings.py" line="196"/>
         <source>Practitioner</source>
         <translation>Praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="190"/>
+        <location filename="../../desktop/ui/settings.py" line="198"/>
         <source>Profession</source>
         <translation>Profession</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="191"/>
+        <location filename="../../desktop/ui/settings.py" line="199"/>
         <source>RPPS</source>
         <translation>RPPS</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="193"/>
+        <location filename="../../desktop/ui/settings.py" line="201"/>
         <source>Expected response time</source>
         <translation>Délai de réponse annoncé</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="195"/>
+        <location filename="../../desktop/ui/settings.py" line="203"/>
         <source>Absence</source>
         <translation>Absence</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="196"/>
+        <location filename="../../desktop/ui/settings.py" line="204"/>
         <source>Auto-reply</source>
         <translation>Réponse automatique</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="226"/>
+        <location filename="../../desktop/ui/settings.py" line="234"/>
         <source>A practitioner needs a name.</source>
         <translation>Le nom du praticien est obligatoire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="229"/>
+        <location filename="../../desktop/ui/settings.py" line="237"/>
         <source>An RPPS number is 11 digits.</source>
         <translation>Un numéro RPPS comporte 11 chiffres.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="237"/>
+        <location filename="../../desktop/ui/settings.py" line="245"/>
         <source>An absence needs an end on or after its start, and a message for patients.</source>
         <translation>Une absence doit se terminer le jour de son début ou après, et comporter un message pour les patients.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="263"/>
+        <location filename="../../desktop/ui/settings.py" line="271"/>
         <source>Type the new practitioner&apos;s name first.</source>
         <translation>Saisissez d’abord le nom du nouveau praticien.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="278"/>
+        <location filename="../../desktop/ui/settings.py" line="286"/>
         <source>This workstation</source>
         <translation>Ce poste</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="282"/>
+        <location filename="../../desktop/ui/settings.py" line="290"/>
+        <location filename="../../desktop/ui/settings.py" line="294"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="289"/>
+        <location filename="../../desktop/ui/settings.py" line="303"/>
+        <source>Sign the person out after inactivity</source>
+        <translation>Déconnecter la personne après inactivité</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="304"/>
         <source>Lock after inactivity</source>
         <translation>Verrouillage après inactivité</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="290"/>
+        <location filename="../../desktop/ui/settings.py" line="305"/>
         <source>Relay address</source>
         <translation>Adresse du relais</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="291"/>
+        <location filename="../../desktop/ui/settings.py" line="306"/>
         <source>A new relay address is used from the next unlock.</source>
         <translation>Une nouvelle adresse de relais s’applique au prochain déverrouillage.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="303"/>
+        <location filename="../../desktop/ui/settings.py" line="319"/>
         <source>The relay address starts with https:// (or http://).</source>
         <translation>L’adresse du relais doit commencer par https:// (ou http://).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="316"/>
+        <location filename="../../desktop/ui/settings.py" line="323"/>
+        <source>The person is signed out before the store locks: choose a shorter delay for signing out than for locking.</source>
+        <translation>La personne est déconnectée avant le verrouillage&#xa0;: choisissez un délai de déconnexion plus court que celui du verrouillage.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings.py" line="342"/>
         <source>Passphrase</source>
         <translation>Phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="327"/>
+        <location filename="../../desktop/ui/settings.py" line="353"/>
         <source>Change the passphrase</source>
         <translation>Changer la phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="331"/>
+        <location filename="../../desktop/ui/settings.py" line="357"/>
         <source>Current passphrase</source>
         <translation>Phrase de passe actuelle</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="332"/>
+        <location filename="../../desktop/ui/settings.py" line="358"/>
         <source>New passphrase</source>
         <translation>Nouvelle phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="333"/>
+        <location filename="../../desktop/ui/settings.py" line="359"/>
         <source>Confirm</source>
         <translation>Confirmation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="341"/>
+        <location filename="../../desktop/ui/settings.py" line="367"/>
         <source>At least 10 characters.</source>
         <translation>10 caractères au minimum.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="344"/>
+        <location filename="../../desktop/ui/settings.py" line="370"/>
         <source>The two new passphrases differ.</source>
         <translation>Les deux nouvelles phrases de passe sont différentes.</translation>
     </message>
@@ -2854,68 +3085,68 @@ les patients appellent le 15 ou le 112.</translation>
         <location filename="../../desktop/ui/sign_in.py" line="40"/>
         <location filename="../../desktop/ui/sign_in.py" line="101"/>
         <source>Who is at the keyboard?</source>
-        <translation type="unfinished"></translation>
+        <translation>Qui est au clavier&#xa0;?</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/sign_in.py" line="43"/>
         <source>The store stays unlocked for this workstation; each person signs in with their own PIN or passphrase.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les données restent déverrouillées sur ce poste&#xa0;; chacun se connecte avec son propre code PIN ou sa phrase secrète.</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/sign_in.py" line="49"/>
         <source>Your name</source>
-        <translation type="unfinished"></translation>
+        <translation>Votre nom</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/sign_in.py" line="53"/>
         <source>PIN or passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>Code PIN ou phrase secrète</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/sign_in.py" line="58"/>
         <source>The same again</source>
-        <translation type="unfinished"></translation>
+        <translation>Encore une fois</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/sign_in.py" line="59"/>
         <location filename="../../desktop/ui/sign_in.py" line="102"/>
         <source>Sign in</source>
-        <translation type="unfinished"></translation>
+        <translation>Se connecter</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/sign_in.py" line="63"/>
         <source>Lock the store</source>
-        <translation type="unfinished"></translation>
+        <translation>Verrouiller</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/sign_in.py" line="94"/>
         <source>Set up the practice&apos;s administrator</source>
-        <translation type="unfinished"></translation>
+        <translation>Désigner l’administrateur du cabinet</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/sign_in.py" line="96"/>
         <source>Nobody can manage this practice&apos;s people yet. Choose who is its administrator and their PIN (6 digits or more) or passphrase; they add the others in Settings → People.</source>
-        <translation type="unfinished"></translation>
+        <translation>Personne ne peut encore gérer les personnes du cabinet. Choisissez son administrateur et son code PIN (6 chiffres ou plus) ou sa phrase secrète&#xa0;; il ajoutera les autres dans Réglages du cabinet → Personnes.</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/sign_in.py" line="99"/>
         <source>Set up and sign in</source>
-        <translation type="unfinished"></translation>
+        <translation>Désigner et se connecter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="104"/>
+        <location filename="../../desktop/ui/sign_in.py" line="106"/>
         <source>{0} (secretariat)</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} (secrétariat)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="118"/>
+        <location filename="../../desktop/ui/sign_in.py" line="120"/>
         <source>The two entries differ.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les deux saisies diffèrent.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="121"/>
+        <location filename="../../desktop/ui/sign_in.py" line="123"/>
         <source>Checking…</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérification…</translation>
     </message>
 </context>
 <context>
@@ -2926,49 +3157,49 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Verrouillé — synchronisation suspendue jusqu’au déverrouillage</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="154"/>
+        <location filename="../../build/translations/indirect_strings.py" line="174"/>
         <source>Not connected to a relay</source>
         <extracomment>desktop/ui/sync_status.py:15</extracomment>
         <translation>Non connecté à un relais</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="156"/>
+        <location filename="../../build/translations/indirect_strings.py" line="176"/>
         <source>Synced</source>
         <extracomment>desktop/ui/sync_status.py:18</extracomment>
         <translation>Synchronisé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="158"/>
+        <location filename="../../build/translations/indirect_strings.py" line="178"/>
         <source>Syncing — {0} to send</source>
         <extracomment>desktop/ui/sync_status.py:21</extracomment>
         <translation>Synchronisation — {0} à envoyer</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="160"/>
+        <location filename="../../build/translations/indirect_strings.py" line="180"/>
         <source>Syncing…</source>
         <extracomment>desktop/ui/sync_status.py:22</extracomment>
         <translation>Synchronisation…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="162"/>
+        <location filename="../../build/translations/indirect_strings.py" line="182"/>
         <source>Offline since {0}</source>
         <extracomment>desktop/ui/sync_status.py:24</extracomment>
         <translation>Hors ligne depuis {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="164"/>
+        <location filename="../../build/translations/indirect_strings.py" line="184"/>
         <source>{0} waiting to be sent</source>
         <extracomment>desktop/ui/sync_status.py:26</extracomment>
         <translation>{0} en attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="166"/>
+        <location filename="../../build/translations/indirect_strings.py" line="186"/>
         <source>Sync error: {0}</source>
         <extracomment>desktop/ui/sync_status.py:29</extracomment>
         <translation>Erreur de synchronisation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="168"/>
+        <location filename="../../build/translations/indirect_strings.py" line="188"/>
         <source>Sync stopped</source>
         <extracomment>desktop/ui/sync_status.py:30</extracomment>
         <translation>Synchronisation arrêtée</translation>
@@ -3035,37 +3266,37 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Pas pour les urgences&#xa0;: les patients sont invités à appeler le 15 ou le 112.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="120"/>
+        <location filename="../../desktop/ui/unlock.py" line="124"/>
         <source>Type the practice&apos;s passphrase.</source>
         <translation>Saisissez la phrase de passe du cabinet.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="124"/>
+        <location filename="../../desktop/ui/unlock.py" line="128"/>
         <source>Unlocking…</source>
         <translation>Déverrouillage…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="132"/>
+        <location filename="../../desktop/ui/unlock.py" line="136"/>
         <source>Locked. Type the passphrase to go on.</source>
         <translation>Verrouillé. Saisissez la phrase de passe pour continuer.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="144"/>
+        <location filename="../../desktop/ui/unlock.py" line="148"/>
         <source>Passphrase changed. Unlock with the new one.</source>
         <translation>Phrase de passe modifiée. Déverrouillez avec la nouvelle.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="146"/>
+        <location filename="../../desktop/ui/unlock.py" line="150"/>
         <source>The passphrase was not changed: {0}</source>
         <translation>La phrase de passe n’a pas été modifiée&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="181"/>
+        <location filename="../../desktop/ui/unlock.py" line="185"/>
         <source>Wrong passphrase. Try again.</source>
         <translation>Phrase de passe incorrecte. Réessayez.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/unlock.py" line="184"/>
+        <location filename="../../desktop/ui/unlock.py" line="188"/>
         <source>Wrong passphrase. Try again in {0} s.</source>
         <translation>Phrase de passe incorrecte. Réessayez dans {0} s.</translation>
     </message>
@@ -3400,6 +3631,66 @@ Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné
         <source>Patient erased</source>
         <extracomment>desktop/ui/labels.py:143</extracomment>
         <translation>Patient effacé</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="150"/>
+        <source>Signed in</source>
+        <extracomment>desktop/ui/labels.py:144</extracomment>
+        <translation>Connexion</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="152"/>
+        <source>Failed sign-in</source>
+        <extracomment>desktop/ui/labels.py:145</extracomment>
+        <translation>Connexion refusée</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="154"/>
+        <source>Signed out</source>
+        <extracomment>desktop/ui/labels.py:146</extracomment>
+        <translation>Déconnexion</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="156"/>
+        <source>Person added</source>
+        <extracomment>desktop/ui/labels.py:147</extracomment>
+        <translation>Personne ajoutée</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="158"/>
+        <source>Person changed</source>
+        <extracomment>desktop/ui/labels.py:148</extracomment>
+        <translation>Personne modifiée</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="160"/>
+        <source>Person deactivated</source>
+        <extracomment>desktop/ui/labels.py:149</extracomment>
+        <translation>Personne désactivée</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="162"/>
+        <source>Person reactivated</source>
+        <extracomment>desktop/ui/labels.py:150</extracomment>
+        <translation>Personne réactivée</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="164"/>
+        <source>PIN or passphrase changed</source>
+        <extracomment>desktop/ui/labels.py:151</extracomment>
+        <translation>Code PIN ou phrase secrète changé</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="166"/>
+        <source>Action refused</source>
+        <extracomment>desktop/ui/labels.py:152</extracomment>
+        <translation>Action refusée</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="168"/>
+        <source>Audit trail exported</source>
+        <extracomment>desktop/ui/labels.py:153</extracomment>
+        <translation>Journal d’audit exporté</translation>
     </message>
 </context>
 <context>
