@@ -106,10 +106,11 @@ def test_inactivity_signs_the_person_out_then_locks(qtbot, window):
     unlock(qtbot, window)
     # Short delays (the settings' minutes, here milliseconds): sign-out before the lock.
     window.person_idle.start(300)
-    window.idle.start(1500)
+    window.idle.start(2500)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.sign_in_screen,
                     timeout=5000)
-    assert window.session.is_unlocked and window.session.me() is None
+    assert window.session.is_unlocked
+    qtbot.waitUntil(lambda: window.session.me() is None, timeout=5000)  # off the GUI thread
     qtbot.waitUntil(lambda: not window.session.is_unlocked, timeout=5000)
     assert window.pages.currentWidget() is window.unlock_screen
 
