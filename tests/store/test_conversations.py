@@ -8,7 +8,8 @@ import pytest
 
 from desktop.core.errors import StoreError
 from desktop.core.model import Category, ConversationState, DeliveryState, Sender
-from tests.store.conftest import Practice, at
+from desktop.store import Store
+from tests.store.conftest import PASSPHRASE, Practice, at
 
 # -- people ------------------------------------------------------------------
 
@@ -361,3 +362,60 @@ def test_a_conversation_whose_block_is_full_still_takes_messages(practice: Pract
     assert practice.from_patient("c-2", "m-other", "ailleurs", 6)
     assert [m.id for m in practice.store.thread(conv)] == ["m-last", "m-next"]
     assert [m.id for m in practice.store.thread("c-2")] == ["m-other"]
+
+
+def test_a_run_of_messages_leaves_what_they_leave_one_by_one(tmp_path, practice: Practice):
+    """A page of a sync goes in as one run (the index and the summaries kept once for the
+    run, not by the triggers row by row): inbox, unread counts, previews and search come
+    out as if the messages had come one by one, whatever their order."""
+    one_by_one = Store.create(tmp_path / "un-par-un.passerelle", PASSPHRASE)
+    try:
+        stores = (practice.store, one_by_one)
+        for s in stores[1:]:
+            s.add_practitioner("Dr Claire Dupont", "Médecin", None, True)
+        for s in stores:
+            doctor = s.practitioners()[0].id
+            for patient in ("Jean", "Lucie"):
+                pid = s.add_patient(patient, "1961-04-02").id
+                s.upsert_conversation(f"c-{patient}", pid, doctor, "other", "open", at(0))
+            # Before the run: a summary the run must respect (a later message already there).
+            s.add_message("avant", "c-Lucie", Sender.PATIENT, s.conversation("c-Lucie").patient_id,
+                          "Déjà là, plus récent", at(500), DeliveryState.DELIVERED)
+        patients = {c: practice.store.conversation(c).patient_id for c in ("c-Jean", "c-Lucie")}
+        rows = []
+        for n in range(40):  # interleaved, with an older one late, ties and line breaks
+            conv = ("c-Jean", "c-Lucie")[n % 3 == 0]
+            minutes = 100 - n if n == 17 else n // 2
+            rows.append((f"m-{n}", conv, "patient", patients[conv],
+                         f"ordonnance\r\nnuméro {n}  ", at(minutes), "delivered"))
+        rows.append(("m-ours", "c-Jean", "practice", practice.doctor, "Réponse du cabinet",
+                     at(83), "sent"))  # the same time as m-17: the later one wins
+        rows.append(("m-0", "c-Jean", "patient", patients["c-Jean"], "doublon", at(50),
+                      "delivered"))
+
+        assert practice.store.add_messages_once(rows) == [r[0] for r in rows[:-1]]
+        for r in rows:
+            s = one_by_one
+            pid = s.conversation(r[1]).patient_id if r[2] == "patient" else r[3]
+            s.add_message(r[0], r[1], r[2], pid, r[4], r[5], r[6])
+
+        for conv in ("c-Jean", "c-Lucie"):
+            run, single = (s.conversation(conv) for s in stores)
+            assert (run.last_preview, run.last_sender, run.last_message_at, run.unread) == (
+                single.last_preview, single.last_sender, single.last_message_at, single.unread)
+        assert [c.id for c in practice.store.inbox("all")] == [
+            c.id for c in one_by_one.inbox("all")]
+        assert practice.store.conversation("c-Jean").last_preview == "Réponse du cabinet"
+        assert practice.store.conversation("c-Lucie").last_preview == "Déjà là, plus récent"
+        for words in ("ordonnance", "numéro 17", "cabinet", "doublon"):
+            found = sorted(h.message.id for h in practice.store.search(words, limit=100))
+            assert found == sorted(h.message.id for h in one_by_one.search(words, limit=100))
+        assert len(practice.store.search("ordonnance", limit=100)) == 40
+        # The index is whole, and the triggers are back for whatever comes next.
+        practice.store._conn.execute(
+            "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)")
+        practice.from_patient("c-Jean", "après", "Après la page", 900)
+        assert practice.store.conversation("c-Jean").last_preview == "Après la page"
+        assert [h.message.id for h in practice.store.search("après la page", limit=5)] == ["après"]
+    finally:
+        one_by_one.close()
