@@ -31,7 +31,7 @@ from desktop.crypto import Identity, open_envelope, seal_envelope
 from desktop.crypto.envelope import message_context
 from desktop.patient import PatientClient
 from desktop.store import Store
-from desktop.sync.apply import Applied, Opened, PracticeMailbox
+from desktop.sync.apply import Applied, Opened, Opening, PracticeMailbox
 from desktop.sync.client import EventPage, RelayClient
 from desktop.sync.content import encode
 from desktop.sync.engine import OPENERS, Sync, SyncEngine, SyncState
@@ -69,19 +69,29 @@ class TimedClient(RelayClient):
 
 class TimedMailbox(PracticeMailbox):
     """The practice mailbox, adding up the time spent opening envelopes ahead (on other
-    threads, while the previous page is stored) and applying pages to the store."""
+    threads, while earlier pages are stored: from a page's start to its last slice
+    opened) and applying pages to the store."""
 
     opening = 0.0
     applying = 0.0
 
-    def open_ahead(
+    def start_opening(
         self, events: Iterable[dict[str, Any]], pool: Executor | None = None, parts: int = 1
-    ) -> Opened:
+    ) -> Opening:
         t0 = time.perf_counter()
-        try:
-            return super().open_ahead(events, pool, parts)
-        finally:
-            self.opening += time.perf_counter() - t0
+        opening = super().start_opening(events, pool, parts)
+        left = [len(opening.parts)]
+        lock = threading.Lock()
+
+        def part_done(_: object) -> None:
+            with lock:
+                left[0] -= 1
+                if left[0] == 0:
+                    self.opening += time.perf_counter() - t0
+
+        for part in opening.parts:
+            part.add_done_callback(part_done)
+        return opening
 
     def apply_page(
         self, events: list[dict[str, Any]], cursor: str, opened: Opened | None = None
@@ -222,7 +232,7 @@ def _first_sync(ws: Workstation, expected: int, open_cost: float) -> Figure:
         result=result,
         note=f"fetching pages {client.fetching:.1f} s · verifying and decrypting "
         f"{mailbox.opening:.1f} s on {OPENERS} threads (≈ {opening:.1f} s on one) · "
-        f"storing pages {mailbox.applying:.1f} s; the next page is fetched and opened "
+        f"storing pages {mailbox.applying:.1f} s; the next pages are fetched and opened "
         f"while one is stored, so these overlap; CPU time of the practice's process "
         f"{cpu:.1f} s (all its threads, the relay's not counted)",
         raw={

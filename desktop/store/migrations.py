@@ -577,14 +577,14 @@ V8: tuple[Any, ...] = (
 # aside; the row goes before the transaction ends, and a crash takes it away
 # with the rest. Every other way a message comes in still goes through them.
 V9: tuple[str, ...] = (
-    "CREATE TABLE message_runs (running INTEGER PRIMARY KEY CHECK (running = 1))",
-    "DROP TRIGGER messages_fts_insert",
+    "CREATE TABLE IF NOT EXISTS message_runs (running INTEGER PRIMARY KEY CHECK (running = 1))",
+    "DROP TRIGGER IF EXISTS messages_fts_insert",
     """CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
         WHEN NOT EXISTS (SELECT 1 FROM message_runs)
     BEGIN
         INSERT INTO messages_fts (rowid, body) VALUES (NEW.rowid, NEW.body);
     END""",
-    "DROP TRIGGER messages_to_conversation",
+    "DROP TRIGGER IF EXISTS messages_to_conversation",
     f"""CREATE TRIGGER messages_to_conversation AFTER INSERT ON messages
         WHEN NOT EXISTS (SELECT 1 FROM message_runs)
     BEGIN

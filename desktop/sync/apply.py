@@ -26,7 +26,7 @@ tried again: that is no fault of the event.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -203,6 +203,31 @@ class Opened:
         return dict(ahead.doc)  # a copy: the same envelope may come twice
 
 
+def _done(results: dict[_Job, _Ahead]) -> Future[dict[_Job, _Ahead]]:
+    future: Future[dict[_Job, _Ahead]] = Future()
+    future.set_result(results)
+    return future
+
+
+class Opening:
+    """A page's envelopes being opened on other threads; :meth:`result` waits for them."""
+
+    def __init__(self, recipient: Any, parts: list[Future[dict[_Job, _Ahead]]]) -> None:
+        self._recipient = recipient
+        self.parts = parts
+
+    def result(self) -> Opened:
+        results: dict[_Job, _Ahead] = {}
+        for part in self.parts:
+            results.update(part.result())
+        return Opened(self._recipient, results)
+
+    def cancel(self) -> None:
+        """Not needed any more (the pull stopped): slices not started are dropped."""
+        for part in self.parts:
+            part.cancel()
+
+
 # -- applying a page ----------------------------------------------------------------
 
 
@@ -246,16 +271,20 @@ class PracticeMailbox:
         With ``pool``, in ``parts`` slices on its threads: libsodium lets go
         of the GIL while it works, so they run on as many cores.
         """
+        return self.start_opening(events, pool, parts).result()
+
+    def start_opening(
+        self, events: Iterable[dict[str, Any]], pool: Executor | None = None, parts: int = 1
+    ) -> Opening:
+        """As :meth:`open_ahead`, but returns at once: the slices are left to ``pool``'s
+        threads (without a pool, the page is opened here and now)."""
         jobs = list(dict.fromkeys(job for e in events if (job := _job_of(e)) is not None))
         key = self.identity.enc_key
         if pool is None or parts < 2 or len(jobs) < 2:
-            return Opened(key, _read_all(jobs, key))
+            return Opening(key, [_done(_read_all(jobs, key))])
         size = -(-len(jobs) // parts)
         slices = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-        results: dict[_Job, _Ahead] = {}
-        for done in [pool.submit(_read_all, part, key) for part in slices]:
-            results.update(done.result())
-        return Opened(key, results)
+        return Opening(key, [pool.submit(_read_all, part, key) for part in slices])
 
     def apply_page(
         self, events: list[dict[str, Any]], cursor: str, opened: Opened | None = None

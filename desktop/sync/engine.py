@@ -5,19 +5,20 @@ runs passes in the background on plain threads (no Qt) — one long-polling
 puller so that a patient's message arrives at once, one pusher woken when the
 outbox grows — with capped exponential backoff while the relay is out of reach.
 
-A pull of many pages is a pipeline: while one page is stored, the next is
-fetched and its envelopes opened on other threads (see ``_Ahead``).
+A pull of many pages is a pipeline: while one page is stored, the next ones
+are fetched and their envelopes opened on other threads (see ``_Ahead``).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import queue
 import random
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -26,7 +27,7 @@ from types import TracebackType
 from desktop.core.errors import EnvelopeRejected, RelayError
 from desktop.store import OutboxItem
 from desktop.store.documents import DocumentStore
-from desktop.sync.apply import Applied, Opened, PracticeMailbox
+from desktop.sync.apply import Applied, Opening, PracticeMailbox
 from desktop.sync.client import EventPage, RelayClient
 from desktop.sync.documents import (
     Cancelled,
@@ -51,6 +52,9 @@ _UNREACHABLE = ("offline", "timeout")
 # long-poll brings) handing them out costs more than it saves.
 OPENERS = max(2, min(4, os.cpu_count() or 2))
 SPREAD_FROM = 64
+# Pages fetched ahead of the one being stored (about 1 MB each): enough for
+# the relay, the openers and the store to keep busy at once.
+AHEAD = 2
 
 
 def backoff_delay(failures: int, cap: float = BACKOFF_CAP) -> float:
@@ -98,34 +102,72 @@ class StoreGate:
 
 
 class _Ahead:
-    """Fetches the next page and opens its envelopes on other threads, while one is stored.
+    """Fetches the pages after a cursor and has their envelopes opened, while one is stored.
 
-    Only one fetch is in flight at a time, and :meth:`close` waits for it, so
-    the client is never used by two threads at once. Nothing here touches
-    the store.
+    One thread fetches the pages one after the other and hands each to the
+    opener threads at once, so that the relay answers the next page while
+    this one is opened and the one before is stored: the relay, the openers
+    and the store work at the same time. At most ``AHEAD`` pages wait,
+    fetched, for the store. Only that thread uses the client, and
+    :meth:`close` waits for a fetch in flight, so the client is never used by
+    two threads at once. Nothing here touches the store.
     """
 
     def __init__(self, client: RelayClient, mailbox: PracticeMailbox) -> None:
         self._client = client
         self._mailbox = mailbox
-        self._fetcher = ThreadPoolExecutor(1, thread_name_prefix="sync-fetch")
         self._openers = ThreadPoolExecutor(OPENERS, thread_name_prefix="sync-open")
+        self._ready: queue.Queue[tuple[EventPage, Opening] | BaseException] = queue.Queue(AHEAD)
+        self._closing = threading.Event()
+        self._fetcher: threading.Thread | None = None
 
-    def open(self, page: EventPage) -> Opened:
-        """Open a page's envelopes, spread over the opener threads if there are many."""
+    def open(self, page: EventPage) -> Opening:
+        """Start opening a page's envelopes, spread over the opener threads if there are many."""
         spread = len(page.items) >= SPREAD_FROM
-        return self._mailbox.open_ahead(page.items, self._openers if spread else None, OPENERS)
+        return self._mailbox.start_opening(page.items, self._openers if spread else None, OPENERS)
 
-    def next_page(self, cursor: str) -> Future[tuple[EventPage, Opened]]:
-        return self._fetcher.submit(self._fetch_and_open, cursor)
+    def follow(self, cursor: str) -> None:
+        """Start fetching the pages after ``cursor``, to be taken in order with :meth:`next`."""
+        self._fetcher = threading.Thread(
+            target=self._fetch_from, args=(cursor,), name="sync-fetch", daemon=True
+        )
+        self._fetcher.start()
 
-    def _fetch_and_open(self, cursor: str) -> tuple[EventPage, Opened]:
-        page = self._client.events(cursor, limit=PAGE)
-        return page, self.open(page)
+    def next(self) -> tuple[EventPage, Opening]:
+        """The next page and its envelopes being opened; raises what fetching it raised."""
+        item = self._ready.get()
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def _fetch_from(self, cursor: str) -> None:
+        try:
+            while not self._closing.is_set():
+                page = self._client.events(cursor, limit=PAGE)
+                self._hand_over((page, self.open(page)))
+                if page.done:
+                    return
+                cursor = page.cursor
+        except BaseException as exc:  # noqa: BLE001 - the pull raises it, in its own thread
+            self._hand_over(exc)
+
+    def _hand_over(self, item: tuple[EventPage, Opening] | BaseException) -> None:
+        while not self._closing.is_set():  # once closing, nobody will take it
+            try:
+                self._ready.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
 
     def close(self) -> None:
-        self._fetcher.shutdown(wait=True)
-        self._openers.shutdown(wait=True)
+        self._closing.set()
+        if self._fetcher is not None:
+            self._fetcher.join()  # a fetch in flight: the next pull reuses the client
+        while not self._ready.empty():
+            item = self._ready.get_nowait()
+            if not isinstance(item, BaseException):
+                item[1].cancel()
+        self._openers.shutdown(wait=True, cancel_futures=True)
 
 
 @dataclass
@@ -321,8 +363,8 @@ class Sync:
         """Fetch pages until the mailbox is drained; each page and its cursor land together.
 
         ``wait``: how long the first request may be held open for an event.
-        While a page is stored, the next one is fetched (after the cursor the
-        relay just gave) and opened on other threads. A page that arrives
+        While a page is stored, the next ones are fetched (each after the
+        cursor the relay gave with the one before) and opened on other threads. A page that arrives
         after the gate is shut is dropped: its cursor was not stored, so the
         next pull asks for it again.
         """
@@ -332,14 +374,16 @@ class Sync:
         page = client.events(cursor, limit=PAGE, wait=wait)
         ahead = _Ahead(client, self.mailbox)
         try:
-            opened = ahead.open(page)
+            opening = ahead.open(page)
+            if not page.done:
+                ahead.follow(page.cursor)
             while True:
-                following = None if page.done else ahead.next_page(page.cursor)
+                opened = opening.result()
                 with self.gate:
                     total.merge(self.mailbox.apply_page(page.items, page.cursor, opened))
-                if following is None:
+                if page.done:
                     return total
-                page, opened = following.result()
+                page, opening = ahead.next()
         finally:
             ahead.close()  # waits for a fetch in flight: the next pull reuses the client
 
