@@ -1,0 +1,130 @@
+"""A first sync killed (SIGKILL) between two pages: what was stored is whole — messages,
+their conversations' summaries, the search index — and the next sync brings the rest,
+each message once.
+
+A real relay, a real store, the practice's sync in a process of its own, killed for real.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from desktop.core.model import Category
+from desktop.crypto.envelope import message_context, seal_envelope
+from desktop.store import Store
+from desktop.sync.content import encode
+from desktop.sync.engine import Sync
+from desktop.sync.workstation import Workstation
+from tests.support.world import PASSPHRASE
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = 200  # small pages, so that the kill falls between two of many
+
+# The practice's first sync, saying after each page it stored how many messages it brought.
+SYNCING = f"""
+import sys
+from desktop.store import Store
+from desktop.sync import engine
+from desktop.sync.workstation import Workstation
+engine.PAGE = {PAGE}
+store = Store.open(sys.argv[1], sys.argv[2])
+sync = engine.Sync(Workstation(store))
+apply_page = sync.mailbox.apply_page
+def said(*args, **kwargs):
+    applied = apply_page(*args, **kwargs)
+    print(len(applied.new_messages), flush=True)
+    return applied
+sync.mailbox.apply_page = said
+sync.pull(sync.workstation.client())
+print("done", flush=True)
+"""
+
+
+def _seed(relay, practice, patient, conversation_id: str, start: int, count: int) -> None:
+    from relay.testing import seed_messages
+
+    ids = [str(uuid.uuid4()) for _ in range(count)]
+    t0 = datetime.now(UTC) + timedelta(minutes=start)
+    envelopes = [
+        seal_envelope(
+            encode({"type": "message", "text": f"Question numéro q{start + n} sur l'ordonnance",
+                    "sent_at": (t0 + timedelta(seconds=n)).isoformat()}),
+            message_context(conversation_id, ids[n]), patient.identity.sign_key,
+            [patient.practice_enc_pk, patient.identity.enc_pk],
+        )
+        for n in range(count)
+    ]
+    seed_messages(relay.database_url, practice.workstation.practice_id, patient.patient_id,
+                  conversation_id, envelopes, message_ids=ids)
+
+
+def _whole(store: Store, conversations: list[str]) -> int:
+    """Checks that what is stored holds together; returns how many messages were synced."""
+    c = store._conn
+    c.execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)")
+    assert c.execute("SELECT count(*) FROM message_runs").fetchone()[0] == 0
+    synced = 0
+    for conv in conversations:
+        thread = store.thread(conv, limit=10_000)
+        ids = [m.id for m in thread]
+        assert len(ids) == len(set(ids))
+        assert store.conversation(conv).unread == len(thread)  # all from the patient, unread
+        assert store.conversation(conv).last_preview == thread[-1].text
+        synced += len(thread) - 1  # the request that opened it came before
+    found = store.search("ordonnance", limit=10_000)
+    assert len(found) == synced  # every message stored is found, none that is not
+    return synced
+
+
+def test_a_first_sync_killed_between_pages_keeps_what_it_stored_whole(relay, practice, tmp_path):
+    jean = practice.enrol(relay.url, "Jean Martin")
+    lucie = practice.enrol(relay.url, "Lucie Bernard")
+    convs = [p.request(practice.practitioner_id, Category.OTHER, "Bonjour docteur")
+             for p in (jean, lucie)]
+    practice.sync()
+    for n in range(6):  # the two conversations' messages interleaved on the relay
+        _seed(relay, practice, (jean, lucie)[n % 2], convs[n % 2], n * 1000, 500)
+    path = Path(practice.store.path)
+    practice.store.close()
+
+    syncing = subprocess.Popen(
+        [sys.executable, "-c", SYNCING, str(path), PASSPHRASE], stdout=subprocess.PIPE,
+        text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    said = 0
+    try:
+        assert syncing.stdout is not None
+        deadline = time.monotonic() + 120
+        pages = 0
+        while pages < 4 and time.monotonic() < deadline:
+            line = syncing.stdout.readline().strip()
+            assert line and line != "done", "the sync ended before it could be killed"
+            said += int(line)
+            pages += 1
+        syncing.send_signal(signal.SIGKILL)
+        syncing.wait(10)
+    finally:
+        if syncing.poll() is None:
+            syncing.kill()
+            syncing.wait()
+    assert pages == 4
+
+    store = Store.open(path, PASSPHRASE)
+    try:
+        synced = _whole(store, convs)
+        # What it said it stored is there; at most the page it was storing when killed more.
+        assert said <= synced <= said + PAGE
+        assert synced < 3000, "the kill came too late to test anything"
+
+        Sync(Workstation(store)).once()
+        assert _whole(store, convs) == 3000
+        assert len(store.search("q2499", limit=10)) == 1
+    finally:
+        store.close()
