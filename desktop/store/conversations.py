@@ -352,7 +352,9 @@ def check_message_row(row: Sequence[Any]) -> None:
     _enum(DeliveryState, row[6], "delivery state")
     if not isinstance(row[4], str):
         raise StoreError("A message's text must be text.")
-    to_db(row[5])  # an aware datetime, or it would fail halfway through the batch
+    sent_at = row[5]  # an aware datetime, or to_db would fail halfway through the batch
+    if not isinstance(sent_at, datetime) or sent_at.utcoffset() is None:
+        to_db(sent_at)  # raises, saying why
 
 
 def add_messages_once(c: Any, rows: Sequence[Sequence[Any]]) -> list[str]:
