@@ -14,8 +14,8 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -68,30 +68,28 @@ class TimedClient(RelayClient):
 
 
 class TimedMailbox(PracticeMailbox):
-    """The practice mailbox, adding up the time spent opening envelopes ahead (on other
-    threads, while earlier pages are stored: from a page's start to its last slice
-    opened) and applying pages to the store."""
+    """The practice mailbox, adding up the time its threads spend opening envelopes
+    (busy time of each slice, summed over the opener threads, while earlier pages are
+    stored) and the time spent applying pages to the store."""
 
     opening = 0.0
     applying = 0.0
+    _lock = threading.Lock()
 
     def start_opening(
         self, events: Iterable[dict[str, Any]], pool: Executor | None = None, parts: int = 1
     ) -> Opening:
-        t0 = time.perf_counter()
-        opening = super().start_opening(events, pool, parts)
-        left = [len(opening.parts)]
-        lock = threading.Lock()
+        if pool is None:
+            t0 = time.perf_counter()
+            try:
+                return super().start_opening(events, None, parts)
+            finally:
+                self._add(time.perf_counter() - t0)
+        return super().start_opening(events, _TimedPool(pool, self._add), parts)
 
-        def part_done(_: object) -> None:
-            with lock:
-                left[0] -= 1
-                if left[0] == 0:
-                    self.opening += time.perf_counter() - t0
-
-        for part in opening.parts:
-            part.add_done_callback(part_done)
-        return opening
+    def _add(self, seconds: float) -> None:
+        with self._lock:
+            self.opening += seconds
 
     def apply_page(
         self, events: list[dict[str, Any]], cursor: str, opened: Opened | None = None
@@ -101,6 +99,24 @@ class TimedMailbox(PracticeMailbox):
             return super().apply_page(events, cursor, opened)
         finally:
             self.applying += time.perf_counter() - t0
+
+
+class _TimedPool(Executor):
+    """Hands work to ``pool``, telling ``add`` how long each piece ran once started."""
+
+    def __init__(self, pool: Executor, add: Callable[[float], None]) -> None:
+        self._pool = pool
+        self._add = add
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        def timed() -> Any:
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self._add(time.perf_counter() - t0)
+
+        return self._pool.submit(timed)
 
 
 def _create_practice(database_url: str) -> str:
@@ -231,7 +247,7 @@ def _first_sync(ws: Workstation, expected: int, open_cost: float) -> Figure:
         target=f"≤ {FIRST_SYNC_TARGET:.0f} s for {FIRST_SYNC_TARGET_MESSAGES:,}",
         result=result,
         note=f"fetching pages {client.fetching:.1f} s · verifying and decrypting "
-        f"{mailbox.opening:.1f} s on {OPENERS} threads (≈ {opening:.1f} s on one) · "
+        f"{mailbox.opening:.1f} s of thread time on {OPENERS} threads (≈ {opening:.1f} s on one) · "
         f"storing pages {mailbox.applying:.1f} s; the next pages are fetched and opened "
         f"while one is stored, so these overlap; CPU time of the practice's process "
         f"{cpu:.1f} s (all its threads, the relay's not counted)",
