@@ -31,6 +31,9 @@ from desktop.sync.client import API, RelayClient, b64, unb64
 log = logging.getLogger(__name__)
 
 PAGE = 500
+#: Entries per push, and their base64 bytes: under the relay's 1 MiB body limit.
+BATCH = 500
+BATCH_BYTES = 768 * 1024
 
 
 @dataclass(frozen=True)
@@ -96,35 +99,47 @@ class JournalSync:
         return event
 
     def push(self) -> list[AlreadyDecided]:
-        """Send the queue in order; stops at the first failure that may pass (offline),
-        keeping the rest queued. Returns the decisions the relay refused."""
+        """Send the queue in order, in batches; a failure that may pass (offline) raises
+        and keeps what was not sent queued. Returns the decisions the relay refused."""
         refused: list[AlreadyDecided] = []
         while self.replica.pending:
-            event = self.replica.pending[0]
-            body: dict[str, Any] = {
-                "id": event.client_id,
-                "envelope": b64(
-                    seal_entry(event, self.practice_id, self.practice_enc_pk, self.signing_key)
-                ),
-            }
-            key = entry_decision_key(event, self.decision_secret)
-            if key is not None:
-                body["decision_key"] = key
-            try:
-                self.client.request("POST", f"{API}/journal/entries", body)
-            except RelayError as exc:
-                if exc.code != "already_decided":
-                    raise
-                self.replica.take_back(event)
-                refused.append(
-                    AlreadyDecided(
-                        event,
-                        str(exc.details.get("decided_by", "")),
-                        str(exc.details.get("decided_at", "")),
-                        int(str(exc.details.get("seq", 0))),
+            batch, size = [], 0
+            for event in self.replica.pending[:BATCH]:
+                body: dict[str, Any] = {
+                    "id": event.client_id,
+                    "envelope": b64(
+                        seal_entry(event, self.practice_id, self.practice_enc_pk, self.signing_key)
+                    ),
+                }
+                key = entry_decision_key(event, self.decision_secret)
+                if key is not None:
+                    body["decision_key"] = key
+                if batch and size + len(body["envelope"]) > BATCH_BYTES:
+                    break
+                batch.append(body)
+                size += len(body["envelope"])
+            answer = self.client.request(
+                "POST", f"{API}/journal/entries/batch", {"entries": batch}
+            )
+            results = answer.get("results")
+            if not isinstance(results, list) or len(results) != len(batch):
+                raise RelayError(0, "bad_response", "The relay sent a malformed batch answer.")
+            for event, result in zip(self.replica.pending[: len(batch)], results, strict=True):
+                if not isinstance(result, dict):
+                    raise RelayError(0, "bad_response", "The relay sent a malformed result.")
+                if result.get("code") == "already_decided":
+                    self.replica.take_back(event)
+                    refused.append(
+                        AlreadyDecided(
+                            event,
+                            str(result.get("decided_by", "")),
+                            str(result.get("decided_at", "")),
+                            int(str(result.get("seq", 0))),
+                        )
                     )
-                )
-            self.replica.pending.pop(0)
+                elif result.get("status") != 201:
+                    raise RelayError(0, "bad_response", "The relay refused a journal entry.")
+            del self.replica.pending[: len(batch)]
         return refused
 
     def pull(self, wait: float = 0) -> int:

@@ -29,6 +29,7 @@ from relay.db import accounts, journal_entries, journals, mailboxes, practices, 
 from relay.errors import ApiError, invalid_request
 from relay.events import Page, b64, iso, new_mailbox
 from relay.idempotency import Outcome, run_once
+from relay.listen import announce
 from relay.ratelimit import caller_account, rate_limit
 from relay.routes.mailbox import _parse_cursor
 from relay.routes.workstations import last_seen, seen
@@ -37,6 +38,7 @@ from relay.schemas import RequestBody, _base64_decoder, _base64_schema
 router = APIRouter(tags=["journal"])
 
 ENTRY_MAX = 256 * 1024
+BATCH_MAX = 500
 
 EntryEnvelope = Annotated[
     bytes, _base64_decoder(max_size=ENTRY_MAX), _base64_schema("ciphertext ≤ 256 KiB, base64")
@@ -92,6 +94,40 @@ def _already_decided(row: Any) -> Outcome:
     })
 
 
+def _locked_journal(conn: Connection, practice_id: uuid.UUID) -> int:
+    """The practice's journal, its row lock held: appends, and the decision checks with
+    them, go one at a time."""
+    mailbox_id = journal_mailbox(conn, practice_id, create=True)
+    assert mailbox_id is not None
+    conn.execute(select(mailboxes.c.id).where(mailboxes.c.id == mailbox_id).with_for_update())
+    return mailbox_id
+
+
+def _append_one(
+    conn: Connection, mailbox_id: int, caller: Caller, body: JournalEntryRequest
+) -> Outcome:
+    """Append one entry (under the journal's lock): its seq, the seq it already had, or
+    the 409 of a decision already taken."""
+    held = conn.execute(select(journal_entries.c.seq).where(and_(
+        journal_entries.c.mailbox_id == mailbox_id, journal_entries.c.id == body.id))).scalar()
+    if held is not None:  # sent before (by the other route, or in a batch)
+        return Outcome(201, {"id": str(body.id), "seq": int(held)})
+    if body.decision_key is not None:
+        first = conn.execute(select(journal_entries).where(and_(
+            journal_entries.c.mailbox_id == mailbox_id,
+            journal_entries.c.decision_key == body.decision_key))).first()
+        if first is not None:
+            return _already_decided(first)
+    seq = int(conn.execute(
+        update(mailboxes).where(mailboxes.c.id == mailbox_id)
+        .values(last_seq=mailboxes.c.last_seq + 1).returning(mailboxes.c.last_seq)
+    ).scalar_one())
+    conn.execute(insert(journal_entries).values(
+        mailbox_id=mailbox_id, seq=seq, id=body.id, account_id=caller.account_id,
+        decision_key=body.decision_key, envelope=body.envelope, created_at=utcnow()))
+    return Outcome(201, {"id": str(body.id), "seq": seq})
+
+
 @router.post(
     "/journal/entries", status_code=201, response_model=JournalEntryStored,
     dependencies=[Depends(rate_limit("post", per_account=caller_account))],
@@ -100,28 +136,45 @@ def append_entry(body: JournalEntryRequest, caller: PracticeCaller, relay: Relay
     """Append one sealed entry to the practice's journal (once per entry id)."""
 
     def effect(conn: Connection) -> Outcome:
-        mailbox_id = journal_mailbox(conn, caller.practice_id, create=True)
-        assert mailbox_id is not None
-        # The journal's row lock: appends, and the decision check with them, go one at a time.
-        conn.execute(select(mailboxes.c.id).where(mailboxes.c.id == mailbox_id).with_for_update())
-        if body.decision_key is not None:
-            first = conn.execute(select(journal_entries).where(and_(
-                journal_entries.c.mailbox_id == mailbox_id,
-                journal_entries.c.decision_key == body.decision_key))).first()
-            if first is not None:
-                return _already_decided(first)
-        seq = int(conn.execute(
-            update(mailboxes).where(mailboxes.c.id == mailbox_id)
-            .values(last_seq=mailboxes.c.last_seq + 1).returning(mailboxes.c.last_seq)
-        ).scalar_one())
-        conn.execute(insert(journal_entries).values(
-            mailbox_id=mailbox_id, seq=seq, id=body.id, account_id=caller.account_id,
-            decision_key=body.decision_key, envelope=body.envelope, created_at=utcnow()))
-        return Outcome(201, {"id": str(body.id), "seq": seq}, wake=(mailbox_id,))
+        mailbox_id = _locked_journal(conn, caller.practice_id)
+        outcome = _append_one(conn, mailbox_id, caller, body)
+        if outcome.status == 201:
+            outcome.wake = (mailbox_id,)
+        return outcome
 
     # The entry's own id is its idempotency key, within its practice's journal.
     outcome = run_once(relay, f"journal:{caller.practice_id}", body.id, effect)
     return outcome.response()
+
+
+class JournalBatchRequest(RequestBody):
+    entries: list[JournalEntryRequest] = Field(min_length=1, max_length=BATCH_MAX)
+
+
+class JournalBatchStored(BaseModel):
+    results: list[dict[str, Any]]
+
+
+@router.post(
+    "/journal/entries/batch", response_model=JournalBatchStored,
+    dependencies=[Depends(rate_limit("post", per_account=caller_account))],
+)
+def append_entries(
+    body: JournalBatchRequest, caller: PracticeCaller, relay: RelayDep
+) -> JSONResponse:
+    """Append up to 500 entries in order, in one transaction: one result per entry, each
+    as the single route would answer it (``{"id", "seq"}`` or the 409 body, with
+    ``status``). A retry of the batch is safe: each entry's id is recognised."""
+    results: list[dict[str, Any]] = []
+    with relay.db.write() as conn:
+        mailbox_id = _locked_journal(conn, caller.practice_id)
+        for entry in body.entries:
+            outcome = _append_one(conn, mailbox_id, caller, entry)
+            results.append({"status": outcome.status, **outcome.body})
+        if relay.wake_channel:
+            announce(conn, relay.wake_channel, (mailbox_id,))
+    relay.waker.notify((mailbox_id,))
+    return JSONResponse({"results": results})
 
 
 def _read(relay: Relay, caller: Caller, after: int, limit: int) -> tuple[Page, Any]:

@@ -119,3 +119,52 @@ def test_the_relay_database_holds_no_plaintext_of_what_the_journal_carries(world
     assert opened == events
     needles = [*words, *(w.split()[-1] for w in words), "p-1", "r-1"]
     assert rows_naming(world.db, needles) == []
+
+
+def test_workstations_deciding_at_the_same_moment_get_one_yes_and_the_rest_told(
+    world: World,
+) -> None:
+    desk = world.practice()
+    others = [pair(world, desk, f"ws{i}") for i in range(3)]
+    apis = [desk.api, *(o.api for o in others)] * 2
+    decision = "ef" * 16
+    answers: list[object] = [None] * len(apis)
+    start = threading.Barrier(len(apis))
+
+    def decide(i: int) -> None:
+        start.wait()
+        answers[i] = apis[i].post("/v1/journal/entries", entry(f"d{i}".encode(), decision))
+
+    threads = [threading.Thread(target=decide, args=(i,)) for i in range(len(apis))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    statuses = sorted(a.status_code for a in answers)  # type: ignore[attr-defined]
+    assert statuses == [201] + [409] * (len(apis) - 1)
+    told = {a.json()["seq"] for a in answers if a.status_code == 409}  # type: ignore[attr-defined]
+    [winner] = [a.json() for a in answers if a.status_code == 201]  # type: ignore[attr-defined]
+    assert told == {winner["seq"]}
+    items = ok(desk.api.get("/v1/journal/entries"))["items"]
+    assert [i["decision_key"] for i in items] == [decision]
+
+
+def test_a_batch_appends_in_order_answers_each_entry_and_is_safe_to_retry(world: World) -> None:
+    desk = world.practice()
+    laptop = pair(world, desk)
+    ok(laptop.api.post("/v1/journal/entries", entry(b"decided", "aa" * 16)), 201)
+    sent_alone = entry(b"alone")
+    alone = ok(desk.api.post("/v1/journal/entries", sent_alone), 201)
+    batch = [entry(b"one"), entry(b"late decision", "aa" * 16), sent_alone, entry(b"two", "bb" * 16),
+             entry(b"same decision in the batch", "bb" * 16)]
+    first = ok(desk.api.post("/v1/journal/entries/batch", {"entries": batch}))["results"]
+    assert [r["status"] for r in first] == [201, 409, 201, 201, 409]
+    assert first[1]["decided_by"] == laptop.account_id and first[2]["seq"] == alone["seq"]
+    assert first[4]["seq"] == first[3]["seq"]
+    # The answer was lost: the same batch again appends nothing and answers the same.
+    assert ok(desk.api.post("/v1/journal/entries/batch", {"entries": batch}))["results"] == first
+    items = ok(desk.api.get("/v1/journal/entries"))["items"]
+    assert [unb64(i["envelope"]) for i in items] == [b"decided", b"alone", b"one", b"two"]
+    # An entry sent in a batch, sent again alone, keeps its seq.
+    assert ok(desk.api.post("/v1/journal/entries", batch[0]), 201)["seq"] == first[0]["seq"]
+    assert desk.api.post("/v1/journal/entries/batch", {"entries": []}).status_code == 422
