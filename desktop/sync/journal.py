@@ -103,7 +103,8 @@ class JournalSync:
         and keeps what was not sent queued. Returns the decisions the relay refused."""
         refused: list[AlreadyDecided] = []
         while self.replica.pending:
-            batch, size = [], 0
+            batch: list[dict[str, Any]] = []
+            size = 0
             for event in self.replica.pending[:BATCH]:
                 body: dict[str, Any] = {
                     "id": event.client_id,
