@@ -178,6 +178,30 @@ class Workstation:
         self.acting(Right.SIGNATURE, concerning=practitioner_id)
         self.store.set_signature(practitioner_id, png)
 
+    def update_practitioner(
+        self, practitioner_id: str, name: str, profession: str, rpps: str | None,
+        response_days: int, absent_from: Any, absent_until: Any, absence_message: str | None,
+        accepts_messaging: bool,
+    ) -> Practitioner:
+        """A practitioner's details and messaging settings (response time, absence,
+        messaging on or off), in one transaction: theirs to change, or an administrator's."""
+        self.acting(Right.OWN_SETTINGS, concerning=practitioner_id)
+        with self.store.transaction():
+            self.store.update_practitioner(practitioner_id, name, profession, rpps)
+            self.store.set_response_days(practitioner_id, response_days)
+            self.store.set_absence(practitioner_id, absent_from, absent_until, absence_message)
+            current = self.store.practitioner(practitioner_id)
+            if current is not None and current.accepts_messaging != accepts_messaging:
+                self.set_messaging(practitioner_id, accepts_messaging)
+        found = self.store.practitioner(practitioner_id)
+        assert found is not None
+        return found
+
+    def set_renewal_rules(self, rules: Any) -> None:
+        """The practice's renewal rules (a practitioner, or an administrator)."""
+        person = self.acting(Right.RENEWAL_RULES)
+        self.store.set_renewal_rules(rules, person.id)
+
     def set_relay_url(self, url: str) -> None:
         """Where this practice's relay is (an administrator only)."""
         self.acting(Right.RELAY_ADDRESS)

@@ -191,6 +191,9 @@ class ImportDialog(QDialog):
             self._update_button()
 
         me = self.session.me()
-        self.session.act(store.import_patients, rows, me.id if me else None,
+        ws = self.session.workstation
+        # Through the rights when the store has a workstation (desktop.core.rights).
+        fn = ws.import_patients if ws is not None else store.import_patients
+        self.session.act(fn, rows, me.id if me else None,
                          changed="patients", parent=self,
                          done=done, failed=failed)

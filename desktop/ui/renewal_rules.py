@@ -95,7 +95,10 @@ class RenewalRulesEditor(QGroupBox):
             return
         me = self.session.me()
         self.error.clear()
-        self.session.act(store.set_renewal_rules, rules, me.id if me else None,
+        ws = self.session.workstation
+        fn, args = ((ws.set_renewal_rules, (rules,)) if ws is not None
+                    else (store.set_renewal_rules, (rules, me.id if me else None)))
+        self.session.act(fn, *args,
                          changed="renewals", parent=self, done=lambda _: self.load(),
                          failed=lambda exc: self.error.setText(str(exc)))
 
@@ -116,7 +119,11 @@ def choose_signature(parent: QWidget, session: Session, practitioner_id: str,
             data = Path(path).read_bytes()
             if not data.startswith(b"\x89PNG\r\n\x1a\n"):
                 raise ValueError("This file is not a PNG image.")
-            store.set_signature(practitioner_id, data)
+            ws = session.workstation
+            if ws is not None:  # that practitioner's, or an administrator's
+                ws.set_signature(practitioner_id, data)
+            else:
+                store.set_signature(practitioner_id, data)
 
         session.act(keep, changed="practitioners", parent=parent, failed=on_error)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from desktop.core.documents import MAX_LIMIT_BYTES, MB, MIN_LIMIT_BYTES
 from desktop.core.errors import PasserelleError
+from desktop.core.rights import Right
 from desktop.sync.profile import publish_current_profile
 from desktop.ui import config
 from desktop.ui.audit_view import AuditGroup
@@ -123,7 +124,11 @@ class SettingsScreen(QScrollArea):
             self.practice_error(self.tr("The practice needs a name."))
             return
 
+        ws = self.session.workstation
+
         def save() -> None:
+            if ws is not None:
+                ws.acting(Right.PRACTICE_SETTINGS)  # an administrator's
             with store.transaction():
                 config.PRACTICE_NAME.write(store, name)
                 config.PRACTICE_ADDRESS.write(store, address)
@@ -248,13 +253,9 @@ class SettingsScreen(QScrollArea):
                                        self.p_messaging.isChecked(), self.p_response.value())
 
         def save() -> None:
-            with store.transaction():
-                store.update_practitioner(pid, name, profession, rpps)
-                store.set_response_days(pid, days)
-                store.set_absence(pid, start, end, message)
-                current = store.practitioner(pid)
-                if current is not None and current.accepts_messaging != messaging:
-                    ws.set_messaging(pid, messaging)
+            # Through the rights: that practitioner, or an administrator (desktop.core.rights).
+            ws.update_practitioner(pid, name, profession, rpps, days, start, end, message,
+                                   messaging)
             self._publish()
 
         self.p_error.clear()

@@ -113,6 +113,11 @@ def test_sign_in_refusals_are_audited_and_the_rights_need_someone_signed_in(rela
         ws.set_relay_url("https://ailleurs.example")
     with pytest.raises(NotAllowed, match="signature image"):
         ws.set_signature(doctor, None)
+    with pytest.raises(NotAllowed, match="messaging settings"):
+        ws.update_practitioner(doctor, "Dr X", "Médecin", None, 2, None, None, None, False)
+    with pytest.raises(NotAllowed, match="renewal rules"):
+        ws.set_renewal_rules(store.renewal_rules())
+    assert store.practitioner(doctor).name == "Dr Claire Dupont"
     cabinet.sign_in(doctor)
     ws.set_person_active(julie.id, False)
     with pytest.raises(SignInRefused, match="deactivated"):
