@@ -35,6 +35,8 @@ PATIENT_ROWS: dict[str, str | None] = {
     "documents": f"conversation_id IN ({_CONVS})",
     "notes": f"conversation_id IN ({_CONVS})",
     "absence_replies": f"conversation_id IN ({_CONVS})",
+    # Its rows cascade with the messages; named here so that erasure never relies on it.
+    "urgent_messages": f"message_id IN (SELECT id FROM messages WHERE conversation_id IN ({_CONVS}))",
     "messages": f"conversation_id IN ({_CONVS})",
     # Append-only (desktop.store.audit_chain): his lines are redacted, not deleted — see
     # erase_patient — so that the chain still verifies.
@@ -57,6 +59,7 @@ PATIENT_ROWS: dict[str, str | None] = {
     "rejected_envelopes": None,  # seq, kind and a reason: no id, no text of a message
     "outbox": None,  # by content: see _outbox
     "messages_fts": None,  # rebuilt from messages afterwards
+    "message_runs": None,  # one flag row, held only inside a page's transaction
 }
 
 
