@@ -14,6 +14,7 @@ another id without the recipient noticing.
 
 from __future__ import annotations
 
+import functools
 import struct
 
 import nacl.bindings as sodium
@@ -35,8 +36,13 @@ _HEADER = len(MAGIC) + 32 + 1
 MAX_RECIPIENTS = 255
 
 
+@functools.lru_cache(maxsize=1024)
 def key_id(enc_pk: bytes) -> bytes:
-    """A short tag telling a recipient which sealed key is his, without trying all of them."""
+    """A short tag telling a recipient which sealed key is his, without trying all of them.
+
+    Cached: a first sync asks for the practice's own tag once per envelope (about
+    5 % of opening one), and the tag of a public key never changes.
+    """
     return nacl.hash.blake2b(enc_pk, digest_size=_KEY_ID, person=b"pse1-keyid", encoder=RawEncoder)
 
 
