@@ -229,7 +229,7 @@ def _audit_detail(decision: RenewalDecision) -> str:
     if decision.state is RenewalState.APPROVED:
         detail = ", ".join(line.name for line in decision.lines)
     else:
-        detail = decision.text
+        detail = ""  # the reason is what the patient reads: never in the trail
     if decision.override_reason:
         flags = ", ".join(str(f.code) for f in decision.flags)
         detail += f" — override of {flags}: {decision.override_reason}"

@@ -420,7 +420,9 @@ class Workstation:
             self.store.set_conversation_state(conversation_id, state)
             self.store.record_audit(
                 AuditAction.for_state(state, conv.state), author.id,
-                conversation_id=conversation_id, detail=note or "",
+                # Never the text the patient reads: the trail holds who and what, not what
+                # was said (the message itself is in the conversation).
+                conversation_id=conversation_id,
             )
             if state is ConversationState.DECLINED:
                 renewals.decline_with_conversation(self, conversation_id, author.id, note)

@@ -66,7 +66,7 @@ def test_state_changes_assignment_notes_and_invitations_are_audited(relay, pract
         (AuditAction.ASSIGNED, doctor, conv, "Paul Infirmier"),
         (AuditAction.NOTE_ADDED, nurse.id, conv, ""),
         (AuditAction.UNASSIGNED, nurse.id, conv, ""),
-        (AuditAction.DECLINED, doctor, refused, "Venez au cabinet."),
+        (AuditAction.DECLINED, doctor, refused, ""),  # never the text the patient reads
     ]
     assert all(e.patient_name == "Jean Martin" for e in about_patients())
 
