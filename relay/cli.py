@@ -110,6 +110,13 @@ def _parser() -> argparse.ArgumentParser:
         "(default %(default)g)",
     )
     serve.add_argument(
+        "--max-page-bytes",
+        type=int,
+        default=Settings.max_page_bytes,
+        metavar="BYTES",
+        help="a mailbox page stops past this many bytes of envelopes (default %(default)d)",
+    )
+    serve.add_argument(
         "--access-log",
         action="store_true",
         help="log one line per request (paths without their query strings)",
@@ -168,6 +175,7 @@ def _settings(database_url: str, args: argparse.Namespace) -> Settings:
         hsts_seconds=max(0, args.hsts_seconds),
         poll_interval_seconds=args.poll_interval,
         retention_days=args.retention_days,
+        max_page_bytes=max(1, args.max_page_bytes),
     )
 
 

@@ -787,8 +787,9 @@ _RECEIPTS = uuid.UUID("5b0c2f4e-6f1d-4e0a-9a57-1c3e8d2b7f10")
 def _receipt_key(about: str, receipt: str, message_ids: list[str]) -> str:
     """The idempotency key of a receipt, drawn from what it says rather than at random: a
     patient app killed after sending it, before saving, says it again on the next run
-    with the same key, and the relay takes it once."""
-    return str(uuid.uuid5(_RECEIPTS, f"{about}:{receipt}:{','.join(message_ids)}"))
+    with the same key, and the relay takes it once. The web app draws the same key
+    (webapp/src/patient.ts receiptKey)."""
+    return str(uuid.uuid5(_RECEIPTS, f"{about}:{receipt}:{','.join(sorted(message_ids))}"))
 
 
 class _MemoryChunks:

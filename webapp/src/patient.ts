@@ -405,7 +405,7 @@ export class Patient {
     if (!notice || notice.read) return;
     notice.read = true;
     notice.receipt = "read";
-    await this.queue(`/v1/notices/${id}/receipts`, { receipt: "read" }, crypto.randomUUID());
+    await this.queue(`/v1/notices/${id}/receipts`, { receipt: "read" }, await receiptKey(id, "read", []));
   }
 
   /** Answer a notice that takes replies: an ordinary request to its author, naming it. */
@@ -464,8 +464,9 @@ export class Patient {
     const unread = conv?.messages.filter((m) => m.sender === "practice" && !m.read) ?? [];
     if (!unread.length) return;
     for (const m of unread) m.read = true;
-    await this.queue(`/v1/conversations/${convId}/receipts`,
-                     { message_ids: unread.map((m) => m.id), receipt: "read" }, crypto.randomUUID());
+    const ids = unread.map((m) => m.id);
+    await this.queue(`/v1/conversations/${convId}/receipts`, { message_ids: ids, receipt: "read" },
+                     await receiptKey(convId, "read", ids));
   }
 
   private async queue(path: string, body: unknown, key: string, sendNow = true): Promise<void> {
@@ -506,12 +507,12 @@ export class Patient {
   async pull(wait: number, signal?: AbortSignal): Promise<number> {
     let applied = 0;
     let first = true;
-    const delivered = new Map<string, string[]>();
     for (;;) {
       const after = this.state.cursor ? `after=${encodeURIComponent(this.state.cursor)}&` : "";
       const page = await this.s.relay.get(
         `/v1/mailbox/events?${after}limit=500&wait=${first ? wait : 0}`, signal);
       first = false;
+      const delivered = new Map<string, string[]>();
       for (const event of page.items ?? []) {
         try {
           const got = this.apply(event);
@@ -521,26 +522,34 @@ export class Patient {
         }
         applied += 1;
       }
+      // The page's receipts join the outbox in the same saved state as the cursor that moves
+      // past it: a sync cut before the next page keeps both or neither (issue 15).
+      await this.acknowledge(delivered);
       this.state.cursor = String(page.cursor);
+      if ((page.items ?? []).length) {
+        await this.save();
+        this.onChange();
+      }
       if (page.done) break;
-    }
-    if (applied) {
-      for (const [conv, ids] of delivered) {
-        this.state.outbox.push({ key: crypto.randomUUID(), path: `/v1/conversations/${conv}/receipts`,
-                                 body: { message_ids: ids, receipt: "delivered" } });
-      }
-      for (const n of Object.values(this.state.notices)) {
-        if (!(n as any).receipt) {
-          (n as any).receipt = "delivered";
-          this.state.outbox.push({ key: crypto.randomUUID(), path: `/v1/notices/${n.id}/receipts`,
-                                   body: { receipt: "delivered" } });
-        }
-      }
-      await this.save();
-      this.onChange();
     }
     await this.push();
     return applied;
+  }
+
+  /** Queue the "delivered" receipts of what a page brought (sent with the next push). */
+  private async acknowledge(delivered: Map<string, string[]>): Promise<void> {
+    for (const [conv, ids] of delivered) {
+      this.state.outbox.push({ key: await receiptKey(conv, "delivered", ids),
+                               path: `/v1/conversations/${conv}/receipts`,
+                               body: { message_ids: ids, receipt: "delivered" } });
+    }
+    for (const n of Object.values(this.state.notices)) {
+      if (!(n as any).receipt) {
+        (n as any).receipt = "delivered";
+        this.state.outbox.push({ key: await receiptKey(n.id, "delivered", []),
+                                 path: `/v1/notices/${n.id}/receipts`, body: { receipt: "delivered" } });
+      }
+    }
   }
 
   private open(envelope: string, context: Uint8Array, signer: Uint8Array): any {
@@ -691,4 +700,22 @@ export function checkText(text: string): string {
   if (!text) throw new Error("emptyMessage");
   if (text.length > MAX_TEXT) throw new Error("tooLong");
   return text;
+}
+
+const RECEIPTS = "5b0c2f4e-6f1d-4e0a-9a57-1c3e8d2b7f10";
+
+/** The idempotency key of a receipt, drawn from what it says rather than at random (a UUID 5,
+ * as desktop/patient/client.py draws it): a receipt said again after a cut connection or a
+ * closed tab goes under the same key, and the relay takes it once. */
+export async function receiptKey(about: string, receipt: string, messageIds: string[]): Promise<string> {
+  const ns = Uint8Array.from(RECEIPTS.replace(/-/g, "").match(/../g)!.map((x) => parseInt(x, 16)));
+  const name = new TextEncoder().encode(`${about}:${receipt}:${[...messageIds].sort().join(",")}`);
+  const data = new Uint8Array(ns.length + name.length);
+  data.set(ns);
+  data.set(name, ns.length);
+  const h = new Uint8Array(await crypto.subtle.digest("SHA-1", data)).slice(0, 16);
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const hex = [...h].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
