@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import random
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,6 +43,11 @@ class Practice:
         self.desk_side = world.practice()
         self.trusted: dict[bytes, str] = {}
         self.journals: list[JournalSync] = []
+        # One wall clock for the practice's workstations, a millisecond further at each
+        # reading: "later" in a test means later, even when two edits fall in the same
+        # millisecond of the real clock (the stamps would then be ordered by workstation id).
+        ticks = itertools.count(time.time_ns() // 1_000_000)
+        self.wall = lambda: next(ticks)
 
     def workstation(self, token: str, account_id: str) -> JournalSync:
         key = Identity.generate().sign_key
@@ -54,7 +61,7 @@ class Practice:
             practice_keys=[self.identity.enc_key],
             workstations=self.trusted,  # shared: learnt from the journal in the real thing
             decision_secret=self.decision_secret,
-            clock=HybridClock(account_id),
+            clock=HybridClock(account_id, wall_ms=self.wall),
         )
         self.journals.append(journal)
         return journal
