@@ -47,8 +47,10 @@ def _conversations(store: Store, patient_id: str, doctor: str, prefix: str, mess
 
 def _store(folder: Path, messages: int, others: int) -> tuple[Store, str, str]:
     store = Store.create(folder / "bench.passerelle", "benchmark passphrase")
-    doctor = store.add_practitioner("Dr Claire Dupont", "Médecin généraliste", "10001234567",
-                                    True)
+    # The practice's administrator: erasing a patient is hers to do (desktop.core.rights).
+    doctor = store.add_person("Dr Claire Dupont", "practitioner", None, administrator=True,
+                              profession="Médecin généraliste", rpps="10001234567",
+                              accepts_messaging=True)
     patient = store.add_patient("Éloïse Lefèvre-Dubois", "1984-07-14", sex="F")
     _conversations(store, patient.id, doctor.id, "p", messages)
     docs = DocumentStore(store)
