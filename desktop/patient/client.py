@@ -45,6 +45,7 @@ from desktop.sync.notice_content import (
     read_notice,
 )
 from desktop.sync.profile import PROFILE_PATH, ProfileInvalid, check_profile
+from desktop.sync.receipts import receipt_key
 
 
 def _now() -> str:
@@ -781,15 +782,10 @@ class PatientClient:
         return open_envelope(unb64(envelope), context, self.identity.enc_key, [signer])
 
 
-_RECEIPTS = uuid.UUID("5b0c2f4e-6f1d-4e0a-9a57-1c3e8d2b7f10")
-
-
 def _receipt_key(about: str, receipt: str, message_ids: list[str]) -> str:
-    """The idempotency key of a receipt, drawn from what it says rather than at random: a
-    patient app killed after sending it, before saving, says it again on the next run
-    with the same key, and the relay takes it once. The web app draws the same key
-    (webapp/src/patient.ts receiptKey)."""
-    return str(uuid.uuid5(_RECEIPTS, f"{about}:{receipt}:{','.join(sorted(message_ids))}"))
+    """Drawn from what the receipt says: a patient app killed after sending it, before
+    saving, says it again on the next run with the same key, and the relay takes it once."""
+    return receipt_key(about, receipt, message_ids)
 
 
 class _MemoryChunks:

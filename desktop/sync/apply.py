@@ -44,8 +44,8 @@ from desktop.crypto.envelope import envelope_signer, message_context, state_cont
 from desktop.store import Store
 from desktop.store.conversations import check_message_row
 from desktop.store.documents import DocumentStore, StoredDocument
-from desktop.sync import notices
-from desktop.sync.client import unb64
+from desktop.sync import notices, receipts
+from desktop.sync.client import API, unb64
 from desktop.sync.content import decode, parse_time, read_renewal_request, urgent_wording
 
 
@@ -250,6 +250,8 @@ class _Page:
     signer_of: dict[str, bytes] = field(default_factory=dict)
     #: Messages of ``waiting`` sent with the urgent-wording flag.
     urgent: set[str] = field(default_factory=set)
+    #: The patients' messages the page stored, by conversation: their "delivered" receipts.
+    delivered: dict[str, list[str]] = field(default_factory=dict)
 
     def forget(self) -> None:
         self.patient_of.clear()
@@ -314,8 +316,22 @@ class PracticeMailbox:
                         raise  # the store is failing: the whole page waits
                     self._reject(event, f"refused by the store: {exc}", page)
             self._store_waiting(page)
+            self._acknowledge(page)
             self.store.set_cursor("practice", cursor)
         return page.applied
+
+    def _acknowledge(self, page: _Page) -> None:
+        """Queue the page's "delivered" receipts in its transaction, with its cursor: the
+        patient sees "delivered" once the practice has his message, and a sync cut
+        between two pages keeps a page and its receipts, or neither."""
+        for conv_id, ids in page.delivered.items():
+            for start in range(0, len(ids), receipts.MAX_IDS):
+                batch = ids[start : start + receipts.MAX_IDS]
+                self.store.enqueue(
+                    "POST", f"{API}/conversations/{conv_id}/receipts",
+                    {"message_ids": batch, "receipt": "delivered"},
+                    id=receipts.receipt_key(conv_id, "delivered", batch),
+                )
 
     def _reject(self, event: dict[str, Any], reason: str, page: _Page) -> None:
         page.applied.rejected += 1
@@ -364,6 +380,7 @@ class PracticeMailbox:
                 new.discard(message_id)
                 if sender is Sender.PATIENT:
                     page.applied.new_messages.append(message_id)
+                    page.delivered.setdefault(conv_id, []).append(message_id)
             page.applied.conversations.add(conv_id)
 
     # -- events ------------------------------------------------------------------
@@ -405,10 +422,11 @@ class PracticeMailbox:
             conv_id, patient_id, practitioner_id, doc["category"], ConversationState.REQUESTED,
             parse_time(event.get("created_at")),
         )
-        if self.store.add_message(
+        new = self.store.add_message(
             msg_id, conv_id, Sender.PATIENT, patient_id, doc["text"], doc["sent_at"],
             DeliveryState.DELIVERED,
-        ):
+        )
+        if new:
             page.applied.new_messages.append(msg_id)
         if urgent_wording(doc):
             self.store.mark_urgent([msg_id])
@@ -420,6 +438,8 @@ class PracticeMailbox:
         if (replied := notices.apply_reply(self.store, doc, patient_id, conv_id)) is not None:
             page.applied.notices.add(replied)  # a patient answering a notice
         page.applied.conversations.add(conv_id)
+        if new:  # last: a refusal above undoes the message, and so its receipt
+            page.delivered.setdefault(conv_id, []).append(msg_id)
 
     def _on_message(self, event: dict[str, Any], page: _Page) -> None:
         """Check and open a message, and add it to the run waiting to be stored."""

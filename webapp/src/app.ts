@@ -24,6 +24,15 @@ function h(tag: string, attrs: Record<string, string | boolean | ((e: Event) => 
 }
 
 const LOCK_AFTER_MS = 5 * 60 * 1000;
+
+/** The inactivity delay: five minutes, or less if this browser's settings say so
+ * (localStorage "lock_after_seconds"). Never more: a setting, or anyone who reaches this
+ * browser's storage, can only make the app lock sooner, which is how the tests see it lock.
+ * Not in the address: a link can change nothing here. */
+function lockAfterMs(): number {
+  const seconds = Number(localStorage.getItem("lock_after_seconds"));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, LOCK_AFTER_MS) : LOCK_AFTER_MS;
+}
 // desktop.core.model.Category: the practice sorts its inbox by these.
 const CATEGORIES = ["administrative", "renewal", "document", "other"] as const;
 
@@ -335,7 +344,7 @@ async function signOut(): Promise<void> {
 
 function armLock(): void {
   window.clearTimeout(lockTimer);
-  if (patient) lockTimer = window.setTimeout(lock, LOCK_AFTER_MS);
+  if (patient) lockTimer = window.setTimeout(lock, lockAfterMs());
 }
 
 // -- the practice, the conversations ---------------------------------------------------------
