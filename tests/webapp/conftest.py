@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.support.relay import RelayProcess, create_practice
@@ -9,6 +11,10 @@ from tests.support.world import make_practice
 from tests.webapp.browser import Browser, available
 
 if not available():
+    # On CI a missing browser is a failure, never a quiet skip of the patient's whole app.
+    if os.environ.get("CI"):
+        raise RuntimeError("the web app's tests need Debian's chromium and chromium-driver: "
+                           ".ci/run installs them")
     pytest.skip("needs Debian's chromium and chromium-driver (.ci/run installs them)",
                 allow_module_level=True)
 
