@@ -38,6 +38,8 @@ def test_inactivity_locks_forgets_the_keys_and_unlocking_brings_the_conversation
     browser.js("localStorage.removeItem('lock_after_seconds')")
     browser.type("#passphrase", PASSPHRASE)
     browser.click("#unlock-submit")
-    browser.wait_text("#conversations", "Mes résultats de prise de sang")
+    # The list previews the newest message: the reply, once the unlocked app has pulled it.
+    browser.wait_text("#conversations", "Oui, ils sont normaux.")
     browser.click("#conversations button.conversation")
     browser.wait_text("#thread", "Oui, ils sont normaux.")
+    assert "Mes résultats de prise de sang" in browser.text("#thread")
