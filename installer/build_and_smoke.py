@@ -160,6 +160,9 @@ class Runner:
             "XDG_CACHE_HOME": str(home / ".cache"), "XDG_RUNTIME_DIR": str(tmp / "runtime"),
             "PASSERELLE_PASSPHRASE": PASSPHRASE,
             "PASSERELLE_PATIENT_PASSPHRASE": PATIENT_PASSPHRASE,
+            # Every command acts as a person (desktop.core.rights): init makes the first
+            # practitioner the administrator with this PIN, the later commands sign her in.
+            "PASSERELLE_PIN": "135790",
             "PYTHONUTF8": "1",
         }
         (tmp / "runtime").mkdir(mode=0o700)
