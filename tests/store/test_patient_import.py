@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -158,18 +157,15 @@ def _big_file(n: int) -> bytes:
     return "\r\n".join(lines).encode("cp1252")
 
 
-def test_five_thousand_patients_preview_and_import_quickly(practice: Practice):
-    started = time.perf_counter()
+def test_five_thousand_patients_are_previewed_and_imported_whole(practice: Practice):
+    # How long it takes is a benchmark's figure: python -m desktop.bench.patient_import
     preview = parse(_big_file(5000), today=TODAY)
-    parsed = time.perf_counter()
     assert len(preview.rows) == 5000 and preview.errors == []
     assert preview.rows[7].name == 'Prénom Nom00007; dit "X"'
     report = practice.store.import_patients(preview.rows, actor_id=practice.doctor)
-    imported = time.perf_counter()
     assert report.imported == 5000 and report.skipped == ()
     assert practice.store.count_patients() == 5002
     assert practice.store.count_patients("nom04999") == 1
-    assert parsed - started < 3 and imported - parsed < 10, (parsed - started, imported - parsed)
 
 
 # -- into the store -------------------------------------------------------------
