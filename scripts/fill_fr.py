@@ -135,6 +135,8 @@ FR: dict[str, str] = {
         '{0} (secrétariat)',
     'The two entries differ.':
         'Les deux saisies diffèrent.',
+    'Too many wrong PINs for {0}: try again in {1} s.':
+        'Trop de codes erronés pour {0} : réessayez dans {1} s.',
     'Checking…':
         'Vérification…',
     'Signed in':

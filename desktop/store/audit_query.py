@@ -12,10 +12,12 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from desktop.core.model import AuditAction
 from desktop.store import audit
+from desktop.store.timestamps import from_db
 from desktop.store.records import AuditEntry
 
 
@@ -78,6 +80,25 @@ def to_csv(c: Any, f: AuditFilter) -> str:
     return out.getvalue()
 
 
+def failed_sign_ins(c: Any, person_id: str) -> tuple[int, datetime | None]:
+    """Wrong secrets for ``person_id`` since their last sign-in, and when the last was."""
+    failures, last = 0, None
+    # Newest first; stops at the last success (or after enough failures to reach the
+    # longest delay), so a busy practice's long trail is not read for each sign-in.
+    rows = c.execute(
+        "SELECT action, at FROM audit WHERE actor_id = ? AND action IN (?, ?) "
+        "ORDER BY id DESC LIMIT 64",
+        (person_id, str(AuditAction.SIGNED_IN), str(AuditAction.SIGN_IN_FAILED)),
+    )
+    for action, at in rows:
+        if action == str(AuditAction.SIGNED_IN):
+            break
+        failures += 1
+        if last is None:
+            last = from_db(at)
+    return failures, last
+
+
 class AuditReader:
     """The audit's part of :class:`desktop.store.Store` (a mixin)."""
 
@@ -94,3 +115,8 @@ class AuditReader:
     def audit_csv(self, f: AuditFilter) -> str:
         with self._reading() as c:
             return to_csv(c, f)
+
+    def failed_sign_ins(self, person_id: str) -> tuple[int, datetime | None]:
+        """Wrong secrets in a row for a person (since their last sign-in), the last one's time."""
+        with self._reading() as c:
+            return failed_sign_ins(c, person_id)

@@ -11,11 +11,14 @@ workstations, it lives in this store (see the README).
 
 from __future__ import annotations
 
+import math
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from desktop.core.errors import PasserelleError
 from desktop.core.model import AuditAction, Practitioner
 from desktop.core.rights import PRACTITIONER, NotAllowed, Right, check_secret
+from desktop.core.sign_in_delay import next_try_at
 from desktop.store import people as store_people
 
 if TYPE_CHECKING:
@@ -24,6 +27,19 @@ if TYPE_CHECKING:
 
 class SignInRefused(NotAllowed):
     """Wrong secret, unknown or deactivated person, or no secret set yet."""
+
+
+class SignInDelayed(SignInRefused):
+    """Too many wrong secrets in a row: this person may try again at ``retry_at``."""
+
+    def __init__(self, person: Practitioner, retry_at: datetime) -> None:
+        self.person = person
+        self.retry_at = retry_at
+        super().__init__(
+            f"Too many wrong PINs for {person.name}: try again in {self.seconds_left()} s.")
+
+    def seconds_left(self, now: datetime | None = None) -> int:
+        return max(1, math.ceil((self.retry_at - (now or datetime.now(UTC))).total_seconds()))
 
 
 def find_person(ws: Workstation, who: str) -> Practitioner:
@@ -51,8 +67,16 @@ def sign_in(ws: Workstation, person_id: str, secret: str) -> Practitioner:
         raise SignInRefused(
             f"{person.name} has no PIN or passphrase yet: an administrator sets one in "
             "Settings → People.")
+    # Refused before the secret is even looked at: a guess made during the wait
+    # tells nothing and costs nothing more (desktop.core.sign_in_delay).
+    retry_at = next_try_at(*ws.store.failed_sign_ins(person.id))
+    if retry_at is not None and retry_at > datetime.now(UTC):
+        raise SignInDelayed(person, retry_at)
     if not store_people.matches(stored, secret):
         _failed(ws, person, "wrong secret")
+        retry_at = next_try_at(*ws.store.failed_sign_ins(person.id))
+        if retry_at is not None:
+            raise SignInDelayed(person, retry_at)
         raise SignInRefused(f"Wrong PIN or passphrase for {person.name}.")
     with ws.store.transaction():
         ws.store.record_audit(AuditAction.SIGNED_IN, person.id)

@@ -21,6 +21,7 @@ from desktop.ui.qt import (
     QWidget,
     Signal,
 )
+from desktop.sync.people import SignInDelayed
 from desktop.ui.session import Session
 
 
@@ -135,4 +136,9 @@ class SignInScreen(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self.secret.clear()
         self.button.setEnabled(True)
+        if isinstance(exc, SignInDelayed):
+            self.message.setText(self.tr(
+                "Too many wrong PINs for {0}: try again in {1} s.").format(
+                    exc.person.name, exc.seconds_left()))
+            return
         self.message.setText(str(exc))

@@ -2267,12 +2267,12 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>QFileDialog</name>
     <message>
-        <location filename="../../desktop/ui/renewal_rules.py" line="106"/>
+        <location filename="../../desktop/ui/renewal_rules.py" line="109"/>
         <source>Signature image (PNG)</source>
         <translation>Image de la signature (PNG)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewal_rules.py" line="107"/>
+        <location filename="../../desktop/ui/renewal_rules.py" line="110"/>
         <source>PNG images (*.png)</source>
         <translation>Images PNG (*.png)</translation>
     </message>
@@ -2852,59 +2852,59 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="92"/>
+        <location filename="../../desktop/ui/settings.py" line="93"/>
         <source>The practice</source>
         <translation>Le cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="100"/>
+        <location filename="../../desktop/ui/settings.py" line="101"/>
         <source> MB</source>
         <translation> Mo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="102"/>
+        <location filename="../../desktop/ui/settings.py" line="103"/>
         <source>The largest document the practice or a patient may send; patients&apos; apps refuse a larger file before sending it.</source>
         <translation>Le plus gros document que le cabinet ou un patient peut envoyer&#xa0;; l&apos;application des patients refuse un fichier plus gros avant de l&apos;envoyer.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="104"/>
-        <location filename="../../desktop/ui/settings.py" line="299"/>
+        <location filename="../../desktop/ui/settings.py" line="105"/>
+        <location filename="../../desktop/ui/settings.py" line="300"/>
         <source>Save</source>
         <translation>Enregistrer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="108"/>
-        <location filename="../../desktop/ui/settings.py" line="197"/>
+        <location filename="../../desktop/ui/settings.py" line="109"/>
+        <location filename="../../desktop/ui/settings.py" line="202"/>
         <source>Name</source>
         <translation>Nom</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="109"/>
+        <location filename="../../desktop/ui/settings.py" line="110"/>
         <source>Address</source>
         <translation>Adresse</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="110"/>
+        <location filename="../../desktop/ui/settings.py" line="111"/>
         <source>Telephone</source>
         <translation>Téléphone</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="111"/>
+        <location filename="../../desktop/ui/settings.py" line="112"/>
         <source>Largest document</source>
         <translation>Taille maximale d&apos;un document</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="123"/>
+        <location filename="../../desktop/ui/settings.py" line="124"/>
         <source>The practice needs a name.</source>
         <translation>Le nom du cabinet est obligatoire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="143"/>
+        <location filename="../../desktop/ui/settings.py" line="148"/>
         <source>Practitioners</source>
         <translation>Praticiens</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="152"/>
+        <location filename="../../desktop/ui/settings.py" line="157"/>
         <source>Accepts messaging from patients</source>
         <translation>Accepte les messages des patients</translation>
     </message>
@@ -2913,168 +2913,168 @@ les patients appellent le 15 ou le 112.</translation>
         <translation type="vanished"> jour(s) ouvré(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="156"/>
+        <location filename="../../desktop/ui/settings.py" line="161"/>
         <source> working days</source>
         <translation> jours ouvrés</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="158"/>
+        <location filename="../../desktop/ui/settings.py" line="163"/>
         <source>Absent — answer patients automatically</source>
         <translation>Absent(e) — répondre automatiquement aux patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="174"/>
+        <location filename="../../desktop/ui/settings.py" line="179"/>
         <source>Save practitioner</source>
         <translation>Enregistrer le praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="177"/>
+        <location filename="../../desktop/ui/settings.py" line="182"/>
         <source>Add a practitioner</source>
         <translation>Ajouter un praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="179"/>
+        <location filename="../../desktop/ui/settings.py" line="184"/>
         <source>Signature image…</source>
         <translation>Image de la signature…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="181"/>
+        <location filename="../../desktop/ui/settings.py" line="186"/>
         <source>Printed on renewed prescriptions (PNG)</source>
         <translation>Imprimée sur les ordonnances renouvelées (PNG)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="185"/>
+        <location filename="../../desktop/ui/settings.py" line="190"/>
         <source>from</source>
         <translation>du</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="187"/>
+        <location filename="../../desktop/ui/settings.py" line="192"/>
         <source>until</source>
         <translation>au</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="196"/>
+        <location filename="../../desktop/ui/settings.py" line="201"/>
         <source>Practitioner</source>
         <translation>Praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="198"/>
+        <location filename="../../desktop/ui/settings.py" line="203"/>
         <source>Profession</source>
         <translation>Profession</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="199"/>
+        <location filename="../../desktop/ui/settings.py" line="204"/>
         <source>RPPS</source>
         <translation>RPPS</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="201"/>
+        <location filename="../../desktop/ui/settings.py" line="206"/>
         <source>Expected response time</source>
         <translation>Délai de réponse annoncé</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="203"/>
+        <location filename="../../desktop/ui/settings.py" line="208"/>
         <source>Absence</source>
         <translation>Absence</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="204"/>
+        <location filename="../../desktop/ui/settings.py" line="209"/>
         <source>Auto-reply</source>
         <translation>Réponse automatique</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="234"/>
+        <location filename="../../desktop/ui/settings.py" line="239"/>
         <source>A practitioner needs a name.</source>
         <translation>Le nom du praticien est obligatoire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="237"/>
+        <location filename="../../desktop/ui/settings.py" line="242"/>
         <source>An RPPS number is 11 digits.</source>
         <translation>Un numéro RPPS comporte 11 chiffres.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="245"/>
+        <location filename="../../desktop/ui/settings.py" line="250"/>
         <source>An absence needs an end on or after its start, and a message for patients.</source>
         <translation>Une absence doit se terminer le jour de son début ou après, et comporter un message pour les patients.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="271"/>
+        <location filename="../../desktop/ui/settings.py" line="272"/>
         <source>Type the new practitioner&apos;s name first.</source>
         <translation>Saisissez d’abord le nom du nouveau praticien.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="286"/>
+        <location filename="../../desktop/ui/settings.py" line="287"/>
         <source>This workstation</source>
         <translation>Ce poste</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="290"/>
-        <location filename="../../desktop/ui/settings.py" line="294"/>
+        <location filename="../../desktop/ui/settings.py" line="291"/>
+        <location filename="../../desktop/ui/settings.py" line="295"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="303"/>
+        <location filename="../../desktop/ui/settings.py" line="304"/>
         <source>Sign the person out after inactivity</source>
         <translation>Déconnecter la personne après inactivité</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="304"/>
+        <location filename="../../desktop/ui/settings.py" line="305"/>
         <source>Lock after inactivity</source>
         <translation>Verrouillage après inactivité</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="305"/>
+        <location filename="../../desktop/ui/settings.py" line="306"/>
         <source>Relay address</source>
         <translation>Adresse du relais</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="306"/>
+        <location filename="../../desktop/ui/settings.py" line="307"/>
         <source>A new relay address is used from the next unlock.</source>
         <translation>Une nouvelle adresse de relais s’applique au prochain déverrouillage.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="319"/>
+        <location filename="../../desktop/ui/settings.py" line="320"/>
         <source>The relay address starts with https:// (or http://).</source>
         <translation>L’adresse du relais doit commencer par https:// (ou http://).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="323"/>
+        <location filename="../../desktop/ui/settings.py" line="324"/>
         <source>The person is signed out before the store locks: choose a shorter delay for signing out than for locking.</source>
         <translation>La personne est déconnectée avant le verrouillage&#xa0;: choisissez un délai de déconnexion plus court que celui du verrouillage.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="342"/>
+        <location filename="../../desktop/ui/settings.py" line="343"/>
         <source>Passphrase</source>
         <translation>Phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="353"/>
+        <location filename="../../desktop/ui/settings.py" line="354"/>
         <source>Change the passphrase</source>
         <translation>Changer la phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="357"/>
+        <location filename="../../desktop/ui/settings.py" line="358"/>
         <source>Current passphrase</source>
         <translation>Phrase de passe actuelle</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="358"/>
+        <location filename="../../desktop/ui/settings.py" line="359"/>
         <source>New passphrase</source>
         <translation>Nouvelle phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="359"/>
+        <location filename="../../desktop/ui/settings.py" line="360"/>
         <source>Confirm</source>
         <translation>Confirmation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="367"/>
+        <location filename="../../desktop/ui/settings.py" line="368"/>
         <source>At least 10 characters.</source>
         <translation>10 caractères au minimum.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="370"/>
+        <location filename="../../desktop/ui/settings.py" line="371"/>
         <source>The two new passphrases differ.</source>
         <translation>Les deux nouvelles phrases de passe sont différentes.</translation>
     </message>
@@ -3082,71 +3082,76 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>SignInScreen</name>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="40"/>
-        <location filename="../../desktop/ui/sign_in.py" line="101"/>
+        <location filename="../../desktop/ui/sign_in.py" line="41"/>
+        <location filename="../../desktop/ui/sign_in.py" line="102"/>
         <source>Who is at the keyboard?</source>
         <translation>Qui est au clavier&#xa0;?</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="43"/>
+        <location filename="../../desktop/ui/sign_in.py" line="44"/>
         <source>The store stays unlocked for this workstation; each person signs in with their own PIN or passphrase.</source>
         <translation>Les données restent déverrouillées sur ce poste&#xa0;; chacun se connecte avec son propre code PIN ou sa phrase secrète.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="49"/>
+        <location filename="../../desktop/ui/sign_in.py" line="50"/>
         <source>Your name</source>
         <translation>Votre nom</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="53"/>
+        <location filename="../../desktop/ui/sign_in.py" line="54"/>
         <source>PIN or passphrase</source>
         <translation>Code PIN ou phrase secrète</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="58"/>
+        <location filename="../../desktop/ui/sign_in.py" line="59"/>
         <source>The same again</source>
         <translation>Encore une fois</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="59"/>
-        <location filename="../../desktop/ui/sign_in.py" line="102"/>
+        <location filename="../../desktop/ui/sign_in.py" line="60"/>
+        <location filename="../../desktop/ui/sign_in.py" line="103"/>
         <source>Sign in</source>
         <translation>Se connecter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="63"/>
+        <location filename="../../desktop/ui/sign_in.py" line="64"/>
         <source>Lock the store</source>
         <translation>Verrouiller</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="94"/>
+        <location filename="../../desktop/ui/sign_in.py" line="95"/>
         <source>Set up the practice&apos;s administrator</source>
         <translation>Désigner l’administrateur du cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="96"/>
+        <location filename="../../desktop/ui/sign_in.py" line="97"/>
         <source>Nobody can manage this practice&apos;s people yet. Choose who is its administrator and their PIN (6 digits or more) or passphrase; they add the others in Settings → People.</source>
         <translation>Personne ne peut encore gérer les personnes du cabinet. Choisissez son administrateur et son code PIN (6 chiffres ou plus) ou sa phrase secrète&#xa0;; il ajoutera les autres dans Réglages du cabinet → Personnes.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="99"/>
+        <location filename="../../desktop/ui/sign_in.py" line="100"/>
         <source>Set up and sign in</source>
         <translation>Désigner et se connecter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="106"/>
+        <location filename="../../desktop/ui/sign_in.py" line="107"/>
         <source>{0} (secretariat)</source>
         <translation>{0} (secrétariat)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="120"/>
+        <location filename="../../desktop/ui/sign_in.py" line="121"/>
         <source>The two entries differ.</source>
         <translation>Les deux saisies diffèrent.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sign_in.py" line="123"/>
+        <location filename="../../desktop/ui/sign_in.py" line="124"/>
         <source>Checking…</source>
         <translation>Vérification…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sign_in.py" line="141"/>
+        <source>Too many wrong PINs for {0}: try again in {1} s.</source>
+        <translation>Trop de codes erronés pour {0}&#xa0;: réessayez dans {1} s.</translation>
     </message>
 </context>
 <context>

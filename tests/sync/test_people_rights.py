@@ -4,13 +4,15 @@ is what the window gets. Real relay on loopback, real SQLCipher store, real PDFs
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
 
 from desktop.core.model import AuditAction, Category
 from desktop.core.rights import NotAllowed
-from desktop.sync.people import SignInRefused
+from desktop.core.sign_in_delay import delay_after
+from desktop.sync.people import SignInDelayed, SignInRefused
 from tests.support.world import PIN
 from tests.sync.test_renewals import LEVO, ask, enrol, rows
 
@@ -123,3 +125,30 @@ def test_sign_in_refusals_are_audited_and_the_rights_need_someone_signed_in(rela
     with pytest.raises(SignInRefused, match="deactivated"):
         cabinet.sign_in(julie.id)
     assert len([p for p in store.people() if p.active]) == 1
+
+
+def test_after_five_wrong_pins_each_try_waits_and_the_right_pin_waits_too(relay, cabinet):
+    store, ws, doctor = cabinet.store, cabinet.workstation, cabinet.practitioner_id
+    ws.sign_out()
+    for _ in range(4):
+        with pytest.raises(SignInRefused, match="Wrong PIN"):
+            ws.sign_in(doctor, "000000")
+    # The fifth wrong one starts the wait, and says so.
+    with pytest.raises(SignInDelayed, match="try again in 30 s"):
+        ws.sign_in(doctor, "000000")
+    failures = len([e for e in store.audit() if e.action is AuditAction.SIGN_IN_FAILED])
+    # During the wait even the right PIN is refused, and nobody is signed in: a guess
+    # made then tells nothing. It is not another failure either.
+    with pytest.raises(SignInDelayed) as waiting:
+        ws.sign_in(doctor, PIN)
+    assert 0 < waiting.value.seconds_left() <= 30 and ws.person is None
+    assert len([e for e in store.audit() if e.action is AuditAction.SIGN_IN_FAILED]) == failures
+    # The count is the audit trail's: reopening the store (quitting) resets nothing.
+    assert store.failed_sign_ins(doctor)[0] == 5
+
+
+def test_the_wait_doubles_up_to_a_quarter_of_an_hour():
+    waits = [delay_after(n).total_seconds() for n in range(12)]
+    assert waits[:5] == [0] * 5
+    assert waits[5:11] == [30, 60, 120, 240, 480, 900]
+    assert delay_after(1000) == timedelta(minutes=15)

@@ -152,3 +152,22 @@ def test_a_tampered_audit_trail_is_said_at_unlock_and_settings_show_it(qtbot, pr
         assert "XYZZY" not in out.read_text(encoding="utf-8")  # never a message's text
     finally:
         window.session.close()
+
+
+def test_after_wrong_pins_the_sign_in_screen_says_how_long_to_wait(qtbot, window):
+    _unlock_only(qtbot, window)
+    screen = window.sign_in_screen
+    for attempt in range(5):
+        screen.secret.setText("000000")
+        screen.button.click()
+        qtbot.waitUntil(lambda: screen.button.isEnabled() and screen.secret.text() == "",
+                        timeout=15000)
+    assert "try again in 30 s" in screen.message.text(), screen.message.text()
+    # The right PIN during the wait does not sign in.
+    from tests.support.world import PIN
+
+    screen.secret.setText(PIN)
+    screen.button.click()
+    qtbot.waitUntil(lambda: screen.button.isEnabled(), timeout=15000)
+    assert "try again in" in screen.message.text()
+    assert window.pages.currentWidget() is screen and window.session.me() is None
