@@ -137,6 +137,36 @@ FR: dict[str, str] = {
         'Les deux saisies diffèrent.',
     'Too many wrong PINs for {0}: try again in {1} s.':
         'Trop de codes erronés pour {0} : réessayez dans {1} s.',
+    'wrong PIN or passphrase':
+        'code ou phrase de passe erronés',
+    'account deactivated':
+        'compte désactivé',
+    'no PIN set yet':
+        'pas encore de code',
+    'first administrator':
+        'premier administrateur',
+    'their own':
+        'le sien',
+    'valid until {0}':
+        'valable jusqu’au {0}',
+    '{0} rows':
+        '{0} lignes',
+    'line {0} of the file':
+        'ligne {0} du fichier',
+    '{0} — {1} recipients':
+        '{0} — {1} destinataires',
+    '{0} — {1} not sent':
+        '{0} — {1} non envoyés',
+    ', administrator':
+        ', administrateur',
+    'invitation letter → {0}':
+        'lettre d’invitation → {0}',
+    'with internal notes':
+        'avec les notes internes',
+    'without internal notes':
+        'sans les notes internes',
+    'PDF: {0} conversation(s), {1} message(s), {2}':
+        'PDF : {0} conversation(s), {1} message(s), {2}',
     'Checking…':
         'Vérification…',
     'Signed in':

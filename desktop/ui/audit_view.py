@@ -73,7 +73,7 @@ class AuditModel(PagedTableModel):
             return labels.audit_action(e.action)
         if col == 4:
             return self.tr("(erased)") if e.redacted else e.patient_name
-        return e.detail
+        return labels.audit_detail(e.detail)
 
 
 class AuditGroup(QGroupBox):

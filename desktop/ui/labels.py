@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 
 from desktop.core.model import Category, ConversationState, DeliveryState
 from desktop.ui.qt import QCoreApplication, QLocale
@@ -152,3 +153,49 @@ def audit_action(value: object) -> str:
         "action_refused": _t("Action refused"),
         "audit_exported": _t("Audit trail exported"),
     }.get(str(value), str(value))
+
+
+# The audit trail's details are written in English, once, and chained (they cannot be
+# rewritten); the window shows the known ones in the practice's language. What is not
+# recognised is shown as written: a name, a file's path, a list of medicines.
+_DETAIL_WORDS = ("wrong secret", "deactivated", "no secret", "first administrator", "own")
+
+
+def _day(text: str) -> str:
+    return QLocale().toString(date.fromisoformat(text), QLocale.FormatType.ShortFormat)
+
+
+def audit_detail(text: str) -> str:
+    """An audit row's detail in the practice's language, where the words are known."""
+    if text in _DETAIL_WORDS:
+        return {
+            "wrong secret": _t("wrong PIN or passphrase"),
+            "deactivated": _t("account deactivated"),
+            "no secret": _t("no PIN set yet"),
+            "first administrator": _t("first administrator"),
+            "own": _t("their own"),
+        }.get(text, text)
+    if m := re.fullmatch(r"(code )?valid until (\d{4}-\d\d-\d\d)", text):
+        return _t("valid until {0}").format(_day(m.group(2)))
+    if m := re.fullmatch(r"(\d+) rows", text):
+        return _t("{0} rows").format(m.group(1))
+    if m := re.fullmatch(r"line (\d+)", text):
+        return _t("line {0} of the file").format(m.group(1))
+    if m := re.fullmatch(r"(.*) — (\d+) recipients", text, re.DOTALL):
+        return _t("{0} — {1} recipients").format(m.group(1), m.group(2))
+    if m := re.fullmatch(r"(.*) — (\d+) not sent", text, re.DOTALL):
+        return _t("{0} — {1} not sent").format(m.group(1), m.group(2))
+    if m := re.fullmatch(r"(practitioner|assistant)(, administrator)?", text):
+        role = _t("practitioner") if m.group(1) == "practitioner" else _t("assistant")
+        return role + (_t(", administrator") if m.group(2) else "")
+    if m := re.fullmatch(r"invitation letter → (.+)", text, re.DOTALL):
+        return _t("invitation letter → {0}").format(m.group(1))
+    if m := re.fullmatch(
+        r"PDF: (\d+) conversation\(s\), (\d+) message\(s\), (with|without) internal notes"
+        r"( → .+)?", text, re.DOTALL
+    ):
+        notes = (_t("with internal notes") if m.group(3) == "with"
+                 else _t("without internal notes"))
+        return _t("PDF: {0} conversation(s), {1} message(s), {2}").format(
+            m.group(1), m.group(2), notes) + (m.group(4) or "")
+    return text

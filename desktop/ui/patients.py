@@ -238,7 +238,7 @@ class PatientsScreen(QWidget):
             if entry.actor_name:
                 line += f" — {entry.actor_name}"
             if entry.detail:
-                line += f" ({entry.detail})"
+                line += f" ({labels.audit_detail(entry.detail)})"
             self.history.addItem(line)
 
     # -- actions ---------------------------------------------------------------------

@@ -898,7 +898,7 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
         <translation>Préparation du PDF…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="172"/>
+        <location filename="../../build/translations/indirect_strings.py" line="206"/>
         <source>Messages</source>
         <extracomment>desktop/ui/record_export.py:81</extracomment>
         <translation>Messages</translation>
@@ -1897,7 +1897,7 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>envoyé par le cabinet</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="170"/>
+        <location filename="../../build/translations/indirect_strings.py" line="204"/>
         <source>renewed prescription</source>
         <extracomment>desktop/ui/patient_documents.py:60</extracomment>
         <translation>ordonnance renouvelée</translation>
@@ -3162,49 +3162,49 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Verrouillé — synchronisation suspendue jusqu’au déverrouillage</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="174"/>
+        <location filename="../../build/translations/indirect_strings.py" line="208"/>
         <source>Not connected to a relay</source>
         <extracomment>desktop/ui/sync_status.py:15</extracomment>
         <translation>Non connecté à un relais</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="176"/>
+        <location filename="../../build/translations/indirect_strings.py" line="210"/>
         <source>Synced</source>
         <extracomment>desktop/ui/sync_status.py:18</extracomment>
         <translation>Synchronisé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="178"/>
+        <location filename="../../build/translations/indirect_strings.py" line="212"/>
         <source>Syncing — {0} to send</source>
         <extracomment>desktop/ui/sync_status.py:21</extracomment>
         <translation>Synchronisation — {0} à envoyer</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="180"/>
+        <location filename="../../build/translations/indirect_strings.py" line="214"/>
         <source>Syncing…</source>
         <extracomment>desktop/ui/sync_status.py:22</extracomment>
         <translation>Synchronisation…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="182"/>
+        <location filename="../../build/translations/indirect_strings.py" line="216"/>
         <source>Offline since {0}</source>
         <extracomment>desktop/ui/sync_status.py:24</extracomment>
         <translation>Hors ligne depuis {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="184"/>
+        <location filename="../../build/translations/indirect_strings.py" line="218"/>
         <source>{0} waiting to be sent</source>
         <extracomment>desktop/ui/sync_status.py:26</extracomment>
         <translation>{0} en attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="186"/>
+        <location filename="../../build/translations/indirect_strings.py" line="220"/>
         <source>Sync error: {0}</source>
         <extracomment>desktop/ui/sync_status.py:29</extracomment>
         <translation>Erreur de synchronisation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="188"/>
+        <location filename="../../build/translations/indirect_strings.py" line="222"/>
         <source>Sync stopped</source>
         <extracomment>desktop/ui/sync_status.py:30</extracomment>
         <translation>Synchronisation arrêtée</translation>
@@ -3376,326 +3376,428 @@ Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="62"/>
         <source>Renewal</source>
-        <extracomment>desktop/ui/labels.py:23</extracomment>
+        <extracomment>desktop/ui/labels.py:24</extracomment>
         <translation>Renouvellement</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="64"/>
         <source>Document</source>
-        <extracomment>desktop/ui/labels.py:24</extracomment>
+        <extracomment>desktop/ui/labels.py:25</extracomment>
         <translation>Document</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="66"/>
         <source>Administrative question</source>
-        <extracomment>desktop/ui/labels.py:25</extracomment>
+        <extracomment>desktop/ui/labels.py:26</extracomment>
         <translation>Question administrative</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="68"/>
         <source>Other</source>
-        <extracomment>desktop/ui/labels.py:26</extracomment>
+        <extracomment>desktop/ui/labels.py:27</extracomment>
         <translation>Autre</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="70"/>
         <source>Awaiting acceptance</source>
-        <extracomment>desktop/ui/labels.py:32</extracomment>
+        <extracomment>desktop/ui/labels.py:33</extracomment>
         <translation>En attente d’acceptation</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="72"/>
         <source>Open</source>
-        <extracomment>desktop/ui/labels.py:33</extracomment>
+        <extracomment>desktop/ui/labels.py:34</extracomment>
         <translation>Ouverte</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="74"/>
         <source>Closed</source>
-        <extracomment>desktop/ui/labels.py:34</extracomment>
+        <extracomment>desktop/ui/labels.py:35</extracomment>
         <translation>Clôturée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="76"/>
         <source>Declined</source>
-        <extracomment>desktop/ui/labels.py:35, desktop/ui/labels.py:113</extracomment>
+        <extracomment>desktop/ui/labels.py:36, desktop/ui/labels.py:114</extracomment>
         <translation>Refusée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="78"/>
         <source>Waiting to be sent</source>
-        <extracomment>desktop/ui/labels.py:41</extracomment>
+        <extracomment>desktop/ui/labels.py:42</extracomment>
         <translation>En attente d’envoi</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="80"/>
         <source>Sent</source>
-        <extracomment>desktop/ui/labels.py:42</extracomment>
+        <extracomment>desktop/ui/labels.py:43</extracomment>
         <translation>Envoyé</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="82"/>
         <source>Delivered</source>
-        <extracomment>desktop/ui/labels.py:43</extracomment>
+        <extracomment>desktop/ui/labels.py:44</extracomment>
         <translation>Distribué</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="84"/>
         <source>Read</source>
-        <extracomment>desktop/ui/labels.py:44</extracomment>
+        <extracomment>desktop/ui/labels.py:45</extracomment>
         <translation>Lu</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="86"/>
         <source>Born {0} ({1} years)</source>
-        <extracomment>desktop/ui/labels.py:84</extracomment>
+        <extracomment>desktop/ui/labels.py:85</extracomment>
         <translation>Né(e) le {0} ({1} ans)</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="88"/>
         <source>The patient is no longer enrolled for messaging.</source>
-        <extracomment>desktop/ui/labels.py:98</extracomment>
+        <extracomment>desktop/ui/labels.py:99</extracomment>
         <translation>Le patient n’est plus inscrit à la messagerie.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="90"/>
         <source>No last visit is recorded for this patient.</source>
-        <extracomment>desktop/ui/labels.py:99</extracomment>
+        <extracomment>desktop/ui/labels.py:100</extracomment>
         <translation>Aucune dernière visite n’est enregistrée pour ce patient.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="92"/>
         <source>The last visit is too long ago for a remote renewal.</source>
-        <extracomment>desktop/ui/labels.py:100</extracomment>
+        <extracomment>desktop/ui/labels.py:101</extracomment>
         <translation>La dernière visite est trop ancienne pour un renouvellement à distance.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="94"/>
         <source>{0} is on the practice&apos;s never-renew-remotely list.</source>
-        <extracomment>desktop/ui/labels.py:101</extracomment>
+        <extracomment>desktop/ui/labels.py:102</extracomment>
         <translation>{0} figure sur la liste du cabinet des traitements jamais renouvelés à distance.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="96"/>
         <source>{0} is still covered by an earlier prescription.</source>
-        <extracomment>desktop/ui/labels.py:102</extracomment>
+        <extracomment>desktop/ui/labels.py:103</extracomment>
         <translation>{0} est encore couvert par une ordonnance précédente.</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="98"/>
         <source>Waiting for a decision</source>
-        <extracomment>desktop/ui/labels.py:111</extracomment>
+        <extracomment>desktop/ui/labels.py:112</extracomment>
         <translation>En attente de décision</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="100"/>
         <source>Approved</source>
-        <extracomment>desktop/ui/labels.py:112</extracomment>
+        <extracomment>desktop/ui/labels.py:113</extracomment>
         <translation>Accepté</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="102"/>
         <source>Appointment needed</source>
-        <extracomment>desktop/ui/labels.py:114</extracomment>
+        <extracomment>desktop/ui/labels.py:115</extracomment>
         <translation>Rendez-vous nécessaire</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="104"/>
         <source>Request accepted</source>
-        <extracomment>desktop/ui/labels.py:121</extracomment>
+        <extracomment>desktop/ui/labels.py:122</extracomment>
         <translation>Demande acceptée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="106"/>
         <source>Request declined</source>
-        <extracomment>desktop/ui/labels.py:122</extracomment>
+        <extracomment>desktop/ui/labels.py:123</extracomment>
         <translation>Demande refusée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="108"/>
         <source>Conversation closed</source>
-        <extracomment>desktop/ui/labels.py:123</extracomment>
+        <extracomment>desktop/ui/labels.py:124</extracomment>
         <translation>Conversation clôturée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="110"/>
         <source>Conversation reopened</source>
-        <extracomment>desktop/ui/labels.py:124</extracomment>
+        <extracomment>desktop/ui/labels.py:125</extracomment>
         <translation>Conversation rouverte</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="112"/>
         <source>Conversation assigned</source>
-        <extracomment>desktop/ui/labels.py:125</extracomment>
+        <extracomment>desktop/ui/labels.py:126</extracomment>
         <translation>Conversation attribuée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="114"/>
         <source>Assignment removed</source>
-        <extracomment>desktop/ui/labels.py:126</extracomment>
+        <extracomment>desktop/ui/labels.py:127</extracomment>
         <translation>Attribution retirée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="116"/>
         <source>Internal note added</source>
-        <extracomment>desktop/ui/labels.py:127</extracomment>
+        <extracomment>desktop/ui/labels.py:128</extracomment>
         <translation>Note interne ajoutée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="118"/>
         <source>Record edited</source>
-        <extracomment>desktop/ui/labels.py:128</extracomment>
+        <extracomment>desktop/ui/labels.py:129</extracomment>
         <translation>Dossier modifié</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="120"/>
         <source>Imported from the practice software</source>
-        <extracomment>desktop/ui/labels.py:129</extracomment>
+        <extracomment>desktop/ui/labels.py:130</extracomment>
         <translation>Importé depuis le logiciel du cabinet</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="122"/>
         <source>Invitation created</source>
-        <extracomment>desktop/ui/labels.py:130</extracomment>
+        <extracomment>desktop/ui/labels.py:131</extracomment>
         <translation>Invitation créée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="124"/>
         <source>Renewal approved</source>
-        <extracomment>desktop/ui/labels.py:131</extracomment>
+        <extracomment>desktop/ui/labels.py:132</extracomment>
         <translation>Renouvellement accepté</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="126"/>
         <source>Renewal declined</source>
-        <extracomment>desktop/ui/labels.py:132</extracomment>
+        <extracomment>desktop/ui/labels.py:133</extracomment>
         <translation>Renouvellement refusé</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="128"/>
         <source>Renewal: appointment needed</source>
-        <extracomment>desktop/ui/labels.py:133</extracomment>
+        <extracomment>desktop/ui/labels.py:134</extracomment>
         <translation>Renouvellement&#xa0;: rendez-vous nécessaire</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="130"/>
         <source>Renewal rules changed</source>
-        <extracomment>desktop/ui/labels.py:134</extracomment>
+        <extracomment>desktop/ui/labels.py:135</extracomment>
         <translation>Règles de renouvellement modifiées</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="132"/>
         <source>Notice prepared</source>
-        <extracomment>desktop/ui/labels.py:135</extracomment>
+        <extracomment>desktop/ui/labels.py:136</extracomment>
         <translation>Information préparée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="134"/>
         <source>Notice cancelled</source>
-        <extracomment>desktop/ui/labels.py:136</extracomment>
+        <extracomment>desktop/ui/labels.py:137</extracomment>
         <translation>Information annulée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="136"/>
         <source>Document sent</source>
-        <extracomment>desktop/ui/labels.py:137</extracomment>
+        <extracomment>desktop/ui/labels.py:138</extracomment>
         <translation>Document envoyé</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="138"/>
         <source>Document saved to disk</source>
-        <extracomment>desktop/ui/labels.py:138</extracomment>
+        <extracomment>desktop/ui/labels.py:139</extracomment>
         <translation>Document enregistré sur le disque</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="140"/>
         <source>Conversations exported for the medical file</source>
-        <extracomment>desktop/ui/labels.py:139</extracomment>
+        <extracomment>desktop/ui/labels.py:140</extracomment>
         <translation>Conversations exportées pour le dossier médical</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="142"/>
         <source>Invitation letter made</source>
-        <extracomment>desktop/ui/labels.py:140</extracomment>
+        <extracomment>desktop/ui/labels.py:141</extracomment>
         <translation>Lettre d&apos;invitation établie</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="144"/>
         <source>Exported as FHIR</source>
-        <extracomment>desktop/ui/labels.py:141</extracomment>
+        <extracomment>desktop/ui/labels.py:142</extracomment>
         <translation>Exporté en FHIR</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="146"/>
         <source>Everything about the patient exported</source>
-        <extracomment>desktop/ui/labels.py:142</extracomment>
+        <extracomment>desktop/ui/labels.py:143</extracomment>
         <translation>Export de toutes les données du patient</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="148"/>
         <source>Patient erased</source>
-        <extracomment>desktop/ui/labels.py:143</extracomment>
+        <extracomment>desktop/ui/labels.py:144</extracomment>
         <translation>Patient effacé</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="150"/>
         <source>Signed in</source>
-        <extracomment>desktop/ui/labels.py:144</extracomment>
+        <extracomment>desktop/ui/labels.py:145</extracomment>
         <translation>Connexion</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="152"/>
         <source>Failed sign-in</source>
-        <extracomment>desktop/ui/labels.py:145</extracomment>
+        <extracomment>desktop/ui/labels.py:146</extracomment>
         <translation>Connexion refusée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="154"/>
         <source>Signed out</source>
-        <extracomment>desktop/ui/labels.py:146</extracomment>
+        <extracomment>desktop/ui/labels.py:147</extracomment>
         <translation>Déconnexion</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="156"/>
         <source>Person added</source>
-        <extracomment>desktop/ui/labels.py:147</extracomment>
+        <extracomment>desktop/ui/labels.py:148</extracomment>
         <translation>Personne ajoutée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="158"/>
         <source>Person changed</source>
-        <extracomment>desktop/ui/labels.py:148</extracomment>
+        <extracomment>desktop/ui/labels.py:149</extracomment>
         <translation>Personne modifiée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="160"/>
         <source>Person deactivated</source>
-        <extracomment>desktop/ui/labels.py:149</extracomment>
+        <extracomment>desktop/ui/labels.py:150</extracomment>
         <translation>Personne désactivée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="162"/>
         <source>Person reactivated</source>
-        <extracomment>desktop/ui/labels.py:150</extracomment>
+        <extracomment>desktop/ui/labels.py:151</extracomment>
         <translation>Personne réactivée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="164"/>
         <source>PIN or passphrase changed</source>
-        <extracomment>desktop/ui/labels.py:151</extracomment>
+        <extracomment>desktop/ui/labels.py:152</extracomment>
         <translation>Code PIN ou phrase secrète changé</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="166"/>
         <source>Action refused</source>
-        <extracomment>desktop/ui/labels.py:152</extracomment>
+        <extracomment>desktop/ui/labels.py:153</extracomment>
         <translation>Action refusée</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="168"/>
         <source>Audit trail exported</source>
-        <extracomment>desktop/ui/labels.py:153</extracomment>
+        <extracomment>desktop/ui/labels.py:154</extracomment>
         <translation>Journal d’audit exporté</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="170"/>
+        <source>wrong PIN or passphrase</source>
+        <extracomment>desktop/ui/labels.py:172</extracomment>
+        <translation>code ou phrase de passe erronés</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="172"/>
+        <source>account deactivated</source>
+        <extracomment>desktop/ui/labels.py:173</extracomment>
+        <translation>compte désactivé</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="174"/>
+        <source>no PIN set yet</source>
+        <extracomment>desktop/ui/labels.py:174</extracomment>
+        <translation>pas encore de code</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="176"/>
+        <source>first administrator</source>
+        <extracomment>desktop/ui/labels.py:175</extracomment>
+        <translation>premier administrateur</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="178"/>
+        <source>their own</source>
+        <extracomment>desktop/ui/labels.py:176</extracomment>
+        <translation>le sien</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="180"/>
+        <source>valid until {0}</source>
+        <extracomment>desktop/ui/labels.py:179</extracomment>
+        <translation>valable jusqu’au {0}</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="182"/>
+        <source>{0} rows</source>
+        <extracomment>desktop/ui/labels.py:181</extracomment>
+        <translation>{0} lignes</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="184"/>
+        <source>line {0} of the file</source>
+        <extracomment>desktop/ui/labels.py:183</extracomment>
+        <translation>ligne {0} du fichier</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="186"/>
+        <source>{0} — {1} recipients</source>
+        <extracomment>desktop/ui/labels.py:185</extracomment>
+        <translation>{0} — {1} destinataires</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="188"/>
+        <source>{0} — {1} not sent</source>
+        <extracomment>desktop/ui/labels.py:187</extracomment>
+        <translation>{0} — {1} non envoyés</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="190"/>
+        <source>practitioner</source>
+        <extracomment>desktop/ui/labels.py:189</extracomment>
+        <translation>praticien</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="192"/>
+        <source>assistant</source>
+        <extracomment>desktop/ui/labels.py:189</extracomment>
+        <translation>secrétariat</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="194"/>
+        <source>, administrator</source>
+        <extracomment>desktop/ui/labels.py:190</extracomment>
+        <translation>, administrateur</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="196"/>
+        <source>invitation letter → {0}</source>
+        <extracomment>desktop/ui/labels.py:192</extracomment>
+        <translation>lettre d’invitation → {0}</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="198"/>
+        <source>with internal notes</source>
+        <extracomment>desktop/ui/labels.py:197</extracomment>
+        <translation>avec les notes internes</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="200"/>
+        <source>without internal notes</source>
+        <extracomment>desktop/ui/labels.py:198</extracomment>
+        <translation>sans les notes internes</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="202"/>
+        <source>PDF: {0} conversation(s), {1} message(s), {2}</source>
+        <extracomment>desktop/ui/labels.py:199</extracomment>
+        <translation>PDF&#xa0;: {0} conversation(s), {1} message(s), {2}</translation>
     </message>
 </context>
 <context>

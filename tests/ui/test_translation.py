@@ -117,3 +117,18 @@ def test_the_ts_has_no_context_less_message():
     """Qt never looks a string up without a context: such a message would stay English."""
     assert [_where(c, m) for c, m in _messages() if not c] == []
 
+
+
+def test_audit_details_read_in_french_and_unknown_ones_as_written(french):
+    from desktop.ui.labels import audit_detail
+
+    assert audit_detail("wrong secret") == "code ou phrase de passe erronés"
+    assert audit_detail("valid until 2026-12-31") == "valable jusqu’au 31/12/2026"
+    assert audit_detail("Vaccination grippe — 412 recipients") == (
+        "Vaccination grippe — 412 destinataires")
+    assert audit_detail("assistant, administrator") == "secrétariat, administrateur"
+    assert audit_detail(
+        "PDF: 3 conversation(s), 41 message(s), without internal notes → /tmp/x.pdf"
+    ) == "PDF\u00a0: 3 conversation(s), 41 message(s), sans les notes internes → /tmp/x.pdf"
+    # A name, a list of medicines: the words people wrote, untouched.
+    assert audit_detail("Levothyrox 75, Kardegic 75") == "Levothyrox 75, Kardegic 75"
