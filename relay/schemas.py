@@ -108,6 +108,16 @@ class LoginRequest(RequestBody):
     device_name: DeviceName
 
 
+class PracticeKeysRequest(RequestBody):
+    """The practice's new public keys after a rotation, replacing the ones named."""
+
+    enc_pk: Key32
+    sign_pk: Key32
+    #: The encryption key the caller rotates away from: another workstation's rotation
+    #: that got there first is not overwritten (409 ``stale_keys``).
+    replaces: Key32
+
+
 class PasswordRequest(RequestBody):
     """The practice's new password."""
 

@@ -1,4 +1,5 @@
-"""Practices and accounts: enrolment, login, password, who am I, the practice's keys."""
+"""Practices and accounts: enrolment, login, password, who am I, the practice's keys
+(and their rotation after a workstation is revoked)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from relay.schemas import (
     Ok,
     PasswordRequest,
     PracticeKeys,
+    PracticeKeysRequest,
     Session,
 )
 
@@ -161,3 +163,45 @@ def practice_keys(caller: AnyCaller, relay: RelayDep) -> PracticeKeys:
     return PracticeKeys(
         practice_id=caller.practice_id, enc_pk=b64(row.enc_pk), sign_pk=b64(row.sign_pk)
     )
+
+
+@router.put("/practice/keys", response_model=PracticeKeys)
+def publish_practice_keys(
+    body: PracticeKeysRequest, caller: PracticeCaller, key: IdempotencyKey, relay: RelayDep
+) -> JSONResponse:
+    """The practice's new public keys, from the workstation that rotated them.
+
+    The relay cannot check them (it holds no private key, and patients do not take its
+    word: they learn new keys from statements signed by the old ones); it only makes sure
+    that two rotations do not overwrite each other. Sending the keys already held is a
+    retry, answered the same.
+    """
+    result = {
+        "practice_id": str(caller.practice_id),
+        "enc_pk": b64(body.enc_pk),
+        "sign_pk": b64(body.sign_pk),
+    }
+
+    def effect(conn: Connection) -> Outcome:
+        current = conn.execute(
+            select(practices.c.enc_pk, practices.c.sign_pk)
+            .where(practices.c.id == caller.practice_id)
+            .with_for_update()
+        ).one()
+        if (current.enc_pk, current.sign_pk) == (body.enc_pk, body.sign_pk):
+            return Outcome(200, result)
+        if current.enc_pk != body.replaces:
+            raise ApiError(
+                409,
+                "stale_keys",
+                "The practice's keys were rotated meanwhile (by another workstation): "
+                "read its journal, then rotate again from the current keys.",
+            )
+        conn.execute(
+            update(practices)
+            .where(practices.c.id == caller.practice_id)
+            .values(enc_pk=body.enc_pk, sign_pk=body.sign_pk)
+        )
+        return Outcome(200, result)
+
+    return run_once(relay, account_scope(caller.account_id), key, effect).response()
