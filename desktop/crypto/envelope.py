@@ -26,6 +26,7 @@ from nacl.public import PrivateKey, PublicKey, SealedBox
 from nacl.signing import SigningKey, VerifyKey
 
 from desktop.core.errors import EnvelopeRejected
+from desktop.crypto.keys import KeyRing
 
 MAGIC = b"PSE1"
 _KEY_ID = 8
@@ -76,10 +77,25 @@ def envelope_signer(envelope: bytes) -> bytes:
     return envelope[4:36]
 
 
+def _tags(recipient: PrivateKey | KeyRing) -> dict[bytes, PrivateKey]:
+    """The recipient's keys by their tag (a key ring: each key it holds)."""
+    if isinstance(recipient, KeyRing):
+        if recipient.tags is None:  # once per ring: a first sync opens thousands with it
+            recipient.tags = {key_id(bytes(k.public_key)): k for k in recipient.keys}
+        return recipient.tags
+    return {key_id(bytes(recipient.public_key)): recipient}
+
+
 def open_envelope(
-    envelope: bytes, context: bytes, recipient: PrivateKey, trusted_signers: list[bytes]
+    envelope: bytes,
+    context: bytes,
+    recipient: PrivateKey | KeyRing,
+    trusted_signers: list[bytes],
 ) -> bytes:
-    """Verify the signature (against a signer we trust) and decrypt; raise EnvelopeRejected."""
+    """Verify the signature (against a signer we trust) and decrypt; raise EnvelopeRejected.
+
+    ``recipient``: our key, or a ring of them (the practice after a rotation): the
+    envelope opens with whichever of them it is sealed to."""
     signer = envelope_signer(envelope)
     if signer not in trusted_signers:
         raise EnvelopeRejected("envelope signed by an unknown sender")
@@ -94,15 +110,15 @@ def open_envelope(
         ) from None
     count = body[_HEADER - 1]
     offset = _HEADER
-    mine = key_id(bytes(recipient.public_key))
+    mine = _tags(recipient)
     content_key = None
     for _ in range(count):
         kid = body[offset : offset + _KEY_ID]
         sealed = body[offset + _KEY_ID : offset + _KEY_ID + _SEALED]
         offset += _KEY_ID + _SEALED
-        if kid == mine and content_key is None:
+        if content_key is None and (key := mine.get(kid)) is not None:
             try:
-                content_key = SealedBox(recipient).decrypt(sealed)
+                content_key = SealedBox(key).decrypt(sealed)
             except nacl.exceptions.CryptoError:
                 raise EnvelopeRejected("envelope key cannot be opened") from None
     if content_key is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nacl.public import PrivateKey
@@ -39,3 +40,22 @@ class Identity:
     @property
     def sign_pk(self) -> bytes:
         return bytes(self.sign_key.verify_key)
+
+
+class KeyRing:
+    """X25519 keys to open envelopes with, newest first: the practice's current key and
+    those a rotation replaced (docs/PROTOCOL.md, "Revoking a workstation"), so that what
+    was sealed to an older practice key still opens. ``open_envelope`` takes one wherever
+    it takes a single key."""
+
+    def __init__(self, keys: Sequence[PrivateKey]) -> None:
+        if not keys:
+            raise ValueError("a key ring holds at least one key")
+        self.keys = tuple(keys)
+        #: The newest key's public half: what a caller asking "whose key is this" gets.
+        self.public_key = self.keys[0].public_key
+        #: Each key by its envelope tag (desktop/crypto/envelope.py fills it on first use).
+        self.tags: dict[bytes, PrivateKey] | None = None
+
+    def __len__(self) -> int:
+        return len(self.keys)

@@ -16,7 +16,7 @@ from typing import Any
 
 from desktop.core.model import AuditAction, Patient, Practitioner
 from desktop.core.patient_csv import ImportRow
-from desktop.store import audit, notes
+from desktop.store import audit, keyring, notes
 from desktop.store import patients as pat
 from desktop.store import practice as prac
 from desktop.store.notice_store import NoticeStore
@@ -49,6 +49,24 @@ class PracticeStore(RenewalStore, NoticeStore):
         """Keys and tokens, as bytes; ``None`` removes one."""
         with self._writing() as c:
             prac.set_secret(c, key, value)
+
+    def practice_keys(self) -> tuple[bytes | None, list[bytes]]:
+        """The practice's identity (64 bytes; None before enrolment) and the older ones a
+        rotation replaced, newest first (desktop/store/keyring.py)."""
+        with self._reading() as c:
+            return keyring.practice_keys(c)
+
+    def switch_practice_keys(self, new: bytes, ring: Iterable[bytes] = ()) -> bool:
+        """A rotation: ``new`` becomes the practice's identity, the current one is kept to
+        open what was sealed to it. False if this store already went past ``new``."""
+        with self._writing() as c:
+            return keyring.switch_to(c, new, ring)
+
+    def adopt_practice_keys(self, current: bytes, older: Iterable[bytes]) -> None:
+        """The practice's keys as a pairing bundle brought them (its ``identity`` and
+        ``ring``)."""
+        with self._writing() as c:
+            keyring.adopt(c, current, older)
 
     # -- practitioners ---------------------------------------------------
 

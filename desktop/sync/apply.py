@@ -47,6 +47,7 @@ from desktop.store.documents import DocumentStore, StoredDocument
 from desktop.sync import notices, receipts
 from desktop.sync.client import API, unb64
 from desktop.sync.content import decode, parse_time, read_renewal_request, urgent_wording
+from desktop.sync.practice_keys import PracticeKeys
 
 
 class Rejected(Exception):
@@ -259,9 +260,10 @@ class _Page:
 
 
 class PracticeMailbox:
-    """Applies the practice mailbox's events to the store, with the practice's keys."""
+    """Applies the practice mailbox's events to the store, with the practice's keys
+    (desktop.sync.practice_keys.PracticeKeys: after a rotation, the older ones too)."""
 
-    def __init__(self, store: Store, identity: Identity) -> None:
+    def __init__(self, store: Store, identity: Identity | PracticeKeys) -> None:
         self.store = store
         self.identity = identity
 
@@ -453,7 +455,7 @@ class PracticeMailbox:
             if self.store.set_delivery([msg_id], DeliveryState.SENT) or self._known(msg_id):
                 page.applied.conversations.add(conv_id)
                 return
-            signer, author_kind = self.identity.sign_pk, Sender.PRACTICE
+            signer, author_kind = self._practice_signer(event), Sender.PRACTICE
         elif sender == "patient":
             signer, author_kind = self._signer_of(patient_id, page), Sender.PATIENT
         else:
@@ -509,6 +511,18 @@ class PracticeMailbox:
             signer = page.signer_of[patient_id] = keys[1]
         return signer
 
+    def _practice_signer(self, event: dict[str, Any]) -> bytes:
+        """The practice key that must have signed a practice envelope: the current one, or,
+        after a rotation, the older one it names (the mailbox's history)."""
+        keys = getattr(self.identity, "sign_pks", None)
+        if not keys or len(keys) == 1:
+            return self.identity.sign_pk
+        try:
+            claimed = envelope_signer(unb64(_field(event, "envelope")))
+        except (Rejected, RelayError, EnvelopeRejected):
+            return self.identity.sign_pk  # opening it says why
+        return claimed if claimed in keys else self.identity.sign_pk
+
     def _known(self, message_id: str) -> bool:
         return self.store.message(message_id) is not None
 
@@ -529,7 +543,7 @@ class PracticeMailbox:
         ):
             doc = page.opened.read(
                 envelope, state_context(conv_id, event_id, str(state)),
-                self.identity.sign_pk, "state",
+                self._practice_signer(event), "state",
             )
             self.store.add_message(
                 event_id, conv_id, Sender.PRACTICE, str(doc.get("author", "")), doc["text"],

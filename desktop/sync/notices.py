@@ -62,6 +62,7 @@ from desktop.sync.notice_content import (
 
 if TYPE_CHECKING:
     from desktop.crypto import Identity
+    from desktop.sync.practice_keys import PracticeKeys
     from desktop.sync.workstation import Workstation
 
 BATCH = 500  # the relay's limit on copies per request
@@ -179,7 +180,10 @@ def _progress(ws: Workstation, notice_id: str, requests: int, cancelled: bool) -
 
 
 def seal_copies(
-    identity: Identity, notice_id: str, content: bytes, recipients: Sequence[QueuedRecipient]
+    identity: Identity | PracticeKeys,
+    notice_id: str,
+    content: bytes,
+    recipients: Sequence[QueuedRecipient],
 ) -> list[dict[str, str]]:
     """One sealed copy per recipient, to him and the practice, signed by the practice."""
     practice_pk, sign_key = identity.enc_pk, identity.sign_key

@@ -39,15 +39,14 @@ from desktop.sync.apply import Applied
 from desktop.sync.client import API, RelayClient, b64
 from desktop.sync.content import MAX_BODY_BYTES, check_text, encode, now_utc
 from desktop.sync.notices import NoticeProgress
+from desktop.sync.practice_keys import NotEnrolled, PracticeKeys
 from desktop.sync.profile import document_limit, profile_key
 
 log = logging.getLogger(__name__)
 
+__all__ = ["NotEnrolled", "Workstation"]  # NotEnrolled: where callers have always found it
+
 INVITATION_DAYS = 30
-
-
-class NotEnrolled(PasserelleError):
-    """The store has no relay account yet."""
 
 
 class Workstation:
@@ -55,10 +54,8 @@ class Workstation:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        raw = store.get_secret("practice_identity")
-        if raw is None:
-            raise NotEnrolled("This store is not registered with a relay (run `passerelle init`).")
-        self.identity = Identity.from_bytes(raw)
+        #: The practice's keys: its current identity and those a rotation replaced.
+        self.identity = PracticeKeys(store)
         self.relay_url = store.get_setting("relay_url") or ""
         self.token = store.get_secret("relay_token")
         self.practice_id = store.get_setting("practice_id") or ""

@@ -66,3 +66,22 @@ def test_identity_round_trips(parties):
     patient, _, _ = parties
     again = Identity.from_bytes(patient.to_bytes())
     assert again.enc_pk == patient.enc_pk and again.sign_pk == patient.sign_pk
+
+
+def test_a_key_ring_opens_what_was_sealed_to_any_of_its_keys(parties):
+    """After a rotation the practice holds its new key and the older ones: a patient's
+    message sealed to the old key still opens, a stranger's key in no ring does not."""
+    from desktop.crypto.keys import KeyRing
+
+    patient, old, stranger = parties
+    new = Identity.generate()
+    ring = KeyRing([new.enc_key, old.enc_key])
+    before = seal_envelope(b"avant", CTX, patient.sign_key, [old.enc_pk, patient.enc_pk])
+    after = seal_envelope(b"apres", CTX, patient.sign_key, [new.enc_pk, patient.enc_pk])
+    assert open_envelope(before, CTX, ring, [patient.sign_pk]) == b"avant"
+    assert open_envelope(after, CTX, ring, [patient.sign_pk]) == b"apres"
+    # The old key alone (the stolen laptop's) cannot open what is sealed after.
+    with pytest.raises(EnvelopeRejected, match="not addressed"):
+        open_envelope(after, CTX, old.enc_key, [patient.sign_pk])
+    with pytest.raises(EnvelopeRejected, match="not addressed"):
+        open_envelope(after, CTX, KeyRing([stranger.enc_key]), [patient.sign_pk])
