@@ -12,8 +12,6 @@ workstations to read).
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from typing import Annotated, Any
 
@@ -30,6 +28,7 @@ from relay.errors import ApiError, invalid_request
 from relay.events import Page, b64, iso, new_mailbox
 from relay.idempotency import Outcome, run_once
 from relay.listen import announce
+from relay.long_poll import hold
 from relay.ratelimit import caller_account, rate_limit
 from relay.routes.mailbox import _parse_cursor
 from relay.routes.workstations import last_seen, seen
@@ -238,23 +237,11 @@ async def journal_entries_page(
     wait = min(wait, relay.settings.max_wait_seconds)
     page, seen_at = await run_in_threadpool(_read, relay, caller, cursor, limit)
     if wait > 0 and not page.items:
-        deadline = time.monotonic() + wait
         mailbox_id = await run_in_threadpool(_mailbox_for_wait, relay, caller.practice_id)
-        waits = relay.settings.max_waits_per_account
-        with relay.waker.subscribe(mailbox_id, caller.account_id, waits) as waiter:
-            page, _ = await run_in_threadpool(_read, relay, caller, cursor, limit)
-            while not page.items and not relay.waker.closed and not waiter.released:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                try:
-                    await asyncio.wait_for(
-                        waiter.signal.wait(),
-                        timeout=min(remaining, relay.settings.poll_interval_seconds),
-                    )
-                except TimeoutError:
-                    pass
-                waiter.signal.clear()
-                page, _ = await run_in_threadpool(_read, relay, caller, cursor, limit)
+
+        async def look(first: bool) -> Page:
+            return (await run_in_threadpool(_read, relay, caller, cursor, limit))[0]
+
+        page = await hold(relay, mailbox_id, caller.account_id, wait, look)
     await run_in_threadpool(seen, relay, caller, seen_at)
     return JSONResponse({"items": page.items, "cursor": str(page.cursor), "done": page.done})

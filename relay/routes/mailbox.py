@@ -7,8 +7,6 @@ free for requests that work. Database reads hop to the pool briefly.
 
 from __future__ import annotations
 
-import asyncio
-import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -19,6 +17,7 @@ from relay.auth import AnyCaller, RelayDep
 from relay.context import Relay
 from relay.errors import invalid_request
 from relay.events import Page, last_seq, read_page
+from relay.long_poll import hold
 from relay.schemas import EventPage
 
 router = APIRouter(tags=["mailbox"])
@@ -57,28 +56,12 @@ async def mailbox_events(
     if wait <= 0:
         page = await run_in_threadpool(_read, relay, caller.mailbox_id, cursor, limit, True)
         return _respond(page)
-    deadline = time.monotonic() + wait
-    # Subscribed before the first read: an event committed between the read
-    # and the wait still sets the signal.
-    waits = relay.settings.max_waits_per_account
-    with relay.waker.subscribe(caller.mailbox_id, caller.account_id, waits) as waiter:
-        signal = waiter.signal
-        page = await run_in_threadpool(_read, relay, caller.mailbox_id, cursor, limit, True)
-        while not page.items and not relay.waker.closed and not waiter.released:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            try:
-                # Bounded by the poll interval: on SQLite another relay process
-                # cannot wake us (on PostgreSQL relay.listen does, unless its
-                # connection is down), so look again now and then.
-                await asyncio.wait_for(
-                    signal.wait(), timeout=min(remaining, relay.settings.poll_interval_seconds)
-                )
-            except TimeoutError:
-                pass
-            signal.clear()
-            page = await run_in_threadpool(_read, relay, caller.mailbox_id, cursor, limit, False)
+
+    async def look(first: bool) -> Page:
+        # Only the first look checks the cursor: later ones read after the same one.
+        return await run_in_threadpool(_read, relay, caller.mailbox_id, cursor, limit, first)
+
+    page = await hold(relay, caller.mailbox_id, caller.account_id, wait, look)
     return _respond(page)
 
 
