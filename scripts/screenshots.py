@@ -6,47 +6,23 @@ into OUT (default docs/screenshots). Used to look at what we build.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from desktop.ui import app as app_module
-from desktop.ui.qt import QApplication
-
-
-def pump(seconds: float) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        time.sleep(0.02)
-
-
-def until(predicate, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
-    end = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > end:
-            raise TimeoutError("the demo did not get there in time")
-        pump(0.05)
+from shots import application, arguments, pump, until
 
 
 def main() -> int:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
-    lang = sys.argv[2] if len(sys.argv) > 2 else "fr"
-    out.mkdir(parents=True, exist_ok=True)
-    app = app_module.make_application()
-    app_module.install_translations(app, lang)
+    out, lang = arguments()
+    app, folder = application(lang, "passerelle-shots-", own_settings=False)
     from desktop.ui import errors
     errors.install()
     from desktop.ui.demo import DemoLauncher
     from desktop.ui.main_window import MainWindow
     from desktop.ui.session import Session
 
-    folder = Path(tempfile.mkdtemp(prefix="passerelle-shots-"))
     demo = DemoLauncher(folder, 36, every=(1.0, 2.0))
     session = Session(demo.world.store_path, long_poll=2)
     window = MainWindow(session, demo.passphrase)

@@ -6,47 +6,21 @@ Settings → People and Settings → Audit, after a few real actions by two peop
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from desktop.ui import app as app_module
-from desktop.ui.qt import QApplication, QSettings
+from shots import application, arguments, pump, until
 
 PASSPHRASE = "trois mots au hasard"
 PIN = "246810"
 
 
-def pump(seconds: float) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        time.sleep(0.02)
-
-
-def until(predicate, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
-    end = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > end:
-            raise TimeoutError("not there in time")
-        pump(0.05)
-
-
 def main() -> int:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
-    lang = sys.argv[2] if len(sys.argv) > 2 else "fr"
-    out.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix="passerelle-people-shots-"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(folder / "settings"))
-    app = app_module.make_application()
-    app_module.install_translations(app, lang)
+    out, lang = arguments()
+    # This script's own workstation settings, not the user's.
+    app, folder = application(lang, "passerelle-people-shots-")
 
     from desktop.demo.relay_host import InProcessRelay
     from desktop.store import Store
