@@ -71,6 +71,11 @@ class HybridClock:
         self._ms = last.wall_ms if last else 0
         self._counter = last.counter if last else 0
 
+    @property
+    def last(self) -> Stamp:
+        """The last stamp this clock issued or received (what to resume it from)."""
+        return Stamp(self._ms, self._counter, self.workstation)
+
     def now(self) -> Stamp:
         """A stamp after every stamp this clock issued or received."""
         wall = self._wall()

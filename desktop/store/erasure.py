@@ -29,7 +29,16 @@ from desktop.store import audit, audit_chain
 # holds nothing of a patient says so with None. A test compares this with the schema:
 # a new table must take a side here.
 _CONVS = "SELECT id FROM conversations WHERE patient_id = ?"
+# The journal's rows about him: a journal entity names what it changes by its id — the
+# patient's own, one of his conversations' or of his renewal requests' (JOURNAL_API.md).
+_HIS_ENTITIES = (
+    "entity IN (SELECT ? UNION SELECT id FROM conversations WHERE patient_id = ? "
+    "UNION SELECT id FROM renewal_requests WHERE patient_id = ?)")
 PATIENT_ROWS: dict[str, str | None] = {
+    "journal_events": _HIS_ENTITIES,
+    "journal_fields": _HIS_ENTITIES,
+    "journal_decisions": _HIS_ENTITIES,
+    "journal_refusals": _HIS_ENTITIES,
     "document_chunks": (
         f"blob_id IN (SELECT blob_id FROM documents WHERE conversation_id IN ({_CONVS}))"),
     "documents": f"conversation_id IN ({_CONVS})",
@@ -60,6 +69,9 @@ PATIENT_ROWS: dict[str, str | None] = {
     "outbox": None,  # by content: see _outbox
     "messages_fts": None,  # rebuilt from messages afterwards
     "message_runs": None,  # one flag row, held only inside a page's transaction
+    "journal_workstations": None,  # the practice's computers and their public keys
+    # Entries not opened yet: ciphertext only (the relay holds the same), nothing to find.
+    "journal_unread": None,
 }
 
 

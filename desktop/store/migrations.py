@@ -22,7 +22,7 @@ from typing import Any
 from desktop.core.errors import StoreError
 from desktop.core.notices import DEFAULT_TEMPLATES
 from desktop.core.patient_fields import fold
-from desktop.store import audit_chain
+from desktop.store import audit_chain, journal_keys
 
 # What the inbox shows of a new message: one line, cut short.
 PREVIEW_CHARS = 140
@@ -599,9 +599,88 @@ V9: tuple[str, ...] = (
     END""",
 )
 
+def _journal_keys(connection: Any) -> None:
+    """An enrolled store gets its workstation's own keys and, as the practice's first
+    workstation, the decision secret (desktop.store.journal_keys)."""
+    journal_keys.ensure_workstation(connection)
+
+
+# V10: the practice journal (desktop.core.journal, desktop.store.journal). journal_events:
+# every event this workstation holds, its own ('pending' until the relay accepted it, then
+# 'accepted') and the others' ('remote'); seq is the relay's. journal_fields: each
+# replicated field's winning value and the stamp that set it (the stamp names the
+# workstation): where a row came from and its clock. journal_decisions: the decision that
+# stands per (kind, entity, round). journal_workstations: the trusted set, whose keys an
+# entry must be signed by to be believed. journal_refusals: our decisions the relay refused
+# (another workstation decided first), kept until the person has been told. journal_unread:
+# entries that could not be opened yet (a workstation not trusted yet, a key not held),
+# kept sealed to be tried again when the trusted set or the keys change.
+# outbox.after_journal: a request held back until that journal event is accepted, dropped
+# if it is refused (the prescription of a renewal decision another workstation beat).
+V10: tuple[Any, ...] = (
+    """CREATE TABLE journal_events (
+        client_id   TEXT PRIMARY KEY,
+        seq         INTEGER,
+        kind        TEXT NOT NULL,
+        entity      TEXT NOT NULL,
+        fields      TEXT NOT NULL,
+        hlc         TEXT NOT NULL,
+        workstation TEXT NOT NULL,
+        state       TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'remote'))
+    ) WITHOUT ROWID""",
+    "CREATE INDEX journal_events_pending ON journal_events (hlc) WHERE state = 'pending'",
+    "CREATE INDEX journal_events_by_entity ON journal_events (kind, entity)",
+    """CREATE TABLE journal_fields (
+        kind   TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        name   TEXT NOT NULL,
+        value  TEXT NOT NULL,
+        hlc    TEXT NOT NULL,
+        PRIMARY KEY (kind, entity, name)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE journal_decisions (
+        kind      TEXT NOT NULL,
+        entity    TEXT NOT NULL,
+        round     TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        hlc       TEXT NOT NULL,
+        PRIMARY KEY (kind, entity, round)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE journal_workstations (
+        account_id TEXT PRIMARY KEY,
+        sign_pk    BLOB NOT NULL,
+        enc_pk     BLOB,
+        name       TEXT NOT NULL DEFAULT '',
+        added_at   TEXT,
+        added_by   TEXT,
+        revoked_at TEXT
+    ) WITHOUT ROWID""",
+    """CREATE TABLE journal_refusals (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        client_id   TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        entity      TEXT NOT NULL,
+        fields      TEXT NOT NULL,
+        decided_by  TEXT NOT NULL,
+        decided_at  TEXT NOT NULL,
+        winner_id   TEXT,
+        refused_at  TEXT NOT NULL,
+        seen        INTEGER NOT NULL DEFAULT 0 CHECK (seen IN (0, 1))
+    )""",
+    """CREATE TABLE journal_unread (
+        seq       INTEGER PRIMARY KEY,
+        client_id TEXT NOT NULL,
+        envelope  BLOB NOT NULL,
+        reason    TEXT NOT NULL
+    )""",
+    "ALTER TABLE outbox ADD COLUMN after_journal TEXT",
+    "CREATE INDEX outbox_after_journal ON outbox (after_journal) WHERE after_journal IS NOT NULL",
+    _journal_keys,
+)
+
 # MIGRATIONS[n - 1] brings a file from version n - 1 to version n. A step is an SQL
 # statement, or a function of the connection (V8 chains the audit rows in Python).
-MIGRATIONS: tuple[Sequence[Any], ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9)
+MIGRATIONS: tuple[Sequence[Any], ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10)
 
 
 def version(connection: Any) -> int:

@@ -40,8 +40,10 @@ def _item(row: Any) -> OutboxItem:
     )
 
 
-def enqueue(c: Any, method: str, path: str, body: dict[str, Any], id: str | None) -> str:
-    """Queue a request; the same id with the same request again is a no-op."""
+def enqueue(c: Any, method: str, path: str, body: dict[str, Any], id: str | None,
+            after_journal: str | None = None) -> str:
+    """Queue a request; the same id with the same request again is a no-op.
+    ``after_journal``: held back while that journal event is pending (see :func:`pending`)."""
     if not isinstance(body, dict):
         raise StoreError("An outbox request body is a JSON object.")
     method = str(method).upper()
@@ -55,17 +57,28 @@ def enqueue(c: Any, method: str, path: str, body: dict[str, Any], id: str | None
             return key
         raise StoreError("This outbox id is already used by another request.")
     c.execute(
-        "INSERT INTO outbox (id, method, path, body, created_at) VALUES (?, ?, ?, ?, ?)",
-        (key, method, path, text, now_db()),
+        "INSERT INTO outbox (id, method, path, body, created_at, after_journal) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (key, method, path, text, now_db(), after_journal),
     )
     return key
 
 
+# A request waiting on a journal event the relay has not accepted yet is passed over (not
+# holding back the others): the journal is pushed first, so it is a moment's wait; if the
+# event is refused the request is deleted with it (desktop.store.journal.refused).
+_NOT_WAITING_ON_JOURNAL = (
+    "(after_journal IS NULL OR NOT EXISTS (SELECT 1 FROM journal_events j "
+    "WHERE j.client_id = outbox.after_journal AND j.state = 'pending'))")
+
+
 def pending(c: Any, limit: int, now: datetime) -> list[OutboxItem]:
-    """Due requests in queue order, stopping at the first one still waiting to be retried."""
+    """Due requests in queue order, stopping at the first one still waiting to be retried
+    and passing over those whose journal event is not accepted yet."""
     at = to_db(now)
     rows = c.execute(
-        f"{_ITEM} WHERE state = 'pending' AND position < coalesce("
+        f"{_ITEM} WHERE state = 'pending' AND {_NOT_WAITING_ON_JOURNAL} "
+        "AND position < coalesce("
         "  (SELECT min(position) FROM outbox WHERE state = 'pending' AND next_attempt_at > ?),"
         "  9223372036854775807) "
         "ORDER BY position LIMIT ?",

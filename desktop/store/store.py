@@ -31,15 +31,16 @@ from desktop.store import conversations as conv
 from desktop.store import notes
 from desktop.store import outbox as box
 from desktop.store import search as fts
-from desktop.store.database import _describe
 from desktop.store.audit_query import AuditReader
+from desktop.store.database import _describe
+from desktop.store.journal_store import JournalStore
 from desktop.store.people import PeopleStore
 from desktop.store.practice_store import PracticeStore
 from desktop.store.records import Note, OutboxItem, RejectedEnvelope, SearchHit
 from desktop.store.timestamps import now
 
 
-class Store(PeopleStore, AuditReader, PracticeStore):
+class Store(PeopleStore, AuditReader, PracticeStore, JournalStore):
     """The practice's local store: one SQLCipher file, opened with a passphrase.
 
     ``Store.create(path, passphrase)`` for a new file, ``Store.open(path,
@@ -211,10 +212,14 @@ class Store(PeopleStore, AuditReader, PracticeStore):
 
     # -- outbox ----------------------------------------------------------
 
-    def enqueue(self, method: str, path: str, body: dict[str, Any], id: str | None = None) -> str:
-        """Queue a request for the relay; returns its id (the Idempotency-Key)."""
+    def enqueue(self, method: str, path: str, body: dict[str, Any], id: str | None = None,
+                after_journal: str | None = None) -> str:
+        """Queue a request for the relay; returns its id (the Idempotency-Key).
+        ``after_journal``: a journal event's client id — the request waits until the relay
+        accepted that event, and is dropped if it refuses it (a decision another
+        workstation took first)."""
         with self._writing() as c:
-            return box.enqueue(c, method, path, body, id)
+            return box.enqueue(c, method, path, body, id, after_journal)
 
     def outbox_pending(self, limit: int = 100, now: datetime | None = None) -> list[OutboxItem]:
         """Requests due at ``now``, in queue order, up to the first one waiting for a retry."""

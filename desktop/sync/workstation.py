@@ -96,6 +96,9 @@ class Workstation:
             store.set_setting("practice_name", practice_name)
             if not store.get_setting("workstation_name"):
                 store.set_setting("workstation_name", device_name[:100])
+            # The first workstation of the practice: its own journal keys, trusted by
+            # itself, and the practice's decision secret (desktop.store.journal_keys).
+            store.ensure_workstation_keys(first=True)
         return cls(store)
 
     def client(self) -> RelayClient:
