@@ -7,15 +7,18 @@ free for requests that work. Database reads hop to the pool briefly.
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from sqlalchemy import select
 
 from relay.auth import AnyCaller, RelayDep
 from relay.context import Relay
-from relay.errors import invalid_request
+from relay.db import accounts
+from relay.errors import ApiError, invalid_request
 from relay.events import Page, last_seq, read_page
 from relay.long_poll import hold
 from relay.schemas import EventPage
@@ -31,8 +34,17 @@ def _parse_cursor(after: str | None) -> int:
     return int(after)
 
 
-def _read(relay: Relay, mailbox_id: int, after: int, limit: int, check_cursor: bool) -> Page:
+def _read(
+    relay: Relay, mailbox_id: int, after: int, limit: int, check_cursor: bool,
+    account_id: uuid.UUID | None = None,
+) -> Page:
     with relay.db.read() as conn:
+        # A long-poll woken after its account was deleted (a workstation revoked, a
+        # patient's access withdrawn) answers 401 rather than what was written since.
+        if account_id is not None and conn.execute(
+            select(accounts.c.id).where(accounts.c.id == account_id)
+        ).first() is None:
+            raise ApiError(401, "invalid_token", "This token is unknown or no longer valid.")
         page = read_page(conn, mailbox_id, after, limit, relay.settings.max_page_bytes)
         # A cursor past the end of the log did not come from this mailbox (or
         # the relay's database was restored from an older backup): following
@@ -58,8 +70,11 @@ async def mailbox_events(
         return _respond(page)
 
     async def look(first: bool) -> Page:
-        # Only the first look checks the cursor: later ones read after the same one.
-        return await run_in_threadpool(_read, relay, caller.mailbox_id, cursor, limit, first)
+        # Only the first look checks the cursor: later ones read after the same one,
+        # and check that the account still exists (it was checked on the way in).
+        return await run_in_threadpool(
+            _read, relay, caller.mailbox_id, cursor, limit, first,
+            None if first else caller.account_id)
 
     page = await hold(relay, caller.mailbox_id, caller.account_id, wait, look)
     return _respond(page)

@@ -71,3 +71,27 @@ def test_revoking_oneself_or_another_practices_workstation_is_refused(world: Wor
             "forbidden")
     ok(laptop.api.get("/v1/me"))
     ok(patient.api.get("/v1/me"))
+
+
+def test_a_mailbox_long_poll_held_by_a_revoked_workstation_gets_nothing_written_after(
+    world: World,
+) -> None:
+    desk = world.practice()
+    laptop = pair(world, desk, "Laptop volé")
+    jean = world.patient(desk)
+    doctor = world.practitioner(desk)
+    start = ok(laptop.api.get("/v1/mailbox/events"))["cursor"]
+    held: dict[str, object] = {}
+
+    def long_poll() -> None:
+        held["response"] = laptop.api.get("/v1/mailbox/events", after=start, wait=20)
+
+    poll = threading.Thread(target=long_poll)
+    poll.start()
+    time.sleep(0.5)
+    ok(desk.api.post(f"/v1/workstations/{laptop.account_id}/revoke", {}, key=new_id()))
+    # A patient writes after the revocation: it wakes the held poll, which must not
+    # hand the stolen laptop the new message.
+    world.request(jean, doctor, "écrit après le vol")
+    poll.join(30)
+    refused(held["response"], 401, "invalid_token")  # type: ignore[arg-type]
