@@ -206,6 +206,8 @@ class AuditAction(StrEnum):
     SECRET_RESET = "secret_reset"
     ACTION_REFUSED = "action_refused"
     AUDIT_EXPORTED = "audit_exported"
+    # A new workstation approved into the practice (desktop.sync.pairing): name, fingerprint.
+    WORKSTATION_ADDED = "workstation_added"
 
     @classmethod
     def for_state(cls, new: ConversationState, old: ConversationState) -> AuditAction:

@@ -152,6 +152,7 @@ def audit_action(value: object) -> str:
         "secret_reset": _t("PIN or passphrase changed"),
         "action_refused": _t("Action refused"),
         "audit_exported": _t("Audit trail exported"),
+        "workstation_added": _t("Workstation added"),
     }.get(str(value), str(value))
 
 
