@@ -304,6 +304,117 @@ FR: dict[str, str] = {
         'Feuille enregistrée dans {0}. Imprimez-la, rangez-la dans le coffre, puis supprimez le fichier.',
     'The sheet was not saved: {0}':
         'La feuille n’a pas été enregistrée : {0}',
+    # -- several workstations: joining a practice, Settings → Workstations ----------------
+    'Join an existing practice…':
+        'Rejoindre un cabinet existant…',
+    'The practice already works with Passerelle on another computer: make this one another of its workstations, approved from there.':
+        'Le cabinet utilise déjà Passerelle sur un autre ordinateur : faites de celui-ci un poste de plus du cabinet, approuvé depuis là-bas.',
+    'Join an existing practice':
+        'Rejoindre un cabinet existant',
+    'This computer becomes one more workstation of a practice that already uses Passerelle. You will need someone at one of its workstations, signed in as an administrator.':
+        'Cet ordinateur devient un poste de plus d’un cabinet qui utilise déjà Passerelle. Il faut quelqu’un à l’un de ses postes, connecté en tant qu’administrateur.',
+    "Reception, Dr Martin's office, home-visit laptop…":
+        'Accueil, bureau du Dr Martin, portable des visites…',
+    "This computer's name":
+        'Nom de cet ordinateur',
+    "The name is how the other workstations will list this one. The relay address is in the practice's settings (Settings → This workstation).":
+        'C’est sous ce nom que les autres postes verront celui-ci. L’adresse du relais se trouve dans les réglages du cabinet (Réglages → Ce poste).',
+    'Approve this computer from a workstation of the practice':
+        'Approuvez cet ordinateur depuis un poste du cabinet',
+    'There, open Settings → Workstations → Add a workstation and type this code. It works once, for ten minutes.':
+        'Sur ce poste, ouvrez Réglages → Postes → Ajouter un poste et saisissez ce code. Il ne sert qu’une fois, pendant dix minutes.',
+    "The other screen will show this computer's name and these numbers: check they are the same before approving.":
+        'L’autre écran affichera le nom de cet ordinateur et ces chiffres : vérifiez qu’ils sont identiques avant d’approuver.',
+    'New code':
+        'Nouveau code',
+    'Pairing code':
+        'Code d’appairage',
+    'Fingerprint of this computer':
+        'Empreinte de cet ordinateur',
+    'Asking the relay for a pairing code…':
+        'Demande d’un code d’appairage au relais…',
+    'This computer: <b>{0}</b>':
+        'Cet ordinateur : <b>{0}</b>',
+    'Waiting for the approval…':
+        'En attente de l’approbation…',
+    'The relay cannot be reached right now; still waiting for the approval…':
+        'Le relais est injoignable pour le moment ; toujours en attente de l’approbation…',
+    'Approved. Creating the encrypted store…':
+        'Approuvé. Création des données chiffrées…',
+    "Receiving the practice's history…":
+        'Réception de l’historique du cabinet…',
+    "Receiving the practice's history: {0} conversations so far…":
+        'Réception de l’historique du cabinet : {0} conversations pour l’instant…',
+    'Workstations':
+        'Postes',
+    'Revoke…':
+        'Révoquer…',
+    "A lost or stolen computer: its access stops at once and the practice's keys change, so that it cannot read what is written from now on.":
+        'Un ordinateur perdu ou volé : son accès cesse aussitôt et les clés du cabinet changent, pour qu’il ne puisse pas lire ce qui sera écrit désormais.',
+    'Refresh':
+        'Actualiser',
+    'Add a workstation':
+        'Ajouter un poste',
+    'Code shown on the new computer':
+        'Code affiché sur le nouvel ordinateur',
+    'Compare with the other screen: the new computer shows the same name and the same numbers. If they differ, do not approve — someone else may be trying to join.':
+        'Comparez avec l’autre écran : le nouvel ordinateur affiche le même nom et les mêmes chiffres. S’ils diffèrent, n’approuvez pas — quelqu’un d’autre essaie peut-être de se joindre au cabinet.',
+    'Approve':
+        'Approuver',
+    'Cancel':
+        'Annuler',
+    'The relay cannot be reached: last seen is not known.':
+        'Le relais est injoignable : la dernière connexion n’est pas connue.',
+    'Looking for the new computer…':
+        'Recherche du nouvel ordinateur…',
+    'New workstation: <b>{0}</b>':
+        'Nouveau poste : <b>{0}</b>',
+    "Approved: waiting for {0} to collect the practice's keys…":
+        'Approuvé : en attente de la récupération des clés du cabinet par {0}…',
+    "{0} is now a workstation of the practice. It is receiving the practice's history.":
+        '{0} est désormais un poste du cabinet. Il reçoit l’historique du cabinet.',
+    '{0} was approved; it has not collected the keys yet. Leave it open: it finishes by itself within ten minutes.':
+        '{0} a été approuvé mais n’a pas encore récupéré les clés. Laissez-le ouvert : il termine de lui-même dans les dix minutes.',
+    'Revoke a workstation':
+        'Révoquer un poste',
+    "Revoke {0}? It loses access to the practice at once and cannot be brought back: to use that computer again, join it anew. The practice's keys are changed, so that it cannot read what is written from now on.":
+        'Révoquer {0} ? Il perd aussitôt l’accès au cabinet, sans retour possible : pour réutiliser cet ordinateur, il faudra le joindre à nouveau. Les clés du cabinet sont changées, pour qu’il ne puisse pas lire ce qui sera écrit désormais.',
+    'Revoke':
+        'Révoquer',
+    "Revoking {0} and changing the practice's keys…":
+        'Révocation de {0} et changement des clés du cabinet…',
+    "{0} is revoked: its access stopped, and the practice's keys were changed.":
+        '{0} est révoqué : son accès a cessé et les clés du cabinet ont été changées.',
+    'Added':
+        'Ajouté le',
+    'Added by':
+        'Ajouté par',
+    'Last seen':
+        'Dernière connexion',
+    '(name not known yet)':
+        '(nom encore inconnu)',
+    '{0} — this workstation':
+        '{0} — ce poste',
+    '{0} — revoked {1}':
+        '{0} — révoqué le {1}',
+    'first workstation':
+        'premier poste',
+    'now':
+        'maintenant',
+    'not yet':
+        'pas encore',
+    "This pairing code is not valid: it has 10 letters and digits, in two groups of five, as shown on the new computer's screen.":
+        'Ce code d’appairage n’est pas valide : il compte 10 lettres et chiffres, en deux groupes de cinq, tels qu’affichés sur l’écran du nouvel ordinateur.',
+    'No new workstation waits for this code: it is mistyped, already used, or more than ten minutes old. Nothing was changed. Check the code on the other screen, or start again there for a new one.':
+        'Aucun nouveau poste n’attend ce code : il est mal saisi, déjà utilisé ou vieux de plus de dix minutes. Rien n’a été modifié. Vérifiez le code sur l’autre écran, ou recommencez-y pour en obtenir un nouveau.',
+    'This pairing code has expired (a code lives ten minutes) or was cancelled. Nothing was saved: start again to get a new code.':
+        'Ce code d’appairage a expiré (un code vaut dix minutes) ou a été annulé. Rien n’a été enregistré : recommencez pour obtenir un nouveau code.',
+    "The relay's answer does not match this code: the keys it gave are not the new computer's. Nothing was sent; do not pair, and tell whoever runs the relay.":
+        'La réponse du relais ne correspond pas à ce code : les clés qu’il a fournies ne sont pas celles du nouvel ordinateur. Rien n’a été envoyé ; n’appairez pas, et prévenez l’exploitant du relais.',
+    "The practice's keys did not come from the workstation that read this code; nothing was saved. Start the pairing again.":
+        'Les clés du cabinet ne viennent pas du poste qui a lu ce code ; rien n’a été enregistré. Recommencez l’appairage.',
+    'Workstation added':
+        'Poste ajouté',
     # -- a patient's record: FHIR, GDPR export, erasure -------------------------------
     'Export everything…':
         'Tout exporter…',

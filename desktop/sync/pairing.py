@@ -79,19 +79,33 @@ class PairingExpired(PairingRejected):
     """Ten minutes passed (or the relay forgot the pairing): start again with a new code."""
 
 
-def _expired() -> PairingExpired:
-    return PairingExpired(
+#: Why a pairing was refused, for the window to say in the practice's language
+#: (``reason`` of the PairingRejected this module raises).
+MALFORMED = "malformed"  # not ten letters and digits
+NOT_WAITING = "not_waiting"  # mistyped, used, or expired (the relay cannot tell which)
+EXPIRED = "expired"  # the new workstation's own code ran out
+KEYS_MISMATCH = "keys_mismatch"  # the relay handed over keys the code does not vouch for
+FORGED = "forged"  # the practice's keys did not come from whoever read the code
+
+
+def _refusal(reason: str, exc: PairingRejected) -> PairingRejected:
+    exc.reason = reason  # type: ignore[attr-defined]
+    return exc
+
+
+def _expired() -> PairingRejected:
+    return _refusal(EXPIRED, PairingExpired(
         "This pairing code has expired (a code lives ten minutes) or was cancelled. "
         "Nothing was saved: start again to get a new code."
-    )
+    ))
 
 
 def _not_waiting() -> PairingRejected:
-    return PairingRejected(
+    return _refusal(NOT_WAITING, PairingRejected(
         "No new workstation waits for this code: it is mistyped, already used, or more "
         "than ten minutes old. Nothing was changed. Check the code on the other screen, "
         "or start again there for a new one."
-    )
+    ))
 
 
 def _now() -> datetime:
@@ -190,8 +204,11 @@ class JoinSession:
             return "pending"
         if answer.get("state") != "done":
             raise RelayError(0, "bad_response", "The relay sent a malformed pairing answer.")
-        bundle = self.request.open_practice_keys(
-            unb64(answer.get("bundle")), unb64(answer.get("bundle_mac")))
+        try:
+            bundle = self.request.open_practice_keys(
+                unb64(answer.get("bundle")), unb64(answer.get("bundle_mac")))
+        except PairingRejected as exc:
+            raise _refusal(FORGED, exc) from None
         practice_id = str(answer.get("practice_id") or "")
         _check_bundle(bundle, practice_id)
         self.joined = Joined(str(answer.get("token") or ""), str(answer.get("account_id") or ""),
@@ -304,9 +321,9 @@ def _check_bundle(bundle: dict[str, Any], practice_id: str) -> None:
             if len(_unb64(ws["sign_pk"])) != 32 or len(_unb64(ws["enc_pk"])) != 32:
                 raise ValueError("a workstation's keys")
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise PairingRejected(
+        raise _refusal(FORGED, PairingRejected(
             f"The practice's keys are incomplete ({exc}); nothing was saved. Start again."
-        ) from None
+        )) from None
 
 
 def _trust(store: Store, account_id: str, ws: dict[str, Any]) -> None:
@@ -352,7 +369,10 @@ def claim(workstation: Workstation, code: str) -> Newcomer:
     ``PairingRejected`` (a sentence) for a malformed, wrong, used or expired code, or
     when the relay's keys are not the ones the code vouches for."""
     workstation.acting(Right.WORKSTATIONS)
-    cleaned = crypto.normalise_code(code)
+    try:
+        cleaned = crypto.normalise_code(code)
+    except PairingRejected as exc:
+        raise _refusal(MALFORMED, exc) from None
     keys = crypto.CodeKeys.derive(cleaned)
     client = workstation.client()
     try:
@@ -366,7 +386,11 @@ def claim(workstation: Workstation, code: str) -> Newcomer:
         client.close()
     offer = {"id": claimed.get("id"),
              **{k: unb64(claimed.get(k)) for k in ("enc_pk", "sign_pk", "sealed_name", "binding")}}
-    return Newcomer(crypto.check_offer(cleaned, offer), cleaned, str(claimed.get("expires_at")))
+    try:
+        checked = crypto.check_offer(cleaned, offer)
+    except PairingRejected as exc:
+        raise _refusal(KEYS_MISMATCH, exc) from None
+    return Newcomer(checked, cleaned, str(claimed.get("expires_at")))
 
 
 def approve(workstation: Workstation, newcomer: Newcomer, wait: float = 0.0) -> Approval:

@@ -35,6 +35,7 @@ from desktop.ui.qt import (
 from desktop.ui.renewal_rules import RenewalRulesEditor, choose_signature
 from desktop.ui.session import Session
 from desktop.ui.wizard import MIN_PASSPHRASE, PROFESSIONS
+from desktop.ui.workstations_settings import WorkstationsGroup
 
 
 def _form(box: QGroupBox) -> QFormLayout:
@@ -78,6 +79,8 @@ class SettingsScreen(QScrollArea):
         # People and the audit trail: an administrator's (desktop.core.rights).
         self.people = PeopleGroup(session)
         layout.addWidget(self.people)
+        self.workstations = WorkstationsGroup(session)
+        layout.addWidget(self.workstations)
         self.audit = AuditGroup(session)
         layout.addWidget(self.audit)
         layout.addStretch(1)
@@ -404,11 +407,12 @@ class SettingsScreen(QScrollArea):
         # library refuses it to anyone else anyway.
         me = self.session.me()
         admin = bool(me and me.administrator)
-        for group in (self.people, self.audit, self.backups):
+        for group in (self.people, self.workstations, self.audit, self.backups):
             group.setVisible(admin)
         self.relay_url.setEnabled(admin)
         if admin:
             self.people.load()
+            self.workstations.load()
             self.audit.load()
 
     def _publish(self) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from desktop.store import Store
 from desktop.sync.first_run import NewPractitioner, create_practice_store
 from desktop.ui import config
+from desktop.ui.join_practice import JoinCodePage, JoinRelayPage
 from desktop.ui.operations import Operation
 from desktop.ui.qt import (
     QCheckBox,
@@ -81,12 +82,21 @@ class PracticePage(QWizardPage):
             "This practice already used Passerelle: bring its store back from a backup, "
             "with the recovery key."))
         restore.clicked.connect(wizard.go_restore)
+        join = QPushButton(self.tr("Join an existing practice…"))
+        join.setObjectName("joinPractice")
+        join.setToolTip(self.tr(
+            "The practice already works with Passerelle on another computer: make this one "
+            "another of its workstations, approved from there."))
+        join.clicked.connect(wizard.go_join)
         form.addRow("", QLabel(""))
         form.addRow(self.tr("Already a Passerelle practice?"), restore)
+        form.addRow("", join)
 
     def nextId(self) -> int:
         if self.wizard_.restoring:
             return self.wizard_.page_ids[self.wizard_.restore_page]
+        if self.wizard_.joining:
+            return self.wizard_.page_ids[self.wizard_.join_relay_page]
         return self.wizard_.page_ids[self.wizard_.practitioners_page]
 
 
@@ -361,15 +371,21 @@ class FirstRunWizard(QWizard):
         self.store_path = store_path
         self.store: Store | None = None
         self.restoring = False
+        self.joining = False
         self.practice_page = PracticePage(self)
         self.practitioners_page = PractitionersPage()
         self.passphrase_page = PassphrasePage()
         self.recovery_page = RecoveryKeyPage(self)
         self.relay_page = RelayPage(self)
         self.restore_page = RestorePage(self)
+        # Joining a practice: its relay and this computer's name, a passphrase, the code.
+        self.join_relay_page = JoinRelayPage(self)
+        self.join_passphrase_page = PassphrasePage()
+        self.join_code_page = JoinCodePage(self)
         self.page_ids: dict[QWizardPage, int] = {}
         for page in (self.practice_page, self.practitioners_page, self.passphrase_page,
-                     self.recovery_page, self.relay_page, self.restore_page):
+                     self.recovery_page, self.relay_page, self.restore_page,
+                     self.join_relay_page, self.join_passphrase_page, self.join_code_page):
             self.page_ids[page] = self.addPage(page)
         self.resize(860, 560)
 
@@ -379,6 +395,11 @@ class FirstRunWizard(QWizard):
         self.next()
         self.restoring = self.currentPage() is self.restore_page
 
+    def go_join(self) -> None:
+        """From the first page, to "Join an existing practice"."""
+        self.joining = True
+        self.next()
+        self.joining = self.currentPage() is self.join_relay_page
 
     def create(self) -> None:
         page = self.relay_page

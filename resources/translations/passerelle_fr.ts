@@ -898,7 +898,7 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
         <translation>Préparation du PDF…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="206"/>
+        <location filename="../../build/translations/indirect_strings.py" line="208"/>
         <source>Messages</source>
         <extracomment>desktop/ui/record_export.py:81</extracomment>
         <translation>Messages</translation>
@@ -1018,17 +1018,17 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="358"/>
+        <location filename="../../desktop/ui/wizard.py" line="368"/>
         <source>Passerelle — first run</source>
         <translation>Passerelle — premier démarrage</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="386"/>
+        <location filename="../../desktop/ui/wizard.py" line="407"/>
         <source>Creating the encrypted store and registering…</source>
         <translation>Création de la base chiffrée et inscription auprès du relais…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="413"/>
+        <location filename="../../desktop/ui/wizard.py" line="434"/>
         <source>The store was not created: {0}</source>
         <translation>La base n’a pas été créée&#xa0;: {0}</translation>
     </message>
@@ -1343,6 +1343,113 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
         <location filename="../../desktop/ui/patients.py" line="58"/>
         <source>Print the letter…</source>
         <translation>Imprimer la lettre…</translation>
+    </message>
+</context>
+<context>
+    <name>JoinCodePage</name>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="103"/>
+        <source>Approve this computer from a workstation of the practice</source>
+        <translation>Approuvez cet ordinateur depuis un poste du cabinet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="105"/>
+        <source>There, open Settings → Workstations → Add a workstation and type this code. It works once, for ten minutes.</source>
+        <translation>Sur ce poste, ouvrez Réglages → Postes → Ajouter un poste et saisissez ce code. Il ne sert qu’une fois, pendant dix minutes.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="120"/>
+        <source>The other screen will show this computer&apos;s name and these numbers: check they are the same before approving.</source>
+        <translation>L’autre écran affichera le nom de cet ordinateur et ces chiffres&#xa0;: vérifiez qu’ils sont identiques avant d’approuver.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="131"/>
+        <source>New code</source>
+        <translation>Nouveau code</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="139"/>
+        <source>Pairing code</source>
+        <translation>Code d’appairage</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="142"/>
+        <source>Fingerprint of this computer</source>
+        <translation>Empreinte de cet ordinateur</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="185"/>
+        <source>Asking the relay for a pairing code…</source>
+        <translation>Demande d’un code d’appairage au relais…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="197"/>
+        <source>This computer: &lt;b&gt;{0}&lt;/b&gt;</source>
+        <translation>Cet ordinateur&#xa0;: &lt;b&gt;{0}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="202"/>
+        <source>Waiting for the approval…</source>
+        <translation>En attente de l’approbation…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="227"/>
+        <source>The relay cannot be reached right now; still waiting for the approval…</source>
+        <translation>Le relais est injoignable pour le moment&#xa0;; toujours en attente de l’approbation…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="241"/>
+        <source>Approved. Creating the encrypted store…</source>
+        <translation>Approuvé. Création des données chiffrées…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="253"/>
+        <source>Receiving the practice&apos;s history…</source>
+        <translation>Réception de l’historique du cabinet…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="270"/>
+        <source>Receiving the practice&apos;s history: {0} conversations so far…</source>
+        <translation>Réception de l’historique du cabinet&#xa0;: {0} conversations pour l’instant…</translation>
+    </message>
+</context>
+<context>
+    <name>JoinRelayPage</name>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="51"/>
+        <source>Join an existing practice</source>
+        <extracomment>While the first sync runs, how often the page counts the conversations received.</extracomment>
+        <translation>Rejoindre un cabinet existant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="53"/>
+        <source>This computer becomes one more workstation of a practice that already uses Passerelle. You will need someone at one of its workstations, signed in as an administrator.</source>
+        <translation>Cet ordinateur devient un poste de plus d’un cabinet qui utilise déjà Passerelle. Il faut quelqu’un à l’un de ses postes, connecté en tant qu’administrateur.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="62"/>
+        <source>Reception, Dr Martin&apos;s office, home-visit laptop…</source>
+        <translation>Accueil, bureau du Dr Martin, portable des visites…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="67"/>
+        <source>Relay address</source>
+        <translation>Adresse du relais</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="68"/>
+        <source>This computer&apos;s name</source>
+        <translation>Nom de cet ordinateur</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="70"/>
+        <source>The name is how the other workstations will list this one. The relay address is in the practice&apos;s settings (Settings → This workstation).</source>
+        <translation>C’est sous ce nom que les autres postes verront celui-ci. L’adresse du relais se trouve dans les réglages du cabinet (Réglages → Ce poste).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="84"/>
+        <source>The relay address starts with https:// (or http://).</source>
+        <translation>L’adresse du relais doit commencer par https:// (ou http://).</translation>
     </message>
 </context>
 <context>
@@ -1730,53 +1837,53 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>PassphrasePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="181"/>
-        <location filename="../../desktop/ui/wizard.py" line="200"/>
+        <location filename="../../desktop/ui/wizard.py" line="191"/>
+        <location filename="../../desktop/ui/wizard.py" line="210"/>
         <source>Passphrase</source>
         <translation>Phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="183"/>
+        <location filename="../../desktop/ui/wizard.py" line="193"/>
         <source>It encrypts everything on this computer. Without it nobody — not even us — can read the store: keep it somewhere safe.</source>
         <translation>Elle chiffre tout ce qui est enregistré sur cet ordinateur. Sans elle, personne — pas même nous — ne peut lire la base&#xa0;: conservez-la en lieu sûr.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="203"/>
+        <location filename="../../desktop/ui/wizard.py" line="213"/>
         <source>Confirm</source>
         <translation>Confirmation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="211"/>
+        <location filename="../../desktop/ui/wizard.py" line="221"/>
         <source>Too short: at least 10 characters.</source>
         <translation>Trop courte&#xa0;: 10 caractères au minimum.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="211"/>
+        <location filename="../../desktop/ui/wizard.py" line="221"/>
         <source>Weak.</source>
         <translation>Faible.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="212"/>
+        <location filename="../../desktop/ui/wizard.py" line="222"/>
         <source>Fair.</source>
         <translation>Moyenne.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="212"/>
+        <location filename="../../desktop/ui/wizard.py" line="222"/>
         <source>Good.</source>
         <translation>Bonne.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="212"/>
+        <location filename="../../desktop/ui/wizard.py" line="222"/>
         <source>Strong.</source>
         <translation>Robuste.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="214"/>
+        <location filename="../../desktop/ui/wizard.py" line="224"/>
         <source>Several unrelated words are easier to remember and harder to guess.</source>
         <translation>Plusieurs mots sans rapport entre eux sont plus faciles à retenir et plus difficiles à deviner.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="216"/>
+        <location filename="../../desktop/ui/wizard.py" line="226"/>
         <source>The two passphrases differ.</source>
         <translation>Les deux phrases de passe sont différentes.</translation>
     </message>
@@ -1897,7 +2004,7 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>envoyé par le cabinet</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="204"/>
+        <location filename="../../build/translations/indirect_strings.py" line="206"/>
         <source>renewed prescription</source>
         <extracomment>desktop/ui/patient_documents.py:60</extracomment>
         <translation>ordonnance renouvelée</translation>
@@ -2171,42 +2278,52 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>PracticePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="65"/>
+        <location filename="../../desktop/ui/wizard.py" line="66"/>
         <source>Your practice</source>
         <translation>Votre cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="66"/>
+        <location filename="../../desktop/ui/wizard.py" line="67"/>
         <source>As patients will see it on their invitation and in their app.</source>
         <translation>Tel que les patients le verront sur leur invitation et dans leur application.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="74"/>
+        <location filename="../../desktop/ui/wizard.py" line="75"/>
         <source>Practice name</source>
         <translation>Nom du cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="75"/>
+        <location filename="../../desktop/ui/wizard.py" line="76"/>
         <source>Address</source>
         <translation>Adresse</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="76"/>
+        <location filename="../../desktop/ui/wizard.py" line="77"/>
         <source>Telephone</source>
         <translation>Téléphone</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="78"/>
+        <location filename="../../desktop/ui/wizard.py" line="79"/>
         <source>Restore from a backup…</source>
         <translation>Restaurer depuis une sauvegarde…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="81"/>
+        <location filename="../../desktop/ui/wizard.py" line="82"/>
         <source>This practice already used Passerelle: bring its store back from a backup, with the recovery key.</source>
         <translation>Ce cabinet utilisait déjà Passerelle&#xa0;: restaurez ses données depuis une sauvegarde, avec la clé de secours.</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/wizard.py" line="85"/>
+        <source>Join an existing practice…</source>
+        <translation>Rejoindre un cabinet existant…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="88"/>
+        <source>The practice already works with Passerelle on another computer: make this one another of its workstations, approved from there.</source>
+        <translation>Le cabinet utilise déjà Passerelle sur un autre ordinateur&#xa0;: faites de celui-ci un poste de plus du cabinet, approuvé depuis là-bas.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="92"/>
         <source>Already a Passerelle practice?</source>
         <translation>Déjà équipé de Passerelle&#xa0;?</translation>
     </message>
@@ -2214,52 +2331,52 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>PractitionersPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="98"/>
+        <location filename="../../desktop/ui/wizard.py" line="108"/>
         <source>Practitioners</source>
         <translation>Praticiens</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="100"/>
+        <location filename="../../desktop/ui/wizard.py" line="110"/>
         <source>Only practitioners who accept messaging can receive patients&apos; requests.</source>
         <translation>Seuls les praticiens qui acceptent la messagerie peuvent recevoir les demandes des patients.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="105"/>
+        <location filename="../../desktop/ui/wizard.py" line="115"/>
         <source>Name</source>
         <translation>Nom</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="105"/>
+        <location filename="../../desktop/ui/wizard.py" line="115"/>
         <source>Profession</source>
         <translation>Profession</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="105"/>
+        <location filename="../../desktop/ui/wizard.py" line="115"/>
         <source>RPPS (optional)</source>
         <translation>RPPS (facultatif)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="106"/>
+        <location filename="../../desktop/ui/wizard.py" line="116"/>
         <source>Accepts messaging</source>
         <translation>Accepte la messagerie</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="115"/>
+        <location filename="../../desktop/ui/wizard.py" line="125"/>
         <source>Add a practitioner</source>
         <translation>Ajouter un praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="118"/>
+        <location filename="../../desktop/ui/wizard.py" line="128"/>
         <source>Remove</source>
         <translation>Retirer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="167"/>
+        <location filename="../../desktop/ui/wizard.py" line="177"/>
         <source>Add at least one practitioner (a name is enough).</source>
         <translation>Ajoutez au moins un praticien (un nom suffit).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="172"/>
+        <location filename="../../desktop/ui/wizard.py" line="182"/>
         <source>The RPPS number of {0} must be 11 digits.</source>
         <translation>Le numéro RPPS de {0} doit comporter 11 chiffres.</translation>
     </message>
@@ -2298,32 +2415,32 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>RecoveryKeyPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="229"/>
+        <location filename="../../desktop/ui/wizard.py" line="239"/>
         <source>Recovery key</source>
         <translation>Clé de secours</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="231"/>
+        <location filename="../../desktop/ui/wizard.py" line="241"/>
         <source>The key that opens the practice&apos;s backups when no passphrase can.</source>
         <translation>La clé qui ouvre les sauvegardes du cabinet quand aucune phrase de passe ne le peut.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="236"/>
+        <location filename="../../desktop/ui/wizard.py" line="246"/>
         <source>Optional: can be chosen later in the settings</source>
         <translation>Facultatif&#xa0;: peut être choisi plus tard dans les réglages</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="237"/>
+        <location filename="../../desktop/ui/wizard.py" line="247"/>
         <source>Choose…</source>
         <translation>Choisir…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="241"/>
+        <location filename="../../desktop/ui/wizard.py" line="251"/>
         <source>Backups go to</source>
         <translation>Sauvegardes dans</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="250"/>
+        <location filename="../../desktop/ui/wizard.py" line="260"/>
         <source>Where backups go</source>
         <translation>Où vont les sauvegardes</translation>
     </message>
@@ -2369,27 +2486,27 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>RelayPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="316"/>
+        <location filename="../../desktop/ui/wizard.py" line="326"/>
         <source>Relay</source>
         <translation>Relais</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="318"/>
+        <location filename="../../desktop/ui/wizard.py" line="328"/>
         <source>The relay carries encrypted messages between the practice and its patients. Its operator gave you its address and a one-time enrolment token.</source>
         <translation>Le relais transmet les messages chiffrés entre le cabinet et ses patients. Son opérateur vous a communiqué son adresse et un jeton d’inscription à usage unique.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="329"/>
+        <location filename="../../desktop/ui/wizard.py" line="339"/>
         <source>Relay address</source>
         <translation>Adresse du relais</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="330"/>
+        <location filename="../../desktop/ui/wizard.py" line="340"/>
         <source>Enrolment token</source>
         <translation>Jeton d’inscription</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="343"/>
+        <location filename="../../desktop/ui/wizard.py" line="353"/>
         <source>The relay address starts with https:// (or http://).</source>
         <translation>L’adresse du relais doit commencer par https:// (ou http://).</translation>
     </message>
@@ -2830,12 +2947,12 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>RestorePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="265"/>
+        <location filename="../../desktop/ui/wizard.py" line="275"/>
         <source>Restore from a backup</source>
         <translation>Restaurer depuis une sauvegarde</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="267"/>
+        <location filename="../../desktop/ui/wizard.py" line="277"/>
         <source>Choose the backup, type the recovery key from the practice&apos;s sheet and a new passphrase. Messages since the backup come back from the relay.</source>
         <translation>Choisissez la sauvegarde, tapez la clé de secours de la feuille du cabinet et une nouvelle phrase de passe. Les messages postérieurs à la sauvegarde reviennent du relais.</translation>
     </message>
@@ -2852,59 +2969,59 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="93"/>
+        <location filename="../../desktop/ui/settings.py" line="96"/>
         <source>The practice</source>
         <translation>Le cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="101"/>
+        <location filename="../../desktop/ui/settings.py" line="104"/>
         <source> MB</source>
         <translation> Mo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="103"/>
+        <location filename="../../desktop/ui/settings.py" line="106"/>
         <source>The largest document the practice or a patient may send; patients&apos; apps refuse a larger file before sending it.</source>
         <translation>Le plus gros document que le cabinet ou un patient peut envoyer&#xa0;; l&apos;application des patients refuse un fichier plus gros avant de l&apos;envoyer.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="105"/>
-        <location filename="../../desktop/ui/settings.py" line="300"/>
+        <location filename="../../desktop/ui/settings.py" line="108"/>
+        <location filename="../../desktop/ui/settings.py" line="303"/>
         <source>Save</source>
         <translation>Enregistrer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="109"/>
-        <location filename="../../desktop/ui/settings.py" line="202"/>
+        <location filename="../../desktop/ui/settings.py" line="112"/>
+        <location filename="../../desktop/ui/settings.py" line="205"/>
         <source>Name</source>
         <translation>Nom</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="110"/>
+        <location filename="../../desktop/ui/settings.py" line="113"/>
         <source>Address</source>
         <translation>Adresse</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="111"/>
+        <location filename="../../desktop/ui/settings.py" line="114"/>
         <source>Telephone</source>
         <translation>Téléphone</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="112"/>
+        <location filename="../../desktop/ui/settings.py" line="115"/>
         <source>Largest document</source>
         <translation>Taille maximale d&apos;un document</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="124"/>
+        <location filename="../../desktop/ui/settings.py" line="127"/>
         <source>The practice needs a name.</source>
         <translation>Le nom du cabinet est obligatoire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="148"/>
+        <location filename="../../desktop/ui/settings.py" line="151"/>
         <source>Practitioners</source>
         <translation>Praticiens</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="157"/>
+        <location filename="../../desktop/ui/settings.py" line="160"/>
         <source>Accepts messaging from patients</source>
         <translation>Accepte les messages des patients</translation>
     </message>
@@ -2913,168 +3030,168 @@ les patients appellent le 15 ou le 112.</translation>
         <translation type="vanished"> jour(s) ouvré(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="161"/>
+        <location filename="../../desktop/ui/settings.py" line="164"/>
         <source> working days</source>
         <translation> jours ouvrés</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="163"/>
+        <location filename="../../desktop/ui/settings.py" line="166"/>
         <source>Absent — answer patients automatically</source>
         <translation>Absent(e) — répondre automatiquement aux patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="179"/>
+        <location filename="../../desktop/ui/settings.py" line="182"/>
         <source>Save practitioner</source>
         <translation>Enregistrer le praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="182"/>
+        <location filename="../../desktop/ui/settings.py" line="185"/>
         <source>Add a practitioner</source>
         <translation>Ajouter un praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="184"/>
+        <location filename="../../desktop/ui/settings.py" line="187"/>
         <source>Signature image…</source>
         <translation>Image de la signature…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="186"/>
+        <location filename="../../desktop/ui/settings.py" line="189"/>
         <source>Printed on renewed prescriptions (PNG)</source>
         <translation>Imprimée sur les ordonnances renouvelées (PNG)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="190"/>
+        <location filename="../../desktop/ui/settings.py" line="193"/>
         <source>from</source>
         <translation>du</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="192"/>
+        <location filename="../../desktop/ui/settings.py" line="195"/>
         <source>until</source>
         <translation>au</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="201"/>
+        <location filename="../../desktop/ui/settings.py" line="204"/>
         <source>Practitioner</source>
         <translation>Praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="203"/>
+        <location filename="../../desktop/ui/settings.py" line="206"/>
         <source>Profession</source>
         <translation>Profession</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="204"/>
+        <location filename="../../desktop/ui/settings.py" line="207"/>
         <source>RPPS</source>
         <translation>RPPS</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="206"/>
+        <location filename="../../desktop/ui/settings.py" line="209"/>
         <source>Expected response time</source>
         <translation>Délai de réponse annoncé</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="208"/>
+        <location filename="../../desktop/ui/settings.py" line="211"/>
         <source>Absence</source>
         <translation>Absence</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="209"/>
+        <location filename="../../desktop/ui/settings.py" line="212"/>
         <source>Auto-reply</source>
         <translation>Réponse automatique</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="239"/>
+        <location filename="../../desktop/ui/settings.py" line="242"/>
         <source>A practitioner needs a name.</source>
         <translation>Le nom du praticien est obligatoire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="242"/>
+        <location filename="../../desktop/ui/settings.py" line="245"/>
         <source>An RPPS number is 11 digits.</source>
         <translation>Un numéro RPPS comporte 11 chiffres.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="250"/>
+        <location filename="../../desktop/ui/settings.py" line="253"/>
         <source>An absence needs an end on or after its start, and a message for patients.</source>
         <translation>Une absence doit se terminer le jour de son début ou après, et comporter un message pour les patients.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="272"/>
+        <location filename="../../desktop/ui/settings.py" line="275"/>
         <source>Type the new practitioner&apos;s name first.</source>
         <translation>Saisissez d’abord le nom du nouveau praticien.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="287"/>
+        <location filename="../../desktop/ui/settings.py" line="290"/>
         <source>This workstation</source>
         <translation>Ce poste</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="291"/>
-        <location filename="../../desktop/ui/settings.py" line="295"/>
+        <location filename="../../desktop/ui/settings.py" line="294"/>
+        <location filename="../../desktop/ui/settings.py" line="298"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="304"/>
+        <location filename="../../desktop/ui/settings.py" line="307"/>
         <source>Sign the person out after inactivity</source>
         <translation>Déconnecter la personne après inactivité</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="305"/>
+        <location filename="../../desktop/ui/settings.py" line="308"/>
         <source>Lock after inactivity</source>
         <translation>Verrouillage après inactivité</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="306"/>
+        <location filename="../../desktop/ui/settings.py" line="309"/>
         <source>Relay address</source>
         <translation>Adresse du relais</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="307"/>
+        <location filename="../../desktop/ui/settings.py" line="310"/>
         <source>A new relay address is used from the next unlock.</source>
         <translation>Une nouvelle adresse de relais s’applique au prochain déverrouillage.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="320"/>
+        <location filename="../../desktop/ui/settings.py" line="323"/>
         <source>The relay address starts with https:// (or http://).</source>
         <translation>L’adresse du relais doit commencer par https:// (ou http://).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="324"/>
+        <location filename="../../desktop/ui/settings.py" line="327"/>
         <source>The person is signed out before the store locks: choose a shorter delay for signing out than for locking.</source>
         <translation>La personne est déconnectée avant le verrouillage&#xa0;: choisissez un délai de déconnexion plus court que celui du verrouillage.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="343"/>
+        <location filename="../../desktop/ui/settings.py" line="346"/>
         <source>Passphrase</source>
         <translation>Phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="354"/>
+        <location filename="../../desktop/ui/settings.py" line="357"/>
         <source>Change the passphrase</source>
         <translation>Changer la phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="358"/>
+        <location filename="../../desktop/ui/settings.py" line="361"/>
         <source>Current passphrase</source>
         <translation>Phrase de passe actuelle</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="359"/>
+        <location filename="../../desktop/ui/settings.py" line="362"/>
         <source>New passphrase</source>
         <translation>Nouvelle phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="360"/>
+        <location filename="../../desktop/ui/settings.py" line="363"/>
         <source>Confirm</source>
         <translation>Confirmation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="368"/>
+        <location filename="../../desktop/ui/settings.py" line="371"/>
         <source>At least 10 characters.</source>
         <translation>10 caractères au minimum.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="371"/>
+        <location filename="../../desktop/ui/settings.py" line="374"/>
         <source>The two new passphrases differ.</source>
         <translation>Les deux nouvelles phrases de passe sont différentes.</translation>
     </message>
@@ -3162,49 +3279,49 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Verrouillé — synchronisation suspendue jusqu’au déverrouillage</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="208"/>
+        <location filename="../../build/translations/indirect_strings.py" line="210"/>
         <source>Not connected to a relay</source>
         <extracomment>desktop/ui/sync_status.py:15</extracomment>
         <translation>Non connecté à un relais</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="210"/>
+        <location filename="../../build/translations/indirect_strings.py" line="212"/>
         <source>Synced</source>
         <extracomment>desktop/ui/sync_status.py:18</extracomment>
         <translation>Synchronisé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="212"/>
+        <location filename="../../build/translations/indirect_strings.py" line="214"/>
         <source>Syncing — {0} to send</source>
         <extracomment>desktop/ui/sync_status.py:21</extracomment>
         <translation>Synchronisation — {0} à envoyer</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="214"/>
+        <location filename="../../build/translations/indirect_strings.py" line="216"/>
         <source>Syncing…</source>
         <extracomment>desktop/ui/sync_status.py:22</extracomment>
         <translation>Synchronisation…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="216"/>
+        <location filename="../../build/translations/indirect_strings.py" line="218"/>
         <source>Offline since {0}</source>
         <extracomment>desktop/ui/sync_status.py:24</extracomment>
         <translation>Hors ligne depuis {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="218"/>
+        <location filename="../../build/translations/indirect_strings.py" line="220"/>
         <source>{0} waiting to be sent</source>
         <extracomment>desktop/ui/sync_status.py:26</extracomment>
         <translation>{0} en attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="220"/>
+        <location filename="../../build/translations/indirect_strings.py" line="222"/>
         <source>Sync error: {0}</source>
         <extracomment>desktop/ui/sync_status.py:29</extracomment>
         <translation>Erreur de synchronisation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="222"/>
+        <location filename="../../build/translations/indirect_strings.py" line="224"/>
         <source>Sync stopped</source>
         <extracomment>desktop/ui/sync_status.py:30</extracomment>
         <translation>Synchronisation arrêtée</translation>
@@ -3304,6 +3421,163 @@ les patients appellent le 15 ou le 112.</translation>
         <location filename="../../desktop/ui/unlock.py" line="188"/>
         <source>Wrong passphrase. Try again in {0} s.</source>
         <translation>Phrase de passe incorrecte. Réessayez dans {0} s.</translation>
+    </message>
+</context>
+<context>
+    <name>WorkstationsGroup</name>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="116"/>
+        <source>Workstations</source>
+        <translation>Postes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="132"/>
+        <source>Revoke…</source>
+        <translation>Révoquer…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="135"/>
+        <source>A lost or stolen computer: its access stops at once and the practice&apos;s keys change, so that it cannot read what is written from now on.</source>
+        <translation>Un ordinateur perdu ou volé&#xa0;: son accès cesse aussitôt et les clés du cabinet changent, pour qu’il ne puisse pas lire ce qui sera écrit désormais.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="139"/>
+        <source>Refresh</source>
+        <translation>Actualiser</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="155"/>
+        <source>Add a workstation</source>
+        <translation>Ajouter un poste</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="159"/>
+        <source>Code shown on the new computer</source>
+        <translation>Code affiché sur le nouvel ordinateur</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="173"/>
+        <source>Compare with the other screen: the new computer shows the same name and the same numbers. If they differ, do not approve — someone else may be trying to join.</source>
+        <translation>Comparez avec l’autre écran&#xa0;: le nouvel ordinateur affiche le même nom et les mêmes chiffres. S’ils diffèrent, n’approuvez pas — quelqu’un d’autre essaie peut-être de se joindre au cabinet.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="176"/>
+        <source>Approve</source>
+        <translation>Approuver</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="179"/>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="220"/>
+        <source>The relay cannot be reached: last seen is not known.</source>
+        <translation>Le relais est injoignable&#xa0;: la dernière connexion n’est pas connue.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="246"/>
+        <source>Looking for the new computer…</source>
+        <translation>Recherche du nouvel ordinateur…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="253"/>
+        <source>New workstation: &lt;b&gt;{0}&lt;/b&gt;</source>
+        <translation>Nouveau poste&#xa0;: &lt;b&gt;{0}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="277"/>
+        <source>Approved: waiting for {0} to collect the practice&apos;s keys…</source>
+        <translation>Approuvé&#xa0;: en attente de la récupération des clés du cabinet par {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="286"/>
+        <source>{0} is now a workstation of the practice. It is receiving the practice&apos;s history.</source>
+        <translation>{0} est désormais un poste du cabinet. Il reçoit l’historique du cabinet.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="290"/>
+        <source>{0} was approved; it has not collected the keys yet. Leave it open: it finishes by itself within ten minutes.</source>
+        <translation>{0} a été approuvé mais n’a pas encore récupéré les clés. Laissez-le ouvert&#xa0;: il termine de lui-même dans les dix minutes.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="302"/>
+        <source>Revoke a workstation</source>
+        <translation>Révoquer un poste</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="303"/>
+        <source>Revoke {0}? It loses access to the practice at once and cannot be brought back: to use that computer again, join it anew. The practice&apos;s keys are changed, so that it cannot read what is written from now on.</source>
+        <translation>Révoquer {0}&#xa0;? Il perd aussitôt l’accès au cabinet, sans retour possible&#xa0;: pour réutiliser cet ordinateur, il faudra le joindre à nouveau. Les clés du cabinet sont changées, pour qu’il ne puisse pas lire ce qui sera écrit désormais.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="309"/>
+        <source>Revoke</source>
+        <translation>Révoquer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="323"/>
+        <source>Revoking {0} and changing the practice&apos;s keys…</source>
+        <translation>Révocation de {0} et changement des clés du cabinet…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="330"/>
+        <source>{0} is revoked: its access stopped, and the practice&apos;s keys were changed.</source>
+        <translation>{0} est révoqué&#xa0;: son accès a cessé et les clés du cabinet ont été changées.</translation>
+    </message>
+</context>
+<context>
+    <name>WorkstationsModel</name>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="75"/>
+        <source>Workstation</source>
+        <extracomment>How long approving waits for the new computer to collect the keys (it asks every few seconds) before the list settles it on its next refresh.</extracomment>
+        <translation>Poste</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="75"/>
+        <source>Added</source>
+        <translation>Ajouté le</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="75"/>
+        <source>Added by</source>
+        <translation>Ajouté par</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="76"/>
+        <source>Last seen</source>
+        <translation>Dernière connexion</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="79"/>
+        <source>(name not known yet)</source>
+        <translation>(nom encore inconnu)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="81"/>
+        <source>{0} — this workstation</source>
+        <translation>{0} — ce poste</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="83"/>
+        <source>{0} — revoked {1}</source>
+        <translation>{0} — révoqué le {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="97"/>
+        <source>first workstation</source>
+        <translation>premier poste</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="99"/>
+        <source>now</source>
+        <translation>maintenant</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/workstations_settings.py" line="100"/>
+        <source>not yet</source>
+        <translation>pas encore</translation>
     </message>
 </context>
 <context>
@@ -3699,105 +3973,139 @@ Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="170"/>
-        <source>wrong PIN or passphrase</source>
-        <extracomment>desktop/ui/labels.py:172</extracomment>
-        <translation>code ou phrase de passe erronés</translation>
+        <source>Workstation added</source>
+        <extracomment>desktop/ui/labels.py:155</extracomment>
+        <translation>Poste ajouté</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="172"/>
-        <source>account deactivated</source>
+        <source>wrong PIN or passphrase</source>
         <extracomment>desktop/ui/labels.py:173</extracomment>
-        <translation>compte désactivé</translation>
+        <translation>code ou phrase de passe erronés</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="174"/>
-        <source>no PIN set yet</source>
+        <source>account deactivated</source>
         <extracomment>desktop/ui/labels.py:174</extracomment>
-        <translation>pas encore de code</translation>
+        <translation>compte désactivé</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="176"/>
-        <source>first administrator</source>
+        <source>no PIN set yet</source>
         <extracomment>desktop/ui/labels.py:175</extracomment>
-        <translation>premier administrateur</translation>
+        <translation>pas encore de code</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="178"/>
-        <source>their own</source>
+        <source>first administrator</source>
         <extracomment>desktop/ui/labels.py:176</extracomment>
-        <translation>le sien</translation>
+        <translation>premier administrateur</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="180"/>
-        <source>valid until {0}</source>
-        <extracomment>desktop/ui/labels.py:179</extracomment>
-        <translation>valable jusqu’au {0}</translation>
+        <source>their own</source>
+        <extracomment>desktop/ui/labels.py:177</extracomment>
+        <translation>le sien</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="182"/>
-        <source>{0} rows</source>
-        <extracomment>desktop/ui/labels.py:181</extracomment>
-        <translation>{0} lignes</translation>
+        <source>valid until {0}</source>
+        <extracomment>desktop/ui/labels.py:180</extracomment>
+        <translation>valable jusqu’au {0}</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="184"/>
-        <source>line {0} of the file</source>
-        <extracomment>desktop/ui/labels.py:183</extracomment>
-        <translation>ligne {0} du fichier</translation>
+        <source>{0} rows</source>
+        <extracomment>desktop/ui/labels.py:182</extracomment>
+        <translation>{0} lignes</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="186"/>
-        <source>{0} — {1} recipients</source>
-        <extracomment>desktop/ui/labels.py:185</extracomment>
-        <translation>{0} — {1} destinataires</translation>
+        <source>line {0} of the file</source>
+        <extracomment>desktop/ui/labels.py:184</extracomment>
+        <translation>ligne {0} du fichier</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="188"/>
-        <source>{0} — {1} not sent</source>
-        <extracomment>desktop/ui/labels.py:187</extracomment>
-        <translation>{0} — {1} non envoyés</translation>
+        <source>{0} — {1} recipients</source>
+        <extracomment>desktop/ui/labels.py:186</extracomment>
+        <translation>{0} — {1} destinataires</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="190"/>
-        <source>practitioner</source>
-        <extracomment>desktop/ui/labels.py:189</extracomment>
-        <translation>praticien</translation>
+        <source>{0} — {1} not sent</source>
+        <extracomment>desktop/ui/labels.py:188</extracomment>
+        <translation>{0} — {1} non envoyés</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="192"/>
-        <source>assistant</source>
-        <extracomment>desktop/ui/labels.py:189</extracomment>
-        <translation>secrétariat</translation>
+        <source>practitioner</source>
+        <extracomment>desktop/ui/labels.py:190</extracomment>
+        <translation>praticien</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="194"/>
-        <source>, administrator</source>
+        <source>assistant</source>
         <extracomment>desktop/ui/labels.py:190</extracomment>
-        <translation>, administrateur</translation>
+        <translation>secrétariat</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="196"/>
-        <source>invitation letter → {0}</source>
-        <extracomment>desktop/ui/labels.py:192</extracomment>
-        <translation>lettre d’invitation → {0}</translation>
+        <source>, administrator</source>
+        <extracomment>desktop/ui/labels.py:191</extracomment>
+        <translation>, administrateur</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="198"/>
-        <source>with internal notes</source>
-        <extracomment>desktop/ui/labels.py:197</extracomment>
-        <translation>avec les notes internes</translation>
+        <source>invitation letter → {0}</source>
+        <extracomment>desktop/ui/labels.py:193</extracomment>
+        <translation>lettre d’invitation → {0}</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="200"/>
-        <source>without internal notes</source>
+        <source>with internal notes</source>
         <extracomment>desktop/ui/labels.py:198</extracomment>
-        <translation>sans les notes internes</translation>
+        <translation>avec les notes internes</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="202"/>
-        <source>PDF: {0} conversation(s), {1} message(s), {2}</source>
+        <source>without internal notes</source>
         <extracomment>desktop/ui/labels.py:199</extracomment>
+        <translation>sans les notes internes</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="204"/>
+        <source>PDF: {0} conversation(s), {1} message(s), {2}</source>
+        <extracomment>desktop/ui/labels.py:200</extracomment>
         <translation>PDF&#xa0;: {0} conversation(s), {1} message(s), {2}</translation>
+    </message>
+</context>
+<context>
+    <name>pairing</name>
+    <message>
+        <location filename="../../desktop/ui/pairing_words.py" line="14"/>
+        <source>This pairing code is not valid: it has 10 letters and digits, in two groups of five, as shown on the new computer&apos;s screen.</source>
+        <translation>Ce code d’appairage n’est pas valide&#xa0;: il compte 10 lettres et chiffres, en deux groupes de cinq, tels qu’affichés sur l’écran du nouvel ordinateur.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pairing_words.py" line="18"/>
+        <source>No new workstation waits for this code: it is mistyped, already used, or more than ten minutes old. Nothing was changed. Check the code on the other screen, or start again there for a new one.</source>
+        <translation>Aucun nouveau poste n’attend ce code&#xa0;: il est mal saisi, déjà utilisé ou vieux de plus de dix minutes. Rien n’a été modifié. Vérifiez le code sur l’autre écran, ou recommencez-y pour en obtenir un nouveau.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pairing_words.py" line="23"/>
+        <source>This pairing code has expired (a code lives ten minutes) or was cancelled. Nothing was saved: start again to get a new code.</source>
+        <translation>Ce code d’appairage a expiré (un code vaut dix minutes) ou a été annulé. Rien n’a été enregistré&#xa0;: recommencez pour obtenir un nouveau code.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pairing_words.py" line="27"/>
+        <source>The relay&apos;s answer does not match this code: the keys it gave are not the new computer&apos;s. Nothing was sent; do not pair, and tell whoever runs the relay.</source>
+        <translation>La réponse du relais ne correspond pas à ce code&#xa0;: les clés qu’il a fournies ne sont pas celles du nouvel ordinateur. Rien n’a été envoyé&#xa0;; n’appairez pas, et prévenez l’exploitant du relais.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pairing_words.py" line="32"/>
+        <source>The practice&apos;s keys did not come from the workstation that read this code; nothing was saved. Start the pairing again.</source>
+        <translation>Les clés du cabinet ne viennent pas du poste qui a lu ce code&#xa0;; rien n’a été enregistré. Recommencez l’appairage.</translation>
     </message>
 </context>
 <context>
