@@ -1,5 +1,7 @@
-"""Journal figures: push rate, pull-and-apply rate, and the latency from a change on one
-workstation to its arrival on another (p50/p99), through a relay process on loopback.
+"""Journal figures, over real stores: push rate, pull-and-apply rate, the store's own apply
+rate (pages of opened events into the SQLCipher store, with their cursor), and the latency
+from a change on one workstation to its arrival in another's store (p50/p99), through a
+relay process on loopback.
 
     python -m desktop.bench.journal [--events 2000] [--latency-samples 30]
 
@@ -10,7 +12,6 @@ which the ``post`` limit (3000 requests per account per 10 minutes) leaves room 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import statistics
 import subprocess
 import sys
@@ -21,11 +22,15 @@ import uuid
 from pathlib import Path
 
 from desktop.bench.relay_process import _LISTENING, START_TIMEOUT, end_process
-from desktop.core.hlc import HybridClock
 from desktop.crypto import Identity
 from desktop.crypto.pairing import CodeKeys, JoinRequest, check_offer, seal_practice_keys
+from desktop.store import Store
+from desktop.store.journal import Received
 from desktop.sync.client import API, RelayClient, b64, unb64
 from desktop.sync.journal import JournalSync
+from desktop.sync.workstation import Workstation
+
+PASSPHRASE = "banc d'essai du journal"
 
 
 def _start_relay(database_url: str) -> tuple[subprocess.Popen[str], str]:
@@ -50,7 +55,7 @@ def _start_relay(database_url: str) -> tuple[subprocess.Popen[str], str]:
     return process, found[0]
 
 
-def _practice(database_url: str, url: str) -> tuple[RelayClient, str, str]:
+def _desk(database_url: str, url: str, path: Path) -> Workstation:
     from relay.db import Database
     from relay.operator import create_practice
 
@@ -59,27 +64,56 @@ def _practice(database_url: str, url: str) -> tuple[RelayClient, str, str]:
         token = create_practice(db, "Cabinet du banc d'essai").enrolment_token
     finally:
         db.dispose()
-    identity = Identity.generate()
-    session = RelayClient(url).post(f"{API}/practices/enrol", {
-        "enrolment_token": token, "enc_pk": b64(identity.enc_pk),
-        "sign_pk": b64(identity.sign_pk), "device_name": "desk"}, str(uuid.uuid4()))
-    return RelayClient(url, session["token"]), session["practice_id"], session["account_id"]
+    return Workstation.enrol(Store.create(path, PASSPHRASE), url, token, "desk", "Cabinet")
 
 
-def _pair(url: str, desk: RelayClient) -> tuple[RelayClient, str]:
+def _join(url: str, desk: Workstation, path: Path) -> Workstation:
+    """A second workstation through the relay's pairing; its store takes the desk's keys
+    directly (the journal is measured here, not pairing) and the desk admits it."""
     join = JoinRequest.start("Laptop")
     offer = {k: v if isinstance(v, str) else b64(v) for k, v in join.offer().items()}
     RelayClient(url).post(f"{API}/pairings", offer, str(uuid.uuid4()))
     token = b64(CodeKeys.derive(join.code).redeem_token)
-    claimed = desk.request("POST", f"{API}/pairings/claim", {"redeem_token": token})
+    client = desk.client()
+    claimed = client.request("POST", f"{API}/pairings/claim", {"redeem_token": token})
     newcomer = check_offer(join.code, {"id": claimed["id"], **{
         k: unb64(claimed[k]) for k in ("enc_pk", "sign_pk", "sealed_name", "binding")}})
     sealed, mac = seal_practice_keys(join.code, newcomer, Identity.generate(), {})
-    desk.post(f"{API}/pairings/approve", {"redeem_token": token, "bundle": b64(sealed),
-                                          "bundle_mac": b64(mac)}, str(uuid.uuid4()))
+    client.post(f"{API}/pairings/approve", {"redeem_token": token, "bundle": b64(sealed),
+                                           "bundle_mac": b64(mac)}, str(uuid.uuid4()))
     done = RelayClient(url).request("POST", f"{API}/pairings/{join.pairing_id}/fetch",
                                     {"fetch_secret": b64(join.fetch_secret)})
-    return RelayClient(url, done["token"]), done["account_id"]
+    store = Store.create(path, PASSPHRASE)
+    with store.transaction():
+        for key in ("practice_identity", "decision_secret"):
+            store.set_secret(key, desk.store.get_secret(key))
+        for key in ("relay_url", "practice_id"):
+            store.set_setting(key, desk.store.get_setting(key))
+        store.set_setting("account_id", done["account_id"])
+        store.set_secret("relay_token", str(done["token"]).encode())
+        store.set_secret("workstation_identity", join.identity.to_bytes())
+        for w in desk.store.journal_workstations():
+            store.journal_trust(w.account_id, w.sign_pk, w.enc_pk, w.name)
+        store.ensure_workstation_keys(first=False)
+    desk.store.journal_admit(done["account_id"], join.identity.sign_pk, join.identity.enc_pk,
+                             "Laptop", "2026-12-03T10:00:00Z", "desk")
+    return Workstation(store)
+
+
+def _apply_only(path: Path, desk: Workstation, pages: list[list[Received]]) -> float:
+    """Seconds to apply these opened pages into a fresh enrolled store, page by page."""
+    store = Store.create(path, PASSPHRASE)
+    try:
+        with store.transaction():
+            store.set_secret("practice_identity", desk.store.get_secret("practice_identity"))
+            store.set_setting("account_id", str(uuid.uuid4()))
+            store.ensure_workstation_keys()
+        started = time.perf_counter()
+        for number, page in enumerate(pages):
+            store.journal_apply_page(page, str(number))
+        return time.perf_counter() - started
+    finally:
+        store.close()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -95,53 +129,60 @@ def main(argv: list[str] | None = None) -> None:
         Database(database_url).create_schema()
         process, url = _start_relay(database_url)
         try:
-            desk_client, practice_id, desk_id = _practice(database_url, url)
-            laptop_client, laptop_id = _pair(url, desk_client)
-            practice = Identity.generate()
-            keys = {ws: Identity.generate().sign_key for ws in (desk_id, laptop_id)}
-            trusted = {bytes(k.verify_key): ws for ws, k in keys.items()}
-
-            def journal(client: RelayClient, ws: str) -> JournalSync:
-                return JournalSync(client, practice_id, ws, keys[ws], practice.enc_pk,
-                                   [practice.enc_key], trusted, hashlib.sha256(b"d").digest(),
-                                   HybridClock(ws))
-
-            desk, laptop = journal(desk_client, desk_id), journal(laptop_client, laptop_id)
-            for i in range(args.events):
-                kind = ("patient", "note", "conversation_flags")[i % 3]
-                desk.record(kind, f"p-{i % 500}", {"phone": f"06{i:08d}", "text": "x" * 80})
+            desk = _desk(database_url, url, Path(tmp) / "desk.passerelle")
+            laptop = _join(url, desk, Path(tmp) / "laptop.passerelle")
+            desk_j = JournalSync(desk.store, desk.client(), desk.identity)
+            laptop_j = JournalSync(laptop.store, laptop.client(), laptop.identity)
+            desk_j.push()  # the laptop's admission
+            laptop_j.pull()
+            with desk.store.transaction():
+                for i in range(args.events):
+                    kind = ("patient", "note", "conversation_flags")[i % 3]
+                    desk.store.journal_record(kind, f"p-{i % 500}",
+                                              {"phone": f"06{i:08d}", "text": "x" * 80})
             started = time.perf_counter()
-            desk.push()
+            desk_j.push()
             push = time.perf_counter() - started
             started = time.perf_counter()
-            applied = laptop.pull()
+            applied = laptop_j.pull()
             pull = time.perf_counter() - started
-            assert applied == args.events and laptop.replica.state == desk.replica.state
+            assert len(applied.events) == args.events
+            assert laptop.store.journal_state() == desk.store.journal_state()
+            # The store alone: the same events, opened already, in pages of 500.
+            events = [e for e in (desk.store.journal_event(c.client_id)
+                                  for c in applied.events) if e is not None]
+            pages = [[Received(i + j + 1, e) for j, e in enumerate(events[i:i + 500])]
+                     for i in range(0, len(events), 500)]
+            apply_only = _apply_only(Path(tmp) / "third.passerelle", desk, pages)
             latencies = []
             for _ in range(args.latency_samples):
                 box: dict[str, float] = {}
 
                 def wait_for_it(box: dict[str, float] = box) -> None:
-                    laptop.pull(wait=10)
+                    laptop_j.pull(wait=10)
                     box["arrived"] = time.perf_counter()
 
                 waiter = threading.Thread(target=wait_for_it)
                 waiter.start()
                 time.sleep(0.05)  # the long-poll is held
                 box["made"] = time.perf_counter()
-                desk.record("patient", "p-latency", {"phone": str(time.time())})
-                desk.push()
+                desk.store.journal_record("patient", "p-latency", {"phone": str(time.time())})
+                desk_j.push()
                 waiter.join(15)
                 latencies.append(box["arrived"] - box["made"])
+            desk.store.close()
+            laptop.store.close()
         finally:
             end_process(process, 10)
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    print(f"journal push (seal, sign, POST in batches of 500): {args.events / push:,.0f} events/s "
-          f"({args.events} in {push:.2f} s)")
-    print(f"journal pull and apply (page, verify, open, apply): {args.events / pull:,.0f} "
-          f"events/s ({args.events} in {pull:.2f} s)")
-    print(f"change on one workstation to another's replica (long-poll held): "
+    print(f"journal push (store, seal, sign, POST in batches of 500): {args.events / push:,.0f} "
+          f"events/s ({args.events} in {push:.2f} s)")
+    print(f"journal pull and apply (page, verify, open, apply into the store): "
+          f"{args.events / pull:,.0f} events/s ({args.events} in {pull:.2f} s)")
+    print(f"journal apply into the store alone (pages of 500 opened events, with cursor): "
+          f"{args.events / apply_only:,.0f} events/s ({args.events} in {apply_only:.2f} s)")
+    print(f"change on one workstation to another's store (long-poll held): "
           f"p50 {statistics.median(latencies) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms "
           f"({len(latencies)} samples)")
 

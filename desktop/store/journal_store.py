@@ -35,9 +35,19 @@ class JournalStore:
 
     _reading: Any
     _writing: Any
-    #: A wall clock in milliseconds for the journal's clock (tests give theirs); None: time.
-    journal_wall: Callable[[], int] | None = None
+    _journal_wall: Callable[[], int] | None = None
     _journal_clock: HybridClock | None = None
+
+    @property
+    def journal_wall(self) -> Callable[[], int] | None:
+        """The wall clock in milliseconds the journal's clock reads (None: the time of day);
+        a test gives its own, taking effect at the next event."""
+        return self._journal_wall
+
+    @journal_wall.setter
+    def journal_wall(self, wall: Callable[[], int] | None) -> None:
+        self._journal_wall = wall
+        self._journal_clock = None  # resumed from the store with the new wall clock
 
     def _clock(self, c: Any) -> HybridClock | None:
         row = c.execute("SELECT value FROM settings WHERE key = 'account_id'").fetchone()

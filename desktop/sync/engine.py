@@ -27,11 +27,13 @@ from types import TracebackType
 from desktop.core.errors import EnvelopeRejected, RelayError
 from desktop.store import OutboxItem
 from desktop.store.documents import DocumentStore
+from desktop.store.journal import AlreadyDecided, JournalApplied
 from desktop.sync.apply import Applied, Opening, PracticeMailbox
 from desktop.sync.client import EventPage, RelayClient
 from desktop.sync.documents import (
     Cancelled,
 )
+from desktop.sync.journal import JournalChange, JournalSync, NoJournal
 from desktop.sync.practice_documents import BLOB, fetch, upload_stored
 from desktop.sync.workstation import Workstation
 
@@ -175,6 +177,8 @@ class PushResult:
     sent: int = 0
     failed: list[str] = field(default_factory=list)  # permanent refusals, kept for a person
     retry_later: int = 0
+    #: Journal decisions the relay refused (another workstation decided first).
+    refused: list[AlreadyDecided] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -213,6 +217,16 @@ class Sync:
         self._sending = threading.Lock()
         self._withdrawing: set[str] = set()  # messages being taken back: not to be sent
         self._cancelled_downloads: set[str] = set()
+        #: What the last :meth:`once` applied of the practice journal.
+        self.journal_applied = JournalApplied([])
+
+    def journal(self, client: RelayClient) -> JournalSync | None:
+        """The practice journal over this client (None: the store has no journal keys)."""
+        try:
+            return JournalSync(self.store, client, self.workstation.identity,
+                               gate=lambda: self.gate)
+        except NoJournal:
+            return None
 
     def push(self, client: RelayClient, *, everything: bool = False) -> PushResult:
         """Send due outbox rows in order. A lost connection stops the push (order matters:
@@ -392,13 +406,21 @@ class Sync:
         ``documents``: then download the documents not here yet."""
         client = self.workstation.client()
         try:
+            # The journal first: a request waiting on a decision (after_journal) goes out
+            # in this pass once the relay has accepted the decision.
+            journal = self.journal(client)
+            refused = journal.push() if journal else []
             pushed = self.push(client, everything=True)
             applied = self.pull(client)
+            self.journal_applied = journal.pull() if journal else JournalApplied([])
+            if journal:
+                refused += journal.push()
             again = self.push(client, everything=True)
             if documents:
                 self.fetch_documents(client)
             pushed.sent += again.sent
             pushed.failed += again.failed
+            pushed.refused = refused
             return pushed, applied
         finally:
             client.close()
@@ -432,6 +454,7 @@ class SyncEngine:
         on_applied: Callable[[Applied], None] | None = None,
         long_poll: float = LONG_POLL,
         on_transfer: Callable[[Transfer], None] | None = None,
+        on_journal: Callable[[JournalChange], None] | None = None,
     ) -> None:
         self._gate = StoreGate()
         self.on_transfer = on_transfer or (lambda t: None)
@@ -439,6 +462,9 @@ class SyncEngine:
         self.workstation = workstation
         self.on_status = on_status or (lambda s: None)
         self.on_applied = on_applied or (lambda a: None)
+        #: Called on a sync thread when the journal brought other workstations' changes, or
+        #: when the relay refused a decision of ours (the window refreshes, tells the person).
+        self.on_journal = on_journal or (lambda change: None)
         self.long_poll = long_poll
         self._stop = threading.Event()
         self._outbox_grew = threading.Event()
@@ -464,7 +490,8 @@ class SyncEngine:
 
     def start(self) -> None:
         for target, name in ((self._pull_loop, "sync-pull"), (self._push_loop, "sync-push"),
-                             (self._document_loop, "sync-documents")):
+                             (self._document_loop, "sync-documents"),
+                             (self._journal_loop, "sync-journal")):
             client = self.workstation.client()  # here, so that stop() can cut its requests
             t = threading.Thread(target=target, args=(client,), name=name, daemon=True)
             self._clients.append(client)
@@ -633,6 +660,7 @@ class SyncEngine:
                 back = self._back_online.is_set()
                 self._back_online.clear()
                 try:
+                    self._push_journal(client)
                     # Back from an outage: what was put off for a later retry goes now.
                     result = self.sync.push(client, everything=back)
                     failures = 0
@@ -650,6 +678,55 @@ class SyncEngine:
                         self._back_online.set()
                 except Exception:
                     log.exception("sync push failed")
+                    failures += 1
+                    self._report(SyncState.ERROR, "internal error, see the log")
+                    self._stop.wait(backoff_delay(failures))
+        except Stopped:
+            pass
+        finally:
+            client.close()
+
+    # -- the practice journal -------------------------------------------------------
+    #
+    # Its own long-poll thread, on the pull loop's model; the pusher sends the journal before
+    # the outbox each time it wakes (a request may wait on a journal decision).
+
+    def _push_journal(self, client: RelayClient) -> None:
+        journal = self.sync.journal(client)
+        if journal is None:
+            return
+        refused = journal.push()
+        if refused:
+            with self._gate:
+                self.on_journal(JournalChange([], refused))
+
+    def _journal_loop(self, client: RelayClient) -> None:
+        failures = 0
+        caught_up = False
+        try:
+            journal = None
+            while not self._stop.is_set():
+                try:
+                    journal = journal or self.sync.journal(client)
+                    if journal is None:  # no journal keys: nothing to follow
+                        self._stop.wait(BACKOFF_CAP)
+                        continue
+                    applied = journal.pull(wait=self.long_poll if caught_up else 0)
+                    if failures:
+                        self._relay_is_back()
+                    failures = 0
+                    caught_up = True
+                    if applied.events:
+                        with self._gate:
+                            self.on_journal(JournalChange(applied.events, []))
+                except RelayError as exc:
+                    failures += 1
+                    caught_up = False
+                    self._failed(exc)
+                    self._back_off(client, exc, failures, self._stop)
+                except Exception:  # a bug must not kill sync silently
+                    log.exception("journal pull failed")
+                    caught_up = False
                     failures += 1
                     self._report(SyncState.ERROR, "internal error, see the log")
                     self._stop.wait(backoff_delay(failures))

@@ -1,32 +1,34 @@
 """The practice journal, client side: push this workstation's events, pull the others'.
 
-Offline first: :meth:`JournalSync.record` applies a change to the local replica at once
-and queues it; :meth:`push` seals and sends the queue when the relay is there (each
-entry's client id makes a retry safe); :meth:`pull` reads pages after the cursor, opens
-each entry and applies it by its kind's rule (desktop/core/journal.py). A decision the
-relay refuses (another workstation decided first) is taken back from the replica and
-reported, with who decided and when, for the person to be told.
-
-This first version keeps its replica in memory (:class:`Replica`): the store's tables,
-and applying a page with its cursor in one store transaction, come with the store
-integration (issue 12).
+Offline first: a feature records its change in the store, in its own transaction
+(``store.journal_record``); :meth:`JournalSync.push` seals and sends what is pending when
+the relay is there (each entry's client id makes a retry safe) and writes the relay's
+answers back: accepted, or refused because another workstation decided first (the store
+takes the decision back and keeps the refusal for the window). :meth:`JournalSync.pull`
+reads pages after the ``journal`` cursor, opens each entry with the practice's keys (old
+ones too, after a rotation) and the trusted workstations' keys, and applies each page with
+its cursor in one store transaction (desktop/store/journal.py). An entry that cannot be
+opened is recorded and kept sealed, never blocking the journal, and tried again when the
+trusted set or the keys change (a workstation's entries may come before the ``workstation``
+event that introduces it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import uuid
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from nacl.public import PrivateKey
-from nacl.signing import SigningKey
-
-from desktop.core.errors import EnvelopeRejected, RelayError
-from desktop.core.hlc import ClockDrift, HybridClock
-from desktop.core.journal import JournalEvent, JournalState, apply, apply_all
+from desktop.core.errors import EnvelopeRejected, PasserelleError, RelayError
+from desktop.core.journal import JournalEvent
 from desktop.crypto.journal import entry_decision_key, open_entry, seal_entry
+from desktop.crypto.keys import Identity
+from desktop.store import Store
+from desktop.store.journal import AlreadyDecided, JournalApplied, Received, Unreadable
 from desktop.sync.client import API, RelayClient, b64, unb64
+from desktop.sync.practice_keys import PracticeKeys
 
 log = logging.getLogger(__name__)
 
@@ -34,150 +36,186 @@ PAGE = 500
 #: Entries per push, and their base64 bytes: under the relay's 1 MiB body limit.
 BATCH = 500
 BATCH_BYTES = 768 * 1024
+READ_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
-class AlreadyDecided:
-    """A decision of ours the relay refused: another workstation decided first."""
+class JournalChange:
+    """What the engine tells the window: other workstations' events just applied, or our
+    decisions the relay refused (``store.journal_refusals_unseen()`` keeps those)."""
 
-    event: JournalEvent
-    decided_by: str  # the deciding workstation's account id
-    decided_at: str
-    seq: int
-
-
-@dataclass
-class Replica:
-    """What this workstation knows of the journal: every event, the state they make, the
-    cursor, and its own events not yet accepted by the relay."""
-
-    events: dict[str, JournalEvent] = field(default_factory=dict)
-    state: JournalState = field(default_factory=JournalState)
-    cursor: str | None = None
-    pending: list[JournalEvent] = field(default_factory=list)
-
-    def add(self, event: JournalEvent) -> bool:
-        if event.client_id in self.events:
-            return False
-        self.events[event.client_id] = event
-        self.state = apply(self.state, event)
-        return True
-
-    def take_back(self, event: JournalEvent) -> None:
-        """Forget an event the relay refused; the state is rebuilt without it."""
-        self.events.pop(event.client_id, None)
-        self.state = apply_all(JournalState(), self.events.values())
+    events: list[JournalEvent]
+    refused: list[AlreadyDecided]
 
 
-@dataclass
+class NoJournal(PasserelleError):
+    """The store has no journal keys yet (not enrolled, or not joined)."""
+
+
+def _no_gate() -> contextlib.AbstractContextManager[Any]:
+    return contextlib.nullcontext()
+
+
 class JournalSync:
-    """One workstation's journal: its keys, its clock, its replica, its relay client."""
+    """One workstation's journal over its store and a relay client.
 
-    client: RelayClient
-    practice_id: str
-    workstation: str
-    signing_key: SigningKey
-    #: The practice's current public key (entries are sealed to it) and its key ring.
-    practice_enc_pk: bytes
-    practice_keys: list[PrivateKey]
-    #: Workstations whose entries are believed: Ed25519 public key → workstation id.
-    workstations: dict[bytes, str]
-    decision_secret: bytes
-    clock: HybridClock
-    replica: Replica = field(default_factory=Replica)
-    #: Entries that could not be opened (a workstation not trusted, a damaged envelope):
-    #: skipped, so that one bad entry does not stop the journal, and kept to be shown.
-    unreadable: list[tuple[int, str]] = field(default_factory=list)
+    ``gate``: what every use of the store runs inside (the engine's StoreGate, so that a
+    stopped engine never touches the store again); by default nothing."""
 
-    def record(self, kind: str, entity: str, fields: dict[str, Any]) -> JournalEvent:
-        """A change made on this workstation: applied locally now, sent by the next push."""
-        event = JournalEvent(
-            kind, entity, fields, self.clock.now(), str(uuid.uuid4()), self.workstation
-        )
-        self.replica.add(event)
-        self.replica.pending.append(event)
-        return event
+    def __init__(
+        self,
+        store: Store,
+        client: RelayClient,
+        keys: PracticeKeys | None = None,
+        gate: Callable[[], contextlib.AbstractContextManager[Any]] | None = None,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.gate = gate or _no_gate
+        with self.gate():
+            self.keys = keys or PracticeKeys(store)
+            self.practice_id = store.get_setting("practice_id") or ""
+            raw = store.get_secret("workstation_identity")
+            secret = store.get_secret("decision_secret")
+        if raw is None or secret is None:
+            raise NoJournal("This workstation has no journal keys: enrol it or join a practice.")
+        self.identity = Identity.from_bytes(raw)
+        self.decision_secret = secret
+        # What the entries kept unread were last tried with: tried again when it changes.
+        self._tried_with: tuple[frozenset[bytes], tuple[bytes, ...]] | None = None
+
+    # -- push -------------------------------------------------------------------
+
+    def _entry(self, event: JournalEvent) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "id": event.client_id,
+            "envelope": b64(seal_entry(event, self.practice_id, self.keys.enc_pk,
+                                       self.identity.sign_key)),
+        }
+        key = entry_decision_key(event, self.decision_secret)
+        if key is not None:
+            body["decision_key"] = key
+        return body
 
     def push(self) -> list[AlreadyDecided]:
-        """Send the queue in order, in batches; a failure that may pass (offline) raises
-        and keeps what was not sent queued. Returns the decisions the relay refused."""
+        """Send what is pending, in order, in batches; a failure that may pass (offline)
+        raises and leaves the rest pending. Returns the decisions the relay refused."""
         refused: list[AlreadyDecided] = []
-        while self.replica.pending:
+        while True:
+            with self.gate():
+                pending = self.store.journal_pending(BATCH)
+            if not pending:
+                return refused
             batch: list[dict[str, Any]] = []
             size = 0
-            for event in self.replica.pending[:BATCH]:
-                body: dict[str, Any] = {
-                    "id": event.client_id,
-                    "envelope": b64(
-                        seal_entry(event, self.practice_id, self.practice_enc_pk, self.signing_key)
-                    ),
-                }
-                key = entry_decision_key(event, self.decision_secret)
-                if key is not None:
-                    body["decision_key"] = key
+            for event in pending:
+                body = self._entry(event)
                 if batch and size + len(body["envelope"]) > BATCH_BYTES:
                     break
                 batch.append(body)
                 size += len(body["envelope"])
             answer = self.client.request(
-                "POST", f"{API}/journal/entries/batch", {"entries": batch}
-            )
+                "POST", f"{API}/journal/entries/batch", {"entries": batch})
             results = answer.get("results")
-            if not isinstance(results, list) or len(results) != len(batch):
+            if not isinstance(results, list) or len(results) != len(batch) or not all(
+                    isinstance(r, dict) for r in results):
                 raise RelayError(0, "bad_response", "The relay sent a malformed batch answer.")
-            for event, result in zip(self.replica.pending[: len(batch)], results, strict=True):
-                if not isinstance(result, dict):
-                    raise RelayError(0, "bad_response", "The relay sent a malformed result.")
-                if result.get("code") == "already_decided":
-                    self.replica.take_back(event)
-                    refused.append(
-                        AlreadyDecided(
-                            event,
-                            str(result.get("decided_by", "")),
-                            str(result.get("decided_at", "")),
-                            int(str(result.get("seq", 0))),
-                        )
-                    )
-                elif result.get("status") != 201:
-                    raise RelayError(0, "bad_response", "The relay refused a journal entry.")
-            del self.replica.pending[: len(batch)]
-        return refused
+            with self.gate(), self.store.transaction():
+                for event, result in zip(pending, results, strict=False):
+                    refusal = self._answer(event, result)
+                    if refusal is not None:
+                        refused.append(refusal)
 
-    def pull(self, wait: float = 0) -> int:
-        """Read every entry after the cursor; returns how many new events were applied."""
-        applied = 0
-        while True:
-            params: dict[str, Any] = {"limit": PAGE}
-            if self.replica.cursor:
-                params["after"] = self.replica.cursor
-            if wait:
-                params["wait"] = int(wait)
-            page = self.client.request("GET", f"{API}/journal/entries", params=params)
-            items, cursor, done = page.get("items"), page.get("cursor"), page.get("done")
-            if not isinstance(items, list) or not isinstance(cursor, str) or done not in (
-                True, False
-            ):
-                raise RelayError(0, "bad_response", "The relay sent a malformed journal page.")
-            for item in items:
-                applied += self._apply(item)
-            self.replica.cursor = cursor
-            if done:
-                return applied
-            wait = 0
+    def _answer(self, event: JournalEvent, result: dict[str, Any]) -> AlreadyDecided | None:
+        if result.get("code") == "already_decided":
+            winner = result.get("entry_id")
+            return self.store.journal_refused(
+                event.client_id, str(result.get("decided_by", "")),
+                str(result.get("decided_at", "")), str(winner) if winner else None)
+        if result.get("status") != 201 or not isinstance(result.get("seq"), int):
+            raise RelayError(0, "bad_response", "The relay refused a journal entry.")
+        self.store.journal_accepted(event.client_id, int(result["seq"]))
+        return None
 
-    def _apply(self, item: dict[str, Any]) -> int:
+    # -- pull ---------------------------------------------------------------------
+
+    def _open(self, item: dict[str, Any], signers: dict[bytes, str]) -> Received | Unreadable:
         seq = int(item.get("seq", 0))
+        entry_id = str(item.get("id", ""))
         try:
-            event = open_entry(
-                unb64(item.get("envelope")),
-                self.practice_id,
-                str(item.get("id")),
-                self.practice_keys,
-                self.workstations,
-            )
-            self.clock.receive(event.stamp)
-        except (EnvelopeRejected, ClockDrift) as exc:
-            log.warning("journal entry %s skipped: %s", seq, exc)
-            self.unreadable.append((seq, str(exc)))
-            return 0
-        return 1 if self.replica.add(event) else 0
+            sealed = unb64(item.get("envelope"))
+        except RelayError:
+            return Unreadable(seq, entry_id, b"", "the relay sent a malformed entry")
+        try:
+            event = open_entry(sealed, self.practice_id, entry_id, self.keys.enc_keys, signers)
+        except EnvelopeRejected as exc:
+            log.warning("journal entry %s not opened: %s", seq, exc)
+            return Unreadable(seq, entry_id, sealed, str(exc))
+        return Received(seq, event, sealed)
+
+    def _page(self, cursor: str | None, wait: float) -> tuple[list[Any], str, bool]:
+        params: dict[str, Any] = {"limit": PAGE}
+        if cursor:
+            params["after"] = cursor
+        if wait:
+            params["wait"] = int(wait)
+        page = self.client.request("GET", f"{API}/journal/entries", params=params,
+                                   read_timeout=READ_TIMEOUT + wait)
+        items, next_cursor, done = page.get("items"), page.get("cursor"), page.get("done")
+        if (not isinstance(items, list) or not all(isinstance(i, dict) for i in items)
+                or not isinstance(next_cursor, str) or not isinstance(done, bool)):
+            raise RelayError(0, "bad_response", "The relay sent a malformed journal page.")
+        return items, next_cursor, done
+
+    def pull(self, wait: float = 0) -> JournalApplied:
+        """Read every entry after the cursor (``wait``: how long the first request may be
+        held open for one); each page lands with its cursor. Returns what was applied."""
+        events: list[JournalEvent] = []
+        unreadable = 0
+        with self.gate():
+            cursor = self.store.journal_cursor()
+        while True:
+            items, cursor, done = self._page(cursor, wait)
+            with self.gate():
+                signers = self.store.journal_signers()
+            opened = [self._open(item, signers) for item in items]
+            with self.gate():
+                applied = self.store.journal_apply_page(opened, cursor)
+            events += applied.events
+            unreadable += applied.unreadable
+            if done:
+                break
+            wait = 0
+        again = self.retry_unread()
+        return JournalApplied(events + again.events, unreadable)
+
+    def retry_unread(self, force: bool = False) -> JournalApplied:
+        """Try the entries kept unread again, if the trusted set or the keys changed since
+        the last try (``force``: in any case)."""
+        with self.gate():
+            signers = self.store.journal_signers()
+            held = self.store.journal_unread()
+        if not held:
+            return JournalApplied([])
+        tried_with = (frozenset(signers), tuple(bytes(k.public_key) for k in self.keys.enc_keys))
+        if tried_with == self._tried_with and not force:
+            return JournalApplied([])
+        self._tried_with = tried_with
+        items: list[Received | Unreadable] = []
+        for entry in held:
+            opened = self._open({"seq": entry.seq, "id": entry.client_id,
+                                 "envelope": b64(entry.envelope)}, signers)
+            if isinstance(opened, Received):
+                items.append(opened)
+        if not items:
+            return JournalApplied([])
+        with self.gate():
+            applied = self.store.journal_apply_page(items, None)
+        # What these brought may trust more workstations still (a chain of admissions).
+        more = self.retry_unread()
+        return JournalApplied(applied.events + more.events, applied.unreadable)
+
+    def sync(self, wait: float = 0) -> tuple[list[AlreadyDecided], JournalApplied]:
+        """Push, then pull: one pass."""
+        refused = self.push()
+        return refused, self.pull(wait)
