@@ -208,6 +208,7 @@ class AuditAction(StrEnum):
     AUDIT_EXPORTED = "audit_exported"
     # A new workstation approved into the practice (desktop.sync.pairing): name, fingerprint.
     WORKSTATION_ADDED = "workstation_added"
+    WORKSTATION_REVOKED = "workstation_revoked"
 
     @classmethod
     def for_state(cls, new: ConversationState, old: ConversationState) -> AuditAction:

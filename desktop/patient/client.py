@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from desktop.core.renewal import RenewalState, check_treatment_names
 from desktop.crypto import Identity, open_envelope, seal_envelope
 from desktop.crypto import invitation as inv
 from desktop.crypto.envelope import message_context, state_context
+from desktop.crypto.practice_keys import check_statement, follow
 from desktop.crypto.profile import KEY_SIZE, open_profile
 from desktop.patient.state import load_state, save_state
 from desktop.sync.client import API, RelayClient, b64, unb64
@@ -38,6 +40,7 @@ from desktop.sync.content import (
 )
 from desktop.sync.documents import Attachment, download, prepare, upload
 from desktop.sync.documents import open_document as open_plain
+from desktop.sync.key_change import PRACTICE_KEYS, read_key_change
 from desktop.sync.notice_content import (
     notice_context,
     preferences_content,
@@ -68,8 +71,13 @@ class PatientClient:
     def __init__(self, state: dict[str, Any]) -> None:
         self.state = state
         self.identity = Identity.from_bytes(unb64(state["identity"]))
-        self.practice_enc_pk = unb64(state["welcome"]["practice_enc_pk"])
-        self.practice_sign_pk = unb64(state["welcome"]["practice_sign_pk"])
+        # The practice's keys: from the welcome, until the practice rotates them (a
+        # workstation revoked) and says so in statements its old key signed.
+        keys = state.get("practice_keys") or state["welcome"]
+        self.practice_enc_pk = unb64(keys["practice_enc_pk"])
+        self.practice_sign_pk = unb64(keys["practice_sign_pk"])
+        #: The practice's replaced signing keys: what it signed before still verifies.
+        self.practice_older_sign_pks = [unb64(k) for k in keys.get("older_sign_pks", [])]
         self._client = RelayClient(state["relay_url"], state["token"])
         # Where the state was loaded from or last saved to: a sync saves it there after
         # each page (see sync), so that what a page brought and its receipts are on disk
@@ -198,6 +206,7 @@ class PatientClient:
             check_profile(profile, strict=False)
         except ProfileInvalid as exc:
             raise EnvelopeRejected(f"practice profile is malformed: {exc}") from None
+        self.follow_practice_keys(profile.get("keys") or [])
         self.state["profile_version"] = version
         limit = (profile.get("documents") or {}).get("max_bytes")
         if isinstance(limit, int):
@@ -590,6 +599,12 @@ class PatientClient:
             return  # the same notice again: the first copy stays
         raw = self._open(event["envelope"], notice_context(notice_id, self.patient_id),
                          self.practice_sign_pk)
+        if b'"practice_keys"' in raw:  # cheap look before decoding: a notice rarely says it
+            doc = json.loads(raw)
+            if isinstance(doc, dict) and doc.get("type") == PRACTICE_KEYS:
+                change = read_key_change(doc, notice_id)
+                self.follow_practice_keys(change.statements, change.profile_key)
+                return
         received = read_notice(raw, notice_id)
         notice = received.notice
         self._notices()[notice_id] = {
@@ -779,7 +794,39 @@ class PatientClient:
         return decision
 
     def _open(self, envelope: str, context: bytes, signer: bytes) -> bytes:
-        return open_envelope(unb64(envelope), context, self.identity.enc_key, [signer])
+        signers = [signer]
+        if signer == self.practice_sign_pk:  # the practice: its replaced keys signed its past
+            signers += self.practice_older_sign_pks
+        return open_envelope(unb64(envelope), context, self.identity.enc_key, signers)
+
+    def follow_practice_keys(
+        self, statements: Sequence[Any], profile_key: bytes | None = None
+    ) -> bool:
+        """The practice rotated its keys: follow its statements from the signing key this
+        enrolment trusts (each signed by the key it replaces and by the new one,
+        desktop/crypto/practice_keys.py); from then on seal to the new key. ``profile_key``:
+        the new profile key, from the copy sealed to this patient. Returns whether the keys
+        moved; a statement that does not verify is EnvelopeRejected and changes nothing."""
+        practice_id = str(self.state["practice_id"])
+        chain = follow(practice_id, self.practice_sign_pk, statements)
+        # The profile key of the latest rotation only: a copy of an older one, replayed,
+        # must not bring back a key the revoked workstation knew.
+        latest = check_statement(practice_id, statements[-1])[2] if statements else None
+        if profile_key is not None and (chain[-1][1] if chain else self.practice_sign_pk) == latest:
+            self.state["profile_key"] = b64(profile_key)
+        if not chain:
+            return False
+        older = [self.practice_sign_pk, *self.practice_older_sign_pks]
+        for _, sign_pk in chain[:-1]:
+            older.insert(0, sign_pk)
+        self.practice_enc_pk, self.practice_sign_pk = chain[-1]
+        self.practice_older_sign_pks = older
+        self.state["practice_keys"] = {
+            "practice_enc_pk": b64(self.practice_enc_pk),
+            "practice_sign_pk": b64(self.practice_sign_pk),
+            "older_sign_pks": [b64(k) for k in older],
+        }
+        return True
 
 
 def _receipt_key(about: str, receipt: str, message_ids: list[str]) -> str:

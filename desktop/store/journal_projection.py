@@ -33,7 +33,9 @@ Project = Callable[[Any, str, dict[str, Any], JournalEvent], None]
 Undo = Callable[[Any, str, JournalEvent], None]
 
 #: The modules whose import registers projectors (D and E add theirs here).
-FEATURES: tuple[str, ...] = ()
+FEATURES: tuple[str, ...] = (
+    "desktop.store.rotation_projection",
+)
 
 _projectors: dict[str, Project] = {}
 _undoers: dict[str, Undo] = {}

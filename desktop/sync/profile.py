@@ -10,11 +10,14 @@ and gives the practice's name, address and phone number::
         {"id": "<uuid>", "name": "...", "profession": "...", "response_days": 2,
          "absence": {"from": "2026-08-01", "until": "2026-08-21", "message": "..."}}
       ],
-      "documents": {"max_bytes": 25000000}
+      "documents": {"max_bytes": 25000000},
+      "keys": [<key statement>, ...]
     }
 
-Every field is optional (``absence`` may be ``null``). The practice seals it
-with the **profile key** (a store secret, handed to each patient in the
+Every field is optional (``absence`` may be ``null``). ``keys``, after the practice's keys
+were rotated (a workstation revoked), lists every key statement, oldest first
+(desktop/crypto/practice_keys.py): a patient's app follows them from the key it trusts.
+The practice seals it with the **profile key** (a store secret, handed to each patient in the
 welcome of his invitation) and signs it (``desktop.crypto.profile``);
 publishing is a local transaction that queues a ``PUT /v1/practice/profile``
 in the outbox, which sync pushes like any other action.
@@ -50,6 +53,9 @@ _PRACTITIONER_TEXT = {"name": 200, "profession": 100}
 MAX_ABSENCE_MESSAGE = 1000
 
 KEY_SECRET = "profile_key"
+#: The practice's key statements (a JSON list, oldest first), which every profile carries.
+STATEMENTS_SETTING = "practice_key_statements"
+MAX_STATEMENTS = 100
 _VERSION_SETTING = "profile_version"
 _PUBLISHED_SETTING = "profile_published"
 
@@ -70,7 +76,12 @@ def check_profile(profile: Any, *, strict: bool = True) -> dict[str, Any]:
     """
     if not isinstance(profile, dict):
         raise ProfileInvalid("A practice profile is a JSON object.")
-    _known(profile, {"practice", "practitioners", "documents"}, "the profile", strict)
+    _known(profile, {"practice", "practitioners", "documents", "keys"}, "the profile", strict)
+    keys = profile.get("keys", [])
+    if not isinstance(keys, list) or len(keys) > MAX_STATEMENTS or any(
+        not isinstance(k, dict) for k in keys
+    ):
+        raise ProfileInvalid(f"'keys' is a list of at most {MAX_STATEMENTS} key statements.")
     documents = profile.get("documents", {})
     if not isinstance(documents, dict):
         raise ProfileInvalid("'documents' is an object (max_bytes).")
@@ -195,6 +206,11 @@ def publish_profile(workstation: Workstation, profile: dict[str, Any]) -> None:
         raise PasserelleError("This workstation is not registered with a relay yet.")
     store = workstation.store
     with store.transaction():
+        # The key statements are the store's, whatever the caller started from.
+        profile = {k: v for k, v in profile.items() if k != "keys"}
+        statements = json.loads(store.get_setting(STATEMENTS_SETTING) or "[]")
+        if statements:
+            profile["keys"] = statements
         last = int(store.get_setting(_VERSION_SETTING) or 0)
         version = max(time.time_ns() // 1_000_000, last + 1)
         blob = seal_profile(
@@ -243,7 +259,7 @@ def current_profile(store: Store) -> dict[str, Any]:
         },
         "practitioners": practitioners,
         "documents": {"max_bytes": document_limit(store)},
-    }
+    }  # publish_profile adds the key statements, if any
 
 
 def document_limit(store: Store) -> int:

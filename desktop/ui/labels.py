@@ -153,6 +153,7 @@ def audit_action(value: object) -> str:
         "action_refused": _t("Action refused"),
         "audit_exported": _t("Audit trail exported"),
         "workstation_added": _t("Workstation added"),
+        "workstation_revoked": _t("Workstation revoked, practice keys rotated"),
     }.get(str(value), str(value))
 
 

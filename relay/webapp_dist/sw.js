@@ -1,6 +1,6 @@
 // The service worker caches the application shell only: these files, by name. It never
 // touches /v1 (the API: tokens, ciphertext) nor stores anything a patient wrote.
-const CACHE = "passerelle-shell-bd69f8e4b6cdaeb7";
+const CACHE = "passerelle-shell-86973cfd0ec07fd9";
 const SHELL = ["/", "/app.js", "/app.css", "/manifest.webmanifest", "/icon.svg"];
 
 self.addEventListener("install", (event) => {

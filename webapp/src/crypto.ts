@@ -179,3 +179,45 @@ export function openProfile(blob: Uint8Array, key: Uint8Array, signerPk: Uint8Ar
 }
 
 export { b64, unb64 };
+
+// -- key statements after a rotation (desktop/crypto/practice_keys.py) ---------------------
+
+/** The keys that follow `trusted` (the signing key this enrolment trusts), oldest first, as
+ * [encPk, signPk]: each statement signed by the key it replaces and by the new one. */
+export function followStatements(practiceId: string, trusted: Uint8Array,
+                                 statements: unknown[]): [Uint8Array, Uint8Array][] {
+  const read = statements.map((s) => checkStatement(practiceId, s));
+  const chain: [Uint8Array, Uint8Array][] = [];
+  let current = trusted;
+  for (let moved = true; moved;) {
+    moved = false;
+    for (const [previous, encPk, signPk] of read) {
+      if (equal(previous, current) && !equal(signPk, current)) {
+        chain.push([encPk, signPk]);
+        current = signPk;
+        moved = true;
+        break;
+      }
+    }
+  }
+  return chain;
+}
+
+/** [previous_sign_pk, enc_pk, sign_pk] of a statement both keys signed; else Rejected. */
+export function checkStatement(practiceId: string, s: any): [Uint8Array, Uint8Array, Uint8Array] {
+  const fields = ["previous_sign_pk", "enc_pk", "sign_pk", "by_previous", "by_new"];
+  if (typeof s !== "object" || s === null || fields.some((f) => typeof s[f] !== "string")) {
+    throw new Rejected("a practice key statement is malformed");
+  }
+  const [previous, encPk, signPk, byPrevious, byNew] = fields.map((f) => unb64(s[f]));
+  if ([previous, encPk, signPk].some((k) => k.length !== 32) ||
+      byPrevious.length !== 64 || byNew.length !== 64) {
+    throw new Rejected("a practice key statement has keys of the wrong size");
+  }
+  const message = concat(utf8(`passerelle/v1/practice-keys/${practiceId}`), previous, encPk, signPk);
+  if (!sodium.crypto_sign_verify_detached(byPrevious, message, previous) ||
+      !sodium.crypto_sign_verify_detached(byNew, message, signPk)) {
+    throw new Rejected("a practice key statement is not signed by both keys");
+  }
+  return [previous, encPk, signPk];
+}

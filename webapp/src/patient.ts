@@ -3,11 +3,11 @@
 import * as account from "./account";
 import { Relay, RelayError } from "./api";
 import {
-  Identity, Rejected, binding, identityBytes, identityFromBytes, messageContext, newIdentity,
-  noticeContext, openEnvelope, openProfile, openWelcome, preferencesContext, redeemToken,
-  sealEnvelope, stateContext,
+  Identity, Rejected, binding, checkStatement, followStatements, identityBytes, identityFromBytes,
+  messageContext, newIdentity, noticeContext, openEnvelope, openProfile, openWelcome,
+  preferencesContext, redeemToken, sealEnvelope, stateContext,
 } from "./crypto";
-import { b64, sodium, unb64, utf8 } from "./sodium";
+import { b64, equal as equalBytes, sodium, unb64, utf8 } from "./sodium";
 import * as docs from "./documents";
 import * as vault from "./vault";
 
@@ -73,6 +73,9 @@ export interface State {
   outbox: { key: string; path: string; body: unknown; method?: "PUT" }[];
   rejected: number;
   prevention_opt_out?: boolean;
+  /** After the practice rotated its keys (a workstation revoked): its current keys and the
+   * signing keys it replaced (what they signed still verifies). Absent: the welcome's. */
+  practice_keys?: { practice_enc_pk: string; practice_sign_pk: string; older_sign_pks: string[] };
 }
 
 interface Unlocked {
@@ -98,8 +101,33 @@ export class Patient {
 
   get state(): State { return this.s.state; }
   get practiceName(): string { return String(this.state.welcome.practice_name ?? ""); }
-  private get practiceEncPk() { return unb64(this.state.welcome.practice_enc_pk); }
-  private get practiceSignPk() { return unb64(this.state.welcome.practice_sign_pk); }
+  private get practiceEncPk() {
+    return unb64((this.state.practice_keys ?? this.state.welcome).practice_enc_pk);
+  }
+  private get practiceSignPk() {
+    return unb64((this.state.practice_keys ?? this.state.welcome).practice_sign_pk);
+  }
+
+  /** The practice rotated its keys: follow its statements from the key this enrolment
+   * trusts, and from then on seal to the new key (desktop/patient/client.py's
+   * follow_practice_keys). `profileKey`: the new one, from the copy sealed to us. */
+  private followPracticeKeys(statements: unknown[], profileKey?: string): boolean {
+    const chain = followStatements(this.state.practice_id, this.practiceSignPk, statements);
+    const latest = statements.length
+      ? checkStatement(this.state.practice_id, statements[statements.length - 1])[2] : null;
+    const after = chain.length ? chain[chain.length - 1][1] : this.practiceSignPk;
+    if (profileKey !== undefined && latest !== null && equalBytes(after, latest)) {
+      this.state.profile_key = profileKey;
+    }
+    if (!chain.length) return false;
+    const older = [this.practiceSignPk, ...(this.state.practice_keys?.older_sign_pks ?? []).map(unb64)];
+    for (const [, signPk] of chain.slice(0, -1)) older.unshift(signPk);
+    const [encPk, signPk] = chain[chain.length - 1];
+    this.state.practice_keys = {
+      practice_enc_pk: b64(encPk), practice_sign_pk: b64(signPk), older_sign_pks: older.map(b64),
+    };
+    return true;
+  }
 
   // -- joining, signing in, unlocking ----------------------------------------------------
 
@@ -297,6 +325,8 @@ export class Patient {
           this.state.profile = openProfile(unb64(data.blob), unb64(this.state.profile_key),
                                            this.practiceSignPk, this.state.practice_id, version);
           this.state.profile_version = version;
+          const keys = this.state.profile?.keys;
+          if (Array.isArray(keys)) this.followPracticeKeys(keys);
         }
       } catch (exc) {
         if (!(exc instanceof RelayError && exc.code === "profile_not_found") && !(exc instanceof Rejected)) {
@@ -553,7 +583,11 @@ export class Patient {
   }
 
   private open(envelope: string, context: Uint8Array, signer: Uint8Array): any {
-    const raw = openEnvelope(unb64(envelope), context, this.s.identity, [signer]);
+    const signers = [signer];
+    if (equalBytes(signer, this.practiceSignPk)) { // its replaced keys signed the practice's past
+      signers.push(...(this.state.practice_keys?.older_sign_pks ?? []).map(unb64));
+    }
+    const raw = openEnvelope(unb64(envelope), context, this.s.identity, signers);
     const doc = JSON.parse(new TextDecoder().decode(raw));
     if (typeof doc !== "object" || doc === null) throw new Rejected("not an object");
     if (typeof doc.text !== "string" && doc.text !== undefined) throw new Rejected("text");
@@ -567,6 +601,14 @@ export class Patient {
     if (e.kind === "notice") {
       if (this.state.notices[e.notice_id]) return null;
       const doc = this.open(e.envelope, noticeContext(e.notice_id, this.state.patient_id), this.practiceSignPk);
+      if (doc.type === "practice_keys") { // the practice rotated its keys: not a notice to show
+        if (doc.notice_id !== e.notice_id || !Array.isArray(doc.keys) || !doc.keys.length ||
+            typeof doc.profile_key !== "string" || unb64(doc.profile_key).length !== 32) {
+          throw new Rejected("practice keys");
+        }
+        this.followPracticeKeys(doc.keys, doc.profile_key);
+        return null;
+      }
       if (doc.type !== "notice" || doc.notice_id !== e.notice_id) throw new Rejected("notice");
       if (typeof doc.replies_allowed !== "boolean") throw new Rejected("notice");
       this.state.notices[e.notice_id] = {
