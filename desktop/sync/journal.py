@@ -147,7 +147,10 @@ class JournalSync:
         except RelayError:
             return Unreadable(seq, entry_id, b"", "the relay sent a malformed entry")
         try:
-            event = open_entry(sealed, self.practice_id, entry_id, self.keys.enc_keys, signers)
+            # The practice's keys, and this workstation's own: a rotation's new practice
+            # keys come sealed to each workstation's key (desktop/sync/rotation.py).
+            event = open_entry(sealed, self.practice_id, entry_id,
+                               [*self.keys.enc_keys, self.identity.enc_key], signers)
         except EnvelopeRejected as exc:
             log.warning("journal entry %s not opened: %s", seq, exc)
             return Unreadable(seq, entry_id, sealed, str(exc))

@@ -1,0 +1,133 @@
+"""Revoking a stolen laptop rotates the practice's keys (docs/PROTOCOL.md, "Revoking a
+workstation"): three workstations of one practice and a patient, over a real relay.
+
+What a person would notice: the laptop is locked out at once; what the practice writes
+afterwards cannot be opened with the laptop's keys (read straight off the relay); the
+other workstations and the patient carry on both ways, and what came before still reads.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from desktop.core.errors import EnvelopeRejected, RelayError
+from desktop.core.rights import NotAllowed
+from desktop.crypto import open_envelope
+from desktop.crypto.envelope import message_context
+from desktop.sync.rotation import CannotRevoke, RevocationNeedsRelay, revoke_workstation
+from desktop.sync.workstation import Workstation
+from tests.support.workstations import office  # noqa: F401  (the fixture)
+from tests.support.world import Practice, patient_request
+
+
+def texts(practice: Practice, conversation_id: str) -> list[str]:
+    return [m.text for m in practice.store.thread(conversation_id)]
+
+
+def relay_envelope(practice: Practice, message_id: str) -> tuple[str, bytes]:
+    """The envelope of a message as the relay holds it (the practice mailbox's copy)."""
+    client = practice.workstation.client()
+    try:
+        events = client.events(None, limit=1000).items
+    finally:
+        client.close()
+    event = next(e for e in events if e.get("message_id") == message_id)
+    return event["conversation_id"], base64.b64decode(event["envelope"])
+
+
+def test_a_revoked_laptop_is_locked_out_and_cannot_read_what_follows(office) -> None:  # noqa: F811
+    desk, cabinet, laptop = office(3)
+    url = desk.workstation.relay_url
+    jeanne = desk.enrol(url, "Jeanne Martin")
+    conv = patient_request(jeanne, desk.practitioner_id, "Avant le vol : ma tension")
+    first = jeanne.thread(conv)[0]["id"]
+    desk.sync()
+    desk.workstation.reply(conv, "Réponse d'avant", desk.practitioner_id)
+    desk.sync()
+    jeanne.sync()
+    stolen = laptop.workstation.identity.current  # what the thief walks away with
+    laptop_id = laptop.store.get_setting("account_id") or ""
+
+    revoked = revoke_workstation(desk.workstation, laptop_id)
+    assert (revoked.account_id, revoked.workstations, revoked.patients) == (laptop_id, 2, 1)
+
+    # The laptop's token is refused at once.
+    with pytest.raises(RelayError) as refused:
+        laptop.workstation.client().get("/v1/me")
+    assert refused.value.code == "invalid_token"
+
+    # The practice writes after the revocation: the stolen keys open none of it.
+    new_keys = desk.workstation.identity.current
+    assert new_keys.enc_pk != stolen.enc_pk
+    after = desk.workstation.reply(conv, "Après le vol : tout va bien", desk.practitioner_id)
+    desk.sync()
+    conv_id, envelope = relay_envelope(desk, after)
+    context = message_context(conv_id, after)
+    with pytest.raises(EnvelopeRejected, match="not addressed"):
+        open_envelope(envelope, context, stolen.enc_key, [new_keys.sign_pk])
+    assert open_envelope(envelope, context, new_keys.enc_key, [new_keys.sign_pk])
+
+    # The other workstation switched to the new keys, still opens what came before with
+    # the replaced one it keeps, and no longer believes the laptop.
+    cabinet.sync()
+    assert cabinet.workstation.identity.enc_pk == new_keys.enc_pk
+    for message_id, signer in ((first, jeanne.identity.sign_pk), (after, new_keys.sign_pk)):
+        conv_id, envelope = relay_envelope(cabinet, message_id)
+        assert open_envelope(envelope, message_context(conv_id, message_id),
+                             cabinet.workstation.identity.enc_key, [signer])
+    trusted = {w.account_id: w for w in cabinet.store.journal_workstations()}
+    assert trusted[laptop_id].revoked_at is not None
+
+    # The patient picks up the new keys, reads both replies and writes back, sealed to
+    # the new key only.
+    jeanne.sync()
+    assert jeanne.practice_enc_pk == new_keys.enc_pk
+    assert [m["text"] for m in jeanne.thread(conv)][-2:] == [
+        "Réponse d'avant", "Après le vol : tout va bien"]
+    thanks = jeanne.write(conv, "Merci, bien reçu")
+    jeanne.sync()
+    _, envelope = relay_envelope(desk, thanks)
+    with pytest.raises(EnvelopeRejected, match="not addressed"):
+        open_envelope(envelope, message_context(conv, thanks), stolen.enc_key,
+                      [jeanne.identity.sign_pk])
+    desk.sync()
+    assert texts(desk, conv) == ["Avant le vol : ma tension", "Réponse d'avant",
+                                 "Après le vol : tout va bien", "Merci, bien reçu"]
+    # The practice answers again; the patient reads it. The profile opens with the new
+    # profile key and carries the statement the patient followed.
+    desk.workstation.reply(conv, "Le cabinet vous rappelle", desk.practitioner_id)
+    desk.sync()
+    jeanne.sync()
+    assert jeanne.thread(conv)[-1]["text"] == "Le cabinet vous rappelle"
+    profile = jeanne.practice_profile()
+    assert profile is not None and len(profile["keys"]) == 1
+    # The relay serves the new public keys; the revocation is in the audit trail.
+    assert desk.workstation.client().get("/v1/practice")["enc_pk"] == base64.b64encode(
+        new_keys.enc_pk).decode()
+    assert any(e.action == "workstation_revoked" for e in desk.store.audit())
+
+
+def test_revoking_needs_the_relay_the_administrator_and_another_workstation(
+    office,  # noqa: F811
+) -> None:
+    desk, laptop = office(2)
+    before = desk.workstation.identity.enc_pk
+    laptop_id = laptop.store.get_setting("account_id") or ""
+    # Offline: refused with a sentence, nothing changed.
+    offline = Workstation(desk.store)
+    offline.person = desk.workstation.person
+    offline.relay_url = "http://127.0.0.1:9"
+    with pytest.raises(RevocationNeedsRelay, match="needs the relay"):
+        revoke_workstation(offline, laptop_id)
+    # Not the administrator.
+    assistant = desk.add_person("Paul Accueil")
+    desk.sign_in(assistant.id)
+    with pytest.raises(NotAllowed):
+        revoke_workstation(desk.workstation, laptop_id)
+    desk.sign_in(desk.practitioner_id)
+    with pytest.raises(CannotRevoke):
+        revoke_workstation(desk.workstation, desk.store.get_setting("account_id") or "")
+    assert desk.workstation.identity.enc_pk == before
+    laptop.workstation.client().get("/v1/me")  # still in: nothing was revoked
