@@ -189,6 +189,8 @@ FR: dict[str, str] = {
         'Action refusée',
     'Audit trail exported':
         'Journal d’audit exporté',
+    'Workstation revoked, practice keys rotated':
+        'Poste révoqué, clés du cabinet renouvelées',
     # -- backups and the recovery key -------------------------------------------------
     'No recovery key yet: create one in Practice settings → Backups so that backups can be made.':
         'Pas encore de clé de secours : créez-en une dans Réglages du cabinet → Sauvegardes pour que les sauvegardes puissent être faites.',

@@ -514,14 +514,15 @@ class PracticeMailbox:
     def _practice_signer(self, event: dict[str, Any]) -> bytes:
         """The practice key that must have signed a practice envelope: the current one, or,
         after a rotation, the older one it names (the mailbox's history)."""
-        keys = getattr(self.identity, "sign_pks", None)
-        if not keys or len(keys) == 1:
-            return self.identity.sign_pk
+        identity = self.identity
+        keys = identity.sign_pks if isinstance(identity, PracticeKeys) else (identity.sign_pk,)
+        if len(keys) == 1:  # never rotated: one look-up per message, as before
+            return keys[0]
         try:
             claimed = envelope_signer(unb64(_field(event, "envelope")))
         except (Rejected, RelayError, EnvelopeRejected):
-            return self.identity.sign_pk  # opening it says why
-        return claimed if claimed in keys else self.identity.sign_pk
+            return keys[0]  # opening it says why
+        return claimed if claimed in keys else keys[0]
 
     def _known(self, message_id: str) -> bool:
         return self.store.message(message_id) is not None

@@ -51,13 +51,25 @@ WORKSTATION_IDENTITY = "workstation_identity"
 COPIES_PER_REQUEST = 200
 
 
+#: Why a revocation was refused (``reason`` of the exceptions below), for the window's words.
+NEEDS_RELAY = "needs_relay"
+ITSELF = "itself"
+UNKNOWN = "unknown_workstation"
+
+
 class RevocationNeedsRelay(PasserelleError):
     """Revoking a workstation needs the relay (its token must be refused, the new keys
     handed to the other workstations); offline, nothing was done."""
 
+    reason = NEEDS_RELAY
+
 
 class CannotRevoke(PasserelleError):
     """This workstation cannot be revoked from here (itself, or one the practice lacks)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -80,7 +92,7 @@ def revoke_workstation(workstation: Workstation, account_id: str) -> Revoked:
     own = store.get_setting("account_id") or ""
     if account_id == own:
         raise CannotRevoke(
-            "A workstation cannot revoke itself: revoke it from another workstation."
+            "A workstation cannot revoke itself: revoke it from another workstation.", ITSELF
         )
     client = workstation.client()
     try:
@@ -93,7 +105,7 @@ def revoke_workstation(workstation: Workstation, account_id: str) -> Revoked:
                     f"({exc.args[0]}). Nothing was changed; try again once online."
                 ) from exc
             if exc.code == "workstation_not_found":
-                raise CannotRevoke("The practice has no such workstation.") from exc
+                raise CannotRevoke("The practice has no such workstation.", UNKNOWN) from exc
             raise
     finally:
         client.close()

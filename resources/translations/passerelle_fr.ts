@@ -898,7 +898,7 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
         <translation>Préparation du PDF…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="208"/>
+        <location filename="../../build/translations/indirect_strings.py" line="210"/>
         <source>Messages</source>
         <extracomment>desktop/ui/record_export.py:81</extracomment>
         <translation>Messages</translation>
@@ -2004,7 +2004,7 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>envoyé par le cabinet</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="206"/>
+        <location filename="../../build/translations/indirect_strings.py" line="208"/>
         <source>renewed prescription</source>
         <extracomment>desktop/ui/patient_documents.py:60</extracomment>
         <translation>ordonnance renouvelée</translation>
@@ -3279,49 +3279,49 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Verrouillé — synchronisation suspendue jusqu’au déverrouillage</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="210"/>
+        <location filename="../../build/translations/indirect_strings.py" line="212"/>
         <source>Not connected to a relay</source>
         <extracomment>desktop/ui/sync_status.py:15</extracomment>
         <translation>Non connecté à un relais</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="212"/>
+        <location filename="../../build/translations/indirect_strings.py" line="214"/>
         <source>Synced</source>
         <extracomment>desktop/ui/sync_status.py:18</extracomment>
         <translation>Synchronisé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="214"/>
+        <location filename="../../build/translations/indirect_strings.py" line="216"/>
         <source>Syncing — {0} to send</source>
         <extracomment>desktop/ui/sync_status.py:21</extracomment>
         <translation>Synchronisation — {0} à envoyer</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="216"/>
+        <location filename="../../build/translations/indirect_strings.py" line="218"/>
         <source>Syncing…</source>
         <extracomment>desktop/ui/sync_status.py:22</extracomment>
         <translation>Synchronisation…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="218"/>
+        <location filename="../../build/translations/indirect_strings.py" line="220"/>
         <source>Offline since {0}</source>
         <extracomment>desktop/ui/sync_status.py:24</extracomment>
         <translation>Hors ligne depuis {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="220"/>
+        <location filename="../../build/translations/indirect_strings.py" line="222"/>
         <source>{0} waiting to be sent</source>
         <extracomment>desktop/ui/sync_status.py:26</extracomment>
         <translation>{0} en attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="222"/>
+        <location filename="../../build/translations/indirect_strings.py" line="224"/>
         <source>Sync error: {0}</source>
         <extracomment>desktop/ui/sync_status.py:29</extracomment>
         <translation>Erreur de synchronisation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="224"/>
+        <location filename="../../build/translations/indirect_strings.py" line="226"/>
         <source>Sync stopped</source>
         <extracomment>desktop/ui/sync_status.py:30</extracomment>
         <translation>Synchronisation arrêtée</translation>
@@ -3979,104 +3979,110 @@ Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="172"/>
-        <source>wrong PIN or passphrase</source>
-        <extracomment>desktop/ui/labels.py:173</extracomment>
-        <translation>code ou phrase de passe erronés</translation>
+        <source>Workstation revoked, practice keys rotated</source>
+        <extracomment>desktop/ui/labels.py:156</extracomment>
+        <translation>Poste révoqué, clés du cabinet renouvelées</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="174"/>
-        <source>account deactivated</source>
+        <source>wrong PIN or passphrase</source>
         <extracomment>desktop/ui/labels.py:174</extracomment>
-        <translation>compte désactivé</translation>
+        <translation>code ou phrase de passe erronés</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="176"/>
-        <source>no PIN set yet</source>
+        <source>account deactivated</source>
         <extracomment>desktop/ui/labels.py:175</extracomment>
-        <translation>pas encore de code</translation>
+        <translation>compte désactivé</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="178"/>
-        <source>first administrator</source>
+        <source>no PIN set yet</source>
         <extracomment>desktop/ui/labels.py:176</extracomment>
-        <translation>premier administrateur</translation>
+        <translation>pas encore de code</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="180"/>
-        <source>their own</source>
+        <source>first administrator</source>
         <extracomment>desktop/ui/labels.py:177</extracomment>
-        <translation>le sien</translation>
+        <translation>premier administrateur</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="182"/>
-        <source>valid until {0}</source>
-        <extracomment>desktop/ui/labels.py:180</extracomment>
-        <translation>valable jusqu’au {0}</translation>
+        <source>their own</source>
+        <extracomment>desktop/ui/labels.py:178</extracomment>
+        <translation>le sien</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="184"/>
-        <source>{0} rows</source>
-        <extracomment>desktop/ui/labels.py:182</extracomment>
-        <translation>{0} lignes</translation>
+        <source>valid until {0}</source>
+        <extracomment>desktop/ui/labels.py:181</extracomment>
+        <translation>valable jusqu’au {0}</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="186"/>
-        <source>line {0} of the file</source>
-        <extracomment>desktop/ui/labels.py:184</extracomment>
-        <translation>ligne {0} du fichier</translation>
+        <source>{0} rows</source>
+        <extracomment>desktop/ui/labels.py:183</extracomment>
+        <translation>{0} lignes</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="188"/>
-        <source>{0} — {1} recipients</source>
-        <extracomment>desktop/ui/labels.py:186</extracomment>
-        <translation>{0} — {1} destinataires</translation>
+        <source>line {0} of the file</source>
+        <extracomment>desktop/ui/labels.py:185</extracomment>
+        <translation>ligne {0} du fichier</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="190"/>
-        <source>{0} — {1} not sent</source>
-        <extracomment>desktop/ui/labels.py:188</extracomment>
-        <translation>{0} — {1} non envoyés</translation>
+        <source>{0} — {1} recipients</source>
+        <extracomment>desktop/ui/labels.py:187</extracomment>
+        <translation>{0} — {1} destinataires</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="192"/>
-        <source>practitioner</source>
-        <extracomment>desktop/ui/labels.py:190</extracomment>
-        <translation>praticien</translation>
+        <source>{0} — {1} not sent</source>
+        <extracomment>desktop/ui/labels.py:189</extracomment>
+        <translation>{0} — {1} non envoyés</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="194"/>
-        <source>assistant</source>
-        <extracomment>desktop/ui/labels.py:190</extracomment>
-        <translation>secrétariat</translation>
+        <source>practitioner</source>
+        <extracomment>desktop/ui/labels.py:191</extracomment>
+        <translation>praticien</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="196"/>
-        <source>, administrator</source>
+        <source>assistant</source>
         <extracomment>desktop/ui/labels.py:191</extracomment>
-        <translation>, administrateur</translation>
+        <translation>secrétariat</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="198"/>
-        <source>invitation letter → {0}</source>
-        <extracomment>desktop/ui/labels.py:193</extracomment>
-        <translation>lettre d’invitation → {0}</translation>
+        <source>, administrator</source>
+        <extracomment>desktop/ui/labels.py:192</extracomment>
+        <translation>, administrateur</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="200"/>
-        <source>with internal notes</source>
-        <extracomment>desktop/ui/labels.py:198</extracomment>
-        <translation>avec les notes internes</translation>
+        <source>invitation letter → {0}</source>
+        <extracomment>desktop/ui/labels.py:194</extracomment>
+        <translation>lettre d’invitation → {0}</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="202"/>
-        <source>without internal notes</source>
+        <source>with internal notes</source>
         <extracomment>desktop/ui/labels.py:199</extracomment>
-        <translation>sans les notes internes</translation>
+        <translation>avec les notes internes</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="204"/>
-        <source>PDF: {0} conversation(s), {1} message(s), {2}</source>
+        <source>without internal notes</source>
         <extracomment>desktop/ui/labels.py:200</extracomment>
+        <translation>sans les notes internes</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="206"/>
+        <source>PDF: {0} conversation(s), {1} message(s), {2}</source>
+        <extracomment>desktop/ui/labels.py:201</extracomment>
         <translation>PDF&#xa0;: {0} conversation(s), {1} message(s), {2}</translation>
     </message>
 </context>
