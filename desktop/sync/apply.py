@@ -44,7 +44,7 @@ from desktop.crypto.envelope import envelope_signer, message_context, state_cont
 from desktop.store import Store
 from desktop.store.conversations import check_message_row
 from desktop.store.documents import DocumentStore, StoredDocument
-from desktop.sync import notices, receipts
+from desktop.sync import key_change, notices, receipts
 from desktop.sync.client import API, unb64
 from desktop.sync.content import decode, parse_time, read_renewal_request, urgent_wording
 from desktop.sync.practice_keys import PracticeKeys
@@ -399,6 +399,10 @@ class PracticeMailbox:
             invitation.patient_id, _field(event, "patient_id"), enc_pk, sign_pk
         )
         self.store.mark_invitation_redeemed(invitation.id)
+        if isinstance(self.identity, PracticeKeys) and self.identity.older:
+            # Rotated since: his welcome may hold the replaced keys (desktop/sync/key_change.py).
+            key_change.queue_for_newcomer(self.store, self.identity,
+                                          _field(event, "patient_id"), enc_pk)
         page.applied.patients.add(invitation.patient_id)
 
     def _patient_of(self, relay_patient_id: str) -> tuple[str, bytes]:

@@ -10,20 +10,37 @@ signed by the key the rotation replaces, which the patient trusts; context
 
 ``keys``: every key statement of the practice, oldest first (desktop/crypto/practice_keys.py);
 ``profile_key``: base64 of the new profile key (the revoked workstation knew the old one).
+
+A patient who joins after a rotation with an invitation printed before it holds the old
+keys: each workstation applying his arrival queues him a copy too (:func:`queue_for_newcomer`),
+signed by the practice's current key, which the statements inside vouch for; its notice id
+is drawn from the patient and the number of rotations, so the relay delivers it once.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import json
+import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.core.errors import EnvelopeRejected
+from desktop.crypto.envelope import seal_envelope
 from desktop.crypto.profile import KEY_SIZE
+from desktop.sync.client import API
 from desktop.sync.content import now_utc
+from desktop.sync.notice_content import notice_context
+
+if TYPE_CHECKING:
+    from desktop.store import Store
+    from desktop.sync.practice_keys import PracticeKeys
 
 PRACTICE_KEYS = "practice_keys"
+#: The practice's key statements in the store (a JSON list, oldest first).
+STATEMENTS_SETTING = "practice_key_statements"
+PROFILE_KEY_SECRET = "profile_key"
 
 
 @dataclass(frozen=True)
@@ -59,3 +76,24 @@ def read_key_change(doc: Any, notice_id: str) -> KeyChange:
     if len(key) != KEY_SIZE:
         raise EnvelopeRejected("a practice key change with a malformed profile key")
     return KeyChange(statements, key)
+
+
+def queue_for_newcomer(store: Store, keys: PracticeKeys, relay_patient_id: str,
+                       patient_enc_pk: bytes) -> bool:
+    """After a rotation, a patient who just joined gets his copy of the change (his
+    welcome may predate it); inside the caller's transaction. False: nothing to tell."""
+    statements = json.loads(store.get_setting(STATEMENTS_SETTING) or "[]")
+    profile_key = store.get_secret(PROFILE_KEY_SECRET)
+    if not statements or profile_key is None:
+        return False
+    notice_id = str(uuid.uuid5(
+        uuid.NAMESPACE_URL, f"passerelle:practice-keys:{relay_patient_id}:{len(statements)}"))
+    content = json.dumps(key_change_content(notice_id, statements, profile_key)).encode()
+    envelope = seal_envelope(content, notice_context(notice_id, relay_patient_id),
+                             keys.sign_key, [patient_enc_pk, keys.enc_pk])
+    store.enqueue(
+        "POST", f"{API}/notices/{notice_id}/deliveries",
+        {"items": [{"patient_id": relay_patient_id,
+                    "envelope": base64.b64encode(envelope).decode()}]},
+    )
+    return True

@@ -35,6 +35,7 @@ from desktop.core.documents import DEFAULT_MAX_BYTES, LIMIT_SETTING, check_limit
 from desktop.core.errors import InvalidField, PasserelleError
 from desktop.crypto.profile import new_profile_key, seal_profile
 from desktop.sync.client import API, b64
+from desktop.sync.key_change import STATEMENTS_SETTING as STATEMENTS
 
 if TYPE_CHECKING:
     # Types only: the patient client checks profiles with this module and
@@ -54,7 +55,7 @@ MAX_ABSENCE_MESSAGE = 1000
 
 KEY_SECRET = "profile_key"
 #: The practice's key statements (a JSON list, oldest first), which every profile carries.
-STATEMENTS_SETTING = "practice_key_statements"
+STATEMENTS_SETTING = STATEMENTS
 MAX_STATEMENTS = 100
 _VERSION_SETTING = "profile_version"
 _PUBLISHED_SETTING = "profile_published"

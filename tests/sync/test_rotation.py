@@ -16,6 +16,7 @@ from desktop.core.errors import EnvelopeRejected, RelayError
 from desktop.core.rights import NotAllowed
 from desktop.crypto import open_envelope
 from desktop.crypto.envelope import message_context
+from desktop.patient import PatientClient
 from desktop.sync.rotation import CannotRevoke, RevocationNeedsRelay, revoke_workstation
 from desktop.sync.workstation import Workstation
 from tests.support.workstations import office  # noqa: F401  (the fixture)
@@ -131,3 +132,29 @@ def test_revoking_needs_the_relay_the_administrator_and_another_workstation(
         revoke_workstation(desk.workstation, desk.store.get_setting("account_id") or "")
     assert desk.workstation.identity.enc_pk == before
     laptop.workstation.client().get("/v1/me")  # still in: nothing was revoked
+
+
+def test_a_patient_invited_before_the_rotation_and_joining_after_carries_on(
+    office,  # noqa: F811
+) -> None:
+    """His printed welcome holds the replaced keys: the practice sends him the change
+    when he joins, signed by its new key, which the statements inside vouch for."""
+    desk, laptop = office(2)
+    patient = desk.store.add_patient("Louis Bernard", "1950-01-01")
+    code = desk.workstation.invite(patient.id)
+    desk.sync()
+    revoke_workstation(desk.workstation, laptop.store.get_setting("account_id") or "")
+    desk.sync()
+    louis = PatientClient.redeem(desk.workstation.relay_url, code)
+    desk.sync()  # his arrival, and his copy of the change
+    louis.sync()
+    assert louis.practice_enc_pk == desk.workstation.identity.enc_pk
+    assert louis.state["rejected"] == []
+    conv = patient_request(louis, desk.practitioner_id, "Bonjour, première demande")
+    desk.sync()
+    desk.workstation.reply(conv, "Bonjour Monsieur Bernard", desk.practitioner_id)
+    desk.sync()
+    louis.sync()
+    assert [m["text"] for m in louis.thread(conv)] == [
+        "Bonjour, première demande", "Bonjour Monsieur Bernard"]
+    assert louis.practice_profile() is not None

@@ -600,7 +600,20 @@ export class Patient {
     const convs = this.state.conversations;
     if (e.kind === "notice") {
       if (this.state.notices[e.notice_id]) return null;
-      const doc = this.open(e.envelope, noticeContext(e.notice_id, this.state.patient_id), this.practiceSignPk);
+      const context = noticeContext(e.notice_id, this.state.patient_id);
+      let doc: any;
+      try {
+        doc = this.open(e.envelope, context, this.practiceSignPk);
+      } catch (exc) {
+        if (!(exc instanceof Rejected && exc.message.includes("unknown sender"))) throw exc;
+        // A key change signed by a key we do not trust yet (we joined with a welcome printed
+        // before the rotation): taken only if its statements lead from our key to its signer.
+        const signer = unb64(e.envelope).slice(4, 36);
+        doc = this.open(e.envelope, context, signer);
+        const chain = doc.type === "practice_keys" && Array.isArray(doc.keys)
+          ? followStatements(this.state.practice_id, this.practiceSignPk, doc.keys) : [];
+        if (!chain.some(([, signPk]) => equalBytes(signPk, signer))) throw exc;
+      }
       if (doc.type === "practice_keys") { // the practice rotated its keys: not a notice to show
         if (doc.notice_id !== e.notice_id || !Array.isArray(doc.keys) || !doc.keys.length ||
             typeof doc.profile_key !== "string" || unb64(doc.profile_key).length !== 32) {
