@@ -35,6 +35,8 @@ class Session(QObject):
     locked = Signal()
     sync_status = Signal(object)  # SyncStatus, from the sync threads
     applied = Signal(object)  # Applied: what a pull brought in
+    # JournalChange: other workstations' changes applied, or our decisions refused (from sync)
+    journal = Signal(object)
     changed = Signal(str)  # "inbox", "patients", "settings": what a local action changed
     transfer = Signal(object)  # Transfer: a document's upload or download moved, from sync
     damaged = Signal(object)  # StoreDamaged, found while taking the store just unlocked
@@ -98,6 +100,7 @@ class Session(QObject):
                 on_applied=self._applied_in_background,
                 long_poll=self.long_poll,
                 on_transfer=self.transfer.emit,
+                on_journal=self.journal.emit,
             )
             self.engine.start()
         self.backups.start()

@@ -8,20 +8,16 @@ import itertools
 import random
 import threading
 import time
-import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from desktop.crypto import Identity
-from desktop.crypto.pairing import CodeKeys, JoinRequest, check_offer, seal_practice_keys
-from desktop.store import Store, journal_projection
-from desktop.sync.client import API, RelayClient, b64, unb64
+from desktop.store import journal_projection
 from desktop.sync.engine import Sync, SyncEngine
 from desktop.sync.journal import JournalChange, JournalSync
 from desktop.sync.workstation import Workstation
-from tests.support.world import PASSPHRASE
+from tests.support.workstations import office  # noqa: F401  (the fixture)
 
 # One wall clock for the practice's workstations, a millisecond further at each reading:
 # "later" in a test means later, even within one millisecond of the real clock.
@@ -32,77 +28,27 @@ def _wall() -> int:
     return time.time_ns() // 1_000_000 + next(_ticks)
 
 
-def join(desk: Workstation, relay_url: str, path: Path, name: str) -> Workstation:
-    """A workstation joins the desk's practice through the relay's pairing (the keys
-    copied here rather than read from the bundle: the journal is under test, not pairing);
-    the desk admits it in the journal."""
-    request = JoinRequest.start(name)
-    offer = {k: v if isinstance(v, str) else b64(v) for k, v in request.offer().items()}
-    RelayClient(relay_url).post(f"{API}/pairings", offer, str(uuid.uuid4()))
-    redeem = b64(CodeKeys.derive(request.code).redeem_token)
-    client = desk.client()
-    claimed = client.request("POST", f"{API}/pairings/claim", {"redeem_token": redeem})
-    newcomer = check_offer(request.code, {"id": claimed["id"], **{
-        k: unb64(claimed[k]) for k in ("enc_pk", "sign_pk", "sealed_name", "binding")}})
-    own = Identity.from_bytes(desk.store.get_secret("workstation_identity") or b"")
-    sealed, mac = seal_practice_keys(request.code, newcomer, own, {})
-    client.post(f"{API}/pairings/approve", {"redeem_token": redeem, "bundle": b64(sealed),
-                                           "bundle_mac": b64(mac)}, str(uuid.uuid4()))
-    done = RelayClient(relay_url).request("POST", f"{API}/pairings/{request.pairing_id}/fetch",
-                                          {"fetch_secret": b64(request.fetch_secret)})
-    client.close()
-    store = Store.create(path, PASSPHRASE)
-    origin = desk.store
-    with store.transaction():
-        for key in ("practice_identity", "decision_secret", "profile_key"):
-            value = origin.get_secret(key)
-            if value is not None:
-                store.set_secret(key, value)
-        for key in ("relay_url", "practice_id", "practice_name"):
-            store.set_setting(key, origin.get_setting(key))
-        store.set_setting("account_id", done["account_id"])
-        store.set_setting("workstation_name", name)
-        store.set_secret("relay_token", str(done["token"]).encode())
-        store.set_secret("workstation_identity", request.identity.to_bytes())
-        for w in origin.journal_workstations():
-            store.journal_trust(w.account_id, w.sign_pk, w.enc_pk, w.name, w.added_at,
-                                w.added_by, w.revoked_at)
-        store.ensure_workstation_keys(first=False)
-    origin.journal_admit(done["account_id"], request.identity.sign_pk,
-                         request.identity.enc_pk, name, "2026-12-03T10:00:00Z",
-                         origin.get_setting("account_id") or "")
-    store.journal_wall = _wall
-    return Workstation(store)
-
-
 @pytest.fixture()
-def desk(practice) -> Workstation:
-    practice.store.journal_wall = _wall
-    return practice.workstation
+def stations(office):  # noqa: F811
+    """``stations(n)``: n workstations of one practice (tests.support.workstations, real
+    pairing), each reading the test's wall clock."""
 
+    def make(count: int) -> list[Workstation]:
+        made = [p.workstation for p in office(count)]
+        for ws in made:
+            ws.store.journal_wall = _wall
+        return made
 
-@pytest.fixture()
-def joining(desk, relay, tmp_path):
-    made: list[Workstation] = []
-
-    def make(name: str) -> Workstation:
-        ws = join(desk, relay.url, tmp_path / f"{name}.passerelle", name)
-        made.append(ws)
-        return ws
-
-    yield make
-    for ws in made:
-        ws.store.close()
+    return make
 
 
 def journal(ws: Workstation) -> JournalSync:
     return JournalSync(ws.store, ws.client(), ws.identity)
 
 
-def test_offline_edits_on_two_workstations_converge_and_one_decision_stands(desk, joining):
-    laptop = joining("Portable")
+def test_offline_edits_on_two_workstations_converge_and_one_decision_stands(stations):
+    desk, laptop = stations(2)
     desk_j = journal(desk)
-    desk_j.push()  # the laptop's admission, before anything it writes
     d, lp = desk.store, laptop.store
     # Both offline: the same patient edited, notes written, the same renewal decided.
     with d.transaction():
@@ -135,21 +81,18 @@ def test_offline_edits_on_two_workstations_converge_and_one_decision_stands(desk
     [told] = d.journal_refusals_unseen()
     assert told.winner == standing
     # A workstation that joins afterwards rebuilds the same state from the journal.
-    office = joining("Bureau 2")
-    desk_j.push()
-    office_j = journal(office)
-    office_j.pull()
-    assert office.store.journal_state() == d.journal_state()
-    assert {w.account_id for w in office.store.journal_workstations()} == {
+    bureau = stations(3)[2]
+    journal(bureau).pull()
+    assert bureau.store.journal_state() == d.journal_state()
+    assert {w.account_id for w in bureau.store.journal_workstations()} == {
         w.account_id for w in d.journal_workstations()}
-    for ws in (desk, laptop, office):
+    for ws in (desk, laptop, bureau):
         assert ws.store.journal_unread() == []
 
 
-def test_random_interleavings_of_three_workstations_converge(desk, joining):
-    stations = [desk, joining("Portable"), joining("Bureau")]
-    journals = [journal(ws) for ws in stations]
-    journals[0].push()
+def test_random_interleavings_of_three_workstations_converge(stations):
+    three = stations(3)
+    journals = [journal(ws) for ws in three]
     rng = random.Random(12)
     attempted: set[tuple[str, str]] = set()
     for _ in range(60):
@@ -160,7 +103,7 @@ def test_random_interleavings_of_three_workstations_converge(desk, joining):
             fields: dict[str, Any] = {rng.choice(["phone", "city", "state"]): rng.randint(0, 9)}
             if kind == "conversation_state":
                 fields["round"] = str(rng.randint(1, 3))
-            event = stations[i].store.journal_record(kind, rng.choice(["a", "b"]), fields)
+            event = three[i].store.journal_record(kind, rng.choice(["a", "b"]), fields)
             if kind == "conversation_state":
                 attempted.add((event.entity, fields["round"]))
         elif step < 0.8:
@@ -171,55 +114,50 @@ def test_random_interleavings_of_three_workstations_converge(desk, joining):
         j.push()
     for j in journals:
         j.pull()
-    states = [ws.store.journal_state() for ws in stations]
+    states = [ws.store.journal_state() for ws in three]
     assert states[0] == states[1] == states[2]
     # Each (conversation, round) tried was decided once, on every workstation.
     decided = {(entity, round_) for _kind, entity, round_ in states[0].decisions}
     assert decided == attempted and len(attempted) > 1
-    assert all(ws.store.journal_pending() == [] for ws in stations)
+    assert all(ws.store.journal_pending() == [] for ws in three)
 
 
-def test_an_entry_from_an_untrusted_writer_is_skipped_then_read_once_trusted(
-        desk, joining, relay, tmp_path):
-    laptop = joining("Portable")
-    # The desk has not told the practice of the laptop yet; a third workstation joined
-    # from the desk's trusted set before the laptop was in it.
-    office = join(desk, relay.url, tmp_path / "office.passerelle", "Bureau")
-    try:
-        with office.store.transaction():
-            office.store._conn.execute(  # as if it had joined before the laptop
-                "DELETE FROM journal_workstations WHERE account_id = ?",
-                (laptop.store.get_setting("account_id"),))
-        # The laptop writes before the desk publishes its admission.
-        laptop.store.journal_record("patient", "p-1", {"phone": "0600"})
-        journal(laptop).push()
-        office_j = journal(office)
-        office_j.pull()
-        assert office.store.journal_values("patient", "p-1") == {}
-        [kept] = office.store.journal_unread()
-        assert "not in the practice" in kept.reason
-        assert [r.kind for r in office.store.rejected()] == ["journal"]
-        # Not stuck on it: what comes after is applied.
-        desk.store.journal_record("patient", "p-2", {"phone": "0611"})
-        journal(desk).push()  # with the laptop's admission
-        office_j.pull()
-        assert office.store.journal_values("patient", "p-2") == {"phone": "0611"}
-        assert office.store.journal_values("patient", "p-1") == {"phone": "0600"}
-        assert office.store.journal_unread() == []
-        # A writer the practice never trusted stays unread.
-        rogue = Identity.generate()
-        laptop.store.set_secret("workstation_identity", rogue.to_bytes())
-        laptop.store.journal_record("patient", "p-1", {"phone": "6666"})
-        journal(laptop).push()
-        office_j.pull()
-        assert office.store.journal_values("patient", "p-1") == {"phone": "0600"}
-        assert len(office.store.journal_unread()) == 1
-    finally:
-        office.store.close()
+def test_an_entry_from_an_untrusted_writer_is_skipped_then_read_once_trusted(stations):
+    desk, laptop, bureau = stations(3)
+    laptop_id = laptop.store.get_setting("account_id") or ""
+    # The laptop signs with a key the practice has not heard of yet (as when its entries
+    # reach the relay before the word of its admission).
+    new_key = Identity.generate()
+    laptop.store.set_secret("workstation_identity", new_key.to_bytes())
+    laptop.store.journal_record("patient", "p-1", {"phone": "0600"})
+    journal(laptop).push()
+    bureau_j = journal(bureau)
+    bureau_j.pull()
+    assert bureau.store.journal_values("patient", "p-1") == {}
+    [kept] = bureau.store.journal_unread()
+    assert "not in the practice" in kept.reason
+    assert "journal" in [r.kind for r in bureau.store.rejected()]
+    # Not stuck on it: what comes after is applied; and once the desk's word of the
+    # laptop's key arrives, the laptop's entry is read.
+    desk.store.journal_record("patient", "p-2", {"phone": "0611"})
+    desk.store.journal_admit(laptop_id, new_key.sign_pk, new_key.enc_pk, "Portable",
+                             "2026-12-03T10:00:00Z", desk.store.get_setting("account_id") or "")
+    journal(desk).push()
+    bureau_j.pull()
+    assert bureau.store.journal_values("patient", "p-2") == {"phone": "0611"}
+    assert bureau.store.journal_values("patient", "p-1") == {"phone": "0600"}
+    assert bureau.store.journal_unread() == []
+    # A writer the practice never trusted stays unread.
+    laptop.store.set_secret("workstation_identity", Identity.generate().to_bytes())
+    laptop.store.journal_record("patient", "p-1", {"phone": "6666"})
+    journal(laptop).push()
+    bureau_j.pull()
+    assert bureau.store.journal_values("patient", "p-1") == {"phone": "0600"}
+    assert len(bureau.store.journal_unread()) == 1
 
 
-def test_sync_once_sends_the_journal_before_the_requests_waiting_on_it(desk, joining):
-    laptop = joining("Portable")
+def test_sync_once_sends_the_journal_before_the_requests_waiting_on_it(stations):
+    desk, laptop = stations(2)
     with desk.store.transaction():
         decision = desk.store.journal_record("renewal_decision", "r-9", {"decision": "ok"})
         desk.store.enqueue("POST", "/v1/journal/entries", {"unused": 1},
@@ -234,10 +172,8 @@ def test_sync_once_sends_the_journal_before_the_requests_waiting_on_it(desk, joi
     assert laptop.store.journal_decision("renewal_decision", "r-9") == decision
 
 
-def test_the_engine_carries_a_change_to_another_workstation_on_its_own(desk, joining,
-                                                                         monkeypatch):
-    laptop = joining("Portable")
-    Sync(desk).once()
+def test_the_engine_carries_a_change_to_another_workstation_on_its_own(stations, monkeypatch):
+    desk, laptop = stations(2)
     shown: list[tuple[str, dict[str, Any]]] = []
     monkeypatch.setitem(journal_projection._projectors, "canned_reply",
                         lambda c, entity, values, e: shown.append((entity, values)))
