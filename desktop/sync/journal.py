@@ -181,7 +181,18 @@ class JournalSync:
             items, cursor, done = self._page(cursor, wait)
             with self.gate():
                 signers = self.store.journal_signers()
-            opened = [self._open(item, signers) for item in items]
+            opened: list[Received | Unreadable] = []
+            for item in items:
+                entry = self._open(item, signers)
+                opened.append(entry)
+                if isinstance(entry, Received) and entry.event.kind == "practice_keys":
+                    # The practice's keys change here (a revocation elsewhere): what follows
+                    # is sealed to the new ones, so this much goes in before it is opened.
+                    with self.gate():
+                        applied = self.store.journal_apply_page(opened, None)
+                    events += applied.events
+                    unreadable += applied.unreadable
+                    opened = []
             with self.gate():
                 applied = self.store.journal_apply_page(opened, cursor)
             events += applied.events

@@ -143,7 +143,9 @@ def _revoke(
     # 3. The other workstations get the keys before anything is sealed to them.
     client.request("POST", f"{API}/journal/entries", entry,
                    idempotency_key=entry["id"])
-    # 4. This store switches, and the outbox tells the relay and the patients.
+    # 4. This store switches, and the outbox tells the relay and the patients (their
+    # copies sealed first, outside the store's lock: a second or so per thousand).
+    copies, notice_id = _patients_copies(workstation, old, new, statements, profile_key)
     with store.transaction():
         store.switch_practice_keys(new.to_bytes(), [old.to_bytes(), *older])
         store.set_secret(KEY_SECRET, profile_key)
@@ -153,7 +155,10 @@ def _revoke(
             "enc_pk": b64(new.enc_pk), "sign_pk": b64(new.sign_pk), "replaces": b64(old.enc_pk),
         })
         publish_current_profile(workstation)
-        patients = _tell_patients(workstation, old, new, statements, profile_key)
+        for start in range(0, len(copies), COPIES_PER_REQUEST):
+            store.enqueue("POST", f"{API}/notices/{notice_id}/deliveries",
+                          {"items": copies[start : start + COPIES_PER_REQUEST]})
+        patients = len(copies)
         store.record_audit(
             AuditAction.WORKSTATION_REVOKED, actor_id,
             detail=f"{account_id}; practice keys rotated, {len(recipients)} workstations, "
@@ -193,12 +198,12 @@ def _keys_entry(
     return {"id": event.client_id, "envelope": b64(sealed)}
 
 
-def _tell_patients(
+def _patients_copies(
     workstation: Workstation, old: Identity, new: Identity,
     statements: list[dict[str, str]], profile_key: bytes,
-) -> int:
-    """Queue each enrolled patient's copy of the change: sealed to him and to the new key,
-    signed by the old one (which his app trusts until it reads this)."""
+) -> tuple[list[dict[str, str]], str]:
+    """Each enrolled patient's copy of the change, and their notice id: sealed to him and
+    to the new key, signed by the old one (which his app trusts until it reads this)."""
     store = workstation.store
     notice_id = str(uuid.uuid4())
     content = json.dumps(key_change_content(notice_id, statements, profile_key)).encode()
@@ -214,7 +219,4 @@ def _tell_patients(
                 old.sign_key, [keys[0], new.enc_pk],
             )),
         })
-    for start in range(0, len(copies), COPIES_PER_REQUEST):
-        store.enqueue("POST", f"{API}/notices/{notice_id}/deliveries",
-                      {"items": copies[start : start + COPIES_PER_REQUEST]})
-    return len(copies)
+    return copies, notice_id

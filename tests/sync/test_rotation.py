@@ -74,6 +74,8 @@ def test_a_revoked_laptop_is_locked_out_and_cannot_read_what_follows(office) -> 
     # the replaced one it keeps, and no longer believes the laptop.
     cabinet.sync()
     assert cabinet.workstation.identity.enc_pk == new_keys.enc_pk
+    # Every entry opened at once: the laptop's revocation came sealed to the new key.
+    assert [r for r in cabinet.store.rejected() if r.kind == "journal"] == []
     for message_id, signer in ((first, jeanne.identity.sign_pk), (after, new_keys.sign_pk)):
         conv_id, envelope = relay_envelope(cabinet, message_id)
         assert open_envelope(envelope, message_context(conv_id, message_id),
