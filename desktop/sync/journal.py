@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,9 @@ PAGE = 500
 BATCH = 500
 BATCH_BYTES = 768 * 1024
 READ_TIMEOUT = 30.0
+#: Entries kept unread are tried again when the trusted set or the keys change, and at
+#: least this often (an entry from a clock a day ahead is believed once it no longer is).
+RETRY_EVERY = 600.0
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,10 @@ class JournalSync:
             raise NoJournal("This workstation has no journal keys: enrol it or join a practice.")
         self.identity = Identity.from_bytes(raw)
         self.decision_secret = secret
-        # What the entries kept unread were last tried with: tried again when it changes.
+        # What the entries kept unread were last tried with, and when: tried again when it
+        # changes, or after RETRY_EVERY.
         self._tried_with: tuple[frozenset[bytes], tuple[bytes, ...]] | None = None
+        self._tried_at = 0.0
 
     # -- push -------------------------------------------------------------------
 
@@ -205,16 +211,17 @@ class JournalSync:
 
     def retry_unread(self, force: bool = False) -> JournalApplied:
         """Try the entries kept unread again, if the trusted set or the keys changed since
-        the last try (``force``: in any case)."""
+        the last try, or it was RETRY_EVERY ago (``force``: in any case)."""
         with self.gate():
             signers = self.store.journal_signers()
             held = self.store.journal_unread()
         if not held:
             return JournalApplied([])
         tried_with = (frozenset(signers), tuple(bytes(k.public_key) for k in self.keys.enc_keys))
-        if tried_with == self._tried_with and not force:
+        due = time.monotonic() - self._tried_at >= RETRY_EVERY
+        if tried_with == self._tried_with and not (force or due):
             return JournalApplied([])
-        self._tried_with = tried_with
+        self._tried_with, self._tried_at = tried_with, time.monotonic()
         items: list[Received | Unreadable] = []
         for entry in held:
             opened = self._open({"seq": entry.seq, "id": entry.client_id,
