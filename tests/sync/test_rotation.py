@@ -9,14 +9,19 @@ other workstations and the patient carry on both ways, and what came before stil
 from __future__ import annotations
 
 import base64
+import threading
+import time
 
 import pytest
 
 from desktop.core.errors import EnvelopeRejected, RelayError
 from desktop.core.rights import NotAllowed
 from desktop.crypto import open_envelope
-from desktop.crypto.envelope import message_context
+from desktop.crypto.envelope import envelope_signer, journal_context, message_context
 from desktop.patient import PatientClient
+from desktop.store import journal_projection
+from desktop.sync.engine import SyncEngine
+from desktop.sync.journal import JournalChange
 from desktop.sync.rotation import CannotRevoke, RevocationNeedsRelay, revoke_workstation
 from desktop.sync.workstation import Workstation
 from tests.support.workstations import office  # noqa: F401  (the fixture)
@@ -160,3 +165,58 @@ def test_a_patient_invited_before_the_rotation_and_joining_after_carries_on(
     assert [m["text"] for m in louis.thread(conv)] == [
         "Bonjour, première demande", "Bonjour Monsieur Bernard"]
     assert louis.practice_profile() is not None
+
+
+def test_running_workstations_switch_keys_without_a_restart(office, monkeypatch) -> None:  # noqa: F811
+    """The window's sync engines keep running through a revocation: the other workstation
+    takes the new keys as its journal thread reads them, and what it writes next is sealed
+    to the new key; the patient follows once the revoking one's outbox went out."""
+    desk, cabinet, laptop = office(3)
+    jeanne = desk.enrol(desk.workstation.relay_url, "Jeanne Martin")
+    stolen = laptop.workstation.identity.current
+    shown: list[str] = []
+    monkeypatch.setitem(journal_projection._projectors, "canned_reply",
+                        lambda c, entity, values, e: shown.append(entity))
+    switched, arrived = threading.Event(), threading.Event()
+
+    def on_cabinet(change: JournalChange) -> None:
+        if any(e.kind == "practice_keys" for e in change.events):
+            switched.set()
+
+    def on_desk(change: JournalChange) -> None:
+        if any(e.kind == "canned_reply" for e in change.events):
+            arrived.set()
+
+    engines = [SyncEngine(desk.workstation, long_poll=5, on_journal=on_desk),
+               SyncEngine(cabinet.workstation, long_poll=5, on_journal=on_cabinet)]
+    for engine in engines:
+        engine.start()
+    try:
+        time.sleep(0.5)  # the long-polls are held
+        revoke_workstation(desk.workstation, laptop.store.get_setting("account_id") or "")
+        engines[0].wake()
+        assert switched.wait(20)
+        new_keys = desk.workstation.identity.current
+        assert cabinet.workstation.identity.enc_pk == new_keys.enc_pk
+        cabinet.store.journal_record("canned_reply", "cr-1", {"title": "Vacances"})
+        engines[1].wake()
+        assert arrived.wait(20) and shown == ["cr-1"]
+        deadline = time.monotonic() + 20
+        while desk.store.outbox_count() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert desk.store.outbox_count() == 0
+    finally:
+        for engine in engines:
+            engine.stop()
+    # The cabinet's entry, read off the relay: the laptop's key opens nothing of it.
+    client = desk.workstation.client()
+    try:
+        entries = client.get("/v1/journal/entries", limit=500)["items"]
+    finally:
+        client.close()
+    last = base64.b64decode(entries[-1]["envelope"])
+    with pytest.raises(EnvelopeRejected, match="not addressed"):
+        open_envelope(last, journal_context(desk.workstation.practice_id, entries[-1]["id"]),
+                      stolen.enc_key, [envelope_signer(last)])
+    jeanne.sync()
+    assert jeanne.practice_enc_pk == new_keys.enc_pk
