@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
 
@@ -189,3 +190,101 @@ def seed_patients(database_url: str, practice_id: str | uuid.UUID, count: int) -
     finally:
         db.dispose()
     return [str(p) for p in patient_ids]
+
+
+def seed_conversations(
+    database_url: str,
+    practice_id: str | uuid.UUID,
+    conversations_to_open: Sequence[SeededConversation],
+) -> int:
+    """Open many conversations at once, each with its request and then its messages from
+    the patient, as the API would have (``conversation_requested`` then ``message``
+    events in the practice's and the patient's mailbox); returns the events written per
+    mailbox side. The patients and the practitioner must exist; the limit on a patient's
+    open requests is not applied (a practice's years of history, not one day's).
+
+    Events go conversation after conversation, in the order given."""
+    practice_id = uuid.UUID(str(practice_id))
+    now = utcnow()
+    db = Database(database_url)
+    try:
+        with db.write() as conn:
+            practice_mailbox = conn.execute(
+                select(practices.c.mailbox_id).where(practices.c.id == practice_id)
+            ).scalar_one()
+            wanted = {uuid.UUID(str(c.patient_id)) for c in conversations_to_open}
+            boxes = dict(
+                conn.execute(
+                    select(patients.c.id, patients.c.mailbox_id).where(
+                        patients.c.id.in_(wanted), patients.c.practice_id == practice_id
+                    )
+                ).all()
+            )
+            if len(boxes) != len(wanted):
+                raise ValueError("a patient of another practice, or none")
+            conv_rows, item_rows = [], []
+            # (mailbox, kind, item id, fields) in the order they happened.
+            happened: list[tuple[int, str, uuid.UUID, dict[str, str]]] = []
+            for conv in conversations_to_open:
+                conv_id, patient = uuid.UUID(str(conv.conversation_id)), uuid.UUID(str(conv.patient_id))
+                request_id = uuid.UUID(str(conv.request[0]))
+                conv_rows.append({
+                    "id": conv_id, "practice_id": practice_id, "patient_id": patient,
+                    "practitioner_id": uuid.UUID(str(conv.practitioner_id)),
+                    "state": "requested", "created_at": now, "updated_at": now,
+                })
+                item_rows.append({"id": request_id, "conversation_id": conv_id, "kind": "message",
+                                  "sender": "patient", "envelope": conv.request[1],
+                                  "created_at": now})
+                opened = {"conversation_id": str(conv_id),
+                          "practitioner_id": str(conv.practitioner_id),
+                          "patient_id": str(patient), "message_id": str(request_id)}
+                for box in (practice_mailbox, boxes[patient]):
+                    happened.append((box, "conversation_requested", request_id, opened))
+                for message_id, envelope in conv.messages:
+                    item_id = uuid.UUID(str(message_id))
+                    item_rows.append({"id": item_id, "conversation_id": conv_id,
+                                      "kind": "message", "sender": "patient",
+                                      "envelope": envelope, "created_at": now})
+                    said = {"conversation_id": str(conv_id), "message_id": str(item_id),
+                            "sender": "patient"}
+                    for box in (practice_mailbox, boxes[patient]):
+                        happened.append((box, "message", item_id, said))
+            for start in range(0, len(conv_rows), _BATCH):
+                conn.execute(insert(conversations), conv_rows[start : start + _BATCH])
+            for start in range(0, len(item_rows), _BATCH):
+                conn.execute(insert(items), item_rows[start : start + _BATCH])
+            counts: dict[int, int] = {}
+            for box, *_ in happened:
+                counts[box] = counts.get(box, 0) + 1
+            next_seq = {}
+            for box, count in counts.items():  # each mailbox's range reserved at once
+                end = conn.execute(
+                    update(mailboxes).where(mailboxes.c.id == box)
+                    .values(last_seq=mailboxes.c.last_seq + count)
+                    .returning(mailboxes.c.last_seq)
+                ).scalar_one()
+                next_seq[box] = end - count + 1
+            event_rows = []
+            for box, kind, item_id, fields in happened:
+                seq = next_seq[box]
+                next_seq[box] = seq + 1
+                event_rows.append({"mailbox_id": box, "seq": seq, "item_id": item_id,
+                                   "created_at": now, "payload": render(seq, kind, now, fields)})
+            for start in range(0, len(event_rows), _BATCH):
+                conn.execute(insert(events), event_rows[start : start + _BATCH])
+    finally:
+        db.dispose()
+    return counts.get(practice_mailbox, 0)
+
+
+@dataclass(frozen=True)
+class SeededConversation:
+    """One conversation for :func:`seed_conversations`: ``request`` and each of
+    ``messages`` are ``(message id, envelope)``, sealed by the patient to that id."""
+
+    conversation_id: str
+    patient_id: str
+    practitioner_id: str
+    request: tuple[str, bytes]
+    messages: Sequence[tuple[str, bytes]] = ()
