@@ -53,12 +53,19 @@ RULES: Mapping[str, Rule] = MappingProxyType(
         "practice_setting": Rule.FIELDS,
         "notice_campaign": Rule.FIELDS,
         "workstation": Rule.FIELDS,
+        # A person of the practice (role, administrator, active, PIN verifier...), their
+        # signature image, and the invitations a patient joins with.
+        "person": Rule.FIELDS,
+        "signature": Rule.FIELDS,
+        "invitation": Rule.FIELDS,
         "note": Rule.UNION,
         "audit": Rule.UNION,
         # The new practice keys after a revocation, sealed to each remaining workstation.
         "practice_keys": Rule.UNION,
         "renewal_decision": Rule.FIRST_DECISION,
         "conversation_state": Rule.FIRST_DECISION,
+        # An absence's automatic reply: sent by the first workstation to claim it.
+        "absence_reply": Rule.FIRST_DECISION,
     }
 )
 

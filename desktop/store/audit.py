@@ -57,19 +57,33 @@ def record(
         # A conversation's actions belong to its patient's history too.
         patient_id = patient_id or row[0]
     text = " ".join(str(detail or "").split())[:MAX_DETAIL]
-    # Chained to the row before (desktop.store.audit_chain): the id is chosen here
-    # because the hash covers it; the caller's lock makes it ours.
     station = workstation_name(c)
     at = now_db()
+    # Every workstation of the practice keeps the whole trail (desktop.store.replicate_audit).
+    from desktop.store import replicate_audit
+
+    origin = replicate_audit.publish_row(
+        c, at, str(action), actor_id, patient_id, conversation_id, text, station)
+    return append(c, at, str(action), actor_id, patient_id, conversation_id, text, station,
+                  origin)
+
+
+def append(
+    c: Any, at: str, action: str, actor_id: str | None, patient_id: str | None,
+    conversation_id: str | None, text: str, station: str, origin: str | None,
+) -> int:
+    """Chain a row to the one before (desktop.store.audit_chain): the id is chosen here
+    because the hash covers it; the caller's lock makes it ours. ``origin``: the journal
+    event that carries it to (or brought it from) the other workstations."""
     row_id = audit_chain.next_id(c)
     _, previous = audit_chain.last(c)
     d = audit_chain.digest(patient_id, conversation_id, text)
-    sealed = audit_chain.row_hash(previous, row_id, at, str(action), actor_id, station, d)
+    sealed = audit_chain.row_hash(previous, row_id, at, action, actor_id, station, d)
     c.execute(
         "INSERT INTO audit (id, at, actor_id, patient_id, conversation_id, action, detail, "
-        "workstation, digest, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (row_id, at, actor_id, patient_id, conversation_id, str(action), text, station, d,
-         sealed),
+        "workstation, digest, hash, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (row_id, at, actor_id, patient_id, conversation_id, action, text, station, d,
+         sealed, origin),
     )
     return row_id
 

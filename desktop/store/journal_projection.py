@@ -35,6 +35,13 @@ Undo = Callable[[Any, str, JournalEvent], None]
 #: The modules whose import registers projectors (D and E add theirs here).
 FEATURES: tuple[str, ...] = (
     "desktop.store.rotation_projection",
+    "desktop.store.replicate_people",
+    "desktop.store.replicate_patients",
+    "desktop.store.replicate_practice",
+    "desktop.store.replicate_conversations",
+    "desktop.store.replicate_audit",
+    "desktop.store.replicate_notices",
+    "desktop.store.replicate_absences",
 )
 
 _projectors: dict[str, Project] = {}

@@ -55,7 +55,12 @@ class JournalStore:
             return None
         account_id = str(row[0])
         clock = self._journal_clock
-        if clock is None or clock.workstation != account_id:
+        # Features publishing from a function of the connection (desktop.store.replicate)
+        # stamp with a clock resumed from the saved one: follow it, never repeat a stamp.
+        saved = c.execute("SELECT value FROM settings WHERE key = ?",
+                          (jn.CLOCK_SETTING,)).fetchone()
+        if clock is None or clock.workstation != account_id or (
+                saved is not None and str(saved[0]) != str(clock.last)):
             clock = jn.resume_clock(c, account_id, self.journal_wall)
             self._journal_clock = clock
         return clock

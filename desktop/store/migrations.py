@@ -678,9 +678,31 @@ V10: tuple[Any, ...] = (
     _journal_keys,
 )
 
+# V11: what the practice's workstations share (desktop.store.replicate). A canned reply
+# gets a uid, the same on every workstation (its integer id is each store's own): the
+# four every store starts with are seed-1 … seed-4 everywhere, so that a new workstation's
+# copies are the practice's. audit.origin: the journal event that carries a line to the
+# other workstations, or brought it from one, so that it goes in once.
+def _history_to_publish(connection: Any) -> None:
+    """A store with a past publishes it once (desktop.store.replicate_history)."""
+    from desktop.store.replicate_history import mark_if_needed  # imports the store's modules
+
+    mark_if_needed(connection)
+
+
+V11: tuple[Any, ...] = (
+    "ALTER TABLE canned_replies ADD COLUMN uid TEXT",
+    f"UPDATE canned_replies SET uid = 'seed-' || id WHERE id <= {len(_CANNED_REPLIES)}",
+    "UPDATE canned_replies SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL",
+    "CREATE UNIQUE INDEX canned_replies_by_uid ON canned_replies (uid)",
+    "ALTER TABLE audit ADD COLUMN origin TEXT",
+    "CREATE UNIQUE INDEX audit_by_origin ON audit (origin) WHERE origin IS NOT NULL",
+    _history_to_publish,
+)
+
 # MIGRATIONS[n - 1] brings a file from version n - 1 to version n. A step is an SQL
 # statement, or a function of the connection (V8 chains the audit rows in Python).
-MIGRATIONS: tuple[Sequence[Any], ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10)
+MIGRATIONS: tuple[Sequence[Any], ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11)
 
 
 def version(connection: Any) -> int:

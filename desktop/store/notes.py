@@ -63,7 +63,8 @@ _CANNED = "SELECT id, title, body, position FROM canned_replies"
 
 
 def canned_replies(c: Any) -> list[CannedReply]:
-    return [CannedReply(*r) for r in c.execute(_CANNED + " ORDER BY position, id")]
+    # Ties (two workstations adding one each, offline) in the same order everywhere.
+    return [CannedReply(*r) for r in c.execute(_CANNED + " ORDER BY position, uid, id")]
 
 
 def save_canned_reply(c: Any, reply_id: int | None, title: str, body: str) -> CannedReply:
@@ -72,9 +73,9 @@ def save_canned_reply(c: Any, reply_id: int | None, title: str, body: str) -> Ca
     body = required_text(body, "text of the reply", MAX_CANNED_BODY)
     if reply_id is None:
         cur = c.execute(
-            "INSERT INTO canned_replies (title, body, position) "
-            "VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM canned_replies))",
-            (title, body),
+            "INSERT INTO canned_replies (title, body, position, uid) "
+            "VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM canned_replies), ?)",
+            (title, body, new_id()),
         )
         reply_id = int(cur.lastrowid)
     elif (

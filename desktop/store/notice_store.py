@@ -21,6 +21,7 @@ from desktop.core.notices import (
     RecipientState,
 )
 from desktop.store import notices as nt
+from desktop.store import replicate_notices as rep
 from desktop.store.database import Database
 from desktop.store.notices import QueuedRecipient
 from desktop.store.timestamps import now
@@ -42,7 +43,10 @@ class NoticeStore(Database):
         """Record a notice, its audience's criteria and its recipients (``queued``), in one
         transaction; audited (``notice_prepared``). Returns how many recipients."""
         with self._writing() as c:
-            return nt.add_notice(c, notice, audience, patient_ids, author_id, send_after)
+            count = nt.add_notice(c, notice, audience, patient_ids, author_id, send_after)
+            (notice_id,) = c.execute("SELECT id FROM notices ORDER BY rowid DESC LIMIT 1").fetchone()
+            rep.publish_prepared(c, notice_id)
+            return count
 
     def notice(self, notice_id: str) -> NoticeCampaign | None:
         with self._reading() as c:
@@ -60,13 +64,18 @@ class NoticeStore(Database):
 
     def set_notice_state(self, notice_id: str, state: NoticeState) -> None:
         with self._writing() as c:
+            before = rep.state(c, notice_id)
             nt.set_notice_state(c, notice_id, state)
+            rep.publish_state(c, notice_id, before)
 
     def cancel_notice(self, notice_id: str, actor_id: str | None = None) -> int:
         """Stop a notice; returns how many recipients will not receive it. Audited
         (``notice_cancelled``)."""
         with self._writing() as c:
-            return nt.cancel_notice(c, notice_id, actor_id)
+            before = rep.state(c, notice_id)
+            dropped = nt.cancel_notice(c, notice_id, actor_id)
+            rep.publish_state(c, notice_id, before)
+            return dropped
 
     # -- recipients ------------------------------------------------------------
 
@@ -79,7 +88,9 @@ class NoticeStore(Database):
         """These queued recipients' sealed copies are in outbox row ``outbox_id`` (queued in
         the same transaction by the caller). Refused unless all were still queued."""
         with self._writing() as c:
-            return nt.hand_over(c, notice_id, patient_ids, outbox_id)
+            moved = nt.hand_over(c, notice_id, patient_ids, outbox_id)
+            rep.publish_handed(c, notice_id, patient_ids, outbox_id)
+            return moved
 
     def count_queued_recipients(self, notice_id: str) -> int:
         with self._reading() as c:

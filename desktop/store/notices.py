@@ -32,6 +32,7 @@ from desktop.core.notices import (
 )
 from desktop.store import audit
 from desktop.store.checks import exists, new_id, valid
+from desktop.store.replicate_notices import ELSEWHERE, me, sent_elsewhere_sql
 from desktop.store.timestamps import from_db, from_db_or_none, now_db, to_db
 
 _NOTICE = (
@@ -155,10 +156,12 @@ def notices(c: Any, limit: int, offset: int) -> list[NoticeCampaign]:
 
 def due_notices(c: Any, now: datetime) -> list[NoticeCampaign]:
     """Notices whose sending should start or go on at ``now``, oldest first."""
+    # Another workstation's notice is its to send (desktop.store.replicate_notices).
     rows = c.execute(
         _NOTICE + " WHERE state IN ('prepared', 'sending') AND "
-        "(send_after IS NULL OR send_after <= ?) ORDER BY prepared_at, id",
-        (to_db(now),),
+        f"(send_after IS NULL OR send_after <= :now) AND NOT {sent_elsewhere_sql('notices.id')} "
+        "ORDER BY prepared_at, id",
+        {"now": to_db(now), "me": me(c)},
     )
     return [_campaign(r) for r in rows]
 
@@ -258,15 +261,22 @@ def record_receipt(c: Any, notice_id: str, patient_id: str, state: RecipientStat
     now = now_db()
     # A read receipt overtaking its delivered one (two devices) still says it was delivered.
     also = ", delivered_at = coalesce(delivered_at, :now)" if state is RecipientState.READ else ""
+    # A notice another workstation sends: its hand-over of this copy may not be here yet,
+    # but the patient has the copy, so it was handed over (counted once, as there).
     cur = c.execute(
-        f"UPDATE notice_recipients SET state = :state, {_COLUMN_OF[state]} = :now{also} "
-        "WHERE notice_id = :notice AND patient_id = :patient AND state IN "
-        f"({', '.join(f':s{i}' for i in range(len(earlier)))})",
+        f"UPDATE notice_recipients SET state = :state, {_COLUMN_OF[state]} = :now{also}, "
+        "outbox_id = coalesce(outbox_id, :elsewhere), "
+        "handed_over_at = coalesce(handed_over_at, :now) "
+        "WHERE notice_id = :notice AND patient_id = :patient AND (state IN "
+        f"({', '.join(f':s{i}' for i in range(len(earlier)))}) OR (state = 'queued' AND "
+        f"{sent_elsewhere_sql(':notice')}))",
         {
             "state": str(state),
             "now": now,
             "notice": notice_id,
             "patient": patient_id,
+            "elsewhere": ELSEWHERE,
+            "me": me(c),
             **{f"s{i}": s for i, s in enumerate(earlier)},
         },
     )

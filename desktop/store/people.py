@@ -22,6 +22,7 @@ from desktop.core.model import AuditAction, Practitioner
 from desktop.core.rights import ASSISTANT, PRACTITIONER, ROLES, check_secret
 from desktop.store import audit
 from desktop.store import practice as prac
+from desktop.store import replicate_people as rep
 
 OPS = pwhash.argon2id.OPSLIMIT_INTERACTIVE
 MEM = pwhash.argon2id.MEMLIMIT_INTERACTIVE
@@ -173,19 +174,29 @@ class PeopleStore:
                    accepts_messaging: bool = False, actor_id: str | None = None,
                    id: str | None = None) -> Practitioner:
         with self._writing() as c:
-            return add_person(c, name, role, secret_verifier, administrator, profession, rpps,
-                              accepts_messaging, actor_id, id)
+            found = add_person(c, name, role, secret_verifier, administrator, profession, rpps,
+                               accepts_messaging, actor_id, id)
+            rep.publish_person(c, found.id)
+            return found
 
     def set_person_secret(self, person_id: str, secret_verifier: str, actor_id: str) -> None:
         with self._writing() as c:
+            before = rep.snapshot(c, person_id)
             set_secret(c, person_id, secret_verifier, actor_id)
+            rep.publish_person(c, person_id, before)
 
     def set_person_active(self, person_id: str, active: bool, actor_id: str) -> Practitioner:
         with self._writing() as c:
-            return set_active(c, person_id, active, actor_id)
+            before = rep.snapshot(c, person_id)
+            found = set_active(c, person_id, active, actor_id)
+            rep.publish_person(c, person_id, before)
+            return found
 
     def set_person_administrator(
         self, person_id: str, administrator: bool, actor_id: str
     ) -> Practitioner:
         with self._writing() as c:
-            return set_administrator(c, person_id, administrator, actor_id)
+            before = rep.snapshot(c, person_id)
+            found = set_administrator(c, person_id, administrator, actor_id)
+            rep.publish_person(c, person_id, before)
+            return found

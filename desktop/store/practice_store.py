@@ -16,9 +16,13 @@ from typing import Any
 
 from desktop.core.model import AuditAction, Patient, Practitioner
 from desktop.core.patient_csv import ImportRow
-from desktop.store import audit, keyring, notes
+from desktop.store import audit, keyring, notes, replicate
 from desktop.store import patients as pat
 from desktop.store import practice as prac
+from desktop.store import replicate_absences as rep_absences
+from desktop.store import replicate_patients as rep_patients
+from desktop.store import replicate_people as rep_people
+from desktop.store import replicate_practice as rep_practice
 from desktop.store.notice_store import NoticeStore
 from desktop.store.records import AuditEntry, CannedReply, ImportReport, Invitation
 from desktop.store.renewal_store import RenewalStore
@@ -39,7 +43,9 @@ class PracticeStore(RenewalStore, NoticeStore):
     def set_setting(self, key: str, value: str | None) -> None:
         """Text settings (relay address, practice id…); ``None`` removes one."""
         with self._writing() as c:
+            before = rep_practice.setting(c, key)
             prac.set_setting(c, key, value)
+            rep_practice.publish_setting(c, key, before)
 
     def get_secret(self, key: str) -> bytes | None:
         with self._reading() as c:
@@ -68,6 +74,22 @@ class PracticeStore(RenewalStore, NoticeStore):
         with self._writing() as c:
             keyring.adopt(c, current, older)
 
+    def publish_history_batch(self, limit: int = 2000) -> int:
+        """Publish the next ``limit`` events of a store from before the journal (once, in
+        batches: desktop.store.replicate_history); returns how many (0: nothing left)."""
+        from desktop.store import replicate_history
+
+        with self._writing() as c:
+            if not replicate_history.pending(c):
+                return 0
+            return replicate_history.publish_batch(c, limit)
+
+    def history_to_publish(self) -> bool:
+        from desktop.store import replicate_history
+
+        with self._reading() as c:
+            return replicate_history.pending(c)
+
     # -- practitioners ---------------------------------------------------
 
     def add_practitioner(
@@ -79,7 +101,9 @@ class PracticeStore(RenewalStore, NoticeStore):
         id: str | None = None,
     ) -> Practitioner:
         with self._writing() as c:
-            return prac.add_practitioner(c, name, profession, rpps, accepts_messaging, id)
+            found = prac.add_practitioner(c, name, profession, rpps, accepts_messaging, id)
+            rep_people.publish_person(c, found.id)
+            return found
 
     def practitioner(self, practitioner_id: str) -> Practitioner | None:
         with self._reading() as c:
@@ -91,7 +115,9 @@ class PracticeStore(RenewalStore, NoticeStore):
 
     def set_accepts_messaging(self, practitioner_id: str, accepts: bool) -> None:
         with self._writing() as c:
+            before = rep_people.snapshot(c, practitioner_id)
             prac.set_accepts_messaging(c, practitioner_id, accepts)
+            rep_people.publish_person(c, practitioner_id, before)
 
     def update_practitioner(
         self,
@@ -104,14 +130,19 @@ class PracticeStore(RenewalStore, NoticeStore):
         """Correct a practitioner's details; ``response_days`` (0–60) is left as it is when
         ``None``."""
         with self._writing() as c:
-            return prac.update_practitioner(
+            before = rep_people.snapshot(c, practitioner_id)
+            found = prac.update_practitioner(
                 c, practitioner_id, name, profession, rpps, response_days
             )
+            rep_people.publish_person(c, practitioner_id, before)
+            return found
 
     def set_response_days(self, practitioner_id: str, days: int) -> None:
         """The answer time promised to this practitioner's patients, in working days (0–60)."""
         with self._writing() as c:
+            before = rep_people.snapshot(c, practitioner_id)
             prac.set_response_days(c, practitioner_id, days)
+            rep_people.publish_person(c, practitioner_id, before)
 
     def set_absence(
         self,
@@ -124,17 +155,35 @@ class PracticeStore(RenewalStore, NoticeStore):
         writing meanwhile receive once. All ``None`` clears it. Refused: one date without
         the other, an end before the start or before today, an empty message."""
         with self._writing() as c:
-            return prac.set_absence(c, practitioner_id, absent_from, absent_until, message)
+            before = rep_people.snapshot(c, practitioner_id)
+            found = prac.set_absence(c, practitioner_id, absent_from, absent_until, message)
+            rep_people.publish_person(c, practitioner_id, before)
+            return found
 
     def claim_absence_reply(
         self, conversation_id: str, practitioner_id: str, absent_from: str, message_id: str
     ) -> bool:
         """Record that this absence's automatic reply goes to this conversation; ``False``
-        (and nothing recorded) if it already went."""
+        (and nothing recorded) if it already went. Claimed for the practice too
+        (desktop.store.replicate_absences): :meth:`hold_absence_reply` keeps the reply
+        in the outbox until the relay says no other workstation answered first."""
         with self._writing() as c:
-            return prac.claim_absence_reply(
+            claimed = prac.claim_absence_reply(
                 c, conversation_id, practitioner_id, absent_from, message_id
             )
+            if claimed:
+                rep_absences.publish_claim(
+                    c, conversation_id, practitioner_id, absent_from, message_id)
+            return claimed
+
+    def hold_absence_reply(
+        self, conversation_id: str, practitioner_id: str, absent_from: str, outbox_id: str
+    ) -> None:
+        """The reply queued as ``outbox_id`` waits for this workstation's claim."""
+        with self._writing() as c:
+            claim = rep_absences.claim_of(c, conversation_id, practitioner_id, absent_from)
+            if claim is not None:
+                rep_absences.hold(c, outbox_id, claim)
 
     # -- patients --------------------------------------------------------
 
@@ -147,7 +196,9 @@ class PracticeStore(RenewalStore, NoticeStore):
         notices_opt_out (see :meth:`update_patient`).
         """
         with self._writing() as c:
-            return pat.add_patient(c, name, born, id, details)
+            found = pat.add_patient(c, name, born, id, details)
+            rep_patients.publish_patient(c, found.id, None)
+            return found
 
     def update_patient(
         self, patient_id: str, *, actor_id: str | None = None, **fields: Any
@@ -162,7 +213,10 @@ class PracticeStore(RenewalStore, NoticeStore):
         ``actor_id`` as who did it.
         """
         with self._writing() as c:
+            before = rep_patients.patient_fields(c, patient_id)
             patient, changed = pat.update_patient(c, patient_id, fields)
+            if changed:
+                rep_patients.publish_patient(c, patient_id, before)
             if changed:
                 audit.record(
                     c, AuditAction.PATIENT_EDITED, actor_id, patient_id, detail=", ".join(changed)
@@ -203,7 +257,11 @@ class PracticeStore(RenewalStore, NoticeStore):
         patient added gets a ``patient_imported`` audit row.
         """
         with self._writing() as c:
-            return pat.import_patients(c, rows, actor_id)
+            start = rep_patients.last_rowid(c)
+            with replicate.batched(c):
+                report = pat.import_patients(c, rows, actor_id)
+                rep_patients.publish_new_patients(c, start)
+            return report
 
     def patient(self, patient_id: str) -> Patient | None:
         with self._reading() as c:
@@ -237,6 +295,7 @@ class PracticeStore(RenewalStore, NoticeStore):
     def add_invitation(self, id: str, patient_id: str, code: str, expires_at: datetime) -> None:
         with self._writing() as c:
             prac.add_invitation(c, id, patient_id, code, expires_at)
+            rep_patients.publish_invitation(c, id, None)
 
     def invitation(self, invitation_id: str) -> Invitation | None:
         with self._reading() as c:
@@ -252,7 +311,9 @@ class PracticeStore(RenewalStore, NoticeStore):
 
     def revoke_invitation(self, invitation_id: str) -> None:
         with self._writing() as c:
+            before = rep_patients.invitation_fields(c, invitation_id)
             prac.revoke_invitation(c, invitation_id)
+            rep_patients.publish_invitation(c, invitation_id, before)
 
     # -- canned replies --------------------------------------------------
 
@@ -264,16 +325,23 @@ class PracticeStore(RenewalStore, NoticeStore):
     def save_canned_reply(self, reply_id: int | None, title: str, body: str) -> CannedReply:
         """Create (``reply_id`` None: it goes last) or change a canned reply."""
         with self._writing() as c:
-            return notes.save_canned_reply(c, reply_id, title, body)
+            before = rep_practice.replies(c)
+            found = notes.save_canned_reply(c, reply_id, title, body)
+            rep_practice.publish_replies(c, before)
+            return found
 
     def delete_canned_reply(self, reply_id: int) -> None:
         with self._writing() as c:
+            before = rep_practice.replies(c)
             notes.delete_canned_reply(c, reply_id)
+            rep_practice.publish_replies(c, before)
 
     def reorder_canned_replies(self, reply_ids: Sequence[int]) -> None:
         """The new order, naming every canned reply once."""
         with self._writing() as c:
+            before = rep_practice.replies(c)
             notes.reorder_canned_replies(c, list(reply_ids))
+            rep_practice.publish_replies(c, before)
 
     # -- audit trail -----------------------------------------------------
 

@@ -15,6 +15,8 @@ from desktop.core.renewal import Prescription, RenewalDecision, RenewalRequest, 
 from desktop.store import renewals as ren
 from desktop.store.database import Database
 from desktop.store.renewals import QueuedRenewal
+from desktop.store.replicate_people import publish_signature
+from desktop.store.replicate_practice import publish_rules, rules_fields
 
 
 class RenewalStore(Database):
@@ -130,7 +132,10 @@ class RenewalStore(Database):
         """Replace the rules; returns them as kept (words trimmed, repeats dropped). A change
         is audited (``renewal_rules_changed``) with ``actor_id`` as who made it."""
         with self._writing() as c:
-            return ren.set_rules(c, rules, actor_id)
+            before = rules_fields(c)
+            kept = ren.set_rules(c, rules, actor_id)
+            publish_rules(c, before)
+            return kept
 
     def signature(self, practitioner_id: str) -> bytes | None:
         """The PNG of the practitioner's signature, if one was given."""
@@ -140,4 +145,7 @@ class RenewalStore(Database):
     def set_signature(self, practitioner_id: str, png: bytes | None) -> None:
         """Keep (``None``: forget) the image of a practitioner's signature, ≤ 256 KiB of PNG."""
         with self._writing() as c:
+            before = ren.signature(c, practitioner_id)
             ren.set_signature(c, practitioner_id, png)
+            if before != png:
+                publish_signature(c, practitioner_id, None if png is None else bytes(png))

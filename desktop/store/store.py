@@ -28,8 +28,9 @@ from desktop.core.model import (
     Sender,
 )
 from desktop.store import conversations as conv
-from desktop.store import notes
+from desktop.store import notes, replicate, replicate_audit  # noqa: F401 - projectors, catch-up
 from desktop.store import outbox as box
+from desktop.store import replicate_conversations as rep
 from desktop.store import search as fts
 from desktop.store.audit_query import AuditReader
 from desktop.store.database import _describe
@@ -82,6 +83,7 @@ class Store(PeopleStore, AuditReader, PracticeStore, JournalStore):
     def assign(self, conversation_id: str, practitioner_id: str | None) -> None:
         with self._writing() as c:
             conv.assign(c, conversation_id, practitioner_id)
+            rep.publish_assignment(c, conversation_id)
 
     def inbox(
         self,
@@ -103,13 +105,23 @@ class Store(PeopleStore, AuditReader, PracticeStore, JournalStore):
         with self._reading() as c:
             return conv.count_inbox(c, filter, practitioner_id)
 
+    def journal_catch_up(self, conversation_ids: Iterable[str]) -> None:
+        """Project what the journal holds for conversations the mailbox just brought, or
+        brought messages in (desktop.store.replicate.catch_up)."""
+        ids = list(conversation_ids)
+        if ids:
+            with self._writing() as c:
+                replicate.catch_up(c, ids)
+
     # -- internal notes --------------------------------------------------
 
     def add_note(self, conversation_id: str, author_id: str, text: str) -> Note:
         """An internal note on a conversation, audited (``note_added``). Never sent to the
         relay, never found by :meth:`search`."""
         with self._writing() as c:
-            return notes.add_note(c, conversation_id, author_id, text)
+            note = notes.add_note(c, conversation_id, author_id, text)
+            rep.publish_note(c, note.id)
+            return note
 
     def notes(self, conversation_id: str) -> list[Note]:
         """A conversation's notes, oldest first."""
@@ -199,7 +211,9 @@ class Store(PeopleStore, AuditReader, PracticeStore, JournalStore):
     def mark_conversation_read(self, conversation_id: str) -> list[str]:
         """Returns the ids of the patient's messages this marked read, oldest first."""
         with self._writing() as c:
-            return conv.mark_conversation_read(c, conversation_id)
+            ids = conv.mark_conversation_read(c, conversation_id)
+            rep.publish_read(c, conversation_id, ids)
+            return ids
 
     def search(
         self, text: str, limit: int = 50, conversation_id: str | None = None

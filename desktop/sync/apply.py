@@ -319,6 +319,9 @@ class PracticeMailbox:
                     self._reject(event, f"refused by the store: {exc}", page)
             self._store_waiting(page)
             self._acknowledge(page)
+            # What the journal holds for these conversations (a note written while this
+            # workstation had not read that far) goes in with them.
+            self.store.journal_catch_up(page.applied.conversations)
             self.store.set_cursor("practice", cursor)
         return page.applied
 

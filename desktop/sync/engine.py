@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 PAGE = 1000
 BACKOFF_FIRST = 1.0
 BACKOFF_CAP = 60.0
+# How long the mailbox waits, at start, for the journal to be read first (see _pull_loop).
+JOURNAL_FIRST_SECONDS = 30.0
 LONG_POLL = 25
 # While the relay cannot be reached, how often a sync thread asks whether it is back: the
 # backoff's delay may have grown to a minute, the connection's return must not wait that long.
@@ -411,8 +413,11 @@ class Sync:
             journal = self.journal(client)
             refused = journal.push() if journal else []
             pushed = self.push(client, everything=True)
-            applied = self.pull(client)
+            # The journal before the mailbox: a patient's arrival needs his invitation, a
+            # message the person it is for (what the journal holds for a conversation the
+            # mailbox brings later goes in with it: desktop.store.replicate.catch_up).
             self.journal_applied = journal.pull() if journal else JournalApplied([])
+            applied = self.pull(client)
             if journal:
                 refused += journal.push()
             again = self.push(client, everything=True)
@@ -467,6 +472,9 @@ class SyncEngine:
         self.on_journal = on_journal or (lambda change: None)
         self.long_poll = long_poll
         self._stop = threading.Event()
+        #: Set once the journal has been read up to date (or there is none): the mailbox
+        #: waits for it, as Sync.once does, so that a patient's arrival finds his invitation.
+        self._journal_read = threading.Event()
         self._outbox_grew = threading.Event()
         # Set when the relay answers again after an outage: the pusher then sends rows whose
         # retry was put off, rather than waiting for their time.
@@ -564,6 +572,12 @@ class SyncEngine:
     def _pull_loop(self, client: RelayClient) -> None:
         failures = 0
         caught_up = False
+        # Not for ever: a journal that keeps failing must not stop the mailbox.
+        deadline = time.monotonic() + JOURNAL_FIRST_SECONDS
+        while not self._journal_read.wait(0.1) and time.monotonic() < deadline:
+            if self._stop.is_set():
+                client.close()
+                return
         try:
             while not self._stop.is_set():
                 try:
@@ -709,9 +723,11 @@ class SyncEngine:
                 try:
                     journal = journal or self.sync.journal(client)
                     if journal is None:  # no journal keys: nothing to follow
+                        self._journal_read.set()
                         self._stop.wait(BACKOFF_CAP)
                         continue
                     applied = journal.pull(wait=self.long_poll if caught_up else 0)
+                    self._journal_read.set()
                     if failures:
                         self._relay_is_back()
                     failures = 0

@@ -110,6 +110,11 @@ class JournalSync:
         while True:
             with self.gate():
                 pending = self.store.journal_pending(BATCH)
+                if len(pending) < BATCH and self.store.history_to_publish():
+                    # A store from before the journal: its past, a batch at a time, here
+                    # on the journal's thread (desktop.store.replicate_history).
+                    self.store.publish_history_batch(BATCH)
+                    pending = self.store.journal_pending(BATCH)
             if not pending:
                 return refused
             batch: list[dict[str, Any]] = []

@@ -719,6 +719,8 @@ class Workstation:
                     ):
                         continue
                     self._send(conv.id, check_text(away.absence_message), away, reply_id)
+                    # Sent once for the practice: the first workstation to claim it.
+                    self.store.hold_absence_reply(conv.id, away.id, away.absent_from, reply_id)
             except (PasserelleError, ValueError) as exc:
                 log.warning("no absence reply in conversation %s: %s", conv.id, exc)
                 continue

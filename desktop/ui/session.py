@@ -20,12 +20,22 @@ from desktop.store import Store
 from desktop.sync.apply import Applied
 from desktop.sync.engine import SyncEngine, SyncState, SyncStatus, Transfer
 from desktop.sync.workstation import NotEnrolled, Workstation
-from desktop.ui import config, errors
+from desktop.ui import errors
 from desktop.ui.backups import Backups
 from desktop.ui.operations import Operation
 from desktop.ui.qt import QObject, Signal
 
 log = logging.getLogger(__name__)
+
+#: Which screen a journal event from another workstation changes (Session.changed's words).
+SCREEN_OF = {
+    "patient": "patients", "invitation": "patients",
+    "note": "inbox", "assignment": "inbox", "conversation_flags": "inbox", "audit": "inbox",
+    "conversation_state": "inbox", "absence_reply": "inbox", "notice_campaign": "patients",
+    "renewal_decision": "renewals", "renewal_rule": "settings", "practice_setting": "settings",
+    "canned_reply": "settings", "person": "person", "absence": "settings",
+    "signature": "settings",
+}
 
 
 class Session(QObject):
@@ -40,6 +50,7 @@ class Session(QObject):
     changed = Signal(str)  # "inbox", "patients", "settings": what a local action changed
     transfer = Signal(object)  # Transfer: a document's upload or download moved, from sync
     damaged = Signal(object)  # StoreDamaged, found while taking the store just unlocked
+    journal = Signal(object)  # JournalChange: other workstations' changes, from sync
 
     def __init__(self, path: Path, long_poll: float = 25.0, parent: QObject | None = None):
         super().__init__(parent)
@@ -56,6 +67,7 @@ class Session(QObject):
         self.backups = Backups(self)
         self.sync_status.connect(self._remember_status)
         self.transfer.connect(self._remember_transfer)
+        self.journal.connect(self._journal_arrived)
 
     # -- unlocking -----------------------------------------------------------
 
@@ -116,6 +128,13 @@ class Session(QObject):
             except Exception:  # an auto-reply must never stop sync
                 log.exception("absence auto-reply failed")
         self.applied.emit(applied)
+
+    def _journal_arrived(self, change: Any) -> None:
+        """Another workstation's changes are in the store: the screens showing them reload
+        (on the GUI thread), as for this workstation's own actions."""
+        kinds = {e.kind for e in getattr(change, "events", [])}
+        for what in sorted({SCREEN_OF[k] for k in kinds if k in SCREEN_OF}):
+            self.changed.emit(what)
 
     def _remember_status(self, status: SyncStatus) -> None:
         self.last_status = status

@@ -63,19 +63,20 @@ def projected(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, dict[str,
 
 def test_a_change_is_recorded_in_the_features_transaction_and_waits_for_the_relay(desk):
     with desk.transaction():
-        desk.add_patient("Jean Martin", "1961-04-02")
+        added = desk.add_patient("Jean Martin", "1961-04-02")  # publishes him too
         event = desk.journal_record("patient", "p-1", {"phone": "0601", "city": "Lyon"})
-    assert [e.client_id for e in desk.journal_pending()] == [event.client_id]
+    assert [e.entity for e in desk.journal_pending()] == [added.id, "p-1"]
+    assert desk.journal_pending()[-1].client_id == event.client_id
     assert event.workstation == HERE and desk.journal_stamp() == event.stamp
     assert desk.journal_values("patient", "p-1") == {"phone": "0601", "city": "Lyon"}
     # The feature's transaction failing takes its journal event with it.
     with pytest.raises(RuntimeError), desk.transaction():
         desk.journal_record("patient", "p-1", {"phone": "0699"})
         raise RuntimeError("the feature failed")
-    assert len(desk.journal_pending()) == 1
+    assert len(desk.journal_pending()) == 2
     assert desk.journal_values("patient", "p-1")["phone"] == "0601"
     desk.journal_accepted(event.client_id, 7)
-    assert desk.journal_pending() == []
+    assert [e.entity for e in desk.journal_pending()] == [added.id]
 
 
 def test_the_clock_resumes_after_reopening(store_path):
