@@ -13,6 +13,7 @@ workstations to read).
 from __future__ import annotations
 
 import uuid
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -127,6 +128,52 @@ def _append_one(
     return Outcome(201, {"id": str(body.id), "seq": seq})
 
 
+def _append_batch(
+    conn: Connection, mailbox_id: int, caller: Caller, bodies: list[JournalEntryRequest]
+) -> list[Outcome]:
+    """Append entries in order (under the journal's lock), each answered as
+    :func:`_append_one` would: a handful of statements for the whole batch rather than four
+    per entry, which made a practice publishing its history wait on the relay."""
+    ids = list({b.id for b in bodies})
+    held: dict[uuid.UUID, int] = {
+        row.id: int(row.seq) for row in conn.execute(
+            select(journal_entries.c.id, journal_entries.c.seq).where(and_(
+                journal_entries.c.mailbox_id == mailbox_id, journal_entries.c.id.in_(ids))))}
+    keys = list({b.decision_key for b in bodies if b.decision_key is not None})
+    decided: dict[str, Any] = {}
+    if keys:
+        decided = {row.decision_key: row for row in conn.execute(
+            select(journal_entries).where(and_(
+                journal_entries.c.mailbox_id == mailbox_id,
+                journal_entries.c.decision_key.in_(keys))))}
+    last = int(conn.execute(
+        select(mailboxes.c.last_seq).where(mailboxes.c.id == mailbox_id)).scalar_one())
+    now = utcnow()
+    rows: list[dict[str, Any]] = []
+    outcomes: list[Outcome] = []
+    for body in bodies:
+        if body.id in held:  # sent before, or earlier in this batch
+            outcomes.append(Outcome(201, {"id": str(body.id), "seq": held[body.id]}))
+            continue
+        if body.decision_key is not None and body.decision_key in decided:
+            outcomes.append(_already_decided(decided[body.decision_key]))
+            continue
+        last += 1
+        row = {"mailbox_id": mailbox_id, "seq": last, "id": body.id,
+               "account_id": caller.account_id, "decision_key": body.decision_key,
+               "envelope": body.envelope, "created_at": now}
+        rows.append(row)
+        held[body.id] = last
+        if body.decision_key is not None:
+            decided[body.decision_key] = SimpleNamespace(**row)
+        outcomes.append(Outcome(201, {"id": str(body.id), "seq": last}))
+    if rows:
+        conn.execute(update(mailboxes).where(mailboxes.c.id == mailbox_id)
+                     .values(last_seq=last))
+        conn.execute(insert(journal_entries), rows)
+    return outcomes
+
+
 @router.post(
     "/journal/entries", status_code=201, response_model=JournalEntryStored,
     dependencies=[Depends(rate_limit("post", per_account=caller_account))],
@@ -167,8 +214,7 @@ def append_entries(
     results: list[dict[str, Any]] = []
     with relay.db.write() as conn:
         mailbox_id = _locked_journal(conn, caller.practice_id)
-        for entry in body.entries:
-            outcome = _append_one(conn, mailbox_id, caller, entry)
+        for outcome in _append_batch(conn, mailbox_id, caller, body.entries):
             results.append({"status": outcome.status, **outcome.body})
         if relay.wake_channel:
             announce(conn, relay.wake_channel, (mailbox_id,))
