@@ -390,8 +390,11 @@ def _apply_items(c: Any, clock: HybridClock, items: list[Received | Unreadable],
             kept_unread = True
             unreadable += 1
             continue
-        if kept_unread:
-            c.execute("DELETE FROM journal_unread WHERE seq = ?", (int(item.seq),))
+        if kept_unread and c.execute("DELETE FROM journal_unread WHERE seq = ?",
+                                     (int(item.seq),)).rowcount:
+            # Read at last (its writer trusted since): no longer one to show a person.
+            c.execute("DELETE FROM rejected_envelopes WHERE kind = ? AND seq = ?",
+                      (REJECTED_KIND, int(item.seq)))
         state_here = held.get(e.client_id)
         if state_here is not None or not _projected(e.kind):
             fresh = _receive(c, item, state_here)

@@ -140,6 +140,7 @@ def test_an_unreadable_entry_is_kept_sealed_recorded_once_and_taken_later(desk):
     desk.journal_apply_page([Received(1, event, b"sealed")], None)
     assert desk.journal_unread() == [] and desk.journal_values("patient", "p-1") == {
         "phone": "0699"}
+    assert desk.rejected() == []  # nothing left to show a person
     # A clock more than a day ahead: kept to try again, not applied.
     ahead = remote("patient", "p-2", {"phone": "1"}, T + 3 * 86_400_000)
     desk.journal_apply_page([Received(3, ahead, b"later")], "3")

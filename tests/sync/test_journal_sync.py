@@ -147,6 +147,7 @@ def test_an_entry_from_an_untrusted_writer_is_skipped_then_read_once_trusted(sta
     assert bureau.store.journal_values("patient", "p-2") == {"phone": "0611"}
     assert bureau.store.journal_values("patient", "p-1") == {"phone": "0600"}
     assert bureau.store.journal_unread() == []
+    assert "journal" not in [r.kind for r in bureau.store.rejected()]
     # A writer the practice never trusted stays unread.
     laptop.store.set_secret("workstation_identity", Identity.generate().to_bytes())
     laptop.store.journal_record("patient", "p-1", {"phone": "6666"})
