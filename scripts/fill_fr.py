@@ -1123,6 +1123,27 @@ FR: dict[str, str] = {
     # -- later additions -------------------------------------------------------------
     "Show earlier messages": "Afficher les messages précédents",
     "Search messages": "Rechercher dans les messages",
+    # -- decisions taken first on another workstation (issue 12) ----------------------
+    "the workstation {0}": "le poste {0}",
+    "another workstation": "un autre poste",
+    "Understood": "Compris",
+    "Already decided by {0} at {1}.": "Déjà décidé par {0} à {1}.",
+    "Your decision on this renewal request was taken back; nothing of it was sent to the "
+    "patient.":
+        "Votre décision sur cette demande de renouvellement a été annulée ; rien n’en a été "
+        "envoyé au patient.",
+    "The request is: {0}.": "La demande est : {0}.",
+    "Your change to this conversation was taken back; nothing of it was sent to the patient.":
+        "Votre changement sur cette conversation a été annulé ; rien n’en a été envoyé au "
+        "patient.",
+    "The conversation is: {0}.": "La conversation est : {0}.",
+    "Not sent: {0} closed this conversation at {1}":
+        "Non envoyé : {0} a clôturé cette conversation à {1}",
+    "Not sent: the conversation was closed meanwhile":
+        "Non envoyé : la conversation a été clôturée entre-temps",
+    "Not sent: the relay refused this message": "Non envoyé : le relais a refusé ce message",
+    "Decision taken back (decided first elsewhere)":
+        "Décision annulée (prise d’abord sur un autre poste)",
 }
 
 # Where the same English needs other French: (context, source) → French.

@@ -209,6 +209,8 @@ class AuditAction(StrEnum):
     # A new workstation approved into the practice (desktop.sync.pairing): name, fingerprint.
     WORKSTATION_ADDED = "workstation_added"
     WORKSTATION_REVOKED = "workstation_revoked"
+    # A decision of this workstation's person taken back: another workstation's came first.
+    DECISION_TAKEN_BACK = "decision_taken_back"
 
     @classmethod
     def for_state(cls, new: ConversationState, old: ConversationState) -> AuditAction:

@@ -42,6 +42,7 @@ FEATURES: tuple[str, ...] = (
     "desktop.store.replicate_audit",
     "desktop.store.replicate_notices",
     "desktop.store.replicate_absences",
+    "desktop.store.replicate_decisions",  # renewal_decision, conversation_state
 )
 
 _projectors: dict[str, Project] = {}

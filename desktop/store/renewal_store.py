@@ -11,12 +11,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from desktop.core.renewal import Prescription, RenewalDecision, RenewalRequest, RenewalRules
+from desktop.core.renewal import (
+    Prescription,
+    PrescriptionLine,
+    RenewalDecision,
+    RenewalRequest,
+    RenewalRules,
+    RenewalState,
+)
 from desktop.store import renewals as ren
+from desktop.store import replicate_decisions as decisions
 from desktop.store.database import Database
 from desktop.store.renewals import QueuedRenewal
 from desktop.store.replicate_people import publish_signature
 from desktop.store.replicate_practice import publish_rules, rules_fields
+from desktop.store.timestamps import to_db
 
 
 class RenewalStore(Database):
@@ -37,7 +46,7 @@ class RenewalStore(Database):
         """Record a patient's renewal request (``id``: his request message's); ``False`` and
         no change if it is already here."""
         with self._writing() as c:
-            return ren.add_request(
+            added = ren.add_request(
                 c,
                 id,
                 conversation_id,
@@ -47,6 +56,10 @@ class RenewalStore(Database):
                 message,
                 received_at,
             )
+            if added:
+                # A colleague's decision on it may have come through the journal first.
+                decisions.request_arrived(c, id)
+            return added
 
     def renewal(self, request_id: str, today: date | None = None) -> RenewalRequest | None:
         """One request; while it waits, with the flags the rules raise on ``today`` (the
@@ -77,11 +90,31 @@ class RenewalStore(Database):
         with self._reading() as c:
             return ren.of_patient(c, patient_id)
 
+    def decision_reopenings(self, conversation_id: str) -> int:
+        """How many times the practice's journal says this conversation was reopened (the
+        round of its next close or reopen, desktop.core.decisions)."""
+        with self._reading() as c:
+            return decisions.conversation_reopenings(c, conversation_id)
+
+    def record_colleague_decision(
+        self, request_id: str, message_id: str, state: RenewalState, author_id: str, text: str,
+        decided_at: datetime, lines: Sequence[PrescriptionLine], pdf: bytes | None,
+        prescription_id: str,
+    ) -> bool:
+        """A colleague's decision, from the message the patient got (another workstation's):
+        recorded if the journal has not brought it yet, an approval's PDF kept as its
+        prescription. ``False``: the request is not here, or shows another decision."""
+        with self._writing() as c:
+            return decisions.colleague_decision(
+                c, request_id, message_id, state, author_id, text, to_db(decided_at),
+                tuple(lines), pdf, prescription_id)
+
     def record_renewal_decision(
         self,
         decision: RenewalDecision,
         pdf: bytes | None = None,
         prescription_id: str | None = None,
+        decided_at: datetime | None = None,
     ) -> RenewalRequest:
         """Record a decision, audited (``renewal_approved``, ``renewal_declined`` or
         ``renewal_appointment_needed``); an approval keeps its prescription and PDF.
@@ -90,7 +123,7 @@ class RenewalStore(Database):
         with the reply to the patient; on its own it sends nothing.
         """
         with self._writing() as c:
-            return ren.record_decision(c, decision, pdf, prescription_id)
+            return ren.record_decision(c, decision, pdf, prescription_id, decided_at)
 
     # -- prescriptions -----------------------------------------------------------
 

@@ -241,8 +241,10 @@ def record_decision(
     decision: RenewalDecision,
     pdf: bytes | None = None,
     prescription_id: str | None = None,
+    decided_at: datetime | None = None,
 ) -> RenewalRequest:
     """Record ``decision`` and its audit row; an approval stores its prescription and PDF.
+    ``decided_at``: the moment of the reply that carries it (now by default).
 
     Refused (``StoreError``, nothing written): an unknown request or author, a
     request already decided, an approval without a PDF, a PDF with any other
@@ -262,6 +264,9 @@ def record_decision(
         raise StoreError("An approval, and only an approval, comes with its prescription.")
     if not isinstance(decision.text, str) or len(decision.text) > MAX_MESSAGE:
         raise StoreError(f"The decision's text is limited to {MAX_MESSAGE} characters.")
+    # One moment for the decision, its prescription and the reply that carries them: the
+    # other workstations record the same ones (desktop.store.replicate_decisions).
+    moment = to_db(decided_at) if decided_at is not None else now_db()
     c.execute(
         "UPDATE renewal_requests SET state = ?, decided_by = ?, decided_at = ?, "
         "decision_text = ?, override_reason = ?, flags = ?, decision_message_id = ? "
@@ -269,7 +274,7 @@ def record_decision(
         (
             str(decision.state),
             decision.author_id,
-            now_db(),
+            moment,
             decision.text,
             decision.override_reason,
             _json([f.to_dict() for f in decision.flags]),
@@ -288,6 +293,7 @@ def record_decision(
             renewal_request_id=found.id,
             message_id=decision.message_id,
             id=prescription_id,
+            issued_at=from_db(moment),
         )
     audit.record(
         c,

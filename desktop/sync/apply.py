@@ -44,7 +44,7 @@ from desktop.crypto.envelope import envelope_signer, message_context, state_cont
 from desktop.store import Store
 from desktop.store.conversations import check_message_row
 from desktop.store.documents import DocumentStore, StoredDocument
-from desktop.sync import key_change, notices, receipts
+from desktop.sync import decisions, key_change, notices, receipts
 from desktop.sync.client import API, unb64
 from desktop.sync.content import decode, parse_time, read_renewal_request, urgent_wording
 from desktop.sync.practice_keys import PracticeKeys
@@ -474,7 +474,11 @@ class PracticeMailbox:
         delivery = DeliveryState.SENT if author_kind is Sender.PRACTICE else DeliveryState.DELIVERED
         row = (msg_id, conv_id, author_kind, str(author or ""), doc["text"], doc["sent_at"], delivery)
         check_message_row(row)  # refused here alone, rather than with its whole run
-        if doc.get("attachments"):
+        if author_kind is Sender.PRACTICE and decisions.colleague_message(
+            self.store, conv_id, msg_id, doc
+        ):
+            pass  # a colleague's renewal decision: its prescription is inline, kept there
+        elif doc.get("attachments"):
             with self.store.transaction():  # all its documents, or none
                 documents = self._record_documents(
                     doc["attachments"], conv_id, msg_id, author_kind

@@ -29,9 +29,9 @@ from desktop.core.documents import (
     check_limit,
     safe_name,
 )
-from desktop.core.rights import Right
 from desktop.core.errors import EnvelopeRejected, InvalidField, PasserelleError, StoreError
 from desktop.core.model import AuditAction, ConversationState
+from desktop.core.rights import Right
 from desktop.crypto.blobs import Sha256Writer, chunk_count, encrypt_chunks
 from desktop.store.documents import DocumentStore, StoredDocument
 from desktop.sync.client import API, RelayClient
@@ -80,8 +80,10 @@ def send(
     attachments = [(prepare(f.path, limit), f) for f in checked]
     documents = DocumentStore(ws.store)
     with ws.store.transaction():
+        accepted = None
         if conv.state is ConversationState.REQUESTED:
-            ws.change_state(conversation_id, ConversationState.OPEN, author_id)
+            # The message waits on the acceptance, as a reply does (Workstation.reply).
+            accepted = ws.change_state(conversation_id, ConversationState.OPEN, author_id)
         for doc, f in attachments:
             documents.add_outgoing(_stored(doc, conversation_id, message_id),
                                    _checked_chunks(doc, f))
@@ -91,7 +93,8 @@ def send(
             ws.store.record_audit(AuditAction.DOCUMENT_SENT, author.id,
                                   conversation_id=conversation_id, detail=doc.name)
         ws._send(conversation_id, text, author, message_id,
-                 {"attachments": [doc.to_json() for doc, _ in attachments]})
+                 {"attachments": [doc.to_json() for doc, _ in attachments]},
+                 after_journal=accepted)
     return message_id
 
 

@@ -18,12 +18,11 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from desktop.core.errors import InvalidField, PasserelleError
 from desktop.core.model import ConversationState, Patient, Practitioner
-from desktop.core.rights import Right
 from desktop.core.renewal import (
     PrescriptionLine,
     RenewalDecision,
@@ -32,13 +31,16 @@ from desktop.core.renewal import (
     check_prescription,
     check_reason,
 )
+from desktop.core.rights import Right
 from desktop.documents.prescription import (
     PrescribedTreatment,
     Prescriber,
     PrescriptionPatient,
     render_renewal,
 )
-from desktop.sync.content import MAX_TEXT, pdf_attachment
+from desktop.store.timestamps import to_db
+from desktop.sync import decisions
+from desktop.sync.content import MAX_TEXT, now_utc, pdf_attachment
 
 if TYPE_CHECKING:
     from desktop.sync.workstation import Workstation
@@ -257,7 +259,9 @@ def approve(
     text = _text(note, APPROVED_TEXT, "message to the patient")
     state = _writable(ws, found.conversation_id)
 
-    prescription_id = str(uuid.uuid4())
+    decision_id = str(uuid.uuid4())
+    # Drawn from the reply: every workstation keeps this prescription under the same id.
+    prescription_id = decisions.prescription_id(decision_id)
     pdf = render(
         ws, patient, author, lines, today, prescription_note, prescription_id.split("-")[0].upper()
     )
@@ -278,14 +282,15 @@ def approve(
         # attachments to chunked transfers.
         "attachments": [document.to_wire()],
     }
-    decision_id = str(uuid.uuid4())
     decision = RenewalDecision(
         found.id, RenewalState.APPROVED, author.id, text, found.flags, override, lines, decision_id
     )
     with ws.store.transaction():
         _open_for_reply(ws, found.conversation_id, state, author.id)
-        ws._send(found.conversation_id, text, author, decision_id, content)
-        ws.store.record_renewal_decision(decision, pdf, prescription_id)
+        moment = now_utc()
+        gate = _decide(ws, decision, author, found.conversation_id, moment, pdf, prescription_id)
+        ws._send(found.conversation_id, text, author, decision_id, content, after_journal=gate,
+                 sent_at=moment)
     return decision_id
 
 
@@ -308,7 +313,7 @@ def decline(
         # conversation is ended on the relay without a word.
         decision = RenewalDecision(found.id, RenewalState.DECLINED, author.id, text, found.flags)
         with ws.store.transaction():
-            ws.store.record_renewal_decision(decision)
+            _decide(ws, decision, author, conv.id, now_utc())
             if conv.state is ConversationState.REQUESTED:
                 ws.change_state(conv.id, ConversationState.DECLINED, author.id)
             elif conv.state is ConversationState.OPEN:
@@ -327,8 +332,10 @@ def decline(
     )
     with ws.store.transaction():
         _open_for_reply(ws, conv.id, conv.state, author.id)
-        ws._send(conv.id, text, author, decision_id, content)
-        ws.store.record_renewal_decision(decision)
+        moment = now_utc()
+        gate = _decide(ws, decision, author, conv.id, moment)
+        ws._send(conv.id, text, author, decision_id, content, after_journal=gate,
+                 sent_at=moment)
     return decision_id
 
 
@@ -366,13 +373,34 @@ def needs_appointment(
     )
     with ws.store.transaction():
         _open_for_reply(ws, found.conversation_id, state, author.id)
-        ws._send(found.conversation_id, text, author, decision_id, content)
-        ws.store.record_renewal_decision(decision)
+        moment = now_utc()
+        gate = _decide(ws, decision, author, found.conversation_id, moment)
+        ws._send(found.conversation_id, text, author, decision_id, content, after_journal=gate,
+                 sent_at=moment)
     return decision_id
 
 
+def _decide(
+    ws: Workstation,
+    decision: RenewalDecision,
+    author: Practitioner,
+    conversation_id: str,
+    moment: datetime,
+    pdf: bytes | None = None,
+    prescription_id: str | None = None,
+) -> str:
+    """Record a decision and publish it to the practice's journal (inside the caller's
+    transaction); returns the event's id, for the reply that must wait on it: the reply
+    leaves once the relay has kept this decision, and is dropped if a colleague's came
+    first (desktop.sync.decisions)."""
+    recorded = ws.store.record_renewal_decision(decision, pdf, prescription_id, moment)
+    assert recorded.decided_at is not None
+    return decisions.publish_renewal(
+        ws.store, decision, author, conversation_id, to_db(recorded.decided_at))
+
+
 def decline_with_conversation(
-    ws: Workstation, conversation_id: str, author_id: str, note: str | None
+    ws: Workstation, conversation_id: str, author: Practitioner, note: str | None
 ) -> None:
     """The conversation itself was declined (from the inbox): its waiting renewal requests
     are declined with it, the note as their reason. Inside the caller's transaction."""
@@ -381,12 +409,16 @@ def decline_with_conversation(
             continue
         current = ws.store.renewal(found.id)
         assert current is not None
-        ws.store.record_renewal_decision(
+        _decide(
+            ws,
             RenewalDecision(
                 found.id,
                 RenewalState.DECLINED,
-                author_id,
+                author.id,
                 (note or "").strip() or "The conversation was declined.",
                 current.flags,
-            )
+            ),
+            author,
+            conversation_id,
+            now_utc(),
         )

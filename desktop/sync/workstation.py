@@ -34,7 +34,7 @@ from desktop.crypto.envelope import message_context, state_context
 from desktop.documents.prescription import PrescribedTreatment
 from desktop.store import Note, Store
 from desktop.store.documents import DocumentStore, StoredDocument
-from desktop.sync import notices, people, practice_documents, renewals
+from desktop.sync import decisions, notices, people, practice_documents, renewals
 from desktop.sync.apply import Applied
 from desktop.sync.client import API, RelayClient, b64
 from desktop.sync.content import MAX_BODY_BYTES, check_text, encode, now_utc
@@ -333,8 +333,10 @@ class Workstation:
             raise PasserelleError("No such conversation.")
         if conv.state is ConversationState.REQUESTED:
             with self.store.transaction():
-                self.change_state(conversation_id, ConversationState.OPEN, author_id)
-                return self._send(conversation_id, text, author)
+                accepted = self.change_state(conversation_id, ConversationState.OPEN, author_id)
+                # Waits on the acceptance: if a colleague decided the request first (and
+                # maybe declined it), this reply is taken back with it.
+                return self._send(conversation_id, text, author, after_journal=accepted)
         if not conv.state.practice_may_write:
             raise PasserelleError(f"This conversation is {conv.state}; reopen it to write.")
         with self.store.transaction():
@@ -347,12 +349,14 @@ class Workstation:
         author: Practitioner,
         message_id: str | None = None,
         content: dict[str, Any] | None = None,
+        after_journal: str | None = None,
+        sent_at: datetime | None = None,
     ) -> str:
         """Store and queue a message; ``content``: more fields for the envelope (a renewal
-        decision and its prescription)."""
+        decision and its prescription); ``after_journal``: the decision it waits on."""
         _, recipients = self._recipients(conversation_id)
         message_id = message_id or str(uuid.uuid4())
-        sent_at = now_utc()
+        sent_at = sent_at or now_utc()
         doc = {
             **(content or {}),
             "type": "message",
@@ -380,16 +384,20 @@ class Workstation:
             f"{API}/conversations/{conversation_id}/messages",
             {"id": message_id, "envelope": b64(envelope)},
             id=message_id,
+            after_journal=after_journal,
         )
         return message_id
 
     def change_state(
         self, conversation_id: str, state: ConversationState, author_id: str, note: str | None = None
-    ) -> None:
+    ) -> str:
         """Accept, decline, close or reopen; ``note`` (a decline reason) is what the patient reads.
 
         Audited with ``author_id`` as who did it (``accepted``, ``declined``,
-        ``closed`` or ``reopened``).
+        ``closed`` or ``reopened``). A decision taken once per round: published to the
+        practice's journal, the change leaves for the relay once the journal kept it (a
+        colleague's change of the same round, come first, takes this one back —
+        desktop.sync.decisions). Returns the journal event's id.
         """
         author = self.acting(Right.TRIAGE, author_id)
         conv = self.store.conversation(conversation_id)
@@ -424,8 +432,10 @@ class Workstation:
                 # was said (the message itself is in the conversation).
                 conversation_id=conversation_id,
             )
+            gate = decisions.publish_state(
+                self.store, conversation_id, conv.state, state, author, event_id)
             if state is ConversationState.DECLINED:
-                renewals.decline_with_conversation(self, conversation_id, author.id, note)
+                renewals.decline_with_conversation(self, conversation_id, author, note)
             if note is not None:
                 # The reason shows in the thread, as the patient will see it.
                 self.store.add_message(
@@ -437,7 +447,9 @@ class Workstation:
                 f"{API}/conversations/{conversation_id}/state",
                 {"state": str(state), "event_id": event_id, "envelope": envelope},
                 id=event_id,
+                after_journal=gate,
             )
+        return gate
 
     def mark_read(self, conversation_id: str) -> int:
         """The practitioner opened the thread: the patient will see his messages were read."""

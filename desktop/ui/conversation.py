@@ -7,9 +7,11 @@ from typing import Any
 
 from desktop.core.model import Conversation, ConversationState, DeliveryState, Message, Sender
 from desktop.store.documents import DocumentStore, StoredDocument
+from desktop.sync.decisions import last_change
 from desktop.sync.profile import document_limit
 from desktop.ui import labels, resources
 from desktop.ui.attachments import AttachmentBar, dropped_files
+from desktop.ui.decision_notice import DecisionNotice, moment
 from desktop.ui.dialogs import ask_text, button
 from desktop.ui.document_actions import DocumentActions, state_text, type_label
 from desktop.ui.qt import (
@@ -74,6 +76,7 @@ class ConversationView(QWidget):
         self.thread.anchorClicked.connect(self._anchor)
         self._shown_signature: tuple[object, ...] | None = None
         self._limit = THREAD_PAGE
+        self._not_sent: set[str] = set()
 
         self.canned = QComboBox()
         self.canned.setObjectName("cannedReplies")
@@ -121,8 +124,13 @@ class ConversationView(QWidget):
         compose_bar.addWidget(self.reply_hint, 2)
         compose_bar.addWidget(self.attach_button)
         compose_bar.addWidget(self.send_button)
+        # A decision of ours on this conversation (or its renewal) a colleague took first.
+        self.notice = DecisionNotice(
+            session, lambda r: self.conversation is not None
+            and r.conversation_id == self.conversation.id, self)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addWidget(self.notice)
         layout.addWidget(self.thread, 1)
         layout.addWidget(self.attachments)
         layout.addWidget(self.reply)
@@ -139,6 +147,7 @@ class ConversationView(QWidget):
             self._shown_signature = None
             self.attachments.clear()  # files chosen for one patient never go to another
         self.conversation = conv
+        self.notice.refresh()
         enabled = conv is not None
         for w in (self.accept_button, self.decline_button, self.close_button, self.reopen_button,
                   self.note_button, self.assign_button, self.reply, self.send_button, self.canned,
@@ -194,6 +203,8 @@ class ConversationView(QWidget):
             self._documents.setdefault(doc.message_id or "", []).append(doc)
         offline = self.session.offline
         transfers = self.session.transfers
+        # Replies the relay refused for good (the conversation closed meanwhile elsewhere).
+        self._not_sent = {f.id for f in reader.outbox_failures()} & {m.id for m in messages}
         if messages and not earlier:
             shown_notes = notes
         else:
@@ -201,6 +212,7 @@ class ConversationView(QWidget):
             shown_notes = [n for n in notes if first is None or n.created_at >= first]
         # Laying out a long thread costs tens of milliseconds: not when nothing changed.
         signature = (self.conversation.id, self._limit, tuple((m.id, m.delivery) for m in messages),
+                     tuple(sorted(self._not_sent)),
                      tuple(n.id for n in shown_notes), tuple(sorted(names.items())),
                      tuple(state_text(d, transfers.get(d.blob_id), offline)
                            for docs in self._documents.values() for d in docs))
@@ -295,6 +307,8 @@ class ConversationView(QWidget):
         who = self.conversation.patient_name if patient and self.conversation else names.get(
             m.author, self.tr("The practice"))
         state = "" if patient else f" · {labels.delivery(m.delivery)}"
+        if m.id in self._not_sent:
+            state = " · <b style='color:#a33'>" + html.escape(self._not_sent_text()) + "</b>"
         bg = "#ffffff" if patient else "#e6f0fa"
         align = "left" if patient else "right"
         text = html.escape(m.text).replace("\n", "<br>")
@@ -307,6 +321,18 @@ class ConversationView(QWidget):
             f"<p style='margin-top:6px'>{text}</p>{self._documents_html(m)}</td></tr></table>"
             f"</td></tr></table><p style='margin:2px'></p>"
         )
+
+    def _not_sent_text(self) -> str:
+        """Why a reply did not leave: the conversation was closed first, on another
+        workstation (by whom and when, once the practice's journal has said so)."""
+        reader, conv = self.session.reader, self.conversation
+        change = last_change(reader, conv.id) if reader is not None and conv else None
+        if change is not None and change[0] == str(ConversationState.CLOSED) and change[1]:
+            return self.tr("Not sent: {0} closed this conversation at {1}").format(
+                change[1], moment(change[2]))
+        if conv is not None and conv.state is ConversationState.CLOSED:
+            return self.tr("Not sent: the conversation was closed meanwhile")
+        return self.tr("Not sent: the relay refused this message")
 
     def _note_html(self, note: Any, names: dict[str, str]) -> str:
         who = html.escape(names.get(note.author, ""))

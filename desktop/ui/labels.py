@@ -154,6 +154,7 @@ def audit_action(value: object) -> str:
         "audit_exported": _t("Audit trail exported"),
         "workstation_added": _t("Workstation added"),
         "workstation_revoked": _t("Workstation revoked, practice keys rotated"),
+        "decision_taken_back": _t("Decision taken back (decided first elsewhere)"),
     }.get(str(value), str(value))
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from desktop.core.decisions import RENEWAL
 from desktop.ui import labels
+from desktop.ui.decision_notice import DecisionNotice
 from desktop.ui.dialogs import ask_text, button
 from desktop.ui.qt import (
     QAbstractItemView,
@@ -111,15 +113,23 @@ class RenewalsScreen(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setSizes([340, 460])
+        # A decision of ours a colleague took first on another workstation: said here.
+        self.notice = DecisionNotice(session, lambda r: r.kind == RENEWAL, self)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.notice)
         layout.addWidget(splitter)
 
-        session.unlocked.connect(lambda: self.model.set_reader(session.reader) or self._after())
+        session.unlocked.connect(self._unlocked)
         session.locked.connect(self._locked)
         session.changed.connect(lambda what: self.refresh() if what in ("renewals", "inbox",
                                                                         "patients") else None)
         session.applied.connect(lambda _: self.refresh())
         self._selected()
+
+    def _unlocked(self) -> None:
+        self.model.set_reader(self.session.reader)
+        self._after()
+        self.notice.refresh()
 
     def _locked(self) -> None:
         self.model.set_reader(None)

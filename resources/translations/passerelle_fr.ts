@@ -327,77 +327,77 @@
 <context>
     <name>ConversationView</name>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="53"/>
+        <location filename="../../desktop/ui/conversation.py" line="55"/>
         <source>Accept</source>
         <translation>Accepter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="54"/>
+        <location filename="../../desktop/ui/conversation.py" line="56"/>
         <source>Decline…</source>
         <translation>Refuser…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="55"/>
+        <location filename="../../desktop/ui/conversation.py" line="57"/>
         <source>Close</source>
         <translation>Clôturer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="56"/>
+        <location filename="../../desktop/ui/conversation.py" line="58"/>
         <source>Reopen</source>
         <translation>Rouvrir</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="57"/>
+        <location filename="../../desktop/ui/conversation.py" line="59"/>
         <source>Internal note…</source>
         <translation>Note interne…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="58"/>
+        <location filename="../../desktop/ui/conversation.py" line="60"/>
         <source>Export to the file…</source>
         <translation>Exporter vers le dossier…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="60"/>
+        <location filename="../../desktop/ui/conversation.py" line="62"/>
         <source>This conversation as a PDF for the patient&apos;s medical file</source>
         <translation>Cette conversation en PDF pour le dossier médical du patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="65"/>
+        <location filename="../../desktop/ui/conversation.py" line="67"/>
         <source>Assign</source>
         <translation>Attribuer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="83"/>
+        <location filename="../../desktop/ui/conversation.py" line="86"/>
         <source>Write to the patient… (Ctrl+Enter sends)</source>
         <translation>Écrire au patient… (Ctrl+Entrée pour envoyer)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="85"/>
+        <location filename="../../desktop/ui/conversation.py" line="88"/>
         <source>Send</source>
         <translation>Envoyer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="96"/>
+        <location filename="../../desktop/ui/conversation.py" line="99"/>
         <source>Attach…</source>
         <translation>Joindre…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="97"/>
+        <location filename="../../desktop/ui/conversation.py" line="100"/>
         <source>Attach documents (PDF, JPEG, PNG); you can also drop files on the conversation</source>
         <translation>Joindre des documents (PDF, JPEG, PNG)&#xa0;; vous pouvez aussi déposer des fichiers sur la conversation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="119"/>
+        <location filename="../../desktop/ui/conversation.py" line="122"/>
         <source>Canned reply:</source>
         <translation>Réponse type&#xa0;:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="149"/>
+        <location filename="../../desktop/ui/conversation.py" line="158"/>
         <source>No conversation selected</source>
         <translation>Aucune conversation sélectionnée</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="162"/>
+        <location filename="../../desktop/ui/conversation.py" line="171"/>
         <source>assigned to {0}</source>
         <translation>attribuée à {0}</translation>
     </message>
@@ -406,99 +406,114 @@
         <translation type="vanished">Votre réponse acceptera la demande.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="174"/>
+        <location filename="../../desktop/ui/conversation.py" line="183"/>
         <source>Your reply will accept the request.</source>
         <translation>Votre réponse acceptera la demande.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="175"/>
+        <location filename="../../desktop/ui/conversation.py" line="184"/>
         <source>Reopen the conversation to write.</source>
         <translation>Rouvrez la conversation pour écrire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="215"/>
+        <location filename="../../desktop/ui/conversation.py" line="227"/>
         <source>Show earlier messages</source>
         <translation>Afficher les messages précédents</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="248"/>
+        <location filename="../../desktop/ui/conversation.py" line="260"/>
         <source>Open</source>
         <translation>Ouvrir</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="249"/>
+        <location filename="../../desktop/ui/conversation.py" line="261"/>
         <source>Save as…</source>
         <translation>Enregistrer sous…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="251"/>
+        <location filename="../../desktop/ui/conversation.py" line="263"/>
         <source>Stop</source>
         <translation>Arrêter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="253"/>
+        <location filename="../../desktop/ui/conversation.py" line="265"/>
         <source>Download</source>
         <translation>Télécharger</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="265"/>
+        <location filename="../../desktop/ui/conversation.py" line="277"/>
         <source>Cancel sending</source>
         <translation>Annuler l&apos;envoi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="296"/>
+        <location filename="../../desktop/ui/conversation.py" line="308"/>
         <source>The practice</source>
         <translation>Le cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="314"/>
+        <location filename="../../desktop/ui/conversation.py" line="331"/>
+        <source>Not sent: {0} closed this conversation at {1}</source>
+        <translation>Non envoyé&#xa0;: {0} a clôturé cette conversation à {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="334"/>
+        <source>Not sent: the conversation was closed meanwhile</source>
+        <translation>Non envoyé&#xa0;: la conversation a été clôturée entre-temps</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="335"/>
+        <source>Not sent: the relay refused this message</source>
+        <translation>Non envoyé&#xa0;: le relais a refusé ce message</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="340"/>
         <source>Internal note — patients never see it</source>
         <translation>Note interne — jamais visible par les patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="326"/>
+        <location filename="../../desktop/ui/conversation.py" line="352"/>
         <source>Choose…</source>
         <translation>Choisir…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="384"/>
+        <location filename="../../desktop/ui/conversation.py" line="410"/>
         <source>Decline the request</source>
         <translation>Refuser la demande</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="385"/>
+        <location filename="../../desktop/ui/conversation.py" line="411"/>
         <source>The patient will read this reason. Suggest what to do instead (an appointment, another practitioner).</source>
         <translation>Le patient lira ce motif. Proposez-lui une autre solution (un rendez-vous, un autre praticien).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="389"/>
+        <location filename="../../desktop/ui/conversation.py" line="415"/>
         <source>Decline</source>
         <translation>Refuser</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="406"/>
+        <location filename="../../desktop/ui/conversation.py" line="432"/>
         <source>Internal note</source>
         <translation>Note interne</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="407"/>
+        <location filename="../../desktop/ui/conversation.py" line="433"/>
         <source>Only the practice sees notes; they never leave this store.</source>
         <translation>Seul le cabinet voit les notes&#xa0;; elles ne quittent jamais cette base.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="409"/>
+        <location filename="../../desktop/ui/conversation.py" line="435"/>
         <source>Add note</source>
         <translation>Ajouter la note</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="431"/>
+        <location filename="../../desktop/ui/conversation.py" line="457"/>
         <source>Nobody (back to the addressee)</source>
         <translation>Personne (retour au praticien destinataire)</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="6"/>
         <source>No messages.</source>
-        <extracomment>desktop/ui/conversation.py:213</extracomment>
+        <extracomment>desktop/ui/conversation.py:225</extracomment>
         <translation>Aucun message.</translation>
     </message>
 </context>
@@ -523,139 +538,139 @@
 <context>
     <name>DocumentActions</name>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="8"/>
+        <location filename="../../build/translations/indirect_strings.py" line="24"/>
         <source>{0}: {1}</source>
         <extracomment>desktop/ui/document_actions.py:45, desktop/ui/document_actions.py:59</extracomment>
         <translation>{0}&#xa0;: {1}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="10"/>
+        <location filename="../../build/translations/indirect_strings.py" line="26"/>
         <source>this file is empty: there is nothing to send.</source>
         <extracomment>desktop/ui/document_actions.py:47</extracomment>
         <translation>ce fichier est vide&#xa0;: il n&apos;y a rien à envoyer.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="12"/>
+        <location filename="../../build/translations/indirect_strings.py" line="28"/>
         <source>this file is too large ({0}): the limit is {1} per file.</source>
         <extracomment>desktop/ui/document_actions.py:49</extracomment>
         <translation>ce fichier est trop volumineux ({0})&#xa0;: la limite est de {1} par fichier.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="14"/>
+        <location filename="../../build/translations/indirect_strings.py" line="30"/>
         <source>HEIC photos cannot be read on this computer: save the photo as JPEG or PNG and attach it again.</source>
         <extracomment>desktop/ui/document_actions.py:52</extracomment>
         <translation>les photos HEIC ne peuvent pas être lues sur cet ordinateur&#xa0;: enregistrez la photo en JPEG ou PNG et joignez-la à nouveau.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="16"/>
+        <location filename="../../build/translations/indirect_strings.py" line="32"/>
         <source>this type of file cannot be sent. Accepted types: {0}.</source>
         <extracomment>desktop/ui/document_actions.py:55</extracomment>
         <translation>ce type de fichier ne peut pas être envoyé. Types acceptés&#xa0;: {0}.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="18"/>
+        <location filename="../../build/translations/indirect_strings.py" line="34"/>
         <source>this file cannot be read.</source>
         <extracomment>desktop/ui/document_actions.py:58</extracomment>
         <translation>ce fichier ne peut pas être lu.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="20"/>
+        <location filename="../../build/translations/indirect_strings.py" line="36"/>
         <source>sending… {0} %</source>
         <extracomment>desktop/ui/document_actions.py:67</extracomment>
         <translation>envoi… {0} %</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="22"/>
+        <location filename="../../build/translations/indirect_strings.py" line="38"/>
         <source>downloading… {0} %</source>
         <extracomment>desktop/ui/document_actions.py:68</extracomment>
         <translation>téléchargement… {0} %</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="24"/>
+        <location filename="../../build/translations/indirect_strings.py" line="40"/>
         <source>waiting for the connection to be sent</source>
         <extracomment>desktop/ui/document_actions.py:70</extracomment>
         <translation>en attente de la connexion pour être envoyé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="26"/>
+        <location filename="../../build/translations/indirect_strings.py" line="42"/>
         <source>to be sent</source>
         <extracomment>desktop/ui/document_actions.py:70</extracomment>
         <translation>à envoyer</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="28"/>
+        <location filename="../../build/translations/indirect_strings.py" line="44"/>
         <source>damaged: it failed its integrity check and cannot be opened</source>
         <extracomment>desktop/ui/document_actions.py:72</extracomment>
         <translation>endommagé&#xa0;: le contrôle d&apos;intégrité a échoué, il ne peut pas être ouvert</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="30"/>
+        <location filename="../../build/translations/indirect_strings.py" line="46"/>
         <source>download stopped</source>
         <extracomment>desktop/ui/document_actions.py:75</extracomment>
         <translation>téléchargement arrêté</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="32"/>
+        <location filename="../../build/translations/indirect_strings.py" line="48"/>
         <source>not downloaded yet: this workstation is offline</source>
         <extracomment>desktop/ui/document_actions.py:77</extracomment>
         <translation>pas encore téléchargé&#xa0;: ce poste est hors connexion</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="34"/>
+        <location filename="../../build/translations/indirect_strings.py" line="50"/>
         <source>not downloaded yet</source>
         <extracomment>desktop/ui/document_actions.py:78</extracomment>
         <translation>pas encore téléchargé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="36"/>
+        <location filename="../../build/translations/indirect_strings.py" line="52"/>
         <source>Document damaged</source>
         <extracomment>desktop/ui/document_actions.py:101</extracomment>
         <translation>Document endommagé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="38"/>
+        <location filename="../../build/translations/indirect_strings.py" line="54"/>
         <source>This document failed its integrity check: it was not kept. Ask the patient to send it again.</source>
         <extracomment>desktop/ui/document_actions.py:101</extracomment>
         <translation>Ce document n&apos;a pas passé le contrôle d&apos;intégrité&#xa0;: il n&apos;a pas été conservé. Demandez au patient de l&apos;envoyer à nouveau.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="40"/>
+        <location filename="../../build/translations/indirect_strings.py" line="56"/>
         <source>Not downloaded yet</source>
         <extracomment>desktop/ui/document_actions.py:107</extracomment>
         <translation>Pas encore téléchargé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="42"/>
+        <location filename="../../build/translations/indirect_strings.py" line="58"/>
         <source>This document has not been downloaded yet and this workstation is offline. It will be downloaded as soon as the connection returns.</source>
         <extracomment>desktop/ui/document_actions.py:107</extracomment>
         <translation>Ce document n&apos;a pas encore été téléchargé et ce poste est hors connexion. Il sera téléchargé dès le retour de la connexion.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="44"/>
+        <location filename="../../build/translations/indirect_strings.py" line="60"/>
         <source>Save a copy of the document</source>
         <extracomment>desktop/ui/document_actions.py:187</extracomment>
         <translation>Enregistrer une copie du document</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="46"/>
+        <location filename="../../build/translations/indirect_strings.py" line="62"/>
         <source>Saved to {0}</source>
         <extracomment>desktop/ui/document_actions.py:203</extracomment>
         <translation>Enregistré dans {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="48"/>
+        <location filename="../../build/translations/indirect_strings.py" line="64"/>
         <source>Cancel sending</source>
         <extracomment>desktop/ui/document_actions.py:216, desktop/ui/document_actions.py:230</extracomment>
         <translation>Annuler l&apos;envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="50"/>
+        <location filename="../../build/translations/indirect_strings.py" line="66"/>
         <source>Cancel sending this message and its documents? The patient will not receive it.</source>
         <extracomment>desktop/ui/document_actions.py:216</extracomment>
         <translation>Annuler l&apos;envoi de ce message et de ses documents&#xa0;? Le patient ne le recevra pas.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="52"/>
+        <location filename="../../build/translations/indirect_strings.py" line="68"/>
         <source>Too late: the message has already been sent.</source>
         <extracomment>desktop/ui/document_actions.py:230</extracomment>
         <translation>Trop tard&#xa0;: le message a déjà été envoyé.</translation>
@@ -898,7 +913,7 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
         <translation>Préparation du PDF…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="210"/>
+        <location filename="../../build/translations/indirect_strings.py" line="228"/>
         <source>Messages</source>
         <extracomment>desktop/ui/record_export.py:81</extracomment>
         <translation>Messages</translation>
@@ -2004,7 +2019,7 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>envoyé par le cabinet</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="208"/>
+        <location filename="../../build/translations/indirect_strings.py" line="226"/>
         <source>renewed prescription</source>
         <extracomment>desktop/ui/patient_documents.py:60</extracomment>
         <translation>ordonnance renouvelée</translation>
@@ -2708,132 +2723,132 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>RenewalsScreen</name>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="74"/>
+        <location filename="../../desktop/ui/renewals.py" line="76"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="74"/>
+        <location filename="../../desktop/ui/renewals.py" line="76"/>
         <source>Treatment</source>
         <translation>Traitement</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="74"/>
+        <location filename="../../desktop/ui/renewals.py" line="76"/>
         <source>Dosage</source>
         <translation>Posologie</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="74"/>
+        <location filename="../../desktop/ui/renewals.py" line="76"/>
         <source>Duration</source>
         <translation>Durée</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="75"/>
+        <location filename="../../desktop/ui/renewals.py" line="77"/>
         <source>Renewals</source>
         <translation>Renouvellements</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="83"/>
+        <location filename="../../desktop/ui/renewals.py" line="85"/>
         <source>Approve…</source>
         <translation>Accepter…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="85"/>
+        <location filename="../../desktop/ui/renewals.py" line="87"/>
         <source>Decline…</source>
         <translation>Refuser…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="86"/>
+        <location filename="../../desktop/ui/renewals.py" line="88"/>
         <source>Appointment needed…</source>
         <translation>Rendez-vous nécessaire…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="88"/>
+        <location filename="../../desktop/ui/renewals.py" line="90"/>
         <source>Open the conversation</source>
         <translation>Ouvrir la conversation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="102"/>
+        <location filename="../../desktop/ui/renewals.py" line="104"/>
         <source>Earlier renewals of these treatments</source>
         <translation>Renouvellements précédents de ces traitements</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="141"/>
+        <location filename="../../desktop/ui/renewals.py" line="151"/>
         <source>No renewal request waits</source>
         <translation>Aucune demande de renouvellement en attente</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="142"/>
+        <location filename="../../desktop/ui/renewals.py" line="152"/>
         <source>1 request waits</source>
         <translation>1 demande en attente</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="143"/>
+        <location filename="../../desktop/ui/renewals.py" line="153"/>
         <source>{0} requests wait</source>
         <translation>{0} demandes en attente</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="166"/>
+        <location filename="../../desktop/ui/renewals.py" line="176"/>
         <source>No request selected</source>
         <translation>Aucune demande sélectionnée</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="172"/>
+        <location filename="../../desktop/ui/renewals.py" line="182"/>
         <source>{0}, {1} years</source>
         <translation>{0}, {1} ans</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="173"/>
+        <location filename="../../desktop/ui/renewals.py" line="183"/>
         <source>Asks on {0} to renew: &lt;b&gt;{1}&lt;/b&gt;</source>
         <translation>Demande le {0} le renouvellement de&#xa0;: &lt;b&gt;{1}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="177"/>
+        <location filename="../../desktop/ui/renewals.py" line="187"/>
         <source>unknown</source>
         <translation>inconnue</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="178"/>
+        <location filename="../../desktop/ui/renewals.py" line="188"/>
         <source>Last visit: {0}</source>
         <translation>Dernière consultation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="183"/>
+        <location filename="../../desktop/ui/renewals.py" line="193"/>
         <source>Suggested: ask for an appointment.</source>
         <translation>Suggestion&#xa0;: demander un rendez-vous.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="194"/>
+        <location filename="../../desktop/ui/renewals.py" line="204"/>
         <source>{0} days</source>
         <translation>{0} jours</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="232"/>
+        <location filename="../../desktop/ui/renewals.py" line="242"/>
         <source>Decline the renewal</source>
         <translation>Refuser le renouvellement</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="233"/>
+        <location filename="../../desktop/ui/renewals.py" line="243"/>
         <source>The patient reads this reason. No prescription is made.</source>
         <translation>Le patient lira ce motif. Aucune ordonnance n’est établie.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="236"/>
+        <location filename="../../desktop/ui/renewals.py" line="246"/>
         <source>Decline</source>
         <translation>Refuser</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="244"/>
+        <location filename="../../desktop/ui/renewals.py" line="254"/>
         <source>Appointment needed</source>
         <translation>Rendez-vous nécessaire</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="245"/>
+        <location filename="../../desktop/ui/renewals.py" line="255"/>
         <source>The patient is asked to make an appointment. Add a message if you wish.</source>
         <translation>Le patient est invité à prendre rendez-vous. Ajoutez un message si vous le souhaitez.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="248"/>
+        <location filename="../../desktop/ui/renewals.py" line="258"/>
         <source>Ask for an appointment</source>
         <translation>Demander un rendez-vous</translation>
     </message>
@@ -2960,9 +2975,9 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>Session</name>
     <message>
-        <location filename="../../desktop/ui/session.py" line="78"/>
+        <location filename="../../desktop/ui/session.py" line="92"/>
         <source>Passerelle was interrupted and the store&apos;s journal was damaged: the last {0} changes saved before the interruption could not be read back. Messages from the relay are being fetched again; check what you wrote just before the interruption.</source>
-        <extracomment>Documents moving now, and those whose last try failed or was cancelled. This workstation&apos;s backups of the store (daily, and at every close).</extracomment>
+        <extracomment>Which screen a journal event from another workstation changes (Session.changed&apos;s words). Documents moving now, and those whose last try failed or was cancelled. This workstation&apos;s backups of the store (daily, and at every close).</extracomment>
         <translation>Passerelle a été interrompu et le journal de la base était endommagé&#xa0;: les {0} dernières modifications enregistrées avant l’interruption n’ont pas pu être relues. Les messages du relais sont récupérés à nouveau&#xa0;; vérifiez ce que vous avez écrit juste avant l’interruption.</translation>
     </message>
 </context>
@@ -3279,49 +3294,49 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Verrouillé — synchronisation suspendue jusqu’au déverrouillage</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="212"/>
+        <location filename="../../build/translations/indirect_strings.py" line="230"/>
         <source>Not connected to a relay</source>
         <extracomment>desktop/ui/sync_status.py:15</extracomment>
         <translation>Non connecté à un relais</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="214"/>
+        <location filename="../../build/translations/indirect_strings.py" line="232"/>
         <source>Synced</source>
         <extracomment>desktop/ui/sync_status.py:18</extracomment>
         <translation>Synchronisé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="216"/>
+        <location filename="../../build/translations/indirect_strings.py" line="234"/>
         <source>Syncing — {0} to send</source>
         <extracomment>desktop/ui/sync_status.py:21</extracomment>
         <translation>Synchronisation — {0} à envoyer</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="218"/>
+        <location filename="../../build/translations/indirect_strings.py" line="236"/>
         <source>Syncing…</source>
         <extracomment>desktop/ui/sync_status.py:22</extracomment>
         <translation>Synchronisation…</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="220"/>
+        <location filename="../../build/translations/indirect_strings.py" line="238"/>
         <source>Offline since {0}</source>
         <extracomment>desktop/ui/sync_status.py:24</extracomment>
         <translation>Hors ligne depuis {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="222"/>
+        <location filename="../../build/translations/indirect_strings.py" line="240"/>
         <source>{0} waiting to be sent</source>
         <extracomment>desktop/ui/sync_status.py:26</extracomment>
         <translation>{0} en attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="224"/>
+        <location filename="../../build/translations/indirect_strings.py" line="242"/>
         <source>Sync error: {0}</source>
         <extracomment>desktop/ui/sync_status.py:29</extracomment>
         <translation>Erreur de synchronisation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="226"/>
+        <location filename="../../build/translations/indirect_strings.py" line="244"/>
         <source>Sync stopped</source>
         <extracomment>desktop/ui/sync_status.py:30</extracomment>
         <translation>Synchronisation arrêtée</translation>
@@ -3615,27 +3630,78 @@ les patients appellent le 15 ou le 112.</translation>
     </message>
 </context>
 <context>
+    <name>decisions</name>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="8"/>
+        <source>the workstation {0}</source>
+        <extracomment>desktop/ui/decision_notice.py:43</extracomment>
+        <translation>le poste {0}</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="10"/>
+        <source>another workstation</source>
+        <extracomment>desktop/ui/decision_notice.py:45</extracomment>
+        <translation>un autre poste</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="12"/>
+        <source>Already decided by {0} at {1}.</source>
+        <extracomment>desktop/ui/decision_notice.py:46</extracomment>
+        <translation>Déjà décidé par {0} à {1}.</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="14"/>
+        <source>Your decision on this renewal request was taken back; nothing of it was sent to the patient.</source>
+        <extracomment>desktop/ui/decision_notice.py:48</extracomment>
+        <translation>Votre décision sur cette demande de renouvellement a été annulée&#xa0;; rien n’en a été envoyé au patient.</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="16"/>
+        <source>The request is: {0}.</source>
+        <extracomment>desktop/ui/decision_notice.py:50</extracomment>
+        <translation>La demande est&#xa0;: {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="18"/>
+        <source>Your change to this conversation was taken back; nothing of it was sent to the patient.</source>
+        <extracomment>desktop/ui/decision_notice.py:53</extracomment>
+        <translation>Votre changement sur cette conversation a été annulé&#xa0;; rien n’en a été envoyé au patient.</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="20"/>
+        <source>The conversation is: {0}.</source>
+        <extracomment>desktop/ui/decision_notice.py:55</extracomment>
+        <translation>La conversation est&#xa0;: {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="22"/>
+        <source>Understood</source>
+        <extracomment>desktop/ui/decision_notice.py:74</extracomment>
+        <translation>Compris</translation>
+    </message>
+</context>
+<context>
     <name>errors</name>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="54"/>
+        <location filename="../../build/translations/indirect_strings.py" line="70"/>
         <source>Passerelle</source>
         <extracomment>desktop/ui/errors.py:77</extracomment>
         <translation>Passerelle</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="56"/>
+        <location filename="../../build/translations/indirect_strings.py" line="72"/>
         <source>the terminal</source>
         <extracomment>desktop/ui/errors.py:80</extracomment>
         <translation>le terminal</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="58"/>
+        <location filename="../../build/translations/indirect_strings.py" line="74"/>
         <source>Passerelle — unexpected error</source>
         <extracomment>desktop/ui/errors.py:81</extracomment>
         <translation>Passerelle — erreur inattendue</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="60"/>
+        <location filename="../../build/translations/indirect_strings.py" line="76"/>
         <source>Something went wrong that should not have: {error}
 
 Nothing you saved is lost. Details were written to {log}.</source>
@@ -3648,441 +3714,447 @@ Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné
 <context>
     <name>labels</name>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="62"/>
+        <location filename="../../build/translations/indirect_strings.py" line="78"/>
         <source>Renewal</source>
         <extracomment>desktop/ui/labels.py:24</extracomment>
         <translation>Renouvellement</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="64"/>
+        <location filename="../../build/translations/indirect_strings.py" line="80"/>
         <source>Document</source>
         <extracomment>desktop/ui/labels.py:25</extracomment>
         <translation>Document</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="66"/>
+        <location filename="../../build/translations/indirect_strings.py" line="82"/>
         <source>Administrative question</source>
         <extracomment>desktop/ui/labels.py:26</extracomment>
         <translation>Question administrative</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="68"/>
+        <location filename="../../build/translations/indirect_strings.py" line="84"/>
         <source>Other</source>
         <extracomment>desktop/ui/labels.py:27</extracomment>
         <translation>Autre</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="70"/>
+        <location filename="../../build/translations/indirect_strings.py" line="86"/>
         <source>Awaiting acceptance</source>
         <extracomment>desktop/ui/labels.py:33</extracomment>
         <translation>En attente d’acceptation</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="72"/>
+        <location filename="../../build/translations/indirect_strings.py" line="88"/>
         <source>Open</source>
         <extracomment>desktop/ui/labels.py:34</extracomment>
         <translation>Ouverte</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="74"/>
+        <location filename="../../build/translations/indirect_strings.py" line="90"/>
         <source>Closed</source>
         <extracomment>desktop/ui/labels.py:35</extracomment>
         <translation>Clôturée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="76"/>
+        <location filename="../../build/translations/indirect_strings.py" line="92"/>
         <source>Declined</source>
         <extracomment>desktop/ui/labels.py:36, desktop/ui/labels.py:114</extracomment>
         <translation>Refusée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="78"/>
+        <location filename="../../build/translations/indirect_strings.py" line="94"/>
         <source>Waiting to be sent</source>
         <extracomment>desktop/ui/labels.py:42</extracomment>
         <translation>En attente d’envoi</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="80"/>
+        <location filename="../../build/translations/indirect_strings.py" line="96"/>
         <source>Sent</source>
         <extracomment>desktop/ui/labels.py:43</extracomment>
         <translation>Envoyé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="82"/>
+        <location filename="../../build/translations/indirect_strings.py" line="98"/>
         <source>Delivered</source>
         <extracomment>desktop/ui/labels.py:44</extracomment>
         <translation>Distribué</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="84"/>
+        <location filename="../../build/translations/indirect_strings.py" line="100"/>
         <source>Read</source>
         <extracomment>desktop/ui/labels.py:45</extracomment>
         <translation>Lu</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="86"/>
+        <location filename="../../build/translations/indirect_strings.py" line="102"/>
         <source>Born {0} ({1} years)</source>
         <extracomment>desktop/ui/labels.py:85</extracomment>
         <translation>Né(e) le {0} ({1} ans)</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="88"/>
+        <location filename="../../build/translations/indirect_strings.py" line="104"/>
         <source>The patient is no longer enrolled for messaging.</source>
         <extracomment>desktop/ui/labels.py:99</extracomment>
         <translation>Le patient n’est plus inscrit à la messagerie.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="90"/>
+        <location filename="../../build/translations/indirect_strings.py" line="106"/>
         <source>No last visit is recorded for this patient.</source>
         <extracomment>desktop/ui/labels.py:100</extracomment>
         <translation>Aucune dernière visite n’est enregistrée pour ce patient.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="92"/>
+        <location filename="../../build/translations/indirect_strings.py" line="108"/>
         <source>The last visit is too long ago for a remote renewal.</source>
         <extracomment>desktop/ui/labels.py:101</extracomment>
         <translation>La dernière visite est trop ancienne pour un renouvellement à distance.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="94"/>
+        <location filename="../../build/translations/indirect_strings.py" line="110"/>
         <source>{0} is on the practice&apos;s never-renew-remotely list.</source>
         <extracomment>desktop/ui/labels.py:102</extracomment>
         <translation>{0} figure sur la liste du cabinet des traitements jamais renouvelés à distance.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="96"/>
+        <location filename="../../build/translations/indirect_strings.py" line="112"/>
         <source>{0} is still covered by an earlier prescription.</source>
         <extracomment>desktop/ui/labels.py:103</extracomment>
         <translation>{0} est encore couvert par une ordonnance précédente.</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="98"/>
+        <location filename="../../build/translations/indirect_strings.py" line="114"/>
         <source>Waiting for a decision</source>
         <extracomment>desktop/ui/labels.py:112</extracomment>
         <translation>En attente de décision</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="100"/>
+        <location filename="../../build/translations/indirect_strings.py" line="116"/>
         <source>Approved</source>
         <extracomment>desktop/ui/labels.py:113</extracomment>
         <translation>Accepté</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="102"/>
+        <location filename="../../build/translations/indirect_strings.py" line="118"/>
         <source>Appointment needed</source>
         <extracomment>desktop/ui/labels.py:115</extracomment>
         <translation>Rendez-vous nécessaire</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="104"/>
+        <location filename="../../build/translations/indirect_strings.py" line="120"/>
         <source>Request accepted</source>
         <extracomment>desktop/ui/labels.py:122</extracomment>
         <translation>Demande acceptée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="106"/>
+        <location filename="../../build/translations/indirect_strings.py" line="122"/>
         <source>Request declined</source>
         <extracomment>desktop/ui/labels.py:123</extracomment>
         <translation>Demande refusée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="108"/>
+        <location filename="../../build/translations/indirect_strings.py" line="124"/>
         <source>Conversation closed</source>
         <extracomment>desktop/ui/labels.py:124</extracomment>
         <translation>Conversation clôturée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="110"/>
+        <location filename="../../build/translations/indirect_strings.py" line="126"/>
         <source>Conversation reopened</source>
         <extracomment>desktop/ui/labels.py:125</extracomment>
         <translation>Conversation rouverte</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="112"/>
+        <location filename="../../build/translations/indirect_strings.py" line="128"/>
         <source>Conversation assigned</source>
         <extracomment>desktop/ui/labels.py:126</extracomment>
         <translation>Conversation attribuée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="114"/>
+        <location filename="../../build/translations/indirect_strings.py" line="130"/>
         <source>Assignment removed</source>
         <extracomment>desktop/ui/labels.py:127</extracomment>
         <translation>Attribution retirée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="116"/>
+        <location filename="../../build/translations/indirect_strings.py" line="132"/>
         <source>Internal note added</source>
         <extracomment>desktop/ui/labels.py:128</extracomment>
         <translation>Note interne ajoutée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="118"/>
+        <location filename="../../build/translations/indirect_strings.py" line="134"/>
         <source>Record edited</source>
         <extracomment>desktop/ui/labels.py:129</extracomment>
         <translation>Dossier modifié</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="120"/>
+        <location filename="../../build/translations/indirect_strings.py" line="136"/>
         <source>Imported from the practice software</source>
         <extracomment>desktop/ui/labels.py:130</extracomment>
         <translation>Importé depuis le logiciel du cabinet</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="122"/>
+        <location filename="../../build/translations/indirect_strings.py" line="138"/>
         <source>Invitation created</source>
         <extracomment>desktop/ui/labels.py:131</extracomment>
         <translation>Invitation créée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="124"/>
+        <location filename="../../build/translations/indirect_strings.py" line="140"/>
         <source>Renewal approved</source>
         <extracomment>desktop/ui/labels.py:132</extracomment>
         <translation>Renouvellement accepté</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="126"/>
+        <location filename="../../build/translations/indirect_strings.py" line="142"/>
         <source>Renewal declined</source>
         <extracomment>desktop/ui/labels.py:133</extracomment>
         <translation>Renouvellement refusé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="128"/>
+        <location filename="../../build/translations/indirect_strings.py" line="144"/>
         <source>Renewal: appointment needed</source>
         <extracomment>desktop/ui/labels.py:134</extracomment>
         <translation>Renouvellement&#xa0;: rendez-vous nécessaire</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="130"/>
+        <location filename="../../build/translations/indirect_strings.py" line="146"/>
         <source>Renewal rules changed</source>
         <extracomment>desktop/ui/labels.py:135</extracomment>
         <translation>Règles de renouvellement modifiées</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="132"/>
+        <location filename="../../build/translations/indirect_strings.py" line="148"/>
         <source>Notice prepared</source>
         <extracomment>desktop/ui/labels.py:136</extracomment>
         <translation>Information préparée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="134"/>
+        <location filename="../../build/translations/indirect_strings.py" line="150"/>
         <source>Notice cancelled</source>
         <extracomment>desktop/ui/labels.py:137</extracomment>
         <translation>Information annulée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="136"/>
+        <location filename="../../build/translations/indirect_strings.py" line="152"/>
         <source>Document sent</source>
         <extracomment>desktop/ui/labels.py:138</extracomment>
         <translation>Document envoyé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="138"/>
+        <location filename="../../build/translations/indirect_strings.py" line="154"/>
         <source>Document saved to disk</source>
         <extracomment>desktop/ui/labels.py:139</extracomment>
         <translation>Document enregistré sur le disque</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="140"/>
+        <location filename="../../build/translations/indirect_strings.py" line="156"/>
         <source>Conversations exported for the medical file</source>
         <extracomment>desktop/ui/labels.py:140</extracomment>
         <translation>Conversations exportées pour le dossier médical</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="142"/>
+        <location filename="../../build/translations/indirect_strings.py" line="158"/>
         <source>Invitation letter made</source>
         <extracomment>desktop/ui/labels.py:141</extracomment>
         <translation>Lettre d&apos;invitation établie</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="144"/>
+        <location filename="../../build/translations/indirect_strings.py" line="160"/>
         <source>Exported as FHIR</source>
         <extracomment>desktop/ui/labels.py:142</extracomment>
         <translation>Exporté en FHIR</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="146"/>
+        <location filename="../../build/translations/indirect_strings.py" line="162"/>
         <source>Everything about the patient exported</source>
         <extracomment>desktop/ui/labels.py:143</extracomment>
         <translation>Export de toutes les données du patient</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="148"/>
+        <location filename="../../build/translations/indirect_strings.py" line="164"/>
         <source>Patient erased</source>
         <extracomment>desktop/ui/labels.py:144</extracomment>
         <translation>Patient effacé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="150"/>
+        <location filename="../../build/translations/indirect_strings.py" line="166"/>
         <source>Signed in</source>
         <extracomment>desktop/ui/labels.py:145</extracomment>
         <translation>Connexion</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="152"/>
+        <location filename="../../build/translations/indirect_strings.py" line="168"/>
         <source>Failed sign-in</source>
         <extracomment>desktop/ui/labels.py:146</extracomment>
         <translation>Connexion refusée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="154"/>
+        <location filename="../../build/translations/indirect_strings.py" line="170"/>
         <source>Signed out</source>
         <extracomment>desktop/ui/labels.py:147</extracomment>
         <translation>Déconnexion</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="156"/>
+        <location filename="../../build/translations/indirect_strings.py" line="172"/>
         <source>Person added</source>
         <extracomment>desktop/ui/labels.py:148</extracomment>
         <translation>Personne ajoutée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="158"/>
+        <location filename="../../build/translations/indirect_strings.py" line="174"/>
         <source>Person changed</source>
         <extracomment>desktop/ui/labels.py:149</extracomment>
         <translation>Personne modifiée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="160"/>
+        <location filename="../../build/translations/indirect_strings.py" line="176"/>
         <source>Person deactivated</source>
         <extracomment>desktop/ui/labels.py:150</extracomment>
         <translation>Personne désactivée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="162"/>
+        <location filename="../../build/translations/indirect_strings.py" line="178"/>
         <source>Person reactivated</source>
         <extracomment>desktop/ui/labels.py:151</extracomment>
         <translation>Personne réactivée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="164"/>
+        <location filename="../../build/translations/indirect_strings.py" line="180"/>
         <source>PIN or passphrase changed</source>
         <extracomment>desktop/ui/labels.py:152</extracomment>
         <translation>Code PIN ou phrase secrète changé</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="166"/>
+        <location filename="../../build/translations/indirect_strings.py" line="182"/>
         <source>Action refused</source>
         <extracomment>desktop/ui/labels.py:153</extracomment>
         <translation>Action refusée</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="168"/>
+        <location filename="../../build/translations/indirect_strings.py" line="184"/>
         <source>Audit trail exported</source>
         <extracomment>desktop/ui/labels.py:154</extracomment>
         <translation>Journal d’audit exporté</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="170"/>
+        <location filename="../../build/translations/indirect_strings.py" line="186"/>
         <source>Workstation added</source>
         <extracomment>desktop/ui/labels.py:155</extracomment>
         <translation>Poste ajouté</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="172"/>
+        <location filename="../../build/translations/indirect_strings.py" line="188"/>
         <source>Workstation revoked, practice keys rotated</source>
         <extracomment>desktop/ui/labels.py:156</extracomment>
         <translation>Poste révoqué, clés du cabinet renouvelées</translation>
     </message>
     <message>
-        <location filename="../../build/translations/indirect_strings.py" line="174"/>
-        <source>wrong PIN or passphrase</source>
-        <extracomment>desktop/ui/labels.py:174</extracomment>
-        <translation>code ou phrase de passe erronés</translation>
-    </message>
-    <message>
-        <location filename="../../build/translations/indirect_strings.py" line="176"/>
-        <source>account deactivated</source>
-        <extracomment>desktop/ui/labels.py:175</extracomment>
-        <translation>compte désactivé</translation>
-    </message>
-    <message>
-        <location filename="../../build/translations/indirect_strings.py" line="178"/>
-        <source>no PIN set yet</source>
-        <extracomment>desktop/ui/labels.py:176</extracomment>
-        <translation>pas encore de code</translation>
-    </message>
-    <message>
-        <location filename="../../build/translations/indirect_strings.py" line="180"/>
-        <source>first administrator</source>
-        <extracomment>desktop/ui/labels.py:177</extracomment>
-        <translation>premier administrateur</translation>
-    </message>
-    <message>
-        <location filename="../../build/translations/indirect_strings.py" line="182"/>
-        <source>their own</source>
-        <extracomment>desktop/ui/labels.py:178</extracomment>
-        <translation>le sien</translation>
-    </message>
-    <message>
-        <location filename="../../build/translations/indirect_strings.py" line="184"/>
-        <source>valid until {0}</source>
-        <extracomment>desktop/ui/labels.py:181</extracomment>
-        <translation>valable jusqu’au {0}</translation>
-    </message>
-    <message>
-        <location filename="../../build/translations/indirect_strings.py" line="186"/>
-        <source>{0} rows</source>
-        <extracomment>desktop/ui/labels.py:183</extracomment>
-        <translation>{0} lignes</translation>
-    </message>
-    <message>
-        <location filename="../../build/translations/indirect_strings.py" line="188"/>
-        <source>line {0} of the file</source>
-        <extracomment>desktop/ui/labels.py:185</extracomment>
-        <translation>ligne {0} du fichier</translation>
-    </message>
-    <message>
         <location filename="../../build/translations/indirect_strings.py" line="190"/>
-        <source>{0} — {1} recipients</source>
-        <extracomment>desktop/ui/labels.py:187</extracomment>
-        <translation>{0} — {1} destinataires</translation>
+        <source>Decision taken back (decided first elsewhere)</source>
+        <extracomment>desktop/ui/labels.py:157</extracomment>
+        <translation>Décision annulée (prise d’abord sur un autre poste)</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="192"/>
-        <source>{0} — {1} not sent</source>
-        <extracomment>desktop/ui/labels.py:189</extracomment>
-        <translation>{0} — {1} non envoyés</translation>
+        <source>wrong PIN or passphrase</source>
+        <extracomment>desktop/ui/labels.py:175</extracomment>
+        <translation>code ou phrase de passe erronés</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="194"/>
-        <source>practitioner</source>
-        <extracomment>desktop/ui/labels.py:191</extracomment>
-        <translation>praticien</translation>
+        <source>account deactivated</source>
+        <extracomment>desktop/ui/labels.py:176</extracomment>
+        <translation>compte désactivé</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="196"/>
-        <source>assistant</source>
-        <extracomment>desktop/ui/labels.py:191</extracomment>
-        <translation>secrétariat</translation>
+        <source>no PIN set yet</source>
+        <extracomment>desktop/ui/labels.py:177</extracomment>
+        <translation>pas encore de code</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="198"/>
-        <source>, administrator</source>
-        <extracomment>desktop/ui/labels.py:192</extracomment>
-        <translation>, administrateur</translation>
+        <source>first administrator</source>
+        <extracomment>desktop/ui/labels.py:178</extracomment>
+        <translation>premier administrateur</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="200"/>
-        <source>invitation letter → {0}</source>
-        <extracomment>desktop/ui/labels.py:194</extracomment>
-        <translation>lettre d’invitation → {0}</translation>
+        <source>their own</source>
+        <extracomment>desktop/ui/labels.py:179</extracomment>
+        <translation>le sien</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="202"/>
-        <source>with internal notes</source>
-        <extracomment>desktop/ui/labels.py:199</extracomment>
-        <translation>avec les notes internes</translation>
+        <source>valid until {0}</source>
+        <extracomment>desktop/ui/labels.py:182</extracomment>
+        <translation>valable jusqu’au {0}</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="204"/>
-        <source>without internal notes</source>
-        <extracomment>desktop/ui/labels.py:200</extracomment>
-        <translation>sans les notes internes</translation>
+        <source>{0} rows</source>
+        <extracomment>desktop/ui/labels.py:184</extracomment>
+        <translation>{0} lignes</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="206"/>
-        <source>PDF: {0} conversation(s), {1} message(s), {2}</source>
+        <source>line {0} of the file</source>
+        <extracomment>desktop/ui/labels.py:186</extracomment>
+        <translation>ligne {0} du fichier</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="208"/>
+        <source>{0} — {1} recipients</source>
+        <extracomment>desktop/ui/labels.py:188</extracomment>
+        <translation>{0} — {1} destinataires</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="210"/>
+        <source>{0} — {1} not sent</source>
+        <extracomment>desktop/ui/labels.py:190</extracomment>
+        <translation>{0} — {1} non envoyés</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="212"/>
+        <source>practitioner</source>
+        <extracomment>desktop/ui/labels.py:192</extracomment>
+        <translation>praticien</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="214"/>
+        <source>assistant</source>
+        <extracomment>desktop/ui/labels.py:192</extracomment>
+        <translation>secrétariat</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="216"/>
+        <source>, administrator</source>
+        <extracomment>desktop/ui/labels.py:193</extracomment>
+        <translation>, administrateur</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="218"/>
+        <source>invitation letter → {0}</source>
+        <extracomment>desktop/ui/labels.py:195</extracomment>
+        <translation>lettre d’invitation → {0}</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="220"/>
+        <source>with internal notes</source>
+        <extracomment>desktop/ui/labels.py:200</extracomment>
+        <translation>avec les notes internes</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="222"/>
+        <source>without internal notes</source>
         <extracomment>desktop/ui/labels.py:201</extracomment>
+        <translation>sans les notes internes</translation>
+    </message>
+    <message>
+        <location filename="../../build/translations/indirect_strings.py" line="224"/>
+        <source>PDF: {0} conversation(s), {1} message(s), {2}</source>
+        <extracomment>desktop/ui/labels.py:202</extracomment>
         <translation>PDF&#xa0;: {0} conversation(s), {1} message(s), {2}</translation>
     </message>
 </context>

@@ -65,7 +65,9 @@ def test_the_practice_sends_two_documents_the_patient_opens_them(
         ("courrier.pdf", True, False), ("schéma.png", True, False)] or [
         (d.name, d.downloaded, d.uploaded) for d in docs] == [
         ("schéma.png", True, False), ("courrier.pdf", True, False)]
-    queued = [item.method for item in practice.store.outbox_pending()]
+    # (the acceptance and the message wait on the acceptance's journal event: all rows)
+    queued = [m for (m,) in practice.store._conn.execute(
+        "SELECT method FROM outbox ORDER BY position")]
     assert queued[-3:] == [BLOB, BLOB, "POST"]
     assert ws.open_document(next(d for d in docs if d.name == "courrier.pdf").blob_id) == \
         letter.read_bytes()
@@ -188,6 +190,7 @@ def test_withdrawing_stops_an_upload_in_progress(relay, practice, open_conversat
     ws = practice.workstation
     msg_id = ws.send_documents(conv, [big], "", practice.practitioner_id)
     client = ws.client()
+    sync.journal(client).push()  # the acceptance's journal event first, as Sync.once does
     pushing = threading.Thread(target=sync.push, args=(client,), kwargs={"everything": True})
     pushing.start()
     assert started.wait(10)
@@ -219,6 +222,7 @@ def test_a_cut_upload_resumes_where_it_stopped(relay, practice, open_conversatio
             client.abort()  # the connection drops in the middle of the upload
 
     msg_id = ws.send_documents(conv, [big], "L'IRM", practice.practitioner_id)
+    Sync(ws).journal(client).push()  # the acceptance's journal event first, as Sync.once does
     with pytest.raises(RelayError):
         Sync(ws, on_transfer=cut_after_four).push(client, everything=True)
     assert practice.store.outbox_count() == 2  # the upload and its message still queued

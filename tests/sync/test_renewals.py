@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 import sqlite3
 import uuid
 from datetime import date, timedelta
@@ -424,8 +425,9 @@ def test_a_tampered_or_malformed_decision_is_rejected_by_the_patient(relay, cabi
 
     # A valid decision whose envelope the relay alters on the way.
     reply = ws.renewal_needs_appointment(request_id, doctor)
-    [pending] = [i for i in store.outbox_pending() if i.id == reply]
-    sealed = base64.b64decode(pending.body["envelope"])
+    # Held back until the practice's journal has kept the decision: read in the outbox.
+    [body] = store._conn.execute("SELECT body FROM outbox WHERE id = ?", (reply,)).fetchone()
+    sealed = base64.b64decode(json.loads(body)["envelope"])
     cabinet.sync()
     tampered = bytearray(sealed)
     tampered[-100] ^= 0x01
