@@ -29,14 +29,20 @@ from desktop.store import audit, audit_chain
 # holds nothing of a patient says so with None. A test compares this with the schema:
 # a new table must take a side here.
 _CONVS = "SELECT id FROM conversations WHERE patient_id = ?"
-# The journal's rows about him: a journal entity names what it changes by its id — the
-# patient's own, one of his conversations' or of his renewal requests' (JOURNAL_API.md).
+# The journal's rows about him: an event whose entity is his id, one of his conversations',
+# renewal requests' or invitations' (JOURNAL_API.md), or whose fields name him (an
+# invitation, an assignment...); for the merged fields, every field of such an entity.
 _HIS_ENTITIES = (
     "entity IN (SELECT ? UNION SELECT id FROM conversations WHERE patient_id = ? "
-    "UNION SELECT id FROM renewal_requests WHERE patient_id = ?)")
+    "UNION SELECT id FROM renewal_requests WHERE patient_id = ? "
+    "UNION SELECT id FROM invitations WHERE patient_id = ?)")
+_HIS_EVENTS = f"({_HIS_ENTITIES} OR instr(fields, ?) > 0)"
+_HIS_FIELDS = (
+    f"({_HIS_ENTITIES} OR (kind, entity) IN "
+    "(SELECT kind, entity FROM journal_fields WHERE instr(value, ?) > 0))")
 PATIENT_ROWS: dict[str, str | None] = {
-    "journal_events": _HIS_ENTITIES,
-    "journal_fields": _HIS_ENTITIES,
+    "journal_fields": _HIS_FIELDS,
+    "journal_events": _HIS_EVENTS,
     "journal_decisions": _HIS_ENTITIES,
     "journal_refusals": _HIS_ENTITIES,
     "document_chunks": (

@@ -128,7 +128,7 @@ def test_erase_leaves_nothing_of_him_here_nor_on_the_relay(fresh_cabinet, tmp_pa
         Sync(Workstation(second)).once()
         # It did read the practice's log from the start (a cursor, and the events about
         # patients it does not know set aside), and found nothing of him in it.
-        assert second._conn.execute("SELECT count(*) FROM cursors").fetchone()[0] == 1
+        assert second.cursor("practice") is not None and second.journal_cursor() is not None
         assert second.rejected()
         assert store_rows_naming(second, texts) == []
         assert second.patient_by_relay_id(relay_id) is None
