@@ -87,6 +87,9 @@ def test_a_revoked_laptop_is_locked_out_and_cannot_read_what_follows(office) -> 
                              cabinet.workstation.identity.enc_key, [signer])
     trusted = {w.account_id: w for w in cabinet.store.journal_workstations()}
     assert trusted[laptop_id].revoked_at is not None
+    # With the patient replicated through the journal, it shows the whole conversation.
+    assert texts(cabinet, conv) == [
+        "Avant le vol : ma tension", "Réponse d'avant", "Après le vol : tout va bien"]
 
     # The patient picks up the new keys, reads both replies and writes back, sealed to
     # the new key only.
@@ -101,8 +104,15 @@ def test_a_revoked_laptop_is_locked_out_and_cannot_read_what_follows(office) -> 
         open_envelope(envelope, message_context(conv, thanks), stolen.enc_key,
                       [jeanne.identity.sign_pk])
     desk.sync()
-    assert texts(desk, conv) == ["Avant le vol : ma tension", "Réponse d'avant",
-                                 "Après le vol : tout va bien", "Merci, bien reçu"]
+    cabinet.sync()
+    for ws in (desk, cabinet):
+        assert texts(ws, conv) == ["Avant le vol : ma tension", "Réponse d'avant",
+                                   "Après le vol : tout va bien", "Merci, bien reçu"]
+    # The other workstation answers; the patient reads it.
+    cabinet.workstation.reply(conv, "Le cabinet a bien noté", desk.practitioner_id)
+    cabinet.sync()
+    jeanne.sync()
+    assert jeanne.thread(conv)[-1]["text"] == "Le cabinet a bien noté"
     # The practice answers again; the patient reads it. The profile opens with the new
     # profile key and carries the statement the patient followed.
     desk.workstation.reply(conv, "Le cabinet vous rappelle", desk.practitioner_id)
