@@ -415,6 +415,20 @@ FR: dict[str, str] = {
         'La réponse du relais ne correspond pas à ce code : les clés qu’il a fournies ne sont pas celles du nouvel ordinateur. Rien n’a été envoyé ; n’appairez pas, et prévenez l’exploitant du relais.',
     "The practice's keys did not come from the workstation that read this code; nothing was saved. Start the pairing again.":
         'Les clés du cabinet ne viennent pas du poste qui a lu ce code ; rien n’a été enregistré. Recommencez l’appairage.',
+    'Resume joining the practice…':
+        'Reprendre l’appairage avec le cabinet…',
+    'Going on with the pairing that was interrupted…':
+        'Reprise de l’appairage interrompu…',
+    'There is no interrupted pairing to go on with: go back and start again.':
+        'Aucun appairage interrompu à reprendre : revenez en arrière et recommencez.',
+    'This is not the passphrase chosen for this computer: go back and type it again.':
+        'Ce n’est pas la phrase de passe choisie pour cet ordinateur : revenez en arrière et saisissez-la à nouveau.',
+    'Revoking a workstation needs the relay, which cannot be reached now. Nothing was changed; try again once online.':
+        'Révoquer un poste nécessite le relais, injoignable pour le moment. Rien n’a été modifié ; réessayez une fois en ligne.',
+    'A workstation cannot revoke itself: revoke it from another workstation.':
+        'Un poste ne peut pas se révoquer lui-même : révoquez-le depuis un autre poste.',
+    'The practice has no such workstation.':
+        'Le cabinet n’a pas ce poste.',
     'Workstation added':
         'Poste ajouté',
     # -- a patient's record: FHIR, GDPR export, erasure -------------------------------

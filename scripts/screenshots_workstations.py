@@ -3,7 +3,7 @@
 A real practice on an in-process relay (desktop.demo.relay_host) with two workstations
 joined through desktop.sync.pairing: the first-run wizard's "Join an existing practice"
 page showing its code, and Settings → Workstations on the first one, a third computer's
-code typed and its name and fingerprint shown for comparing.
+code typed and its name and fingerprint shown for comparing, and one workstation revoked.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ def main() -> int:
     from desktop.store import Store
     from desktop.sync import pairing
     from desktop.sync.engine import Sync
+    from desktop.sync.rotation import revoke_workstation
     from desktop.sync.workstation import Workstation
     from desktop.ui.main_window import MainWindow
     from desktop.ui.qt import QPushButton
@@ -38,6 +39,7 @@ def main() -> int:
         ws.set_up_administrator(PIN, name="Dr Claire Dupont", profession="Médecin généraliste",
                                 rpps="10001234567", accepts_messaging=True)
         Sync(ws).once()
+        accounts = {}
         for name in ("Cabinet Dr Leroy", "Portable visites"):
             session = pairing.JoinSession.start(relay.url, name)
             pairing.approve(ws, pairing.claim(ws, session.code))
@@ -46,7 +48,10 @@ def main() -> int:
             session.close()
             pairing.settle(ws)
             Sync(Workstation(joined)).once()  # seen by the relay
+            accounts[name] = joined.get_setting("account_id")
             joined.close()
+        revoke_workstation(ws, accounts["Portable visites"])  # left in a taxi
+        Sync(ws).once()
         store.close()
 
         # The new computer's wizard, showing its code.

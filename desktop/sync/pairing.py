@@ -57,6 +57,10 @@ WORKSTATION_IDENTITY = "workstation_identity"
 DECISION_SECRET = "decision_secret"
 #: Approved workstations the relay has not listed yet: pairing id → what to trust.
 ARRIVALS = "pairing_arrivals"
+#: A join under way, in the new workstation's store still under its temporary name: its
+#: keys and fetch secret, so that a computer stopped while joining goes on with the same
+#: pairing (and the same relay account) instead of leaving one whose keys are lost.
+JOIN_REQUEST = "pairing_request"
 
 #: How often the new workstation asks whether it was approved: the relay counts each
 #: ask against the ``pair`` limit of the address (120 in ten minutes, shared by every
@@ -139,6 +143,9 @@ class JoinSession:
     expires_at: datetime
     joined: Joined | None = None
     _client: RelayClient = field(default=None, repr=False)  # type: ignore[assignment]
+    #: The store being made (``keep``/``resume``), under its temporary name, and its path.
+    _kept: Store | None = field(default=None, repr=False)
+    _kept_path: Path | None = None
 
     @classmethod
     def start(cls, relay_url: str, workstation_name: str) -> JoinSession:
@@ -166,6 +173,86 @@ class JoinSession:
         expires = _parse_time(answer.get("expires_at")) or _now() + timedelta(
             seconds=LIFETIME_SECONDS)
         return cls(url, request.name, request, expires, _client=client)
+
+    @classmethod
+    def begin(cls, relay_url: str, workstation_name: str, store_path: Path | str,
+              passphrase: str) -> JoinSession:
+        """:meth:`start` then :meth:`keep`: what the wizard does before showing a code, so
+        that any code it shows can be gone on with after a stop."""
+        session = cls.start(relay_url, workstation_name)
+        try:
+            session.keep(store_path, passphrase)
+        except BaseException:
+            session.close()
+            raise
+        return session
+
+    def keep(self, store_path: Path | str, passphrase: str) -> None:
+        """Write this attempt down before asking for the approval, in the new store (made
+        now under a temporary name, encrypted with ``passphrase``: a key derivation, off
+        the GUI thread). A computer stopped from here on resumes it (:meth:`resume`)."""
+        path = Path(store_path)
+        if path.exists():
+            raise PasserelleError(f"{path} already exists; choose another place for the store.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        making = _making(path)
+        _remove(making)
+        store = Store.create(making, passphrase)
+        r = self.request
+        try:
+            with store.transaction():
+                store.set_secret(JOIN_REQUEST, json.dumps({
+                    "relay_url": self.relay_url, "name": r.name, "pairing_id": r.pairing_id,
+                    "code": r.code, "identity": b64(r.identity.to_bytes()),
+                    "fetch_secret": b64(r.fetch_secret), "sealed_name": b64(r.sealed_name),
+                    "expires_at": _iso(self.expires_at),
+                }).encode())
+        except BaseException:
+            store.close()
+            _remove(making)
+            raise
+        self._kept, self._kept_path = store, path
+
+    @staticmethod
+    def interrupted(store_path: Path | str) -> bool:
+        """Whether a join was stopped halfway for a store at ``store_path``."""
+        return _making(Path(store_path)).exists()
+
+    @classmethod
+    def resume(cls, store_path: Path | str, passphrase: str) -> JoinSession | None:
+        """The join stopped halfway for ``store_path`` (None if there is none): the same
+        code, keys and fetch secret, so asking again gets the same answer (a fetch within
+        ten minutes of the approval hands the same account back). ``WrongPassphrase``:
+        not the passphrase typed for this computer."""
+        path = Path(store_path)
+        making = _making(path)
+        if not making.exists():
+            return None
+        store = Store.open(making, passphrase)
+        raw = store.get_secret(JOIN_REQUEST)
+        if raw is None:  # stopped before it was written down: nothing to go on with
+            store.close()
+            _remove(making)
+            return None
+        data = json.loads(raw)
+        code = str(data["code"])
+        request = crypto.JoinRequest(
+            pairing_id=str(data["pairing_id"]), code=code, name=str(data["name"]),
+            identity=Identity.from_bytes(_unb64(data["identity"])),
+            fetch_secret=_unb64(data["fetch_secret"]), keys=crypto.CodeKeys.derive(code),
+            sealed_name=_unb64(data["sealed_name"]))
+        url = str(data["relay_url"])
+        expires = _parse_time(data.get("expires_at")) or _now()
+        return cls(url, request.name, request, expires, _client=RelayClient(url),
+                   _kept=store, _kept_path=path)
+
+    def abandon(self) -> None:
+        """Give this attempt up: the half-made store goes (the pairing expires on the relay)."""
+        kept, self._kept = self._kept, None
+        if kept is not None:
+            kept.close()
+            _remove(kept.path)
+        self.close()
 
     @property
     def code(self) -> str:
@@ -243,22 +330,29 @@ class JoinSession:
         if joined is None:
             raise PasserelleError("Nobody has approved this workstation yet.")
         path = Path(store_path)
+        if self._kept is not None and self._kept_path != path:
+            raise PasserelleError(f"This join is making the store at {self._kept_path}.")
         if path.exists():
             raise PasserelleError(f"{path} already exists; choose another place for the store.")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        making = path.with_name(f".{path.name}.joining")
-        _remove(making)  # left by a computer that stopped while joining
-        store = Store.create(making, passphrase)
+        making = _making(path)
+        if self._kept is not None:
+            store = self._kept
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _remove(making)  # left by a computer that stopped while joining
+            store = Store.create(making, passphrase)
         try:
             self._fill(store, joined)
-            key = store.raw_key
-            store.close()  # the last connection out folds the WAL into the file
-            making.replace(path)
-            return Store.open_with_key(path, key)
         except BaseException:
-            store.close()
-            _remove(making)
+            if self._kept is None:  # nothing written down to go on with
+                store.close()
+                _remove(making)
             raise
+        key = store.raw_key
+        store.close()  # the last connection out folds the WAL into the file
+        self._kept = None
+        making.replace(path)
+        return Store.open_with_key(path, key)
 
     def _fill(self, store: Store, joined: Joined) -> None:
         bundle = joined.bundle
@@ -276,6 +370,7 @@ class JoinSession:
             store.set_setting("account_id", joined.account_id)
             store.set_setting("practice_name", str(bundle.get("practice_name") or ""))
             store.set_setting("workstation_name", self.name)
+            store.set_secret(JOIN_REQUEST, None)
             for ws in bundle.get("workstations") or []:
                 account_id = ws.get("account_id") or joined.account_id  # itself: see approve
                 if account_id == joined.account_id:
@@ -283,7 +378,17 @@ class JoinSession:
                 _trust(store, account_id, ws)
 
     def close(self) -> None:
+        """Done with the relay; a store kept for this attempt is closed, and stays for
+        :meth:`resume` until finished or abandoned."""
         self._client.close()
+        kept, self._kept = self._kept, None
+        if kept is not None:
+            kept.close()
+
+
+def _making(path: Path) -> Path:
+    """Where the store is made before it takes its name."""
+    return path.with_name(f".{path.name}.joining")
 
 
 def _remove(path: Path) -> None:

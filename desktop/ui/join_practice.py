@@ -14,7 +14,7 @@ import re
 import socket
 from typing import TYPE_CHECKING, Any
 
-from desktop.core.errors import RelayError
+from desktop.core.errors import RelayError, WrongPassphrase
 from desktop.sync import pairing
 from desktop.ui.operations import Operation
 from desktop.ui.pairing_words import refusal
@@ -153,6 +153,7 @@ class JoinCodePage(QWizardPage):
         layout.addWidget(self.again, 0, Qt.AlignmentFlag.AlignLeft)
 
         self.session: pairing.JoinSession | None = None
+        self._relay_url = self._name = ""
         self.store: Store | None = None
         self._attempt = 0  # answers from an abandoned attempt are dropped
         self._poll_timer = QTimer(self)
@@ -172,22 +173,48 @@ class JoinCodePage(QWizardPage):
     # -- offering ----------------------------------------------------------------------
 
     def initializePage(self) -> None:
-        self.start()
+        if self.wizard_.resuming:
+            self.resume()
+        else:
+            relay = self.wizard_.join_relay_page
+            self._relay_url, self._name = relay.url.text().strip(), relay.name.text().strip()
+            self.start()
 
-    def start(self) -> None:
+    def _waiting(self) -> int:
         self._abandon()
         self._attempt += 1
-        attempt = self._attempt
         self.again.hide()
         self.code.setText("·····-·····")
         self.fingerprint.setText("")
         self.qr.clear()
+        return self._attempt
+
+    def start(self) -> None:
+        """A new code (the one before, if any, given up)."""
+        attempt = self._waiting()
         self.status.setText(self.tr("Asking the relay for a pairing code…"))
-        relay = self.wizard_.join_relay_page
-        Operation(self, pairing.JoinSession.start, relay.url.text().strip(),
-                  relay.name.text().strip()).success(
-            lambda s: self._started(attempt, s)).failure(
+        Operation(self, pairing.JoinSession.begin, self._relay_url, self._name,
+                  self.wizard_.store_path, self.wizard_.join_passphrase_page.first.text()
+                  ).success(lambda s: self._started(attempt, s)).failure(
             lambda e: self._failed(attempt, e)).run("network")
+
+    def resume(self) -> None:
+        """Go on with the join this computer stopped halfway (the same code)."""
+        attempt = self._waiting()
+        self.status.setText(self.tr("Going on with the pairing that was interrupted…"))
+        Operation(self, pairing.JoinSession.resume, self.wizard_.store_path,
+                  self.wizard_.join_passphrase_page.first.text()).success(
+            lambda s: self._resumed(attempt, s)).failure(
+            lambda e: self._failed(attempt, e)).run("compute")
+
+    def _resumed(self, attempt: int, session: pairing.JoinSession | None) -> None:
+        if session is None:  # nothing was written down: the person starts again
+            self.wizard_.resuming = False
+            self.status.setText(self.tr(
+                "There is no interrupted pairing to go on with: go back and start again."))
+            return
+        self._relay_url, self._name = session.relay_url, session.name
+        self._started(attempt, session)
 
     def _started(self, attempt: int, session: pairing.JoinSession) -> None:
         if attempt != self._attempt:
@@ -228,6 +255,11 @@ class JoinCodePage(QWizardPage):
             self._poll_timer.start(int(pairing.POLL_EVERY * 1000))
             return
         self.progress.hide()
+        if isinstance(exc, WrongPassphrase):  # resuming: the half-made store stays
+            self.status.setText(self.tr(
+                "This is not the passphrase chosen for this computer: go back and type it "
+                "again."))
+            return
         self.status.setText(refusal(exc))
         self.again.show()
         self._abandon(keep_attempt=True)
@@ -280,12 +312,18 @@ class JoinCodePage(QWizardPage):
     # -- leaving -------------------------------------------------------------------------
 
     def _abandon(self, keep_attempt: bool = False) -> None:
+        """Give the attempt up: its half-made store goes (its code expires on the relay)."""
         self._poll_timer.stop()
         if not keep_attempt:
             self._attempt += 1
         if self.session is not None:
-            self.session.close()
+            self.session.abandon()
             self.session = None
 
-    def cleanupPage(self) -> None:  # Back: the code is dropped (it expires on the relay)
+    def cleanupPage(self) -> None:  # Back: the code is dropped
+        self._abandon()
+
+    def give_up(self) -> None:
+        """The wizard was cancelled: nothing of this attempt stays (a stopped computer's
+        does, for the next start to go on with)."""
         self._abandon()

@@ -1,14 +1,15 @@
-"""Why a pairing was refused, in the practice's language (desktop.sync.pairing gives the
-reason; its English sentence is the fallback for anything else)."""
+"""Why adding or revoking a workstation was refused, in the practice's language
+(desktop.sync.pairing and desktop.sync.rotation give the reason; their English sentence
+is the fallback for anything else)."""
 
 from __future__ import annotations
 
-from desktop.sync import pairing
+from desktop.sync import pairing, rotation
 from desktop.ui.qt import QCoreApplication
 
 
 def refusal(exc: BaseException) -> str:
-    """The sentence to show for a failed pairing step."""
+    """The sentence to show for a failed step."""
     reason = getattr(exc, "reason", None)
     if reason == pairing.MALFORMED:
         return QCoreApplication.translate(
@@ -32,4 +33,14 @@ def refusal(exc: BaseException) -> str:
         return QCoreApplication.translate(
             "pairing", "The practice's keys did not come from the workstation that read this "
             "code; nothing was saved. Start the pairing again.")
+    if reason == rotation.NEEDS_RELAY:
+        return QCoreApplication.translate(
+            "pairing", "Revoking a workstation needs the relay, which cannot be reached now. "
+            "Nothing was changed; try again once online.")
+    if reason == rotation.ITSELF:
+        return QCoreApplication.translate(
+            "pairing", "A workstation cannot revoke itself: revoke it from another workstation.")
+    if reason == rotation.UNKNOWN:
+        return QCoreApplication.translate(
+            "pairing", "The practice has no such workstation.")
     return str(exc)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desktop.store import Store
 from desktop.sync.first_run import NewPractitioner, create_practice_store
+from desktop.sync.pairing import JoinSession
 from desktop.ui import config
 from desktop.ui.join_practice import JoinCodePage, JoinRelayPage
 from desktop.ui.operations import Operation
@@ -82,7 +83,9 @@ class PracticePage(QWizardPage):
             "This practice already used Passerelle: bring its store back from a backup, "
             "with the recovery key."))
         restore.clicked.connect(wizard.go_restore)
-        join = QPushButton(self.tr("Join an existing practice…"))
+        interrupted = JoinSession.interrupted(wizard.store_path)
+        join = QPushButton(self.tr("Resume joining the practice…") if interrupted
+                           else self.tr("Join an existing practice…"))
         join.setObjectName("joinPractice")
         join.setToolTip(self.tr(
             "The practice already works with Passerelle on another computer: make this one "
@@ -95,6 +98,8 @@ class PracticePage(QWizardPage):
     def nextId(self) -> int:
         if self.wizard_.restoring:
             return self.wizard_.page_ids[self.wizard_.restore_page]
+        if self.wizard_.joining and self.wizard_.resuming:  # its relay and name are kept
+            return self.wizard_.page_ids[self.wizard_.join_passphrase_page]
         if self.wizard_.joining:
             return self.wizard_.page_ids[self.wizard_.join_relay_page]
         return self.wizard_.page_ids[self.wizard_.practitioners_page]
@@ -372,6 +377,7 @@ class FirstRunWizard(QWizard):
         self.store: Store | None = None
         self.restoring = False
         self.joining = False
+        self.resuming = False  # joining: going on with a join this computer stopped halfway
         self.practice_page = PracticePage(self)
         self.practitioners_page = PractitionersPage()
         self.passphrase_page = PassphrasePage()
@@ -387,6 +393,8 @@ class FirstRunWizard(QWizard):
                      self.recovery_page, self.relay_page, self.restore_page,
                      self.join_relay_page, self.join_passphrase_page, self.join_code_page):
             self.page_ids[page] = self.addPage(page)
+        self.currentIdChanged.connect(self._page_changed)
+        self.rejected.connect(self.join_code_page.give_up)
         self.resize(860, 560)
 
     def go_restore(self) -> None:
@@ -396,10 +404,16 @@ class FirstRunWizard(QWizard):
         self.restoring = self.currentPage() is self.restore_page
 
     def go_join(self) -> None:
-        """From the first page, to "Join an existing practice"."""
+        """From the first page, to "Join an existing practice" (or straight to the
+        passphrase when a join was interrupted: it goes on where it stopped)."""
         self.joining = True
+        self.resuming = JoinSession.interrupted(self.store_path)
         self.next()
-        self.joining = self.currentPage() is self.join_relay_page
+        self.joining = self.currentPage() in (self.join_relay_page, self.join_passphrase_page)
+
+    def _page_changed(self, _id: int) -> None:
+        if self.currentPage() is self.practice_page:  # back at the start: choose again
+            self.joining = self.resuming = False
 
     def create(self) -> None:
         page = self.relay_page

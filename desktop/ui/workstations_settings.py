@@ -5,7 +5,7 @@ was added and by whom, when the relay last saw it; this one is marked, revoked o
 greyed. "Add a workstation" takes the code the new computer shows, then shows its name
 and fingerprint to compare with the other screen before anything is approved
 (``desktop.sync.pairing``). "Revoke" asks first, then revokes and rotates the practice's
-keys (``desktop.sync.rotation``). The library checks the administrator's right again;
+keys (``desktop.sync.rotation.revoke_workstation``). The library checks the administrator's right again;
 every network call runs off the GUI thread.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from desktop.sync.practice_workstations import Listed, Listing, listing
+from desktop.sync.rotation import revoke_workstation
 from desktop.ui import labels
 from desktop.ui.operations import Operation
 from desktop.ui.pairing_words import refusal
@@ -322,7 +323,7 @@ class WorkstationsGroup(QGroupBox):
         self.revoke_button.setEnabled(False)
         self.message.setText(self.tr("Revoking {0} and changing the practice's keys…").format(
             w.name or w.account_id))
-        Operation(self, revoke, ws, w.account_id).success(
+        Operation(self, revoke_workstation, ws, w.account_id).success(
             lambda _: self._revoked(w)).failure(self._refused).run("network")
 
     def _revoked(self, w: Listed) -> None:
@@ -331,13 +332,6 @@ class WorkstationsGroup(QGroupBox):
             .format(w.name or w.account_id))
         self.session.changed.emit("workstations")
         self.load()
-
-
-def revoke(workstation: Any, account_id: str) -> Any:
-    """Revoke and rotate (``desktop.sync.rotation``), imported when used."""
-    from desktop.sync.rotation import revoke_workstation
-
-    return revoke_workstation(workstation, account_id)
 
 
 def _escape(text: str) -> str:

@@ -1033,17 +1033,17 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="368"/>
+        <location filename="../../desktop/ui/wizard.py" line="373"/>
         <source>Passerelle — first run</source>
         <translation>Passerelle — premier démarrage</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="407"/>
+        <location filename="../../desktop/ui/wizard.py" line="421"/>
         <source>Creating the encrypted store and registering…</source>
         <translation>Création de la base chiffrée et inscription auprès du relais…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="434"/>
+        <location filename="../../desktop/ui/wizard.py" line="448"/>
         <source>The store was not created: {0}</source>
         <translation>La base n’a pas été créée&#xa0;: {0}</translation>
     </message>
@@ -1393,37 +1393,52 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
         <translation>Empreinte de cet ordinateur</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/join_practice.py" line="185"/>
+        <location filename="../../desktop/ui/join_practice.py" line="195"/>
         <source>Asking the relay for a pairing code…</source>
         <translation>Demande d’un code d’appairage au relais…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/join_practice.py" line="197"/>
+        <location filename="../../desktop/ui/join_practice.py" line="204"/>
+        <source>Going on with the pairing that was interrupted…</source>
+        <translation>Reprise de l’appairage interrompu…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="214"/>
+        <source>There is no interrupted pairing to go on with: go back and start again.</source>
+        <translation>Aucun appairage interrompu à reprendre&#xa0;: revenez en arrière et recommencez.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="224"/>
         <source>This computer: &lt;b&gt;{0}&lt;/b&gt;</source>
         <translation>Cet ordinateur&#xa0;: &lt;b&gt;{0}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/join_practice.py" line="202"/>
+        <location filename="../../desktop/ui/join_practice.py" line="229"/>
         <source>Waiting for the approval…</source>
         <translation>En attente de l’approbation…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/join_practice.py" line="227"/>
+        <location filename="../../desktop/ui/join_practice.py" line="254"/>
         <source>The relay cannot be reached right now; still waiting for the approval…</source>
         <translation>Le relais est injoignable pour le moment&#xa0;; toujours en attente de l’approbation…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/join_practice.py" line="241"/>
+        <location filename="../../desktop/ui/join_practice.py" line="260"/>
+        <source>This is not the passphrase chosen for this computer: go back and type it again.</source>
+        <translation>Ce n’est pas la phrase de passe choisie pour cet ordinateur&#xa0;: revenez en arrière et saisissez-la à nouveau.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/join_practice.py" line="273"/>
         <source>Approved. Creating the encrypted store…</source>
         <translation>Approuvé. Création des données chiffrées…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/join_practice.py" line="253"/>
+        <location filename="../../desktop/ui/join_practice.py" line="285"/>
         <source>Receiving the practice&apos;s history…</source>
         <translation>Réception de l’historique du cabinet…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/join_practice.py" line="270"/>
+        <location filename="../../desktop/ui/join_practice.py" line="302"/>
         <source>Receiving the practice&apos;s history: {0} conversations so far…</source>
         <translation>Réception de l’historique du cabinet&#xa0;: {0} conversations pour l’instant…</translation>
     </message>
@@ -1852,53 +1867,53 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>PassphrasePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="191"/>
-        <location filename="../../desktop/ui/wizard.py" line="210"/>
+        <location filename="../../desktop/ui/wizard.py" line="196"/>
+        <location filename="../../desktop/ui/wizard.py" line="215"/>
         <source>Passphrase</source>
         <translation>Phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="193"/>
+        <location filename="../../desktop/ui/wizard.py" line="198"/>
         <source>It encrypts everything on this computer. Without it nobody — not even us — can read the store: keep it somewhere safe.</source>
         <translation>Elle chiffre tout ce qui est enregistré sur cet ordinateur. Sans elle, personne — pas même nous — ne peut lire la base&#xa0;: conservez-la en lieu sûr.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="213"/>
+        <location filename="../../desktop/ui/wizard.py" line="218"/>
         <source>Confirm</source>
         <translation>Confirmation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="221"/>
+        <location filename="../../desktop/ui/wizard.py" line="226"/>
         <source>Too short: at least 10 characters.</source>
         <translation>Trop courte&#xa0;: 10 caractères au minimum.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="221"/>
+        <location filename="../../desktop/ui/wizard.py" line="226"/>
         <source>Weak.</source>
         <translation>Faible.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="222"/>
+        <location filename="../../desktop/ui/wizard.py" line="227"/>
         <source>Fair.</source>
         <translation>Moyenne.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="222"/>
+        <location filename="../../desktop/ui/wizard.py" line="227"/>
         <source>Good.</source>
         <translation>Bonne.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="222"/>
+        <location filename="../../desktop/ui/wizard.py" line="227"/>
         <source>Strong.</source>
         <translation>Robuste.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="224"/>
+        <location filename="../../desktop/ui/wizard.py" line="229"/>
         <source>Several unrelated words are easier to remember and harder to guess.</source>
         <translation>Plusieurs mots sans rapport entre eux sont plus faciles à retenir et plus difficiles à deviner.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="226"/>
+        <location filename="../../desktop/ui/wizard.py" line="231"/>
         <source>The two passphrases differ.</source>
         <translation>Les deux phrases de passe sont différentes.</translation>
     </message>
@@ -2293,52 +2308,57 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>PracticePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="66"/>
+        <location filename="../../desktop/ui/wizard.py" line="67"/>
         <source>Your practice</source>
         <translation>Votre cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="67"/>
+        <location filename="../../desktop/ui/wizard.py" line="68"/>
         <source>As patients will see it on their invitation and in their app.</source>
         <translation>Tel que les patients le verront sur leur invitation et dans leur application.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="75"/>
+        <location filename="../../desktop/ui/wizard.py" line="76"/>
         <source>Practice name</source>
         <translation>Nom du cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="76"/>
+        <location filename="../../desktop/ui/wizard.py" line="77"/>
         <source>Address</source>
         <translation>Adresse</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="77"/>
+        <location filename="../../desktop/ui/wizard.py" line="78"/>
         <source>Telephone</source>
         <translation>Téléphone</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="79"/>
+        <location filename="../../desktop/ui/wizard.py" line="80"/>
         <source>Restore from a backup…</source>
         <translation>Restaurer depuis une sauvegarde…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="82"/>
+        <location filename="../../desktop/ui/wizard.py" line="83"/>
         <source>This practice already used Passerelle: bring its store back from a backup, with the recovery key.</source>
         <translation>Ce cabinet utilisait déjà Passerelle&#xa0;: restaurez ses données depuis une sauvegarde, avec la clé de secours.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="85"/>
+        <location filename="../../desktop/ui/wizard.py" line="87"/>
+        <source>Resume joining the practice…</source>
+        <translation>Reprendre l’appairage avec le cabinet…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard.py" line="88"/>
         <source>Join an existing practice…</source>
         <translation>Rejoindre un cabinet existant…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="88"/>
+        <location filename="../../desktop/ui/wizard.py" line="91"/>
         <source>The practice already works with Passerelle on another computer: make this one another of its workstations, approved from there.</source>
         <translation>Le cabinet utilise déjà Passerelle sur un autre ordinateur&#xa0;: faites de celui-ci un poste de plus du cabinet, approuvé depuis là-bas.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="92"/>
+        <location filename="../../desktop/ui/wizard.py" line="95"/>
         <source>Already a Passerelle practice?</source>
         <translation>Déjà équipé de Passerelle&#xa0;?</translation>
     </message>
@@ -2346,52 +2366,52 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>PractitionersPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="108"/>
+        <location filename="../../desktop/ui/wizard.py" line="113"/>
         <source>Practitioners</source>
         <translation>Praticiens</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="110"/>
+        <location filename="../../desktop/ui/wizard.py" line="115"/>
         <source>Only practitioners who accept messaging can receive patients&apos; requests.</source>
         <translation>Seuls les praticiens qui acceptent la messagerie peuvent recevoir les demandes des patients.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="115"/>
+        <location filename="../../desktop/ui/wizard.py" line="120"/>
         <source>Name</source>
         <translation>Nom</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="115"/>
+        <location filename="../../desktop/ui/wizard.py" line="120"/>
         <source>Profession</source>
         <translation>Profession</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="115"/>
+        <location filename="../../desktop/ui/wizard.py" line="120"/>
         <source>RPPS (optional)</source>
         <translation>RPPS (facultatif)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="116"/>
+        <location filename="../../desktop/ui/wizard.py" line="121"/>
         <source>Accepts messaging</source>
         <translation>Accepte la messagerie</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="125"/>
+        <location filename="../../desktop/ui/wizard.py" line="130"/>
         <source>Add a practitioner</source>
         <translation>Ajouter un praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="128"/>
+        <location filename="../../desktop/ui/wizard.py" line="133"/>
         <source>Remove</source>
         <translation>Retirer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="177"/>
+        <location filename="../../desktop/ui/wizard.py" line="182"/>
         <source>Add at least one practitioner (a name is enough).</source>
         <translation>Ajoutez au moins un praticien (un nom suffit).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="182"/>
+        <location filename="../../desktop/ui/wizard.py" line="187"/>
         <source>The RPPS number of {0} must be 11 digits.</source>
         <translation>Le numéro RPPS de {0} doit comporter 11 chiffres.</translation>
     </message>
@@ -2430,32 +2450,32 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>RecoveryKeyPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="239"/>
+        <location filename="../../desktop/ui/wizard.py" line="244"/>
         <source>Recovery key</source>
         <translation>Clé de secours</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="241"/>
+        <location filename="../../desktop/ui/wizard.py" line="246"/>
         <source>The key that opens the practice&apos;s backups when no passphrase can.</source>
         <translation>La clé qui ouvre les sauvegardes du cabinet quand aucune phrase de passe ne le peut.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="246"/>
+        <location filename="../../desktop/ui/wizard.py" line="251"/>
         <source>Optional: can be chosen later in the settings</source>
         <translation>Facultatif&#xa0;: peut être choisi plus tard dans les réglages</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="247"/>
+        <location filename="../../desktop/ui/wizard.py" line="252"/>
         <source>Choose…</source>
         <translation>Choisir…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="251"/>
+        <location filename="../../desktop/ui/wizard.py" line="256"/>
         <source>Backups go to</source>
         <translation>Sauvegardes dans</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="260"/>
+        <location filename="../../desktop/ui/wizard.py" line="265"/>
         <source>Where backups go</source>
         <translation>Où vont les sauvegardes</translation>
     </message>
@@ -2501,27 +2521,27 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>RelayPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="326"/>
+        <location filename="../../desktop/ui/wizard.py" line="331"/>
         <source>Relay</source>
         <translation>Relais</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="328"/>
+        <location filename="../../desktop/ui/wizard.py" line="333"/>
         <source>The relay carries encrypted messages between the practice and its patients. Its operator gave you its address and a one-time enrolment token.</source>
         <translation>Le relais transmet les messages chiffrés entre le cabinet et ses patients. Son opérateur vous a communiqué son adresse et un jeton d’inscription à usage unique.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="339"/>
+        <location filename="../../desktop/ui/wizard.py" line="344"/>
         <source>Relay address</source>
         <translation>Adresse du relais</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="340"/>
+        <location filename="../../desktop/ui/wizard.py" line="345"/>
         <source>Enrolment token</source>
         <translation>Jeton d’inscription</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="353"/>
+        <location filename="../../desktop/ui/wizard.py" line="358"/>
         <source>The relay address starts with https:// (or http://).</source>
         <translation>L’adresse du relais doit commencer par https:// (ou http://).</translation>
     </message>
@@ -2962,12 +2982,12 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>RestorePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="275"/>
+        <location filename="../../desktop/ui/wizard.py" line="280"/>
         <source>Restore from a backup</source>
         <translation>Restaurer depuis une sauvegarde</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard.py" line="277"/>
+        <location filename="../../desktop/ui/wizard.py" line="282"/>
         <source>Choose the backup, type the recovery key from the practice&apos;s sheet and a new passphrase. Messages since the backup come back from the relay.</source>
         <translation>Choisissez la sauvegarde, tapez la clé de secours de la feuille du cabinet et une nouvelle phrase de passe. Les messages postérieurs à la sauvegarde reviennent du relais.</translation>
     </message>
@@ -3441,102 +3461,102 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>WorkstationsGroup</name>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="116"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="117"/>
         <source>Workstations</source>
         <translation>Postes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="132"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="133"/>
         <source>Revoke…</source>
         <translation>Révoquer…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="135"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="136"/>
         <source>A lost or stolen computer: its access stops at once and the practice&apos;s keys change, so that it cannot read what is written from now on.</source>
         <translation>Un ordinateur perdu ou volé&#xa0;: son accès cesse aussitôt et les clés du cabinet changent, pour qu’il ne puisse pas lire ce qui sera écrit désormais.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="139"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="140"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="155"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="156"/>
         <source>Add a workstation</source>
         <translation>Ajouter un poste</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="159"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="160"/>
         <source>Code shown on the new computer</source>
         <translation>Code affiché sur le nouvel ordinateur</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="173"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="174"/>
         <source>Compare with the other screen: the new computer shows the same name and the same numbers. If they differ, do not approve — someone else may be trying to join.</source>
         <translation>Comparez avec l’autre écran&#xa0;: le nouvel ordinateur affiche le même nom et les mêmes chiffres. S’ils diffèrent, n’approuvez pas — quelqu’un d’autre essaie peut-être de se joindre au cabinet.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="176"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="177"/>
         <source>Approve</source>
         <translation>Approuver</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="179"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="180"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="220"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="221"/>
         <source>The relay cannot be reached: last seen is not known.</source>
         <translation>Le relais est injoignable&#xa0;: la dernière connexion n’est pas connue.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="246"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="247"/>
         <source>Looking for the new computer…</source>
         <translation>Recherche du nouvel ordinateur…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="253"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="254"/>
         <source>New workstation: &lt;b&gt;{0}&lt;/b&gt;</source>
         <translation>Nouveau poste&#xa0;: &lt;b&gt;{0}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="277"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="278"/>
         <source>Approved: waiting for {0} to collect the practice&apos;s keys…</source>
         <translation>Approuvé&#xa0;: en attente de la récupération des clés du cabinet par {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="286"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="287"/>
         <source>{0} is now a workstation of the practice. It is receiving the practice&apos;s history.</source>
         <translation>{0} est désormais un poste du cabinet. Il reçoit l’historique du cabinet.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="290"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="291"/>
         <source>{0} was approved; it has not collected the keys yet. Leave it open: it finishes by itself within ten minutes.</source>
         <translation>{0} a été approuvé mais n’a pas encore récupéré les clés. Laissez-le ouvert&#xa0;: il termine de lui-même dans les dix minutes.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="302"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="303"/>
         <source>Revoke a workstation</source>
         <translation>Révoquer un poste</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="303"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="304"/>
         <source>Revoke {0}? It loses access to the practice at once and cannot be brought back: to use that computer again, join it anew. The practice&apos;s keys are changed, so that it cannot read what is written from now on.</source>
         <translation>Révoquer {0}&#xa0;? Il perd aussitôt l’accès au cabinet, sans retour possible&#xa0;: pour réutiliser cet ordinateur, il faudra le joindre à nouveau. Les clés du cabinet sont changées, pour qu’il ne puisse pas lire ce qui sera écrit désormais.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="309"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="310"/>
         <source>Revoke</source>
         <translation>Révoquer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="323"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="324"/>
         <source>Revoking {0} and changing the practice&apos;s keys…</source>
         <translation>Révocation de {0} et changement des clés du cabinet…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="330"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="331"/>
         <source>{0} is revoked: its access stopped, and the practice&apos;s keys were changed.</source>
         <translation>{0} est révoqué&#xa0;: son accès a cessé et les clés du cabinet ont été changées.</translation>
     </message>
@@ -3544,53 +3564,53 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>WorkstationsModel</name>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="75"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="76"/>
         <source>Workstation</source>
         <extracomment>How long approving waits for the new computer to collect the keys (it asks every few seconds) before the list settles it on its next refresh.</extracomment>
         <translation>Poste</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="75"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="76"/>
         <source>Added</source>
         <translation>Ajouté le</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="75"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="76"/>
         <source>Added by</source>
         <translation>Ajouté par</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="76"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="77"/>
         <source>Last seen</source>
         <translation>Dernière connexion</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="79"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="80"/>
         <source>(name not known yet)</source>
         <translation>(nom encore inconnu)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="81"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="82"/>
         <source>{0} — this workstation</source>
         <translation>{0} — ce poste</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="83"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="84"/>
         <source>{0} — revoked {1}</source>
         <translation>{0} — révoqué le {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="97"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="98"/>
         <source>first workstation</source>
         <translation>premier poste</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="99"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="100"/>
         <source>now</source>
         <translation>maintenant</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="100"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="101"/>
         <source>not yet</source>
         <translation>pas encore</translation>
     </message>
@@ -4161,29 +4181,44 @@ Rien de ce que vous avez enregistré n’est perdu. Le détail a été consigné
 <context>
     <name>pairing</name>
     <message>
-        <location filename="../../desktop/ui/pairing_words.py" line="14"/>
+        <location filename="../../desktop/ui/pairing_words.py" line="15"/>
         <source>This pairing code is not valid: it has 10 letters and digits, in two groups of five, as shown on the new computer&apos;s screen.</source>
         <translation>Ce code d’appairage n’est pas valide&#xa0;: il compte 10 lettres et chiffres, en deux groupes de cinq, tels qu’affichés sur l’écran du nouvel ordinateur.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pairing_words.py" line="18"/>
+        <location filename="../../desktop/ui/pairing_words.py" line="19"/>
         <source>No new workstation waits for this code: it is mistyped, already used, or more than ten minutes old. Nothing was changed. Check the code on the other screen, or start again there for a new one.</source>
         <translation>Aucun nouveau poste n’attend ce code&#xa0;: il est mal saisi, déjà utilisé ou vieux de plus de dix minutes. Rien n’a été modifié. Vérifiez le code sur l’autre écran, ou recommencez-y pour en obtenir un nouveau.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pairing_words.py" line="23"/>
+        <location filename="../../desktop/ui/pairing_words.py" line="24"/>
         <source>This pairing code has expired (a code lives ten minutes) or was cancelled. Nothing was saved: start again to get a new code.</source>
         <translation>Ce code d’appairage a expiré (un code vaut dix minutes) ou a été annulé. Rien n’a été enregistré&#xa0;: recommencez pour obtenir un nouveau code.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pairing_words.py" line="27"/>
+        <location filename="../../desktop/ui/pairing_words.py" line="28"/>
         <source>The relay&apos;s answer does not match this code: the keys it gave are not the new computer&apos;s. Nothing was sent; do not pair, and tell whoever runs the relay.</source>
         <translation>La réponse du relais ne correspond pas à ce code&#xa0;: les clés qu’il a fournies ne sont pas celles du nouvel ordinateur. Rien n’a été envoyé&#xa0;; n’appairez pas, et prévenez l’exploitant du relais.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pairing_words.py" line="32"/>
+        <location filename="../../desktop/ui/pairing_words.py" line="33"/>
         <source>The practice&apos;s keys did not come from the workstation that read this code; nothing was saved. Start the pairing again.</source>
         <translation>Les clés du cabinet ne viennent pas du poste qui a lu ce code&#xa0;; rien n’a été enregistré. Recommencez l’appairage.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pairing_words.py" line="37"/>
+        <source>Revoking a workstation needs the relay, which cannot be reached now. Nothing was changed; try again once online.</source>
+        <translation>Révoquer un poste nécessite le relais, injoignable pour le moment. Rien n’a été modifié&#xa0;; réessayez une fois en ligne.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pairing_words.py" line="41"/>
+        <source>A workstation cannot revoke itself: revoke it from another workstation.</source>
+        <translation>Un poste ne peut pas se révoquer lui-même&#xa0;: révoquez-le depuis un autre poste.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pairing_words.py" line="44"/>
+        <source>The practice has no such workstation.</source>
+        <translation>Le cabinet n’a pas ce poste.</translation>
     </message>
 </context>
 <context>

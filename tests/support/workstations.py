@@ -38,6 +38,7 @@ def join(first: Practice, relay_url: str, path: Path, name: str) -> Practice:
     """A new workstation joins ``first``'s practice: its store at ``path``, the first
     practice's administrator signed in, synced once."""
     session = pairing.JoinSession.start(relay_url, name)
+    session.keep(path, PASSPHRASE)
     try:
         newcomer = pairing.claim(first.workstation, session.code)
         pairing.approve(first.workstation, newcomer)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
+from desktop.core.errors import WrongPassphrase
 from desktop.core.rights import NotAllowed
 from desktop.crypto import Identity
 from desktop.store import Store
@@ -234,3 +235,83 @@ def test_the_office_fixture_gives_workstations_of_one_practice_each_with_its_adm
     # The desk trusts the laptop's own key (the laptop learns the others from its bundle).
     assert laptop.store.get_setting("account_id") in {
         w.account_id for w in desk.store.journal_workstations()}
+
+
+def _accounts(relay: Any) -> int:
+    from relay.db import accounts
+
+    with Database(relay.database_url).read() as conn:
+        return len(conn.execute(accounts.select().where(accounts.c.role == "practice")).all())
+
+
+@pytest.mark.parametrize("stopped", ["waiting", "approved", "collected", "filled"])
+def test_a_computer_stopped_while_joining_goes_on_with_the_same_pairing(
+    relay: Any, desk: Practice, tmp_path: Path, stopped: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed at each point of the join, the store on disk is all there is: resuming from it
+    ends with one store, one relay account, trusted once by the desk."""
+    target = tmp_path / "accueil.passerelle"
+    session = pairing.JoinSession.start(relay.url, "Accueil")
+    session.keep(target, PASSPHRASE)
+    code = session.code
+    if stopped != "waiting":
+        pairing.approve(desk.workstation, pairing.claim(desk.workstation, code))
+    if stopped in ("collected", "filled"):
+        assert session.poll() == "done"
+    if stopped == "filled":
+        # Stopped inside the transaction that fills the store: it never committed.
+        def killed(*_: Any, **__: Any) -> None:
+            raise SystemExit("killed")
+
+        monkeypatch.setattr(Store, "journal_trust", killed)
+        with pytest.raises(SystemExit):
+            session.finish(target, PASSPHRASE)
+        monkeypatch.undo()
+    session._client.close()  # the process is gone: nothing of it but the files
+    if session._kept is not None:
+        session._kept.close()
+    assert not target.exists() and pairing.JoinSession.interrupted(target)
+
+    with pytest.raises(WrongPassphrase):
+        pairing.JoinSession.resume(target, "not the passphrase")
+    again = pairing.JoinSession.resume(target, PASSPHRASE)
+    assert again is not None and again.code == code
+    if stopped == "waiting":
+        assert again.poll() == "pending"
+        pairing.approve(desk.workstation, pairing.claim(desk.workstation, again.code))
+    assert again.poll() == "done"
+    store = again.finish(target, PASSPHRASE)
+    again.close()
+    pairing.settle(desk.workstation)
+    try:
+        assert not pairing.JoinSession.interrupted(target)
+        assert store.get_secret(pairing.JOIN_REQUEST) is None
+        account = store.get_setting("account_id")
+        assert _accounts(relay) == 2  # the desk's and this one's, never a third
+        trusted = [w.account_id for w in desk.store.journal_workstations()]
+        assert trusted.count(account) == 1 and len(trusted) == 2
+        me = RelayClient(relay.url, (store.get_secret("relay_token") or b"").decode())
+        assert me.get("/v1/me")["account_id"] == account
+    finally:
+        store.close()
+
+
+def test_giving_up_a_join_leaves_nothing(relay: Any, tmp_path: Path) -> None:
+    target = tmp_path / "accueil.passerelle"
+    session = pairing.JoinSession.start(relay.url, "Accueil")
+    session.keep(target, PASSPHRASE)
+    session.abandon()
+    assert not pairing.JoinSession.interrupted(target)
+    assert pairing.JoinSession.resume(target, PASSPHRASE) is None
+    assert list(tmp_path.glob("*accueil*")) == []
+def test_three_workstations_trust_each_other(office: Any) -> None:
+    stations = office(3)
+    ids = {s.store.get_setting("account_id") for s in stations}
+    assert len(ids) == 3
+    for s in stations:
+        s.sync()
+    for s in stations:
+        assert {w.account_id for w in s.store.journal_workstations()} == ids
+        assert s.workstation.person is not None and s.workstation.person.administrator
+
+

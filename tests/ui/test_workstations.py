@@ -10,11 +10,14 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import update
 
 from desktop.store.audit_query import AuditFilter
 from desktop.sync import pairing
-from desktop.ui.qt import QMessageBox, QPushButton
+from desktop.core.errors import RelayError
+from desktop.sync.client import RelayClient
+from desktop.ui.qt import QMessageBox, QPushButton, Qt
 from desktop.ui.wizard import FirstRunWizard
 from relay.db import Database, pairings, utcnow
 from tests.support.world import PASSPHRASE
@@ -125,7 +128,9 @@ def test_settings_add_a_workstation_after_showing_its_name_and_fingerprint(
         assert group.newcomer_fingerprint.text() == session.fingerprint
         group.approve_button.click()
         _wait_for_approval(qtbot, session)
-        session.finish(tmp_path / "martin.passerelle", PASSPHRASE).close()
+        martin = session.finish(tmp_path / "martin.passerelle", PASSPHRASE)
+        martin_token = (martin.get_secret("relay_token") or b"").decode()
+        martin.close()
         qtbot.waitUntil(lambda: "is now a workstation of the practice" in group.message.text(),
                         timeout=30000)
     finally:
@@ -148,3 +153,56 @@ def test_settings_add_a_workstation_after_showing_its_name_and_fingerprint(
     group.load()
     qtbot.waitUntil(lambda: not group.loading, timeout=15000)
     assert [w.revoked for w in group.model.rows] == [False, False]
+    # "Revoke": its access stops, and it shows greyed, revoked, in the list.
+    group.table.selectRow(1)
+    group.revoke_button.click()
+    group.confirmation.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: "is revoked" in group.message.text(), timeout=30000)
+    qtbot.waitUntil(lambda: [w.revoked for w in group.model.rows] == [False, True],
+                    timeout=15000)
+    revoked = group.model.index(1, 0)
+    assert "revoked" in revoked.data()
+    assert revoked.data(Qt.ItemDataRole.ForegroundRole) is not None
+    group.table.selectRow(1)
+    assert not group.revoke_button.isEnabled()
+    with pytest.raises(RelayError) as refused:
+        RelayClient(relay.url, martin_token).get("/v1/me")
+    assert refused.value.code == "invalid_token"
+
+
+def test_a_join_stopped_halfway_goes_on_with_the_same_code(qtbot, relay, practice, tmp_path):
+    target = tmp_path / "laptop.passerelle"
+    first = FirstRunWizard(target)
+    qtbot.addWidget(first)
+    first.show()
+    page = _to_code_page(qtbot, first, relay.url, "Portable visites")
+    code = page.code.text()
+    # The computer stops here: its files stay as they are, nothing is cleaned up.
+    first.rejected.disconnect(page.give_up)
+    page._poll_timer.stop()
+    page.session._client.close()
+    page.session._kept.close()
+    page.session = None
+    first.hide()
+
+    wizard = FirstRunWizard(target)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    resume = wizard.findChild(QPushButton, "joinPractice")
+    assert resume.text() == "Resume joining the practice…"
+    resume.click()
+    passphrase = wizard.join_passphrase_page
+    assert wizard.currentPage() is passphrase  # its relay and name were kept
+    passphrase.first.setText(NEW_PASSPHRASE)
+    passphrase.second.setText(NEW_PASSPHRASE)
+    wizard.next()
+    again = wizard.join_code_page
+    qtbot.waitUntil(lambda: again.code.text() == code, timeout=20000)
+    with qtbot.waitSignal(wizard.created, timeout=60000) as made:
+        pairing.approve(practice.workstation, pairing.claim(practice.workstation, code))
+    store = made.args[0]
+    try:
+        assert store.get_setting("workstation_name") == "Portable visites"
+        assert store.path == target and not pairing.JoinSession.interrupted(target)
+    finally:
+        store.close()
