@@ -202,20 +202,28 @@ class WorkstationsGroup(QGroupBox):
         layout.addWidget(self.message)
         self.newcomer: Any = None
         self.loading = False
+        self._again = False
         self.confirmation: QMessageBox | None = None
 
     # -- the list ----------------------------------------------------------------------
 
     def load(self) -> None:
         ws = self.session.workstation
-        if ws is None or self.loading:
+        if ws is None:
+            return
+        if self.loading:  # asked again meanwhile: what is on its way may be older
+            self._again = True
             return
         self.loading = True
+        self._again = False
         Operation(self, listing, ws).success(self._loaded).failure(self._load_failed).run(
             "network")
 
     def _loaded(self, result: Listing) -> None:
         self.loading = False
+        if self._again:
+            self.load()
+            return
         self.model.set_rows(result.workstations)
         self.offline.setText("" if result.online else self.tr(
             "The relay cannot be reached: last seen is not known."))
@@ -223,6 +231,9 @@ class WorkstationsGroup(QGroupBox):
 
     def _load_failed(self, exc: BaseException) -> None:
         self.loading = False
+        if self._again:
+            self.load()
+            return
         self.message.setText(str(exc))
 
     def selected(self) -> Listed | None:
