@@ -22,7 +22,7 @@ from typing import Any
 
 from desktop.core.errors import StoreError
 from desktop.core.model import AuditAction
-from desktop.store import audit, audit_chain
+from desktop.store import audit, audit_chain, replicate_notices
 
 # Every table of the schema, and how a patient's rows in it are found (one parameter,
 # his id), in the order they are deleted: children before parents. A table that
@@ -152,6 +152,13 @@ def erase_patient(c: Any, patient_id: str, actor_id: str | None) -> LocalErasure
             continue
         cur = c.execute(f"DELETE FROM {table} WHERE {where}", (patient_id,) * where.count("?"))
         removed[table] = max(0, cur.rowcount)
+    # What the journal holds of him outside his own entities: the notices he was sent, the
+    # automatic replies his conversations got.
+    replicate_notices.forget_patient(c, patient_id)
+    for conversation_id in conversations:
+        for table in ("journal_events", "journal_fields", "journal_decisions"):
+            c.execute(f"DELETE FROM {table} WHERE kind = 'absence_reply' AND entity LIKE ?",
+                      (conversation_id + "|%",))
     # External-content FTS keeps tokens in its segments until they are merged: rebuilt
     # from what messages remain, it holds nothing of his.
     c.execute("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')")

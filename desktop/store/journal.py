@@ -470,10 +470,12 @@ def refused(c: Any, client_id: str, decided_by: str, decided_at: str,
     c.execute("DELETE FROM outbox WHERE after_journal = ?", (client_id,))
     cur = c.execute(
         "INSERT INTO journal_refusals (client_id, kind, entity, fields, decided_by, decided_at, "
-        "winner_id, refused_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "winner_id, refused_at, seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (client_id, ours.kind, ours.entity,
          _dumps({"fields": dict(ours.fields), "hlc": hlc, "workstation": ours.workstation}),
-         str(decided_by), str(decided_at), winner_id, now_db()))
+         str(decided_by), str(decided_at), winner_id, now_db(),
+         # Nobody decided it (an absence's automatic reply): nobody to tell.
+         int(projection.silent(ours.kind))))
     row = c.execute(f"{_REFUSAL_OF} WHERE id = ?", (cur.lastrowid,)).fetchone()
     return _stored_refusal(c, row)
 

@@ -47,6 +47,7 @@ FEATURES: tuple[str, ...] = (
 
 _projectors: dict[str, Project] = {}
 _undoers: dict[str, Undo] = {}
+_silent: set[str] = set()
 _loaded = False
 
 
@@ -60,6 +61,17 @@ def register_undo(kind: str, undo: Undo) -> None:
     if RULES.get(kind) is not Rule.FIRST_DECISION:
         raise ValueError(f"only a first-decision kind is taken back, not {kind!r}")
     _undoers[kind] = undo
+
+
+def register_silent(kind: str) -> None:
+    """A first-decision kind that no person takes (an automatic reply): a refusal of it is
+    kept as already seen, and the window tells nobody."""
+    _silent.add(kind)
+
+
+def silent(kind: str) -> bool:
+    _load()
+    return kind in _silent
 
 
 def _load() -> None:

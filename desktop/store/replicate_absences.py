@@ -90,3 +90,4 @@ def undo(c: Any, entity: str, event: Any) -> None:
 
 journal_projection.register(ABSENCE_REPLY, project)
 journal_projection.register_undo(ABSENCE_REPLY, undo)
+journal_projection.register_silent(ABSENCE_REPLY)

@@ -174,3 +174,32 @@ def history(c: Any) -> Iterable[tuple[str, str, dict[str, Any]]]:
 
 
 journal_projection.register(NOTICE, project)
+
+
+def forget_patient(c: Any, patient_id: str) -> None:
+    """Erasing a patient (desktop.store.erasure): his id leaves the notices' recipient and
+    hand-over lists this journal holds, as it leaves their recipients."""
+    needle = json.dumps(patient_id)
+    for table, column, key_columns in (
+        ("journal_fields", "value", ("kind", "entity", "name")),
+        ("journal_events", "fields", ("client_id",)),
+    ):
+        keys = ", ".join(key_columns)
+        rows = c.execute(
+            f"SELECT {keys}, {column} FROM {table} WHERE kind = ? AND instr({column}, ?) > 0",
+            (NOTICE, needle)).fetchall()
+        for found in rows:
+            value = _without(json.loads(found[-1]), patient_id)
+            c.execute(
+                f"UPDATE {table} SET {column} = ? WHERE "
+                + " AND ".join(f"{k} = ?" for k in key_columns),
+                (json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
+                 *found[:-1]))
+
+
+def _without(value: Any, patient_id: str) -> Any:
+    if isinstance(value, list):
+        return [_without(v, patient_id) for v in value if v != patient_id]
+    if isinstance(value, dict):
+        return {k: _without(v, patient_id) for k, v in value.items()}
+    return value

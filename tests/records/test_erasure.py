@@ -126,8 +126,9 @@ def test_erase_leaves_nothing_of_him_here_nor_on_the_relay(fresh_cabinet, tmp_pa
                 second._conn.executemany(
                     f"INSERT OR REPLACE INTO {table} (key, value) VALUES (?, ?)", rows)
         Sync(Workstation(second)).once()
-        # It did read the practice's log from the start (a cursor, and the events about
-        # patients it does not know set aside), and found nothing of him in it.
+        # It did read the practice's log from the start (its cursor, and the events about
+        # patients it does not know set aside), and the practice journal, and found
+        # nothing of him in them.
         assert second.cursor("practice") is not None and second.journal_cursor() is not None
         assert second.rejected()
         assert store_rows_naming(second, texts) == []

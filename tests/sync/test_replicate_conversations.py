@@ -130,6 +130,11 @@ def test_an_absence_reply_goes_once_for_the_practice(office):  # noqa: F811
     patient.sync()
     replies = [m for m in patient.thread(conv) if m["text"] == ABSENCE]
     assert len(replies) == 1
+    # Nobody decided it: nobody is told "already decided".
+    assert desk.store.journal_refusals_unseen() == laptop.store.journal_refusals_unseen() == []
+    # Both show the one reply the patient got, and will not answer him again.
+    for ws in (desk, laptop):
+        assert [m.text for m in ws.store.thread(conv)].count(ABSENCE) == 1
     assert in_step(desk, laptop) == {}
 
 
