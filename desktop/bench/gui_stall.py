@@ -319,14 +319,22 @@ def instrument(watch: Watch, per_page: bool) -> None:
         if callable(getattr(cls, name, None)):
             setattr(cls, name, _timed(watch, f"{cls.__name__}.{name}", getattr(cls, name)))
 
-    apply_page = PracticeMailbox.apply_page
+    apply_pages = PracticeMailbox.apply_pages
     events = RelayClient.events
     applied_in_background = Session._applied_in_background
 
-    def timed_apply(self: Any, page: list[dict[str, Any]], cursor: str, *rest: Any) -> Any:
+    def timed_apply(self: Any, pages: Any) -> Any:
+        events = 0
+
+        def counted() -> Any:
+            nonlocal events
+            for page in pages:
+                events += len(page[0])
+                yield page
+
         t0 = time.perf_counter()
-        result = apply_page(self, page, cursor, *rest)
-        watch.pages.append((t0, time.perf_counter(), len(page)))
+        result = apply_pages(self, counted())
+        watch.pages.append((t0, time.perf_counter(), events))
         watch.rejected += result.rejected
         if (
             per_page
@@ -348,7 +356,7 @@ def instrument(watch: Watch, per_page: bool) -> None:
         if not per_page:  # else the window heard of every page already
             applied_in_background(self, applied)
 
-    PracticeMailbox.apply_page = timed_apply  # type: ignore[method-assign,assignment]
+    PracticeMailbox.apply_pages = timed_apply  # type: ignore[method-assign,assignment]
     RelayClient.events = timed_events  # type: ignore[method-assign,assignment]
     Session._applied_in_background = noted  # type: ignore[method-assign,assignment]
 

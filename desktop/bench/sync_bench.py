@@ -91,12 +91,12 @@ class TimedMailbox(PracticeMailbox):
         with self._lock:
             self.opening += seconds
 
-    def apply_page(
-        self, events: list[dict[str, Any]], cursor: str, opened: Opened | None = None
+    def apply_pages(
+        self, pages: Iterable[tuple[list[dict[str, Any]], str, Opened | None]]
     ) -> Applied:
         t0 = time.perf_counter()
         try:
-            return super().apply_page(events, cursor, opened)
+            return super().apply_pages(pages)
         finally:
             self.applying += time.perf_counter() - t0
 
@@ -248,7 +248,8 @@ def _first_sync(ws: Workstation, expected: int, open_cost: float) -> Figure:
         result=result,
         note=f"fetching pages {client.fetching:.1f} s · verifying and decrypting "
         f"{mailbox.opening:.1f} s of thread time on {OPENERS} threads (≈ {opening:.1f} s on one) · "
-        f"storing pages {mailbox.applying:.1f} s; the next pages are fetched and opened "
+        f"storing pages {mailbox.applying:.1f} s (a save of several pages counts its waits "
+        f"for the next one's envelopes); the next pages are fetched and opened "
         f"while one is stored, so these overlap; CPU time of the practice's process "
         f"{cpu:.1f} s (all its threads, the relay's not counted)",
         raw={

@@ -25,9 +25,10 @@ tried again: that is no fault of the event.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from desktop.core.errors import (
@@ -299,30 +300,62 @@ class PracticeMailbox:
         take) is recorded in ``rejected_envelopes`` and counted, and the rest
         goes on. ``opened``: the page's envelopes from :meth:`open_ahead`, if it ran.
         """
-        opened = opened if opened is not None else self.open_ahead(events)
-        try:
-            return self._apply_page(_Page(opened), events, cursor)
-        except _RunRefused:
-            # Nothing of the first attempt is left (its transaction was undone).
-            return self._apply_page(_Page(opened, careful=True), events, cursor)
+        return self.apply_pages([(events, cursor, opened)])
 
-    def _apply_page(self, page: _Page, events: list[dict[str, Any]], cursor: str) -> Applied:
+    def apply_pages(self, pages: Iterable[tuple[list[dict[str, Any]], str, Opened | None]]) -> Applied:
+        """Apply pages one after the other, and the last one's cursor, in ONE transaction.
+
+        As :meth:`apply_page` for each, but one commit for them all: a commit
+        writes (and SQLCipher encrypts) every page of the file the transaction
+        touched, and a page of messages with random ids touches hundreds of
+        the id index's, the same ones again at the next page. ``pages`` is
+        taken lazily, inside the transaction: a sync hands over the next page
+        while the one before is stored, as soon as its envelopes are open.
+        """
+        taken: list[tuple[list[dict[str, Any]], str, Opened]] = []
+
+        def taking() -> Iterator[tuple[list[dict[str, Any]], str, Opened]]:
+            for events, cursor, opened in pages:
+                taken.append((events, cursor, opened if opened is not None
+                              else self.open_ahead(events)))
+                yield taken[-1]
+
+        rest = taking()
+        try:
+            return self._apply_pages(rest, careful=False)
+        except _RunRefused:
+            # Nothing of the first attempt is left (its transaction was undone): again,
+            # one event at a time, the pages taken so far and then the rest.
+            return self._apply_pages(chain(list(taken), rest), careful=True)
+
+    def _apply_pages(
+        self, pages: Iterable[tuple[list[dict[str, Any]], str, Opened]], careful: bool
+    ) -> Applied:
+        total = Applied()
+        cursor = None
         with self.store.transaction():
-            for event in events:
-                try:
-                    self._apply(event, page)
-                except (Rejected, EnvelopeRejected, RelayError) as exc:
-                    self._reject(event, str(exc), page)
-                except StoreError as exc:
-                    if not refused_by_store(exc):
-                        raise  # the store is failing: the whole page waits
-                    self._reject(event, f"refused by the store: {exc}", page)
-            self._store_waiting(page)
-            self._acknowledge(page)
-            # What the journal holds for these conversations (a note written while this
-            # workstation had not read that far) goes in with them.
-            self.store.journal_catch_up(page.applied.conversations)
-            self.store.set_cursor("practice", cursor)
+            for events, cursor, opened in pages:
+                total.merge(self._apply_events(_Page(opened, careful=careful), events))
+            if cursor is not None:
+                self.store.set_cursor("practice", cursor)
+        return total
+
+    def _apply_events(self, page: _Page, events: list[dict[str, Any]]) -> Applied:
+        """One page's events, in the caller's transaction."""
+        for event in events:
+            try:
+                self._apply(event, page)
+            except (Rejected, EnvelopeRejected, RelayError) as exc:
+                self._reject(event, str(exc), page)
+            except StoreError as exc:
+                if not refused_by_store(exc):
+                    raise  # the store is failing: the whole page waits
+                self._reject(event, f"refused by the store: {exc}", page)
+        self._store_waiting(page)
+        self._acknowledge(page)
+        # What the journal holds for these conversations (a note written while this
+        # workstation had not read that far) goes in with them.
+        self.store.journal_catch_up(page.applied.conversations)
         return page.applied
 
     def _acknowledge(self, page: _Page) -> None:

@@ -17,18 +17,19 @@ import queue
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from types import TracebackType
+from typing import Any
 
 from desktop.core.errors import EnvelopeRejected, RelayError
 from desktop.store import OutboxItem
 from desktop.store.documents import DocumentStore
 from desktop.store.journal import AlreadyDecided, JournalApplied
-from desktop.sync.apply import Applied, Opening, PracticeMailbox
+from desktop.sync.apply import Applied, Opened, Opening, PracticeMailbox
 from desktop.sync.client import EventPage, RelayClient
 from desktop.sync.documents import (
     Cancelled,
@@ -59,6 +60,10 @@ SPREAD_FROM = 64
 # Pages fetched ahead of the one being stored (about 1 MB each): enough for
 # the relay, the openers and the store to keep busy at once.
 AHEAD = 2
+# Events stored in one transaction at most, when the pages after the first are fetched
+# already (desktop.sync.apply: PracticeMailbox.apply_pages): fewer commits, while the
+# store's lock is held for a second or so at worst.
+SAVE_EVENTS = 4000
 
 
 def backoff_delay(failures: int, cap: float = BACKOFF_CAP) -> float:
@@ -124,6 +129,7 @@ class _Ahead:
         self._ready: queue.Queue[tuple[EventPage, Opening] | BaseException] = queue.Queue(AHEAD)
         self._closing = threading.Event()
         self._fetcher: threading.Thread | None = None
+        self._failed: BaseException | None = None  # met by ready(), raised by next()
 
     def open(self, page: EventPage) -> Opening:
         """Start opening a page's envelopes, spread over the opener threads if there are many."""
@@ -139,9 +145,25 @@ class _Ahead:
 
     def next(self) -> tuple[EventPage, Opening]:
         """The next page and its envelopes being opened; raises what fetching it raised."""
+        if self._failed is not None:
+            raise self._failed
         item = self._ready.get()
         if isinstance(item, BaseException):
             raise item
+        return item
+
+    def ready(self) -> tuple[EventPage, Opening] | None:
+        """As :meth:`next` if the next page is fetched already, else ``None`` at once
+        (a failure to fetch it is kept for :meth:`next`)."""
+        if self._failed is not None:
+            return None
+        try:
+            item = self._ready.get_nowait()
+        except queue.Empty:
+            return None
+        if isinstance(item, BaseException):
+            self._failed = item
+            return None
         return item
 
     def _fetch_from(self, cursor: str) -> None:
@@ -172,6 +194,30 @@ class _Ahead:
             if not isinstance(item, BaseException):
                 item[1].cancel()
         self._openers.shutdown(wait=True, cancel_futures=True)
+
+
+class _Saving:
+    """The pages stored in one transaction: ``page`` (its envelopes ``opened``), then those
+    after it that are fetched already, up to ``SAVE_EVENTS`` events, each taken once its
+    envelopes are opened, while the transaction is open; ``last``: the last one taken."""
+
+    def __init__(self, page: EventPage, opened: Opened, ahead: _Ahead) -> None:
+        self.last = page
+        self._opened = opened
+        self._ahead = ahead
+
+    def __iter__(self) -> Iterator[tuple[list[dict[str, Any]], str, Opened]]:
+        page, opened, events = self.last, self._opened, 0
+        while True:
+            self.last = page
+            yield page.items, page.cursor, opened
+            events += len(page.items)
+            # Never waiting for the relay inside the transaction: only a page already here
+            # (its envelopes are being opened: that wait is short, and the store's anyway).
+            following = None if page.done or events >= SAVE_EVENTS else self._ahead.ready()
+            if following is None:
+                return
+            page, opened = following[0], following[1].result()
 
 
 @dataclass
@@ -376,7 +422,8 @@ class Sync:
         return done
 
     def pull(self, client: RelayClient, wait: float = 0) -> Applied:
-        """Fetch pages until the mailbox is drained; each page and its cursor land together.
+        """Fetch pages until the mailbox is drained; each page and its cursor land together
+        (with the pages after it already fetched, up to ``SAVE_EVENTS`` events: one commit).
 
         ``wait``: how long the first request may be held open for an event.
         While a page is stored, the next ones are fetched (each after the
@@ -394,10 +441,10 @@ class Sync:
             if not page.done:
                 ahead.follow(page.cursor)
             while True:
-                opened = opening.result()
+                saving = _Saving(page, opening.result(), ahead)
                 with self.gate:
-                    total.merge(self.mailbox.apply_page(page.items, page.cursor, opened))
-                if page.done:
+                    total.merge(self.mailbox.apply_pages(saving))
+                if saving.last.done:
                     return total
                 page, opening = ahead.next()
         finally:

@@ -14,6 +14,7 @@ from pathlib import Path
 from desktop.core.model import Category, ConversationState
 from desktop.crypto.recovery import new_recovery_key
 from desktop.store import backup as bk
+from desktop.sync import engine
 from desktop.sync.engine import Sync
 from desktop.sync.workstation import Workstation
 
@@ -93,8 +94,10 @@ def test_a_restore_after_a_lost_store_catches_up_with_nothing_lost_or_doubled(
 
 
 def test_a_backup_made_while_sync_applies_pages_is_whole_and_catches_up(
-    relay, practice, tmp_path: Path
+    relay, practice, tmp_path: Path, monkeypatch
 ):
+    # A save per page, so that backups fall between the three pages' saves.
+    monkeypatch.setattr(engine, "SAVE_EVENTS", engine.PAGE)
     key = new_recovery_key()
     bk.set_recovery_key(practice.store, key)
     folder = tmp_path / "usb"

@@ -26,22 +26,24 @@ from tests.support.world import PASSPHRASE
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = 200  # small pages, so that the kill falls between two of many
+SAVE = 2 * PAGE  # and two pages in a save, when the second is fetched already
 
-# The practice's first sync, saying after each page it stored how many messages it brought.
+# The practice's first sync, saying after each save how many messages it brought.
 SYNCING = f"""
 import sys
 from desktop.store import Store
 from desktop.sync import engine
 from desktop.sync.workstation import Workstation
 engine.PAGE = {PAGE}
+engine.SAVE_EVENTS = {SAVE}
 store = Store.open(sys.argv[1], sys.argv[2])
 sync = engine.Sync(Workstation(store))
-apply_page = sync.mailbox.apply_page
+apply_pages = sync.mailbox.apply_pages
 def said(*args, **kwargs):
-    applied = apply_page(*args, **kwargs)
+    applied = apply_pages(*args, **kwargs)
     print(len(applied.new_messages), flush=True)
     return applied
-sync.mailbox.apply_page = said
+sync.mailbox.apply_pages = said
 sync.pull(sync.workstation.client())
 print("done", flush=True)
 """
@@ -119,8 +121,8 @@ def test_a_first_sync_killed_between_pages_keeps_what_it_stored_whole(relay, pra
     store = Store.open(path, PASSPHRASE)
     try:
         synced = _whole(store, convs)
-        # What it said it stored is there; at most the page it was storing when killed more.
-        assert said <= synced <= said + PAGE
+        # What it said it stored is there; at most the save it was making when killed more.
+        assert said <= synced <= said + SAVE
         assert synced < 3000, "the kill came too late to test anything"
 
         Sync(Workstation(store)).once()
