@@ -7,11 +7,6 @@ A real relay, a real store, the practice's sync in a process of its own, killed 
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,30 +17,29 @@ from desktop.store import Store
 from desktop.sync.content import encode
 from desktop.sync.engine import Sync
 from desktop.sync.workstation import Workstation
+from tests.support.stepped import Stepped
 from tests.support.world import PASSPHRASE
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE = 200  # small pages, so that the kill falls between two of many
 SAVE = 2 * PAGE  # and two pages in a save, when the second is fetched already
 
 # The practice's first sync, saying after each save how many messages it brought.
 SYNCING = f"""
-import sys
 from desktop.store import Store
 from desktop.sync import engine
 from desktop.sync.workstation import Workstation
 engine.PAGE = {PAGE}
 engine.SAVE_EVENTS = {SAVE}
-store = Store.open(sys.argv[1], sys.argv[2])
+store = Store.open(_sys.argv[1], _sys.argv[2])
 sync = engine.Sync(Workstation(store))
 apply_pages = sync.mailbox.apply_pages
 def said(*args, **kwargs):
     applied = apply_pages(*args, **kwargs)
-    print(len(applied.new_messages), flush=True)
+    step(str(len(applied.new_messages)))
     return applied
 sync.mailbox.apply_pages = said
 sync.pull(sync.workstation.client())
-print("done", flush=True)
+step("done")
 """
 
 
@@ -96,27 +90,15 @@ def test_a_first_sync_killed_between_pages_keeps_what_it_stored_whole(relay, pra
     path = Path(practice.store.path)
     practice.store.close()
 
-    syncing = subprocess.Popen(
-        [sys.executable, "-c", SYNCING, str(path), PASSPHRASE], stdout=subprocess.PIPE,
-        text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
     said = 0
-    try:
-        assert syncing.stdout is not None
-        deadline = time.monotonic() + 120
-        pages = 0
-        while pages < 4 and time.monotonic() < deadline:
-            line = syncing.stdout.readline().strip()
+    with Stepped(SYNCING, str(path), PASSPHRASE) as syncing:
+        for pages in range(4):
+            line = syncing.next()
             assert line and line != "done", "the sync ended before it could be killed"
             said += int(line)
-            pages += 1
-        syncing.send_signal(signal.SIGKILL)
-        syncing.wait(10)
-    finally:
-        if syncing.poll() is None:
-            syncing.kill()
-            syncing.wait()
-    assert pages == 4
+            if pages < 3:
+                syncing.go()
+        syncing.kill(after=0.05)  # within the save after the fourth, at most
 
     store = Store.open(path, PASSPHRASE)
     try:

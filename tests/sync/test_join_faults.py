@@ -9,12 +9,7 @@ the desk approves it from this process, as a person at the desk would.
 
 from __future__ import annotations
 
-import os
 import random
-import signal
-import subprocess
-import sys
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -27,47 +22,50 @@ from desktop.sync import pairing
 from desktop.sync.content import encode
 from desktop.sync.engine import Sync
 from desktop.sync.workstation import Workstation
+from tests.support.stepped import Stepped
 from tests.support.workstations import Office
 from tests.support.world import PASSPHRASE, Practice
 
-ROOT = Path(__file__).resolve().parents[2]
 MAILBOX_PAGE = 100
 JOURNAL_PAGE = 20
 CONVERSATIONS = 24
 MESSAGES_EACH = 40
 
 # The new workstation: offers its keys, says its code, waits for the approval, makes its
-# store, then its first sync (mailbox and journal in small pages, each said once stored).
+# store, then its first sync (mailbox and journal in small pages, each step said once
+# stored, with one page of mailbox in each save).
 JOINING = f"""
-import sys, time
+import time
 from desktop.sync import engine, journal, pairing
 from desktop.sync.workstation import Workstation
 engine.PAGE = {MAILBOX_PAGE}
+engine.SAVE_EVENTS = {MAILBOX_PAGE}
 journal.PAGE = {JOURNAL_PAGE}
-relay_url, path, passphrase = sys.argv[1:4]
+relay_url, path, passphrase = _sys.argv[1:4]
 session = pairing.JoinSession.start(relay_url, "Portable visites")
-print("code", session.code, flush=True)
+step("code " + session.code)
 while session.poll() != "done":  # each ask counts against the relay's pairing limit
     time.sleep(0.5)
-print("approved", flush=True)
+step("approved")
 store = session.finish(path, passphrase)
-print("made", flush=True)
+step("made")
 apply_journal = store.journal_apply_page
 def journal_page(*args, **kwargs):
     applied = apply_journal(*args, **kwargs)
-    print("journal", flush=True)
+    step("journal")
     return applied
 store.journal_apply_page = journal_page
 sync = engine.Sync(Workstation(store))
-apply_mailbox = sync.mailbox.apply_page
-def mailbox_page(*args, **kwargs):
+apply_mailbox = sync.mailbox.apply_pages
+def mailbox_pages(*args, **kwargs):
     applied = apply_mailbox(*args, **kwargs)
-    print("mailbox", flush=True)
+    step("mailbox")
     return applied
-sync.mailbox.apply_page = mailbox_page
+sync.mailbox.apply_pages = mailbox_pages
 sync.once()
-print("done", flush=True)
+step("done")
 """
+
 
 # What the desk and a workstation in step with it hold alike (each workstation's own
 # settings, cursors and times of applying are left out).
@@ -129,40 +127,25 @@ def _history(office: Office, desk: Practice) -> None:
 
 def _join_in_a_process(office: Office, desk: Practice, path: Path, kill_after: str,
                        pages: int, pause: float) -> str:
-    """Run JOINING, approve it from the desk when it shows its code, SIGKILL it after the
-    ``pages``-th line saying ``kill_after`` and ``pause`` seconds more; returns the last
-    line it said ("done" if it finished first)."""
-    joining = subprocess.Popen(
-        [sys.executable, "-c", JOINING, office.relay.url, str(path), PASSPHRASE],
-        stdout=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    last = ""
-    seen = 0
-    try:
-        assert joining.stdout is not None
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = joining.stdout.readline().strip()
-            if not line:
-                break  # it ended
-            last = line.split()[0]
-            if last == kill_after:
+    """Run JOINING, approve it from the desk when it shows its code, SIGKILL it ``pause``
+    seconds after the ``pages``-th step saying ``kill_after`` (no further than its next
+    step); returns the last step it said ("done" if it finished first)."""
+    with Stepped(JOINING, office.relay.url, str(path), PASSPHRASE) as joining:
+        seen = 0
+        while line := joining.next():
+            said = line.split()[0]
+            if said == kill_after:
                 seen += 1
                 if seen >= pages:
-                    time.sleep(pause)
-                    break
-            if last == "code":
+                    joining.kill(after=pause)
+                    return said
+            if said == "code":
                 newcomer = pairing.claim(desk.workstation, line.split()[1])
                 pairing.approve(desk.workstation, newcomer)
-            if last == "done":
-                break
-        joining.send_signal(signal.SIGKILL)
-        joining.wait(10)
-    finally:
-        if joining.poll() is None:
-            joining.kill()
-            joining.wait()
-    return last
+            if said == "done":
+                return said
+            joining.go()
+    return "ended"
 
 
 def _join_again(office: Office, desk: Practice, path: Path) -> Store:

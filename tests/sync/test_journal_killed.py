@@ -8,42 +8,36 @@ A real relay, real stores, the journal's pull in a process of its own, killed fo
 
 from __future__ import annotations
 
-import os
 import random
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from desktop.core.journal import JournalState, apply_all
 from desktop.store import Store
 from desktop.sync.journal import JournalSync
 from desktop.sync.workstation import Workstation
+from tests.support.stepped import Stepped
 from tests.support.workstations import office  # noqa: F401  (the fixture)
 from tests.support.world import PASSPHRASE
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE = 100
 EVENTS = 2400
 
 # The journal's pull, saying after each page it stored the page's cursor.
 PULLING = f"""
-import sys
 from desktop.store import Store
 from desktop.sync import journal
 from desktop.sync.workstation import Workstation
 journal.PAGE = {PAGE}
-store = Store.open(sys.argv[1], sys.argv[2])
+store = Store.open(_sys.argv[1], _sys.argv[2])
 ws = Workstation(store)
 apply_page = store.journal_apply_page
 def said(items, cursor):
     applied = apply_page(items, cursor)
-    print(cursor, flush=True)
+    step(str(cursor))
     return applied
 store.journal_apply_page = said
 journal.JournalSync(store, ws.client(), ws.identity).pull()
-print("done", flush=True)
+step("done")
 """
 
 
@@ -61,25 +55,17 @@ def _whole(store: Store) -> int:
 
 
 def _pull_and_kill(path: Path, rng: random.Random) -> bool:
-    """Start the pull, kill it after a few pages and a little more; True if it finished
-    before it could be killed."""
-    pulling = subprocess.Popen(
-        [sys.executable, "-c", PULLING, str(path), PASSPHRASE], stdout=subprocess.PIPE,
-        text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    try:
-        assert pulling.stdout is not None
+    """Start the pull, kill it after a few pages and a little more (within the next page
+    at most); True if it finished before it could be killed."""
+    with Stepped(PULLING, str(path), PASSPHRASE) as pulling:
         for _ in range(rng.randint(1, 4)):
-            if pulling.stdout.readline().strip() in ("done", ""):
+            if pulling.next() in ("done", ""):
                 return True
-        time.sleep(rng.uniform(0, 0.3))  # mid-page, or between two
-        pulling.send_signal(signal.SIGKILL)
-        pulling.wait(10)
+            pulling.go()
+        if pulling.next() in ("done", ""):
+            return True
+        pulling.kill(after=rng.uniform(0, 0.3))  # mid-page, or between two
         return False
-    finally:
-        if pulling.poll() is None:
-            pulling.kill()
-            pulling.wait()
 
 
 def test_a_journal_pull_killed_at_random_points_converges_with_nothing_lost_or_doubled(
