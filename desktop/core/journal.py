@@ -62,6 +62,8 @@ RULES: Mapping[str, Rule] = MappingProxyType(
         "audit": Rule.UNION,
         # The new practice keys after a revocation, sealed to each remaining workstation.
         "practice_keys": Rule.UNION,
+        # A patient erased (GDPR): named by keyed digests only (desktop.store.replicate_erasure).
+        "erasure": Rule.UNION,
         "renewal_decision": Rule.FIRST_DECISION,
         "conversation_state": Rule.FIRST_DECISION,
         # An absence's automatic reply: sent by the first workstation to claim it.

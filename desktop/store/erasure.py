@@ -22,7 +22,7 @@ from typing import Any
 
 from desktop.core.errors import StoreError
 from desktop.core.model import AuditAction
-from desktop.store import audit, audit_chain, replicate_notices
+from desktop.store import audit, audit_chain, replicate_erasure, replicate_notices
 
 # Every table of the schema, and how a patient's rows in it are found (one parameter,
 # his id), in the order they are deleted: children before parents. A table that
@@ -132,8 +132,13 @@ def _outbox(c: Any, relay_id: str | None, ids: list[str]) -> tuple[int, set[str]
     return removed, unsent
 
 
-def erase_patient(c: Any, patient_id: str, actor_id: str | None) -> LocalErasure:
-    """Remove the patient from the store; ``StoreError`` if there is no such patient."""
+def erase_patient(c: Any, patient_id: str, actor_id: str | None,
+                  here: bool = True) -> LocalErasure:
+    """Remove the patient from the store; ``StoreError`` if there is no such patient.
+
+    ``here``: a person erased him on this workstation — the audit trail says so and the
+    other workstations are told (desktop.store.replicate_erasure); False when it is
+    another workstation's erasure arriving, which brings its own audit line."""
     if c.execute("SELECT 1 FROM patients WHERE id = ?", (patient_id,)).fetchone() is None:
         raise StoreError("No such patient in this practice; nothing was erased.")
     relay_id, ids = _identifiers(c, patient_id)
@@ -146,6 +151,10 @@ def erase_patient(c: Any, patient_id: str, actor_id: str | None) -> LocalErasure
     # His lines of the audit trail first, through its one sanctioned change: patient,
     # conversation and detail blanked, the row and its seal kept (desktop.store.audit_chain).
     conversations = [r[0] for r in c.execute(_CONVS, (patient_id,))]
+    if here:
+        renewals = [r[0] for r in c.execute(
+            "SELECT id FROM renewal_requests WHERE patient_id = ?", (patient_id,))]
+        replicate_erasure.publish_erasure(c, patient_id, [*conversations, *renewals])
     removed["audit"] = audit_chain.redact_patient(c, patient_id, conversations)
     for table, where in PATIENT_ROWS.items():
         if where is None:
@@ -162,7 +171,7 @@ def erase_patient(c: Any, patient_id: str, actor_id: str | None) -> LocalErasure
     # External-content FTS keeps tokens in its segments until they are merged: rebuilt
     # from what messages remain, it holds nothing of his.
     c.execute("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')")
-    line = audit.record(c, AuditAction.PATIENT_ERASED, actor_id)
+    line = audit.record(c, AuditAction.PATIENT_ERASED, actor_id) if here else 0
     return LocalErasure(removed, relay_id, invitation_ids, line)
 
 

@@ -47,6 +47,7 @@ from desktop.core.journal import (
 )
 from desktop.store import journal_projection as projection
 from desktop.store import outbox as box
+from desktop.store.replicate_erasure import ERASURE, Erased
 from desktop.store.timestamps import now_db
 
 log = logging.getLogger(__name__)
@@ -374,6 +375,8 @@ def _apply_items(c: Any, clock: HybridClock, items: list[Received | Unreadable],
                  careful: bool) -> JournalApplied:
     held = _held(c, [i.event.client_id for i in items if isinstance(i, Received)])
     kept_unread = c.execute("SELECT 1 FROM journal_unread LIMIT 1").fetchone() is not None
+    # What names a patient erased before it arrives is not kept (desktop.store.replicate_erasure).
+    erased = Erased.load(c)
     new: list[JournalEvent] = []
     unreadable = 0
     for item in items:
@@ -396,6 +399,8 @@ def _apply_items(c: Any, clock: HybridClock, items: list[Received | Unreadable],
             c.execute("DELETE FROM rejected_envelopes WHERE kind = ? AND seq = ?",
                       (REJECTED_KIND, int(item.seq)))
         state_here = held.get(e.client_id)
+        if state_here is None and erased is not None and erased.drops(c, e):
+            continue
         if state_here is not None or not _projected(e.kind):
             fresh = _receive(c, item, state_here)
         elif not careful:
@@ -423,6 +428,8 @@ def _apply_items(c: Any, clock: HybridClock, items: list[Received | Unreadable],
             # A page may bring the same entry twice (read again): the second is held.
             held[e.client_id] = "remote"
             new.append(e)
+            if e.kind == ERASURE:
+                erased = Erased.load(c)
     return JournalApplied(new, unreadable)
 
 

@@ -43,6 +43,7 @@ FEATURES: tuple[str, ...] = (
     "desktop.store.replicate_notices",
     "desktop.store.replicate_absences",
     "desktop.store.replicate_decisions",  # renewal_decision, conversation_state
+    "desktop.store.replicate_erasure",
 )
 
 _projectors: dict[str, Project] = {}
