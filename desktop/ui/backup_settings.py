@@ -86,8 +86,14 @@ class BackupsGroup(QGroupBox):
         outer.addWidget(note)
         self.backups.changed.connect(self.show_state)
         session.unlocked.connect(self.load)
-        session.changed.connect(lambda what: self.load() if what == "settings" else None)
+        session.changed.connect(self._changed)
         self.show_state()
+
+    # Bound methods, not lambdas: Qt disconnects them when this widget is deleted, while
+    # the session (and its sync threads' signals) lives on.
+    def _changed(self, what: str) -> None:
+        if what == "settings":
+            self.load()
 
     def load(self) -> None:
         reader = self.session.reader

@@ -78,10 +78,15 @@ class DecisionNotice(QFrame):
         self.shown: list[Refusal] = []
         self._read: set[int] = set()  # marked seen, the write perhaps not in yet
         self.hide()
-        session.applied.connect(lambda _: self.refresh())
-        session.sync_status.connect(lambda _: self.refresh())
-        session.changed.connect(lambda _: self.refresh())
+        session.applied.connect(self._news)
+        session.sync_status.connect(self._news)
+        session.changed.connect(self._news)
         session.locked.connect(self.refresh)
+
+    # Bound methods, not lambdas: Qt disconnects them when this widget is deleted, while
+    # the session (and its sync threads' signals) lives on.
+    def _news(self, _what: object) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         reader = self.session.reader

@@ -107,7 +107,7 @@ class InboxScreen(QWidget):
         session.unlocked.connect(self._unlocked)
         session.locked.connect(self._locked)
         session.changed.connect(self._changed)
-        session.applied.connect(lambda _: self.refresh())
+        session.applied.connect(self._applied)
 
     # -- following the session ---------------------------------------------------------
 
@@ -121,6 +121,11 @@ class InboxScreen(QWidget):
         self.model.set_reader(None)
         self.view.show_conversation(None)
         self.count.clear()
+
+    # Bound methods, not lambdas: Qt disconnects them when this widget is deleted, while
+    # the session (and its sync threads' signals) lives on.
+    def _applied(self, _applied: object) -> None:
+        self.refresh()
 
     def _changed(self, what: str) -> None:
         if what in ("inbox", "patients", "settings"):

@@ -76,8 +76,17 @@ class NoticesScreen(QTabWidget):
         self._due_timer.timeout.connect(self.send_due)
         session.unlocked.connect(self._unlocked)
         session.locked.connect(self._locked)
-        session.applied.connect(lambda _: self.load_campaigns())
-        session.changed.connect(lambda what: self.update_audience() if what == "patients" else None)
+        session.applied.connect(self._applied)
+        session.changed.connect(self._changed)
+
+    # Bound methods, not lambdas: Qt disconnects them when this widget is deleted, while
+    # the session (and its sync threads' signals) lives on.
+    def _applied(self, _applied: object) -> None:
+        self.load_campaigns()
+
+    def _changed(self, what: str) -> None:
+        if what == "patients":
+            self.update_audience()
 
     # -- writing ----------------------------------------------------------------------
 

@@ -38,9 +38,14 @@ class PatientDocuments(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list, 1)
         layout.addLayout(bar)
-        session.transfer.connect(lambda t: self.show_patient(self.patient_id) if t.finished
-                                 else None)
+        session.transfer.connect(self._transfer)
         self._enable()
+
+    # Bound methods, not lambdas: Qt disconnects them when this widget is deleted, while
+    # the session (and its sync threads' signals) lives on.
+    def _transfer(self, transfer: Any) -> None:
+        if transfer.finished:
+            self.show_patient(self.patient_id)
 
     def show_patient(self, patient_id: str | None) -> None:
         self.patient_id = patient_id

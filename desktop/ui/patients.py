@@ -156,9 +156,19 @@ class PatientsScreen(QWidget):
 
         session.unlocked.connect(self._unlocked)
         session.locked.connect(self._locked)
-        session.changed.connect(lambda what: self.refresh() if what == "patients" else None)
-        session.applied.connect(lambda applied: self.refresh() if applied.patients else None)
+        session.changed.connect(self._changed)
+        session.applied.connect(self._applied)
         self._selected()
+
+    # Bound methods, not lambdas: Qt disconnects them when this widget is deleted, while
+    # the session (and its sync threads' signals) lives on.
+    def _changed(self, what: str) -> None:
+        if what == "patients":
+            self.refresh()
+
+    def _applied(self, applied: Any) -> None:
+        if applied.patients:
+            self.refresh()
 
     def _unlocked(self) -> None:
         self.model.set_reader(self.session.reader)

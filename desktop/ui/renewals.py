@@ -121,10 +121,18 @@ class RenewalsScreen(QWidget):
 
         session.unlocked.connect(self._unlocked)
         session.locked.connect(self._locked)
-        session.changed.connect(lambda what: self.refresh() if what in ("renewals", "inbox",
-                                                                        "patients") else None)
-        session.applied.connect(lambda _: self.refresh())
+        session.changed.connect(self._changed)
+        session.applied.connect(self._applied)
         self._selected()
+
+    # Bound methods, not lambdas: Qt disconnects them when this widget is deleted, while
+    # the session (and its sync threads' signals) lives on.
+    def _changed(self, what: str) -> None:
+        if what in ("renewals", "inbox", "patients"):
+            self.refresh()
+
+    def _applied(self, _applied: object) -> None:
+        self.refresh()
 
     def _unlocked(self) -> None:
         self.model.set_reader(self.session.reader)

@@ -12,8 +12,8 @@ from desktop.sync.profile import publish_current_profile
 from desktop.ui import config
 from desktop.ui.audit_view import AuditGroup
 from desktop.ui.backup_settings import BackupsGroup
-from desktop.ui.people_settings import PeopleGroup
 from desktop.ui.canned_replies import CannedRepliesEditor
+from desktop.ui.people_settings import PeopleGroup
 from desktop.ui.qt import (
     QCheckBox,
     QComboBox,
@@ -87,8 +87,7 @@ class SettingsScreen(QScrollArea):
         body.setMaximumWidth(860)
         self.setWidget(body)
         session.unlocked.connect(self.load)
-        session.changed.connect(
-            lambda what: self.load() if what in ("practitioners", "person") else None)
+        session.changed.connect(self._changed)
 
     # -- the practice -----------------------------------------------------------------
 
@@ -322,7 +321,7 @@ class SettingsScreen(QScrollArea):
         if not url.startswith(("http://", "https://")):
             self.practice_error(self.tr("The relay address starts with https:// (or http://)."))
             return
-        if out >= minutes and minutes > 1:
+        if out >= minutes > 1:
             self.practice_error(self.tr(
                 "The person is signed out before the store locks: choose a shorter delay "
                 "for signing out than for locking."))
@@ -380,6 +379,12 @@ class SettingsScreen(QScrollArea):
         self.session.change_passphrase(old, new)
 
     # -- loading ----------------------------------------------------------------------------
+
+    # Bound methods, not lambdas: Qt disconnects them when this widget is deleted, while
+    # the session (and its sync threads' signals) lives on.
+    def _changed(self, what: str) -> None:
+        if what in ("practitioners", "person"):
+            self.load()
 
     def load(self) -> None:
         reader = self.session.reader
