@@ -11,9 +11,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from desktop.core.rights import Right, check
 from desktop.core.errors import PasserelleError
 from desktop.core.model import AuditAction
+from desktop.core.rights import Right, check
 from desktop.records import fhir
 from desktop.records.patient_file import PatientFile, gather
 

@@ -20,10 +20,10 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from desktop.core.rights import Right, check
 from desktop.core.documents import safe_name
 from desktop.core.errors import PasserelleError
 from desktop.core.model import AuditAction
+from desktop.core.rights import Right, check
 from desktop.records import fhir
 from desktop.records.patient_file import PatientFile, gather
 from desktop.store.patient_holdings import PatientHoldings

@@ -17,8 +17,8 @@ from typing import Any
 
 from desktop.core.model import AuditAction
 from desktop.store import audit
-from desktop.store.timestamps import from_db
 from desktop.store.records import AuditEntry
+from desktop.store.timestamps import from_db
 
 
 @dataclass(frozen=True)

@@ -617,42 +617,55 @@ class SyncEngine:
         self._report(SyncState.OFFLINE if exc.retryable else SyncState.ERROR, str(exc))
 
     def _pull_loop(self, client: RelayClient) -> None:
-        failures = 0
-        caught_up = False
         # Not for ever: a journal that keeps failing must not stop the mailbox.
         deadline = time.monotonic() + JOURNAL_FIRST_SECONDS
         while not self._journal_read.wait(0.1) and time.monotonic() < deadline:
             if self._stop.is_set():
                 client.close()
                 return
+
+        def pull(caught_up: bool) -> bool:
+            # Once drained, hold a long-poll open: a new event wakes it at once.
+            applied = self.sync.pull(client, wait=self.long_poll if caught_up else 0)
+            if applied.documents:
+                self._documents_waiting.set()
+            with self._gate:
+                # Receipts of notices change a campaign's statistics on screen.
+                if (applied.new_messages or applied.conversations or applied.patients
+                        or applied.notices):
+                    self.on_applied(applied)
+                if (
+                    self._status.state != SyncState.SYNCED
+                    and self.workstation.store.outbox_count() == 0
+                ):
+                    self._set(SyncState.SYNCED, "")
+            return True
+
+        self._follow(client, "sync", pull)
+
+    def _follow(self, client: RelayClient, what: str, pull: Callable[[bool], bool]) -> None:
+        """The loop of a long-polling thread (the mailbox's, the journal's) until the
+        engine stops: ``pull(caught_up)`` takes what is new, holding a long-poll once caught
+        up, and says False when there is nothing to follow yet (it waited itself). A relay
+        error backs off (cut short once the relay is back); a bug is logged, never fatal."""
+        failures = 0
+        caught_up = False
         try:
             while not self._stop.is_set():
                 try:
-                    # Once drained, hold a long-poll open: a new event wakes it at once.
-                    applied = self.sync.pull(client, wait=self.long_poll if caught_up else 0)
+                    if not pull(caught_up):
+                        continue
                     if failures:
                         self._relay_is_back()
                     failures = 0
                     caught_up = True
-                    if applied.documents:
-                        self._documents_waiting.set()
-                    with self._gate:
-                        # Receipts of notices change a campaign's statistics on screen.
-                        if (applied.new_messages or applied.conversations or applied.patients
-                                or applied.notices):
-                            self.on_applied(applied)
-                        if (
-                            self._status.state != SyncState.SYNCED
-                            and self.workstation.store.outbox_count() == 0
-                        ):
-                            self._set(SyncState.SYNCED, "")
                 except RelayError as exc:
                     failures += 1
                     caught_up = False
                     self._failed(exc)
                     self._back_off(client, exc, failures, self._stop)
                 except Exception:  # a bug must not kill sync silently
-                    log.exception("sync pull failed")
+                    log.exception("%s pull failed", what)
                     caught_up = False
                     failures += 1
                     self._report(SyncState.ERROR, "internal error, see the log")
@@ -762,38 +775,20 @@ class SyncEngine:
                 self.on_journal(JournalChange([], refused))
 
     def _journal_loop(self, client: RelayClient) -> None:
-        failures = 0
-        caught_up = False
-        try:
-            journal = None
-            while not self._stop.is_set():
-                try:
-                    journal = journal or self.sync.journal(client)
-                    if journal is None:  # no journal keys: nothing to follow
-                        self._journal_read.set()
-                        self._stop.wait(BACKOFF_CAP)
-                        continue
-                    applied = journal.pull(wait=self.long_poll if caught_up else 0)
-                    self._journal_read.set()
-                    if failures:
-                        self._relay_is_back()
-                    failures = 0
-                    caught_up = True
-                    if applied.events:
-                        with self._gate:
-                            self.on_journal(JournalChange(applied.events, []))
-                except RelayError as exc:
-                    failures += 1
-                    caught_up = False
-                    self._failed(exc)
-                    self._back_off(client, exc, failures, self._stop)
-                except Exception:  # a bug must not kill sync silently
-                    log.exception("journal pull failed")
-                    caught_up = False
-                    failures += 1
-                    self._report(SyncState.ERROR, "internal error, see the log")
-                    self._stop.wait(backoff_delay(failures))
-        except Stopped:
-            pass
-        finally:
-            client.close()
+        journal: JournalSync | None = None
+
+        def pull(caught_up: bool) -> bool:
+            nonlocal journal
+            journal = journal or self.sync.journal(client)
+            if journal is None:  # no journal keys: nothing to follow
+                self._journal_read.set()
+                self._stop.wait(BACKOFF_CAP)
+                return False
+            applied = journal.pull(wait=self.long_poll if caught_up else 0)
+            self._journal_read.set()
+            if applied.events:
+                with self._gate:
+                    self.on_journal(JournalChange(applied.events, []))
+            return True
+
+        self._follow(client, "journal", pull)

@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from desktop.core.rights import Right
 from desktop.core.errors import EnvelopeRejected, PasserelleError
 from desktop.core.model import Patient
 from desktop.core.notices import (
@@ -48,6 +47,7 @@ from desktop.core.notices import (
     select,
     unfilled,
 )
+from desktop.core.rights import Right
 from desktop.crypto import open_envelope, seal_envelope
 from desktop.store import Store
 from desktop.store.notices import QueuedRecipient

@@ -50,7 +50,6 @@ class Session(QObject):
     changed = Signal(str)  # "inbox", "patients", "settings": what a local action changed
     transfer = Signal(object)  # Transfer: a document's upload or download moved, from sync
     damaged = Signal(object)  # StoreDamaged, found while taking the store just unlocked
-    journal = Signal(object)  # JournalChange: other workstations' changes, from sync
 
     def __init__(self, path: Path, long_poll: float = 25.0, parent: QObject | None = None):
         super().__init__(parent)

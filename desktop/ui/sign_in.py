@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from desktop.sync.people import SignInDelayed
 from desktop.ui.qt import (
     QComboBox,
     QFrame,
@@ -21,7 +22,6 @@ from desktop.ui.qt import (
     QWidget,
     Signal,
 )
-from desktop.sync.people import SignInDelayed
 from desktop.ui.session import Session
 
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from desktop.bench.patient_import import export_file
 from desktop.core.errors import StoreError
 from desktop.core.model import AuditAction
 from desktop.core.patient_csv import ImportFileError, ImportRow, parse
@@ -147,19 +148,9 @@ def test_a_header_alone_is_an_empty_list():
     assert preview.columns == ["Nom", "Prénom", "Date de naissance"]
 
 
-def _big_file(n: int) -> bytes:
-    lines = ["N° dossier;Nom;Prénom;DDN;Portable"]
-    lines += [
-        f'{i};"Nom{i:05}; dit ""X""";Prénom;{1 + i % 28:02}/{1 + i % 12:02}/{1930 + i % 90};'
-        f"06 {i % 100:02} 00 00 00"
-        for i in range(n)
-    ]
-    return "\r\n".join(lines).encode("cp1252")
-
-
 def test_five_thousand_patients_are_previewed_and_imported_whole(practice: Practice):
     # How long it takes is a benchmark's figure: python -m desktop.bench.patient_import
-    preview = parse(_big_file(5000), today=TODAY)
+    preview = parse(export_file(5000), today=TODAY)
     assert len(preview.rows) == 5000 and preview.errors == []
     assert preview.rows[7].name == 'Prénom Nom00007; dit "X"'
     report = practice.store.import_patients(preview.rows, actor_id=practice.doctor)

@@ -66,6 +66,16 @@ def _renewal(desk, laptop, jean) -> tuple[str, str]:
     return conv, request.id
 
 
+def _opened(desk, laptop, jean) -> str:
+    """A conversation Jean opened, accepted at the desk, and known so to the laptop."""
+    conv = jean.request(desk.practitioner_id, "other", "Une question")
+    desk.sync()
+    desk.workstation.change_state(conv, ConversationState.OPEN, desk.practitioner_id)
+    desk.sync()
+    laptop.sync()
+    return conv
+
+
 def test_the_same_renewal_approved_offline_on_both_is_decided_once(two) -> None:
     desk, laptop, jean, patient_id, _ = two
     conv, request_id = _renewal(desk, laptop, jean)
@@ -181,11 +191,7 @@ def test_closed_on_one_and_replied_on_the_other_stays_closed_and_the_reply_is_no
     back); a reply written meanwhile elsewhere does not leave, and its writer sees it
     marked "not sent" with who closed and when — nothing is lost without a word."""
     desk, laptop, jean, _, _ = two
-    conv = jean.request(desk.practitioner_id, "other", "Une question")
-    desk.sync()
-    desk.workstation.change_state(conv, ConversationState.OPEN, desk.practitioner_id)
-    desk.sync()
-    laptop.sync()
+    conv = _opened(desk, laptop, jean)
 
     desk.workstation.change_state(conv, ConversationState.CLOSED, desk.practitioner_id)
     reply = laptop.workstation.reply(conv, "Passez demain.", laptop.practitioner_id)
@@ -204,11 +210,7 @@ def test_closed_on_one_and_replied_on_the_other_stays_closed_and_the_reply_is_no
 
 def test_replied_first_then_closed_elsewhere_the_patient_has_the_reply(two) -> None:
     desk, laptop, jean, _, _ = two
-    conv = jean.request(desk.practitioner_id, "other", "Une question")
-    desk.sync()
-    desk.workstation.change_state(conv, ConversationState.OPEN, desk.practitioner_id)
-    desk.sync()
-    laptop.sync()
+    conv = _opened(desk, laptop, jean)
     desk.workstation.change_state(conv, ConversationState.CLOSED, desk.practitioner_id)
     laptop.workstation.reply(conv, "Passez demain.", laptop.practitioner_id)
     laptop.sync()  # the reply reaches the relay first

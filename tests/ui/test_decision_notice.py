@@ -10,7 +10,7 @@ from desktop.core.model import ConversationState
 from desktop.sync.decisions import refusals
 from desktop.ui.decision_notice import moment
 from tests.support.workstations import office  # noqa: F401 (the fixture)
-from tests.sync.test_decisions import LEVO, _renewal, two  # noqa: F401 (the fixture)
+from tests.sync.test_decisions import LEVO, _opened, _renewal, two  # noqa: F401 (the fixture)
 from tests.ui.conftest import unlock
 
 
@@ -65,11 +65,7 @@ def test_a_reply_the_close_beat_is_marked_not_sent_with_who_closed(
     qtbot, qapp, two  # noqa: F811
 ) -> None:
     desk, laptop, jean, _, _ = two
-    conv = jean.request(desk.practitioner_id, "other", "Une question")
-    desk.sync()
-    desk.workstation.change_state(conv, ConversationState.OPEN, desk.practitioner_id)
-    desk.sync()
-    laptop.sync()
+    conv = _opened(desk, laptop, jean)
     desk.workstation.change_state(conv, ConversationState.CLOSED, desk.practitioner_id)
     laptop.workstation.reply(conv, "Passez demain.", laptop.practitioner_id)
     desk.sync()

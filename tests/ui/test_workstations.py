@@ -27,6 +27,14 @@ CODE = re.compile(r"^[0-9A-Z]{5}-[0-9A-Z]{5}$")
 NEW_PASSPHRASE = "une autre phrase de passe longue"
 
 
+def _wizard(qtbot: Any, target: Any) -> FirstRunWizard:
+    """The first-run wizard of a new computer whose store will be ``target``, on screen."""
+    wizard = FirstRunWizard(target)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    return wizard
+
+
 def _to_code_page(qtbot: Any, wizard: FirstRunWizard, relay_url: str, name: str) -> Any:
     wizard.findChild(QPushButton, "joinPractice").click()
     assert wizard.currentPage() is wizard.join_relay_page
@@ -55,9 +63,7 @@ def _wait_for_approval(qtbot: Any, session: pairing.JoinSession, seconds: float 
 
 
 def test_the_wizard_joins_the_practice_with_the_code_it_shows(qtbot, relay, practice, tmp_path):
-    wizard = FirstRunWizard(tmp_path / "laptop.passerelle")
-    qtbot.addWidget(wizard)
-    wizard.show()
+    wizard = _wizard(qtbot, tmp_path / "laptop.passerelle")
     page = _to_code_page(qtbot, wizard, relay.url, "Portable visites")
     assert not page.qr.pixmap().isNull()
     # What the approving screen shows is what this screen shows.
@@ -80,9 +86,7 @@ def test_the_wizard_joins_the_practice_with_the_code_it_shows(qtbot, relay, prac
 
 def test_an_expired_code_says_so_and_offers_a_new_one(qtbot, relay, practice, tmp_path):
     target = tmp_path / "laptop.passerelle"
-    wizard = FirstRunWizard(target)
-    qtbot.addWidget(wizard)
-    wizard.show()
+    wizard = _wizard(qtbot, target)
     page = _to_code_page(qtbot, wizard, relay.url, "Accueil")
     first_code = page.code.text()
     with Database(relay.database_url).write() as conn:  # eleven minutes later
@@ -172,9 +176,7 @@ def test_settings_add_a_workstation_after_showing_its_name_and_fingerprint(
 
 def test_a_join_stopped_halfway_goes_on_with_the_same_code(qtbot, relay, practice, tmp_path):
     target = tmp_path / "laptop.passerelle"
-    first = FirstRunWizard(target)
-    qtbot.addWidget(first)
-    first.show()
+    first = _wizard(qtbot, target)
     page = _to_code_page(qtbot, first, relay.url, "Portable visites")
     code = page.code.text()
     # The computer stops here: its files stay as they are, nothing is cleaned up.
@@ -185,9 +187,7 @@ def test_a_join_stopped_halfway_goes_on_with_the_same_code(qtbot, relay, practic
     page.session = None
     first.hide()
 
-    wizard = FirstRunWizard(target)
-    qtbot.addWidget(wizard)
-    wizard.show()
+    wizard = _wizard(qtbot, target)
     resume = wizard.findChild(QPushButton, "joinPractice")
     assert resume.text() == "Resume joining the practice…"
     resume.click()
