@@ -19,7 +19,7 @@ from typing import Any
 
 from desktop.store import journal_projection
 from desktop.store.conversations import remove_unsent
-from desktop.store.replicate import has_conversation, publish
+from desktop.store.replicate import has_conversation, on_catch_up, publish
 
 ABSENCE_REPLY = "absence_reply"
 
@@ -88,6 +88,22 @@ def undo(c: Any, entity: str, event: Any) -> None:
         remove_unsent(c, message_id)
 
 
+def catch_up(c: Any, conversation_ids: list[str]) -> None:
+    """The standing claims on conversations the mailbox just brought: a workstation
+    joining later reads the journal before the mailbox, so the claim waited for them."""
+    import json
+
+    for conversation_id in conversation_ids:
+        for entity, fields in c.execute(
+            "SELECT d.entity, e.fields FROM journal_decisions d JOIN journal_events e "
+            "ON e.client_id = d.client_id WHERE d.kind = ? AND d.entity LIKE ? "
+            "AND e.state = 'remote'",
+            (ABSENCE_REPLY, conversation_id + "|%"),
+        ).fetchall():
+            project(c, entity, json.loads(fields))
+
+
 journal_projection.register(ABSENCE_REPLY, project)
 journal_projection.register_undo(ABSENCE_REPLY, undo)
+on_catch_up((ABSENCE_REPLY,), catch_up)
 journal_projection.register_silent(ABSENCE_REPLY)

@@ -50,6 +50,44 @@ _TABLES: dict[str, str] = {
     "absence_replies": (
         "SELECT conversation_id, practitioner_id, absent_from, message_id FROM absence_replies"
     ),
+    "renewal_requests": (
+        "SELECT id, conversation_id, patient_id, practitioner_id, treatments, state, "
+        "decided_by, decision_text FROM renewal_requests"
+    ),
+    "documents": (
+        "SELECT blob_id, conversation_id, message_id, sender, name, type, size, sha256 "
+        "FROM documents"
+    ),
+}
+
+#: The tables compared above (some comparisons read part of a table: see OWN).
+SHARED_TABLES = tuple(sorted({
+    "practitioners", "patients", "invitations", "conversations", "messages", "notes",
+    "canned_replies", "audit", "notices", "notice_recipients", "absence_replies",
+    "renewal_requests", "documents",
+}))
+
+#: Every other table of the schema, and why it is each workstation's own.
+OWN: dict[str, str] = {
+    "settings": "this workstation's (relay, name, cursors); the practice-wide keys are compared",
+    "secrets": "this workstation's keys; the signature images are compared",
+    "cursors": "how far this workstation has read",
+    "outbox": "what this workstation has still to send",
+    "rejected_envelopes": "what this workstation could not read",
+    "message_runs": "a flag held inside one transaction",
+    "messages_fts": "the search index, built here from the messages",
+    "urgent_messages": "derived here from each message's words",
+    "document_chunks": "a document's content, fetched on demand by each workstation",
+    "audit_head": "the end of this store's own chain",
+    "journal_events": "the journal as this workstation holds it (tests compare its state)",
+    "journal_fields": "the journal's merged fields here",
+    "journal_decisions": "the journal's standing decisions here",
+    "journal_refusals": "this workstation's decisions another took first",
+    "journal_unread": "journal entries this workstation could not open yet",
+    "journal_workstations": "the workstations this one trusts (each marks itself)",
+    # Not replicated yet (issue 12's note): each workstation holds those it made.
+    "prescriptions": "the prescriptions made here; the patient has his through the mailbox",
+    "notice_templates": "the notice templates edited here",
 }
 
 
