@@ -602,11 +602,17 @@ class SyncEngine:
             # "offline since" means since the first failure, not the latest retry.
             since = old.since if old.state == state else datetime.now(UTC)
             try:
-                pending = self.workstation.store.outbox_count()
+                pending = self._waiting()
             except Exception:  # the store may be closing; the count is cosmetic
                 pending = old.pending
             self._status = SyncStatus(state, since, detail, pending)
         self.on_status(self._status)
+
+    def _waiting(self) -> int:
+        """What is still to send: the outbox's requests and the journal's changes (a note,
+        a patient's file: they go to the practice's other workstations only)."""
+        store = self.workstation.store
+        return store.outbox_count() + store.journal_pending_count()
 
     def _report(self, state: SyncState, detail: str) -> None:
         """A status from a sync thread: none once the engine is stopped."""
@@ -634,10 +640,7 @@ class SyncEngine:
                 if (applied.new_messages or applied.conversations or applied.patients
                         or applied.notices):
                     self.on_applied(applied)
-                if (
-                    self._status.state != SyncState.SYNCED
-                    and self.workstation.store.outbox_count() == 0
-                ):
+                if self._status.state != SyncState.SYNCED and self._waiting() == 0:
                     self._set(SyncState.SYNCED, "")
             return True
 
@@ -741,7 +744,7 @@ class SyncEngine:
                     with self._gate:
                         if result.failed:
                             self._set(SyncState.ERROR, result.failed[-1])
-                        elif self.workstation.store.outbox_count() == 0:
+                        elif self._waiting() == 0:
                             self._set(SyncState.SYNCED, "")
                     # Rows scheduled for a later retry are due within the cap.
                     self._outbox_grew.wait(BACKOFF_CAP)

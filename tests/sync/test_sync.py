@@ -189,6 +189,27 @@ def test_engine_brings_a_new_message_without_being_asked(relay, practice):
     assert statuses[-1].state == SyncState.STOPPED
 
 
+def test_a_change_for_the_other_workstations_counts_as_waiting_until_sent(relay, practice):
+    """A patient's file edited offline goes to the practice's journal only (no outbox
+    request): the status bar still says it waits, and "Synced" once it left."""
+    engine = SyncEngine(practice.workstation, long_poll=10)
+    engine.start()
+    try:
+        assert _wait_for(lambda: engine.status.state == SyncState.SYNCED)
+        relay.kill()
+        assert _wait_for(lambda: engine.status.state == SyncState.OFFLINE)
+        practice.store.add_patient("Paul Durand", "1948-07-14")
+        assert practice.store.outbox_count() == 0
+        engine.wake()
+        assert _wait_for(lambda: engine.status.pending == 1)
+        assert engine.status.state == SyncState.OFFLINE
+        relay.start()
+        assert _wait_for(lambda: engine.status.state == SyncState.SYNCED, timeout=90)
+        assert practice.store.journal_pending_count() == 0
+    finally:
+        engine.stop()
+
+
 def test_backoff_grows_and_is_capped():
     delays = [backoff_delay(n) for n in range(1, 12)]
     assert delays[0] <= 1.0 and delays[3] > 4.0 * 0.79
