@@ -1153,6 +1153,8 @@ FR: dict[str, str] = {
     "The conversation is: {0}.": "La conversation est : {0}.",
     "Not sent: {0} closed this conversation at {1}":
         "Non envoyé : {0} a clôturé cette conversation à {1}",
+    "Not sent: {0} declined this request at {1}":
+        "Non envoyé : {0} a refusé cette demande à {1}",
     "Not sent: the conversation was closed meanwhile":
         "Non envoyé : la conversation a été clôturée entre-temps",
     "Not sent: the relay refused this message": "Non envoyé : le relais a refusé ce message",

@@ -304,6 +304,14 @@ def undo_conversation_state(c: Any, entity: str, event: Any) -> None:
     current = _state_of(c, entity)
     if current is None:
         return
+    if fields.get("state") == ConversationState.OPEN and fields.get("from") == "requested":
+        # Our acceptance came second: a reply written with it is not a decision (two people
+        # may answer one patient), so it is not taken back — it leaves now, and the relay
+        # takes it if the colleague accepted too, or refuses it if they declined, which
+        # the window shows on the reply ("not sent") with its text kept.
+        c.execute(
+            "UPDATE outbox SET after_journal = NULL WHERE after_journal = ? "
+            "AND method = 'POST' AND path LIKE '%/messages'", (event.client_id,))
     _drop_waiting(c, event.client_id)
     _remove_unsent(c, fields.get("event_id"))
     round_ = str(fields.get(ROUND, ""))

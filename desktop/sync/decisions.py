@@ -147,6 +147,9 @@ def refusals(store: Any) -> list[Refusal]:
         theirs = dict(winner.fields) if winner is not None else {}
         at = parse_moment(theirs.get("decided_at")) or parse_moment(r.decided_at)
         key = "decision" if r.event.kind == RENEWAL else "state"
+        if (r.event.kind == CONVERSATION and mine.get("from") == "requested"
+                and mine.get(key) == theirs.get(key) == "open"):
+            continue  # both accepted the request: it stands as this person wanted
         conversation = (str(mine.get("conversation_id") or "") if r.event.kind == RENEWAL
                         else r.event.entity)
         found.append(Refusal(

@@ -330,6 +330,9 @@ class ConversationView(QWidget):
         if change is not None and change[0] == str(ConversationState.CLOSED) and change[1]:
             return self.tr("Not sent: {0} closed this conversation at {1}").format(
                 change[1], moment(change[2]))
+        if change is not None and change[0] == str(ConversationState.DECLINED) and change[1]:
+            return self.tr("Not sent: {0} declined this request at {1}").format(
+                change[1], moment(change[2]))
         if conv is not None and conv.state is ConversationState.CLOSED:
             return self.tr("Not sent: the conversation was closed meanwhile")
         return self.tr("Not sent: the relay refused this message")

@@ -256,27 +256,27 @@
         <translation>Une sauvegarde est faite chaque jour et à chaque fermeture, chiffrée avec la clé de secours&#xa0;; sont gardées les 7 dernières quotidiennes, 4 hebdomadaires et 12 mensuelles.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backup_settings.py" line="96"/>
+        <location filename="../../desktop/ui/backup_settings.py" line="102"/>
         <source>Current sheet: key {0}</source>
         <translation>Feuille en vigueur&#xa0;: clé {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backup_settings.py" line="97"/>
+        <location filename="../../desktop/ui/backup_settings.py" line="103"/>
         <source>No recovery key yet: no backup can be made until one is created.</source>
         <translation>Pas encore de clé de secours&#xa0;: aucune sauvegarde ne peut être faite avant d’en créer une.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backup_settings.py" line="106"/>
+        <location filename="../../desktop/ui/backup_settings.py" line="112"/>
         <source>{0}, {1}, in {2}</source>
         <translation>{0}, {1}, dans {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backup_settings.py" line="111"/>
+        <location filename="../../desktop/ui/backup_settings.py" line="117"/>
         <source>No backup yet</source>
         <translation>Aucune sauvegarde pour l’instant</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/backup_settings.py" line="122"/>
+        <location filename="../../desktop/ui/backup_settings.py" line="128"/>
         <source>Where backups go</source>
         <translation>Où vont les sauvegardes</translation>
     </message>
@@ -457,56 +457,61 @@
     </message>
     <message>
         <location filename="../../desktop/ui/conversation.py" line="334"/>
+        <source>Not sent: {0} declined this request at {1}</source>
+        <translation>Non envoyé&#xa0;: {0} a refusé cette demande à {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/conversation.py" line="337"/>
         <source>Not sent: the conversation was closed meanwhile</source>
         <translation>Non envoyé&#xa0;: la conversation a été clôturée entre-temps</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="335"/>
+        <location filename="../../desktop/ui/conversation.py" line="338"/>
         <source>Not sent: the relay refused this message</source>
         <translation>Non envoyé&#xa0;: le relais a refusé ce message</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="340"/>
+        <location filename="../../desktop/ui/conversation.py" line="343"/>
         <source>Internal note — patients never see it</source>
         <translation>Note interne — jamais visible par les patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="352"/>
+        <location filename="../../desktop/ui/conversation.py" line="355"/>
         <source>Choose…</source>
         <translation>Choisir…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="410"/>
+        <location filename="../../desktop/ui/conversation.py" line="413"/>
         <source>Decline the request</source>
         <translation>Refuser la demande</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="411"/>
+        <location filename="../../desktop/ui/conversation.py" line="414"/>
         <source>The patient will read this reason. Suggest what to do instead (an appointment, another practitioner).</source>
         <translation>Le patient lira ce motif. Proposez-lui une autre solution (un rendez-vous, un autre praticien).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="415"/>
+        <location filename="../../desktop/ui/conversation.py" line="418"/>
         <source>Decline</source>
         <translation>Refuser</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="432"/>
+        <location filename="../../desktop/ui/conversation.py" line="435"/>
         <source>Internal note</source>
         <translation>Note interne</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="433"/>
+        <location filename="../../desktop/ui/conversation.py" line="436"/>
         <source>Only the practice sees notes; they never leave this store.</source>
         <translation>Seul le cabinet voit les notes&#xa0;; elles ne quittent jamais cette base.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="435"/>
+        <location filename="../../desktop/ui/conversation.py" line="438"/>
         <source>Add note</source>
         <translation>Ajouter la note</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/conversation.py" line="457"/>
+        <location filename="../../desktop/ui/conversation.py" line="460"/>
         <source>Nobody (back to the addressee)</source>
         <translation>Personne (retour au praticien destinataire)</translation>
     </message>
@@ -1312,32 +1317,32 @@ Utilisez «&#xa0;Enregistrer sous…&#xa0;» pour l&apos;ouvrir avec un autre pr
         <translation>Rechercher dans tous les messages…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inbox.py" line="170"/>
+        <location filename="../../desktop/ui/inbox.py" line="175"/>
         <source>No conversation matches</source>
         <translation>Aucune conversation ne correspond</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inbox.py" line="171"/>
+        <location filename="../../desktop/ui/inbox.py" line="176"/>
         <source>1 conversation matches</source>
         <translation>1 conversation correspond</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inbox.py" line="172"/>
+        <location filename="../../desktop/ui/inbox.py" line="177"/>
         <source>{0} conversations match</source>
         <translation>{0} conversations correspondantes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inbox.py" line="175"/>
+        <location filename="../../desktop/ui/inbox.py" line="180"/>
         <source>No conversation here</source>
         <translation>Aucune conversation ici</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inbox.py" line="176"/>
+        <location filename="../../desktop/ui/inbox.py" line="181"/>
         <source>1 conversation</source>
         <translation>1 conversation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/inbox.py" line="177"/>
+        <location filename="../../desktop/ui/inbox.py" line="182"/>
         <source>{0} conversations</source>
         <translation>{0} conversations</translation>
     </message>
@@ -1659,207 +1664,207 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Campagnes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="87"/>
+        <location filename="../../desktop/ui/notices.py" line="96"/>
         <source>Notices are for prevention (vaccination, screening) and news of the practice (closures, opening hours) — never for marketing. Patients can opt out of preventive notices.</source>
         <translation>Les informations servent à la prévention (vaccination, dépistage) et aux nouvelles du cabinet (fermetures, horaires) — jamais à la publicité. Les patients peuvent refuser les informations de prévention.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="95"/>
-        <location filename="../../desktop/ui/notices.py" line="369"/>
+        <location filename="../../desktop/ui/notices.py" line="104"/>
+        <location filename="../../desktop/ui/notices.py" line="378"/>
         <source>Prevention</source>
         <translation>Prévention</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="96"/>
-        <location filename="../../desktop/ui/notices.py" line="370"/>
+        <location filename="../../desktop/ui/notices.py" line="105"/>
+        <location filename="../../desktop/ui/notices.py" line="379"/>
         <source>Practice news</source>
         <translation>Vie du cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="106"/>
+        <location filename="../../desktop/ui/notices.py" line="115"/>
         <source>Patients may reply</source>
         <translation>Les patients peuvent répondre</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="114"/>
+        <location filename="../../desktop/ui/notices.py" line="123"/>
         <source> years</source>
         <translation> ans</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="117"/>
+        <location filename="../../desktop/ui/notices.py" line="126"/>
         <source>Women and men</source>
         <translation>Femmes et hommes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="117"/>
+        <location filename="../../desktop/ui/notices.py" line="126"/>
         <source>Women</source>
         <translation>Femmes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="118"/>
+        <location filename="../../desktop/ui/notices.py" line="127"/>
         <source>Men</source>
         <translation>Hommes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="123"/>
+        <location filename="../../desktop/ui/notices.py" line="132"/>
         <source>e.g. diabetes, asthma (empty: no condition)</source>
         <translation>ex. diabète, asthme (vide&#xa0;: sans condition)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="125"/>
+        <location filename="../../desktop/ui/notices.py" line="134"/>
         <source>All of these tags</source>
         <translation>Toutes ces étiquettes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="135"/>
+        <location filename="../../desktop/ui/notices.py" line="144"/>
         <source>Send now</source>
         <translation>Envoyer maintenant</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="139"/>
+        <location filename="../../desktop/ui/notices.py" line="148"/>
         <source>Schedule</source>
         <translation>Programmer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="151"/>
+        <location filename="../../desktop/ui/notices.py" line="160"/>
         <source>from</source>
         <translation>du</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="153"/>
+        <location filename="../../desktop/ui/notices.py" line="162"/>
         <source>to</source>
         <translation>à</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="160"/>
+        <location filename="../../desktop/ui/notices.py" line="169"/>
         <source>Template</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="161"/>
-        <location filename="../../desktop/ui/notices.py" line="337"/>
+        <location filename="../../desktop/ui/notices.py" line="170"/>
+        <location filename="../../desktop/ui/notices.py" line="346"/>
         <source>Kind</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="162"/>
-        <location filename="../../desktop/ui/notices.py" line="337"/>
+        <location filename="../../desktop/ui/notices.py" line="171"/>
+        <location filename="../../desktop/ui/notices.py" line="346"/>
         <source>Title</source>
         <translation>Titre</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="163"/>
+        <location filename="../../desktop/ui/notices.py" line="172"/>
         <source>Text</source>
         <translation>Texte</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="166"/>
+        <location filename="../../desktop/ui/notices.py" line="175"/>
         <source>Age</source>
         <translation>Âge</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="167"/>
+        <location filename="../../desktop/ui/notices.py" line="176"/>
         <source>Sex</source>
         <translation>Sexe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="168"/>
+        <location filename="../../desktop/ui/notices.py" line="177"/>
         <source>Tags</source>
         <translation>Étiquettes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="174"/>
+        <location filename="../../desktop/ui/notices.py" line="183"/>
         <source>or on</source>
         <translation>ou le</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="231"/>
+        <location filename="../../desktop/ui/notices.py" line="240"/>
         <source>Nobody matches: no enrolled patient fits.</source>
         <translation>Personne&#xa0;: aucun patient inscrit ne correspond.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="232"/>
+        <location filename="../../desktop/ui/notices.py" line="241"/>
         <source>1 patient will receive it:</source>
         <translation>1 patient la recevra&#xa0;:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="233"/>
+        <location filename="../../desktop/ui/notices.py" line="242"/>
         <source>{0} patients will receive it:</source>
         <translation>{0} patients la recevront&#xa0;:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="238"/>
+        <location filename="../../desktop/ui/notices.py" line="247"/>
         <source>… and {0} more</source>
         <translation>… et {0} autres</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="255"/>
+        <location filename="../../desktop/ui/notices.py" line="264"/>
         <source>Choose a time in the future to schedule it.</source>
         <translation>Choisissez une date à venir pour la programmer.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="312"/>
+        <location filename="../../desktop/ui/notices.py" line="321"/>
         <source>{0} of {1} sealed and handed over</source>
         <translation>{0} sur {1} chiffrées et remises au relais</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="337"/>
-        <location filename="../../desktop/ui/notices.py" line="371"/>
+        <location filename="../../desktop/ui/notices.py" line="346"/>
+        <location filename="../../desktop/ui/notices.py" line="380"/>
         <source>Prepared</source>
         <translation>Préparée</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="337"/>
+        <location filename="../../desktop/ui/notices.py" line="346"/>
         <source>State</source>
         <translation>État</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="338"/>
+        <location filename="../../desktop/ui/notices.py" line="347"/>
         <source>Recipients</source>
         <translation>Destinataires</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="338"/>
+        <location filename="../../desktop/ui/notices.py" line="347"/>
         <source>Delivered</source>
         <translation>Distribué</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="338"/>
+        <location filename="../../desktop/ui/notices.py" line="347"/>
         <source>Read</source>
         <translation>Lu</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="338"/>
+        <location filename="../../desktop/ui/notices.py" line="347"/>
         <source>Replies</source>
         <translation>Réponses</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="349"/>
+        <location filename="../../desktop/ui/notices.py" line="358"/>
         <source>Stop sending</source>
         <translation>Arrêter l’envoi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="371"/>
+        <location filename="../../desktop/ui/notices.py" line="380"/>
         <source>Scheduled</source>
         <translation>Programmée</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="372"/>
+        <location filename="../../desktop/ui/notices.py" line="381"/>
         <source>Sending</source>
         <translation>Envoi en cours</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="372"/>
+        <location filename="../../desktop/ui/notices.py" line="381"/>
         <source>Sent</source>
         <translation>Envoyé</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="373"/>
+        <location filename="../../desktop/ui/notices.py" line="382"/>
         <source>Stopped</source>
         <translation>Arrêtée</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notices.py" line="387"/>
+        <location filename="../../desktop/ui/notices.py" line="396"/>
         <source>Blank notice</source>
         <translation>Information vierge</translation>
     </message>
@@ -2024,19 +2029,19 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Enregistrer sous…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_documents.py" line="64"/>
+        <location filename="../../desktop/ui/patient_documents.py" line="69"/>
         <source>from the patient</source>
         <translation>envoyé par le patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patient_documents.py" line="65"/>
+        <location filename="../../desktop/ui/patient_documents.py" line="70"/>
         <source>sent by the practice</source>
         <translation>envoyé par le cabinet</translation>
     </message>
     <message>
         <location filename="../../build/translations/indirect_strings.py" line="226"/>
         <source>renewed prescription</source>
-        <extracomment>desktop/ui/patient_documents.py:60</extracomment>
+        <extracomment>desktop/ui/patient_documents.py:65</extracomment>
         <translation>ordonnance renouvelée</translation>
     </message>
 </context>
@@ -2146,37 +2151,37 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Historique (qui a fait quoi, et quand)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="189"/>
+        <location filename="../../desktop/ui/patients.py" line="199"/>
         <source>No patient found</source>
         <translation>Aucun patient trouvé</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="190"/>
+        <location filename="../../desktop/ui/patients.py" line="200"/>
         <source>1 patient</source>
         <translation>1 patient</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="191"/>
+        <location filename="../../desktop/ui/patients.py" line="201"/>
         <source>{0} patients</source>
         <translation>{0} patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="217"/>
+        <location filename="../../desktop/ui/patients.py" line="227"/>
         <source>Choose a patient to see the details.</source>
         <translation>Sélectionnez un patient pour voir sa fiche.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="224"/>
+        <location filename="../../desktop/ui/patients.py" line="234"/>
         <source>File no. {0}</source>
         <translation>Dossier n° {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="226"/>
+        <location filename="../../desktop/ui/patients.py" line="236"/>
         <source>Last visit: {0}</source>
         <translation>Dernière consultation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/patients.py" line="228"/>
+        <location filename="../../desktop/ui/patients.py" line="238"/>
         <source>Tags: {0}</source>
         <translation>Étiquettes&#xa0;: {0}</translation>
     </message>
@@ -2793,82 +2798,82 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Renouvellements précédents de ces traitements</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="151"/>
+        <location filename="../../desktop/ui/renewals.py" line="159"/>
         <source>No renewal request waits</source>
         <translation>Aucune demande de renouvellement en attente</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="152"/>
+        <location filename="../../desktop/ui/renewals.py" line="160"/>
         <source>1 request waits</source>
         <translation>1 demande en attente</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="153"/>
+        <location filename="../../desktop/ui/renewals.py" line="161"/>
         <source>{0} requests wait</source>
         <translation>{0} demandes en attente</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="176"/>
+        <location filename="../../desktop/ui/renewals.py" line="184"/>
         <source>No request selected</source>
         <translation>Aucune demande sélectionnée</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="182"/>
+        <location filename="../../desktop/ui/renewals.py" line="190"/>
         <source>{0}, {1} years</source>
         <translation>{0}, {1} ans</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="183"/>
+        <location filename="../../desktop/ui/renewals.py" line="191"/>
         <source>Asks on {0} to renew: &lt;b&gt;{1}&lt;/b&gt;</source>
         <translation>Demande le {0} le renouvellement de&#xa0;: &lt;b&gt;{1}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="187"/>
+        <location filename="../../desktop/ui/renewals.py" line="195"/>
         <source>unknown</source>
         <translation>inconnue</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="188"/>
+        <location filename="../../desktop/ui/renewals.py" line="196"/>
         <source>Last visit: {0}</source>
         <translation>Dernière consultation&#xa0;: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="193"/>
+        <location filename="../../desktop/ui/renewals.py" line="201"/>
         <source>Suggested: ask for an appointment.</source>
         <translation>Suggestion&#xa0;: demander un rendez-vous.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="204"/>
+        <location filename="../../desktop/ui/renewals.py" line="212"/>
         <source>{0} days</source>
         <translation>{0} jours</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="242"/>
+        <location filename="../../desktop/ui/renewals.py" line="250"/>
         <source>Decline the renewal</source>
         <translation>Refuser le renouvellement</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="243"/>
+        <location filename="../../desktop/ui/renewals.py" line="251"/>
         <source>The patient reads this reason. No prescription is made.</source>
         <translation>Le patient lira ce motif. Aucune ordonnance n’est établie.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="246"/>
+        <location filename="../../desktop/ui/renewals.py" line="254"/>
         <source>Decline</source>
         <translation>Refuser</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="254"/>
+        <location filename="../../desktop/ui/renewals.py" line="262"/>
         <source>Appointment needed</source>
         <translation>Rendez-vous nécessaire</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="255"/>
+        <location filename="../../desktop/ui/renewals.py" line="263"/>
         <source>The patient is asked to make an appointment. Add a message if you wish.</source>
         <translation>Le patient est invité à prendre rendez-vous. Ajoutez un message si vous le souhaitez.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/renewals.py" line="258"/>
+        <location filename="../../desktop/ui/renewals.py" line="266"/>
         <source>Ask for an appointment</source>
         <translation>Demander un rendez-vous</translation>
     </message>
@@ -2995,7 +3000,7 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>Session</name>
     <message>
-        <location filename="../../desktop/ui/session.py" line="92"/>
+        <location filename="../../desktop/ui/session.py" line="91"/>
         <source>Passerelle was interrupted and the store&apos;s journal was damaged: the last {0} changes saved before the interruption could not be read back. Messages from the relay are being fetched again; check what you wrote just before the interruption.</source>
         <extracomment>Which screen a journal event from another workstation changes (Session.changed&apos;s words). Documents moving now, and those whose last try failed or was cancelled. This workstation&apos;s backups of the store (daily, and at every close).</extracomment>
         <translation>Passerelle a été interrompu et le journal de la base était endommagé&#xa0;: les {0} dernières modifications enregistrées avant l’interruption n’ont pas pu être relues. Les messages du relais sont récupérés à nouveau&#xa0;; vérifiez ce que vous avez écrit juste avant l’interruption.</translation>
@@ -3004,59 +3009,59 @@ les patients appellent le 15 ou le 112.</translation>
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="96"/>
+        <location filename="../../desktop/ui/settings.py" line="95"/>
         <source>The practice</source>
         <translation>Le cabinet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="104"/>
+        <location filename="../../desktop/ui/settings.py" line="103"/>
         <source> MB</source>
         <translation> Mo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="106"/>
+        <location filename="../../desktop/ui/settings.py" line="105"/>
         <source>The largest document the practice or a patient may send; patients&apos; apps refuse a larger file before sending it.</source>
         <translation>Le plus gros document que le cabinet ou un patient peut envoyer&#xa0;; l&apos;application des patients refuse un fichier plus gros avant de l&apos;envoyer.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="108"/>
-        <location filename="../../desktop/ui/settings.py" line="303"/>
+        <location filename="../../desktop/ui/settings.py" line="107"/>
+        <location filename="../../desktop/ui/settings.py" line="302"/>
         <source>Save</source>
         <translation>Enregistrer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="112"/>
-        <location filename="../../desktop/ui/settings.py" line="205"/>
+        <location filename="../../desktop/ui/settings.py" line="111"/>
+        <location filename="../../desktop/ui/settings.py" line="204"/>
         <source>Name</source>
         <translation>Nom</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="113"/>
+        <location filename="../../desktop/ui/settings.py" line="112"/>
         <source>Address</source>
         <translation>Adresse</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="114"/>
+        <location filename="../../desktop/ui/settings.py" line="113"/>
         <source>Telephone</source>
         <translation>Téléphone</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="115"/>
+        <location filename="../../desktop/ui/settings.py" line="114"/>
         <source>Largest document</source>
         <translation>Taille maximale d&apos;un document</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="127"/>
+        <location filename="../../desktop/ui/settings.py" line="126"/>
         <source>The practice needs a name.</source>
         <translation>Le nom du cabinet est obligatoire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="151"/>
+        <location filename="../../desktop/ui/settings.py" line="150"/>
         <source>Practitioners</source>
         <translation>Praticiens</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="160"/>
+        <location filename="../../desktop/ui/settings.py" line="159"/>
         <source>Accepts messaging from patients</source>
         <translation>Accepte les messages des patients</translation>
     </message>
@@ -3065,168 +3070,168 @@ les patients appellent le 15 ou le 112.</translation>
         <translation type="vanished"> jour(s) ouvré(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="164"/>
+        <location filename="../../desktop/ui/settings.py" line="163"/>
         <source> working days</source>
         <translation> jours ouvrés</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="166"/>
+        <location filename="../../desktop/ui/settings.py" line="165"/>
         <source>Absent — answer patients automatically</source>
         <translation>Absent(e) — répondre automatiquement aux patients</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="182"/>
+        <location filename="../../desktop/ui/settings.py" line="181"/>
         <source>Save practitioner</source>
         <translation>Enregistrer le praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="185"/>
+        <location filename="../../desktop/ui/settings.py" line="184"/>
         <source>Add a practitioner</source>
         <translation>Ajouter un praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="187"/>
+        <location filename="../../desktop/ui/settings.py" line="186"/>
         <source>Signature image…</source>
         <translation>Image de la signature…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="189"/>
+        <location filename="../../desktop/ui/settings.py" line="188"/>
         <source>Printed on renewed prescriptions (PNG)</source>
         <translation>Imprimée sur les ordonnances renouvelées (PNG)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="193"/>
+        <location filename="../../desktop/ui/settings.py" line="192"/>
         <source>from</source>
         <translation>du</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="195"/>
+        <location filename="../../desktop/ui/settings.py" line="194"/>
         <source>until</source>
         <translation>au</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="204"/>
+        <location filename="../../desktop/ui/settings.py" line="203"/>
         <source>Practitioner</source>
         <translation>Praticien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="206"/>
+        <location filename="../../desktop/ui/settings.py" line="205"/>
         <source>Profession</source>
         <translation>Profession</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="207"/>
+        <location filename="../../desktop/ui/settings.py" line="206"/>
         <source>RPPS</source>
         <translation>RPPS</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="209"/>
+        <location filename="../../desktop/ui/settings.py" line="208"/>
         <source>Expected response time</source>
         <translation>Délai de réponse annoncé</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="211"/>
+        <location filename="../../desktop/ui/settings.py" line="210"/>
         <source>Absence</source>
         <translation>Absence</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="212"/>
+        <location filename="../../desktop/ui/settings.py" line="211"/>
         <source>Auto-reply</source>
         <translation>Réponse automatique</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="242"/>
+        <location filename="../../desktop/ui/settings.py" line="241"/>
         <source>A practitioner needs a name.</source>
         <translation>Le nom du praticien est obligatoire.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="245"/>
+        <location filename="../../desktop/ui/settings.py" line="244"/>
         <source>An RPPS number is 11 digits.</source>
         <translation>Un numéro RPPS comporte 11 chiffres.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="253"/>
+        <location filename="../../desktop/ui/settings.py" line="252"/>
         <source>An absence needs an end on or after its start, and a message for patients.</source>
         <translation>Une absence doit se terminer le jour de son début ou après, et comporter un message pour les patients.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="275"/>
+        <location filename="../../desktop/ui/settings.py" line="274"/>
         <source>Type the new practitioner&apos;s name first.</source>
         <translation>Saisissez d’abord le nom du nouveau praticien.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="290"/>
+        <location filename="../../desktop/ui/settings.py" line="289"/>
         <source>This workstation</source>
         <translation>Ce poste</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="294"/>
-        <location filename="../../desktop/ui/settings.py" line="298"/>
+        <location filename="../../desktop/ui/settings.py" line="293"/>
+        <location filename="../../desktop/ui/settings.py" line="297"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="307"/>
+        <location filename="../../desktop/ui/settings.py" line="306"/>
         <source>Sign the person out after inactivity</source>
         <translation>Déconnecter la personne après inactivité</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="308"/>
+        <location filename="../../desktop/ui/settings.py" line="307"/>
         <source>Lock after inactivity</source>
         <translation>Verrouillage après inactivité</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="309"/>
+        <location filename="../../desktop/ui/settings.py" line="308"/>
         <source>Relay address</source>
         <translation>Adresse du relais</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="310"/>
+        <location filename="../../desktop/ui/settings.py" line="309"/>
         <source>A new relay address is used from the next unlock.</source>
         <translation>Une nouvelle adresse de relais s’applique au prochain déverrouillage.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="323"/>
+        <location filename="../../desktop/ui/settings.py" line="322"/>
         <source>The relay address starts with https:// (or http://).</source>
         <translation>L’adresse du relais doit commencer par https:// (ou http://).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="327"/>
+        <location filename="../../desktop/ui/settings.py" line="326"/>
         <source>The person is signed out before the store locks: choose a shorter delay for signing out than for locking.</source>
         <translation>La personne est déconnectée avant le verrouillage&#xa0;: choisissez un délai de déconnexion plus court que celui du verrouillage.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="346"/>
+        <location filename="../../desktop/ui/settings.py" line="345"/>
         <source>Passphrase</source>
         <translation>Phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="357"/>
+        <location filename="../../desktop/ui/settings.py" line="356"/>
         <source>Change the passphrase</source>
         <translation>Changer la phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="361"/>
+        <location filename="../../desktop/ui/settings.py" line="360"/>
         <source>Current passphrase</source>
         <translation>Phrase de passe actuelle</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="362"/>
+        <location filename="../../desktop/ui/settings.py" line="361"/>
         <source>New passphrase</source>
         <translation>Nouvelle phrase de passe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="363"/>
+        <location filename="../../desktop/ui/settings.py" line="362"/>
         <source>Confirm</source>
         <translation>Confirmation</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="371"/>
+        <location filename="../../desktop/ui/settings.py" line="370"/>
         <source>At least 10 characters.</source>
         <translation>10 caractères au minimum.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings.py" line="374"/>
+        <location filename="../../desktop/ui/settings.py" line="373"/>
         <source>The two new passphrases differ.</source>
         <translation>Les deux nouvelles phrases de passe sont différentes.</translation>
     </message>
@@ -3506,57 +3511,57 @@ les patients appellent le 15 ou le 112.</translation>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="221"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="229"/>
         <source>The relay cannot be reached: last seen is not known.</source>
         <translation>Le relais est injoignable&#xa0;: la dernière connexion n’est pas connue.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="247"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="258"/>
         <source>Looking for the new computer…</source>
         <translation>Recherche du nouvel ordinateur…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="254"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="265"/>
         <source>New workstation: &lt;b&gt;{0}&lt;/b&gt;</source>
         <translation>Nouveau poste&#xa0;: &lt;b&gt;{0}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="278"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="289"/>
         <source>Approved: waiting for {0} to collect the practice&apos;s keys…</source>
         <translation>Approuvé&#xa0;: en attente de la récupération des clés du cabinet par {0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="287"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="298"/>
         <source>{0} is now a workstation of the practice. It is receiving the practice&apos;s history.</source>
         <translation>{0} est désormais un poste du cabinet. Il reçoit l’historique du cabinet.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="291"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="302"/>
         <source>{0} was approved; it has not collected the keys yet. Leave it open: it finishes by itself within ten minutes.</source>
         <translation>{0} a été approuvé mais n’a pas encore récupéré les clés. Laissez-le ouvert&#xa0;: il termine de lui-même dans les dix minutes.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="303"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="314"/>
         <source>Revoke a workstation</source>
         <translation>Révoquer un poste</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="304"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="315"/>
         <source>Revoke {0}? It loses access to the practice at once and cannot be brought back: to use that computer again, join it anew. The practice&apos;s keys are changed, so that it cannot read what is written from now on.</source>
         <translation>Révoquer {0}&#xa0;? Il perd aussitôt l’accès au cabinet, sans retour possible&#xa0;: pour réutiliser cet ordinateur, il faudra le joindre à nouveau. Les clés du cabinet sont changées, pour qu’il ne puisse pas lire ce qui sera écrit désormais.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="310"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="321"/>
         <source>Revoke</source>
         <translation>Révoquer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="324"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="335"/>
         <source>Revoking {0} and changing the practice&apos;s keys…</source>
         <translation>Révocation de {0} et changement des clés du cabinet…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/workstations_settings.py" line="331"/>
+        <location filename="../../desktop/ui/workstations_settings.py" line="342"/>
         <source>{0} is revoked: its access stopped, and the practice&apos;s keys were changed.</source>
         <translation>{0} est révoqué&#xa0;: son accès a cessé et les clés du cabinet ont été changées.</translation>
     </message>

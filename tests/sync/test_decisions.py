@@ -222,3 +222,46 @@ def test_replied_first_then_closed_elsewhere_the_patient_has_the_reply(two) -> N
     jean.sync()
     assert [m["text"] for m in jean.thread(conv) if m["sender"] == "practice"] == [
         "Passez demain."]
+
+
+def test_the_same_request_answered_on_both_the_patient_gets_both_replies(two) -> None:
+    """Two people answering one new request at once: both accept it, which is one
+    decision — the second acceptance is refused, its reply is not (nothing is lost)."""
+    desk, laptop, jean, _, _ = two
+    conv = jean.request(desk.practitioner_id, "other", "Une question")
+    desk.sync()
+    laptop.sync()
+    desk.workstation.reply(conv, "Réponse de l'accueil.", desk.practitioner_id)
+    laptop.workstation.reply(conv, "Réponse du portable.", laptop.practitioner_id)
+    for _ in range(2):
+        desk.sync()
+        laptop.sync()
+    jean.sync()
+    said = [m["text"] for m in jean.thread(conv) if m["sender"] == Sender.PRACTICE]
+    assert sorted(said) == ["Réponse de l'accueil.", "Réponse du portable."]
+    for ws in (desk, laptop):
+        assert ws.store.conversation(conv).state is ConversationState.OPEN
+        assert sorted(m.text for m in ws.store.thread(conv)
+                      if m.sender is Sender.PRACTICE) == sorted(said)
+        assert ws.store.outbox_failures() == []
+        assert refusals(ws.store) == []  # as each wanted: nobody is told anything
+
+
+def test_declined_on_one_and_answered_on_the_other_the_reply_stays_unsent(two) -> None:
+    desk, laptop, jean, _, _ = two
+    conv = jean.request(desk.practitioner_id, "other", "Une question")
+    desk.sync()
+    laptop.sync()
+    desk.workstation.change_state(conv, ConversationState.DECLINED, desk.practitioner_id,
+                                  note="Prenez rendez-vous.")
+    reply = laptop.workstation.reply(conv, "Passez demain.", laptop.practitioner_id)
+    for _ in range(2):
+        desk.sync()
+        laptop.sync()
+    jean.sync()
+    assert "Passez demain." not in [m["text"] for m in jean.thread(conv)]
+    assert laptop.store.conversation(conv).state is ConversationState.DECLINED
+    # Not lost: it stays in the laptop's conversation, marked not sent.
+    assert laptop.store.message(reply).text == "Passez demain."
+    assert laptop.store.message(reply).delivery is DeliveryState.PENDING
+    assert [f.id for f in laptop.store.outbox_failures()] == [reply]

@@ -83,3 +83,30 @@ def test_a_reply_the_close_beat_is_marked_not_sent_with_who_closed(
         assert not view.send_button.isEnabled()  # closed: reopen to write
     finally:
         window.session.close()
+
+
+def test_a_reply_to_a_request_declined_elsewhere_is_kept_and_says_who_declined(
+    qtbot, qapp, two  # noqa: F811
+) -> None:
+    desk, laptop, jean, _, _ = two
+    conv = jean.request(desk.practitioner_id, "other", "Une question")
+    desk.sync()
+    laptop.sync()
+    desk.workstation.change_state(conv, ConversationState.DECLINED, desk.practitioner_id,
+                                  note="Prenez rendez-vous.")
+    laptop.workstation.reply(conv, "Passez demain.", laptop.practitioner_id)
+    for _ in range(2):
+        desk.sync()
+        laptop.sync()
+
+    window = _window(qtbot, laptop.store)
+    try:
+        window.open_conversation(conv)
+        view = window.inbox.view
+        qtbot.waitUntil(lambda: view.conversation is not None, timeout=15000)
+        qtbot.waitUntil(
+            lambda: "Not sent: Dr Claire Dupont declined this request at"
+            in view.thread.toPlainText(), timeout=15000)
+        assert "Passez demain." in view.thread.toPlainText()
+    finally:
+        window.session.close()
