@@ -1,6 +1,6 @@
 // The service worker caches the application shell only: these files, by name. It never
 // touches /v1 (the API: tokens, ciphertext) nor stores anything a patient wrote.
-const CACHE = "passerelle-shell-c9e26714662aeea2";
+const CACHE = "passerelle-shell-a19e64aeb332fc03";
 const SHELL = ["/", "/app.js", "/app.css", "/manifest.webmanifest", "/icon.svg"];
 
 self.addEventListener("install", (event) => {

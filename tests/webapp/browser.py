@@ -82,6 +82,10 @@ class Browser:
             return element.get_attribute("value") == text
         self._retry(typed, f"typing into {css}")
 
+    def attach(self, css: str, path: Any) -> None:
+        """Choose a file in a file input (as the person picking it in the dialog)."""
+        self._retry(lambda: self.wait_for(css).send_keys(str(path)) or True, f"attaching to {css}")
+
     def click(self, css: str) -> None:
         self._retry(lambda: self.wait_for(css).click() or True, f"clicking {css}")
 

@@ -34,7 +34,7 @@ def test_documents_both_ways_and_a_disguised_file_refused(relay, practice, brows
     # A program renamed .pdf: refused by its content, with its name; nothing uploaded.
     fake = tmp_path / "resultats.pdf"
     fake.write_bytes(b"MZ\x90\x00" + os.urandom(5000))
-    browser.find("#attach").send_keys(str(fake))
+    browser.attach("#attach", fake)
     message = browser.wait(lambda: browser.text("#form-error"), what="the refusal")
     assert message.startswith("resultats.pdf : ni un PDF")
     assert browser.find("#attach").get_attribute("value") == ""
@@ -44,7 +44,7 @@ def test_documents_both_ways_and_a_disguised_file_refused(relay, practice, brows
     report = tmp_path / "Bilan sanguin (mars).pdf"
     content = b"%PDF-1.7\n" + os.urandom(1_200_000)
     report.write_bytes(content)
-    browser.find("#attach").send_keys(str(report))
+    browser.attach("#attach", report)
     browser.type("#text", "Le bilan de mars.")
     browser.click("#send")
     browser.wait_text("#thread", "Bilan sanguin _mars_.pdf")
@@ -81,7 +81,7 @@ def test_an_upload_cut_by_the_relay_going_down_resumes(relay, practice, browser,
     scan = tmp_path / "scanner.pdf"
     content = b"%PDF-1.7\n" + os.urandom(20_000_000)  # 39 chunks
     scan.write_bytes(content)
-    browser.find("#attach").send_keys(str(scan))
+    browser.attach("#attach", scan)
     browser.click("#send")
 
     def chunks_held():
@@ -97,3 +97,24 @@ def test_an_upload_cut_by_the_relay_going_down_resumes(relay, practice, browser,
     practice.workstation.fetch_document(doc.blob_id)
     assert practice.workstation.open_document(doc.blob_id) == content
     assert chunks_held() == 39  # each chunk stored once
+
+
+def test_a_reply_arriving_keeps_the_file_the_patient_chose(relay, practice, browser, tmp_path):
+    """The conversation is drawn again when the practice's reply arrives: the file chosen
+    a moment before stays chosen, and goes with the message."""
+    patient, code = invite(practice, "Agnès Fontaine")
+    join(browser, relay.url, code)
+    new_request(browser, "Le compte rendu du scanner suit.", "document")
+    [conv] = sync_until(practice, lambda: practice.store.conversations_of_patient(patient.id))
+    scan = tmp_path / "scanner.pdf"
+    scan.write_bytes(b"%PDF-1.7\n" + os.urandom(20_000))
+    browser.attach("#attach", scan)
+    practice.workstation.reply(conv.id, "Merci, nous le regardons.", practice.practitioner_id)
+    practice.sync()
+    browser.wait_text("#thread", "Merci, nous le regardons.")
+    chosen = "return document.getElementById('attach').files.length"
+    assert browser.js(chosen) == 1
+    browser.click("#send")
+    browser.wait_text("#thread", "scanner.pdf")
+    [doc] = sync_until(practice, lambda: practice.workstation.documents(conv.id))
+    assert doc.name == "scanner.pdf"

@@ -89,6 +89,8 @@ function render(): void {
   drawn = `${screen.name}:${screen.id ?? ""}`;
   const focused = same ? document.activeElement?.id : undefined;
   const draft = same ? (document.getElementById("text") as HTMLTextAreaElement | null)?.value : undefined;
+  // And the files chosen to attach: a reply arriving must not drop them unseen.
+  const chosen = same ? (document.getElementById("attach") as HTMLInputElement | null)?.files : undefined;
   const main = h("main", { id: "main" });
   switch (screen.name) {
     case "join": main.append(joinScreen()); break;
@@ -104,6 +106,8 @@ function render(): void {
     h("p", { class: "status", role: "status", id: "status" }, status));
   const text = document.getElementById("text") as HTMLTextAreaElement | null;
   if (text && draft !== undefined) text.value = draft;
+  const attach = document.getElementById("attach") as HTMLInputElement | null;
+  if (attach && chosen && chosen.length) attach.files = chosen;
   if (focused) document.getElementById(focused)?.focus();
 }
 
