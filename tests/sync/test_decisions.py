@@ -247,8 +247,9 @@ def test_the_same_request_answered_on_both_the_patient_gets_both_replies(two) ->
         assert refusals(ws.store) == []  # as each wanted: nobody is told anything
 
 
-def test_declined_on_one_and_answered_on_the_other_the_reply_stays_unsent(two) -> None:
-    desk, laptop, jean, _, _ = two
+def declined_and_answered(desk, laptop, jean) -> tuple[str, str]:
+    """A new request the desk declines while the laptop answers it, both then in step:
+    (the conversation, the laptop's reply)."""
     conv = jean.request(desk.practitioner_id, "other", "Une question")
     desk.sync()
     laptop.sync()
@@ -258,6 +259,12 @@ def test_declined_on_one_and_answered_on_the_other_the_reply_stays_unsent(two) -
     for _ in range(2):
         desk.sync()
         laptop.sync()
+    return conv, reply
+
+
+def test_declined_on_one_and_answered_on_the_other_the_reply_stays_unsent(two) -> None:
+    desk, laptop, jean, _, _ = two
+    conv, reply = declined_and_answered(desk, laptop, jean)
     jean.sync()
     assert "Passez demain." not in [m["text"] for m in jean.thread(conv)]
     assert laptop.store.conversation(conv).state is ConversationState.DECLINED

@@ -10,7 +10,7 @@ from desktop.core.model import ConversationState
 from desktop.sync.decisions import refusals
 from desktop.ui.decision_notice import moment
 from tests.support.workstations import office  # noqa: F401 (the fixture)
-from tests.sync.test_decisions import LEVO, _opened, _renewal, two  # noqa: F401 (the fixture)
+from tests.sync.test_decisions import LEVO, _opened, _renewal, declined_and_answered, two  # noqa: F401 (the fixture)
 from tests.ui.conftest import unlock
 
 
@@ -61,6 +61,20 @@ def test_the_renewals_screen_and_the_conversation_say_already_decided_by_whom_an
         window.session.close()
 
 
+def _shows_not_sent(qtbot, store, conv: str, words: str) -> None:
+    """The conversation opened in the window says of the reply ``words`` and keeps it."""
+    window = _window(qtbot, store)
+    try:
+        window.open_conversation(conv)
+        view = window.inbox.view
+        qtbot.waitUntil(lambda: view.conversation is not None, timeout=15000)
+        qtbot.waitUntil(lambda: words in view.thread.toPlainText(), timeout=15000)
+        assert "Passez demain." in view.thread.toPlainText()
+        assert not view.send_button.isEnabled()  # closed or declined: nothing more to write
+    finally:
+        window.session.close()
+
+
 def test_a_reply_the_close_beat_is_marked_not_sent_with_who_closed(
     qtbot, qapp, two  # noqa: F811
 ) -> None:
@@ -70,43 +84,14 @@ def test_a_reply_the_close_beat_is_marked_not_sent_with_who_closed(
     laptop.workstation.reply(conv, "Passez demain.", laptop.practitioner_id)
     desk.sync()
     laptop.sync()
-
-    window = _window(qtbot, laptop.store)
-    try:
-        window.open_conversation(conv)
-        view = window.inbox.view
-        qtbot.waitUntil(lambda: view.conversation is not None, timeout=15000)
-        qtbot.waitUntil(
-            lambda: "Not sent: Dr Claire Dupont closed this conversation at"
-            in view.thread.toPlainText(), timeout=15000)
-        assert "Passez demain." in view.thread.toPlainText()
-        assert not view.send_button.isEnabled()  # closed: reopen to write
-    finally:
-        window.session.close()
+    _shows_not_sent(qtbot, laptop.store, conv,
+                    "Not sent: Dr Claire Dupont closed this conversation at")
 
 
 def test_a_reply_to_a_request_declined_elsewhere_is_kept_and_says_who_declined(
     qtbot, qapp, two  # noqa: F811
 ) -> None:
     desk, laptop, jean, _, _ = two
-    conv = jean.request(desk.practitioner_id, "other", "Une question")
-    desk.sync()
-    laptop.sync()
-    desk.workstation.change_state(conv, ConversationState.DECLINED, desk.practitioner_id,
-                                  note="Prenez rendez-vous.")
-    laptop.workstation.reply(conv, "Passez demain.", laptop.practitioner_id)
-    for _ in range(2):
-        desk.sync()
-        laptop.sync()
-
-    window = _window(qtbot, laptop.store)
-    try:
-        window.open_conversation(conv)
-        view = window.inbox.view
-        qtbot.waitUntil(lambda: view.conversation is not None, timeout=15000)
-        qtbot.waitUntil(
-            lambda: "Not sent: Dr Claire Dupont declined this request at"
-            in view.thread.toPlainText(), timeout=15000)
-        assert "Passez demain." in view.thread.toPlainText()
-    finally:
-        window.session.close()
+    conv, _reply = declined_and_answered(desk, laptop, jean)
+    _shows_not_sent(qtbot, laptop.store, conv,
+                    "Not sent: Dr Claire Dupont declined this request at")

@@ -25,11 +25,18 @@ def _blobs(relay):
         return db.execute("SELECT count(*) FROM blobs").fetchone()[0]
 
 
-def test_documents_both_ways_and_a_disguised_file_refused(relay, practice, browser, tmp_path):
-    patient, code = invite(practice, "Bernard Lefèvre")
+def _conversation(relay, practice, browser, name: str, text: str):
+    """A patient invited and joined in the browser, whose request about a document the
+    practice has."""
+    patient, code = invite(practice, name)
     join(browser, relay.url, code)
-    new_request(browser, "Voici mes résultats d'analyse.", "document")
+    new_request(browser, text, "document")
     [conv] = sync_until(practice, lambda: practice.store.conversations_of_patient(patient.id))
+    return conv
+
+
+def test_documents_both_ways_and_a_disguised_file_refused(relay, practice, browser, tmp_path):
+    conv = _conversation(relay, practice, browser, "Bernard Lefèvre", "Voici mes résultats d'analyse.")
 
     # A program renamed .pdf: refused by its content, with its name; nothing uploaded.
     fake = tmp_path / "resultats.pdf"
@@ -74,10 +81,7 @@ def test_documents_both_ways_and_a_disguised_file_refused(relay, practice, brows
 
 
 def test_an_upload_cut_by_the_relay_going_down_resumes(relay, practice, browser, tmp_path):
-    patient, code = invite(practice, "Agnès Fontaine")
-    join(browser, relay.url, code)
-    new_request(browser, "Le compte rendu du scanner suit.", "document")
-    [conv] = sync_until(practice, lambda: practice.store.conversations_of_patient(patient.id))
+    conv = _conversation(relay, practice, browser, "Agnès Fontaine", "Le compte rendu du scanner suit.")
     scan = tmp_path / "scanner.pdf"
     content = b"%PDF-1.7\n" + os.urandom(20_000_000)  # 39 chunks
     scan.write_bytes(content)
@@ -102,10 +106,7 @@ def test_an_upload_cut_by_the_relay_going_down_resumes(relay, practice, browser,
 def test_a_reply_arriving_keeps_the_file_the_patient_chose(relay, practice, browser, tmp_path):
     """The conversation is drawn again when the practice's reply arrives: the file chosen
     a moment before stays chosen, and goes with the message."""
-    patient, code = invite(practice, "Agnès Fontaine")
-    join(browser, relay.url, code)
-    new_request(browser, "Le compte rendu du scanner suit.", "document")
-    [conv] = sync_until(practice, lambda: practice.store.conversations_of_patient(patient.id))
+    conv = _conversation(relay, practice, browser, "Agnès Fontaine", "Le compte rendu du scanner suit.")
     scan = tmp_path / "scanner.pdf"
     scan.write_bytes(b"%PDF-1.7\n" + os.urandom(20_000))
     browser.attach("#attach", scan)
