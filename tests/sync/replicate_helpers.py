@@ -54,6 +54,10 @@ _TABLES: dict[str, str] = {
         "SELECT id, conversation_id, patient_id, practitioner_id, treatments, state, "
         "decided_by, decision_text FROM renewal_requests"
     ),
+    "prescriptions": (
+        "SELECT id, patient_id, renewal_request_id, prescriber_id, issued_at, treatments, "
+        "size, sha256, message_id FROM prescriptions"
+    ),
     "documents": (
         "SELECT blob_id, conversation_id, message_id, sender, name, type, size, sha256 "
         "FROM documents"
@@ -64,7 +68,7 @@ _TABLES: dict[str, str] = {
 SHARED_TABLES = tuple(sorted({
     "practitioners", "patients", "invitations", "conversations", "messages", "notes",
     "canned_replies", "audit", "notices", "notice_recipients", "absence_replies",
-    "renewal_requests", "documents",
+    "renewal_requests", "prescriptions", "documents",
 }))
 
 #: Every other table of the schema, and why it is each workstation's own.
@@ -85,8 +89,7 @@ OWN: dict[str, str] = {
     "journal_refusals": "this workstation's decisions another took first",
     "journal_unread": "journal entries this workstation could not open yet",
     "journal_workstations": "the workstations this one trusts (each marks itself)",
-    # Not replicated yet (issue 12's note): each workstation holds those it made.
-    "prescriptions": "the prescriptions made here; the patient has his through the mailbox",
+    # Not replicated yet (issue 12's note): each workstation holds those it edited.
     "notice_templates": "the notice templates edited here",
 }
 
