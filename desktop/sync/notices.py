@@ -175,7 +175,9 @@ def _campaign(ctx: PracticeContext, notice_id: str) -> NoticeCampaign:
     return found
 
 
-def _progress(ctx: PracticeContext, notice_id: str, requests: int, cancelled: bool) -> NoticeProgress:
+def _progress(
+    ctx: PracticeContext, notice_id: str, requests: int, cancelled: bool
+) -> NoticeProgress:
     stats = ctx.store.notice_statistics(notice_id)
     return NoticeProgress(notice_id, stats.recipients, stats.handed_over, requests, cancelled)
 

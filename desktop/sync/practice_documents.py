@@ -14,7 +14,7 @@ Until the message has left, it can be withdrawn (:func:`withdraw`): the
 message, its documents and their requests go, as if never written.
 
 ``PracticeDocuments`` is the feature's service over the practice's context
-(``Workstation.documents``); the sync engine calls :func:`upload_stored` and
+(``Workstation.practice_documents``); the sync engine calls :func:`upload_stored` and
 :func:`fetch` with the context itself, through its gate.
 """
 

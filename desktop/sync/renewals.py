@@ -346,7 +346,8 @@ class Renewals:
         if not patient.enrolled or conv.state is ConversationState.DECLINED:
             # Nothing can reach him: the decision is recorded here, and the
             # conversation is ended on the relay without a word.
-            decision = RenewalDecision(found.id, RenewalState.DECLINED, author.id, text, found.flags)
+            decision = RenewalDecision(
+                found.id, RenewalState.DECLINED, author.id, text, found.flags)
             with ctx.store.transaction():
                 decisions.record_renewal(ctx.store, decision, author, conv.id, now_utc())
                 if conv.state is ConversationState.REQUESTED:
@@ -411,7 +412,8 @@ class Renewals:
         with ctx.store.transaction():
             self._open_for_reply(found.conversation_id, state, author.id)
             moment = now_utc()
-            gate = decisions.record_renewal(ctx.store, decision, author, found.conversation_id, moment)
+            gate = decisions.record_renewal(
+                ctx.store, decision, author, found.conversation_id, moment)
             ctx.send_message(found.conversation_id, text, author, decision_id, content,
                              after_journal=gate, sent_at=moment)
         return decision_id
