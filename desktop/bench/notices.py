@@ -221,7 +221,7 @@ def run(recipients: int, others: int, batch: int, folder: Path) -> dict[str, Any
         chosen = ws.prepare_notice(notice, AUDIENCE)
         prepared = time.perf_counter() - started
         progress = notices.send_batches(
-            ws, notice.id, batch, on_progress=lambda _p: pusher.wake.set(), timings=timings
+            ws.context, notice.id, batch, on_progress=lambda _p: pusher.wake.set(), timings=timings
         )
         sealed_at = time.perf_counter() - started
         pusher.finished.set()

@@ -1,7 +1,7 @@
 """Who may do what in the practice: one table of actions, checked by the library.
 
 The window and the command line call the same library functions
-(``desktop.sync.workstation`` and the feature modules), and those call
+(the feature services of ``desktop.sync``, over one ``PracticeContext``), and those call
 :func:`check` before they change anything: a script gets the same answer as a
 click. Plain Python, no store: the person comes in, a yes or a ``NotAllowed``
 comes out.

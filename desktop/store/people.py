@@ -7,7 +7,7 @@ passphrase opens the store for the workstation; a person's secret says who is at
 the keyboard.
 
 Functions of a connection; the caller holds the lock and the transaction. The
-rights (who may add or reset whom) are checked above, in ``desktop.sync.workstation``.
+rights (who may add or reset whom) are checked above, in ``desktop.sync.people``.
 """
 
 from __future__ import annotations

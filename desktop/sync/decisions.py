@@ -5,6 +5,7 @@ the action, and what the patient will read leaves only once the relay has kept i
 - :func:`publish_renewal` / :func:`publish_state`: the journal event of a decision just
   written (call inside the action's transaction); returns its client id, for the outbox
   requests that must wait on it (``store.enqueue(..., after_journal=...)``).
+  :func:`record_renewal` records a renewal decision and publishes it in one go.
 - :func:`colleague_message`: a colleague's renewal decision reaching this workstation as
   the message the patient got (the relay's mailbox): its prescription is kept here too.
 - :func:`refusals`: our decisions another workstation took first, each with who decided
@@ -25,7 +26,7 @@ from desktop.core.decisions import CONVERSATION, RENEWAL, parse_moment, round_ra
 from desktop.core.journal import ROUND
 from desktop.core.model import ConversationState, Practitioner
 from desktop.core.renewal import RenewalDecision
-from desktop.store.timestamps import now_db
+from desktop.store.timestamps import now_db, to_db
 from desktop.sync.content import read_renewal_decision
 
 if TYPE_CHECKING:
@@ -61,6 +62,24 @@ def publish_renewal(
         "lines": [line.to_dict() for line in decision.lines],
     }
     return store.journal_record(RENEWAL, decision.request_id, fields).client_id
+
+
+def record_renewal(
+    store: Store,
+    decision: RenewalDecision,
+    author: Practitioner,
+    conversation_id: str,
+    moment: datetime,
+    pdf: bytes | None = None,
+    prescription_id: str | None = None,
+) -> str:
+    """Record a renewal decision and publish it to the practice's journal (inside the
+    caller's transaction); returns the event's id, for the reply that must wait on it: the
+    reply leaves once the relay has kept this decision, and is dropped if a colleague's
+    came first. Shared by the renewals and by a conversation declined from the inbox."""
+    recorded = store.record_renewal_decision(decision, pdf, prescription_id, moment)
+    assert recorded.decided_at is not None
+    return publish_renewal(store, decision, author, conversation_id, to_db(recorded.decided_at))
 
 
 def publish_state(

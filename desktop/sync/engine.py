@@ -342,7 +342,7 @@ class Sync:
             self.on_transfer(Transfer(blob_id, "upload", done, total))
 
         try:
-            upload_stored(self.workstation, client, blob_id, conversation_id, progress,
+            upload_stored(self.workstation.context, client, blob_id, conversation_id, progress,
                           lambda: self._being_withdrawn(item), gate=lambda: self.gate)
         except Cancelled:
             self.on_transfer(Transfer(blob_id, "upload", 0, 0, True, cancelled=True))
@@ -359,7 +359,7 @@ class Sync:
         try:
             # Locks in the push's order (sending, then the gate), never the other way round.
             with self._sending, self.gate:
-                return self.workstation.withdraw_message(message_id)
+                return self.workstation.practice_documents.withdraw(message_id)
         finally:
             self._withdrawing.discard(message_id)
 
@@ -392,7 +392,7 @@ class Sync:
             self.on_transfer(Transfer(blob_id, "download", 0, 0, True, error, cancelled))
 
         try:
-            fetch(self.workstation, blob_id, progress,
+            fetch(self.workstation.context, blob_id, progress,
                   lambda: blob_id in self._cancelled_downloads, client, lambda: self.gate)
         except Cancelled:
             ended(cancelled=True)

@@ -11,7 +11,7 @@ twice into the outbox, and the relay's once-per-(notice, patient) rule makes
 an outbox row sent twice harmless.
 
 Scheduling: a notice prepared with ``send_after`` waits. Nothing sends it by
-itself: the window calls :func:`send_due` (``Workstation.send_due_notices``)
+itself: the window calls :meth:`Notices.send_due` (``Workstation.notices``)
 on its worker, at start-up (which also resumes a send the workstation was
 closed in the middle of) and then every minute or so. Sealing needs the
 practice's private keys, which only a running workstation has.
@@ -20,8 +20,9 @@ Receipts, the patients' preferences and their replies come back through the
 practice mailbox; :mod:`desktop.sync.apply` hands those events to the
 ``apply_*`` functions here.
 
-The workstation's methods (``Workstation.prepare_notice`` and the others) call
-these functions; they live here to keep ``workstation`` readable.
+``Notices`` is the feature's service over the practice's context; the workstation
+builds one (``Workstation.notices``) and the window calls it. The functions below take
+the context itself, for the benchmark, which times the steps of a send.
 """
 
 from __future__ import annotations
@@ -62,8 +63,8 @@ from desktop.sync.notice_content import (
 
 if TYPE_CHECKING:
     from desktop.crypto import Identity
+    from desktop.sync.practice_context import PracticeContext
     from desktop.sync.practice_keys import PracticeKeys
-    from desktop.sync.workstation import Workstation
 
 BATCH = 500  # the relay's limit on copies per request
 # A request must fit the relay's body limit: room is kept for the JSON around the copies.
@@ -101,23 +102,23 @@ class NoticeProgress:
 
 
 def audience_of(
-    ws: Workstation, audience: Audience, kind: NoticeKind | str, today: date | None = None
+    ctx: PracticeContext, audience: Audience, kind: NoticeKind | str, today: date | None = None
 ) -> list[Patient]:
     """Who a notice of ``kind`` for ``audience`` would go to today: the live count and the
     preview before sending. Nothing is stored."""
     try:
-        return select(ws.store.patients(), audience, today or date.today(), kind)
+        return select(ctx.store.patients(), audience, today or date.today(), kind)
     except ValueError as exc:  # InvalidField: an absurd criterion
         raise NoticeRefused(str(exc)) from None
 
 
-def _reply_author(ws: Workstation, notice: Notice, author_id: str | None) -> str | None:
+def _reply_author(ctx: PracticeContext, notice: Notice, author_id: str | None) -> str | None:
     """Who a reply to the notice goes to: its author, who must accept messaging."""
-    if author_id is not None and ws.store.practitioner(author_id) is None:
+    if author_id is not None and ctx.store.practitioner(author_id) is None:
         raise NoticeRefused("No such practitioner in this practice.")
     if not notice.replies_allowed:
         return None
-    author = ws.store.practitioner(author_id) if author_id else None
+    author = ctx.store.practitioner(author_id) if author_id else None
     if author is None or not author.accepts_messaging:
         raise NoticeRefused(
             "Replies go to the notice's author, who must accept messaging: choose one who "
@@ -127,16 +128,16 @@ def _reply_author(ws: Workstation, notice: Notice, author_id: str | None) -> str
 
 
 def prepare(
-    ws: Workstation,
+    ctx: PracticeContext,
     notice: Notice,
     audience: Audience,
     author_id: str | None = None,
     send_after: datetime | None = None,
     today: date | None = None,
 ) -> int:
-    """See :meth:`desktop.sync.workstation.Workstation.prepare_notice`."""
+    """See :meth:`Notices.prepare`."""
     # Anyone of the practice may prepare one; its author_id is who replies go to.
-    ws.acting(Right.NOTICES)
+    ctx.acting(Right.NOTICES)
     if not isinstance(notice, Notice):
         raise NoticeRefused("Build the notice with Notice.new() or from a template.")
     blanks = unfilled(notice.title + "\n" + notice.text)
@@ -144,12 +145,12 @@ def prepare(
         raise NoticeRefused(f"Fill in the template's blanks first: {', '.join(blanks)}.")
     if send_after is not None and (send_after.tzinfo is None or send_after.utcoffset() is None):
         raise NoticeRefused("A scheduled time needs its time zone.")
-    _reply_author(ws, notice, author_id)
-    chosen = audience_of(ws, audience, notice.kind, today)
+    _reply_author(ctx, notice, author_id)
+    chosen = audience_of(ctx, audience, notice.kind, today)
     if not chosen:
         raise NoticeRefused("No enrolled patient matches this audience: nothing to send.")
     try:
-        return ws.store.add_notice(notice, audience, [p.id for p in chosen], author_id, send_after)
+        return ctx.store.add_notice(notice, audience, [p.id for p in chosen], author_id, send_after)
     except PasserelleError as exc:
         raise NoticeRefused(str(exc)) from None
 
@@ -165,8 +166,8 @@ def _cancelled(cancel: Cancel | None) -> bool:
     return bool(cancel())
 
 
-def _campaign(ws: Workstation, notice_id: str) -> NoticeCampaign:
-    found = ws.store.notice(notice_id)
+def _campaign(ctx: PracticeContext, notice_id: str) -> NoticeCampaign:
+    found = ctx.store.notice(notice_id)
     if found is None:
         raise NoticeRefused("No such notice.")
     if found.state is NoticeState.CANCELLED:
@@ -174,8 +175,10 @@ def _campaign(ws: Workstation, notice_id: str) -> NoticeCampaign:
     return found
 
 
-def _progress(ws: Workstation, notice_id: str, requests: int, cancelled: bool) -> NoticeProgress:
-    stats = ws.store.notice_statistics(notice_id)
+def _progress(
+    ctx: PracticeContext, notice_id: str, requests: int, cancelled: bool
+) -> NoticeProgress:
+    stats = ctx.store.notice_statistics(notice_id)
     return NoticeProgress(notice_id, stats.recipients, stats.handed_over, requests, cancelled)
 
 
@@ -222,20 +225,20 @@ def split_by_size(
 
 
 def send_batches(
-    ws: Workstation,
+    ctx: PracticeContext,
     notice_id: str,
     batch: int = BATCH,
     cancel: Cancel | None = None,
     on_progress: Callable[[NoticeProgress], None] | None = None,
     timings: dict[str, float] | None = None,
 ) -> NoticeProgress:
-    """See :meth:`desktop.sync.workstation.Workstation.send_notice_batch`."""
+    """See :meth:`Notices.send_batch`; ``timings``: where the benchmark adds up each step."""
     if not 1 <= batch <= BATCH:
         raise NoticeRefused(f"A batch holds 1 to {BATCH} recipients.")
-    campaign = _campaign(ws, notice_id)
+    campaign = _campaign(ctx, notice_id)
     if campaign.state is NoticeState.SENT:
-        return _progress(ws, notice_id, 0, False)
-    reply_to = _reply_author(ws, campaign.notice, campaign.author_id)
+        return _progress(ctx, notice_id, 0, False)
+    reply_to = _reply_author(ctx, campaign.notice, campaign.author_id)
     # The same document for every batch, resumed or not: sent "at" the notice's time.
     sent_at = max(campaign.prepared_at, campaign.send_after or campaign.prepared_at)
     content = notice_content(campaign.notice, reply_to, sent_at)
@@ -243,44 +246,44 @@ def send_batches(
     requests = 0
     while True:
         if _cancelled(cancel):
-            progress = _progress(ws, notice_id, requests, True)
+            progress = _progress(ctx, notice_id, requests, True)
             if on_progress is not None:
                 on_progress(progress)
             return progress
-        recipients = ws.store.queued_notice_recipients(notice_id, batch)
+        recipients = ctx.store.queued_notice_recipients(notice_id, batch)
         if not recipients:
             break
         with _timed(timings, "encrypting"):
-            copies = seal_copies(ws.identity, notice_id, content, recipients)
-        with _timed(timings, "outbox"), ws.store.transaction():
-            if ws.store.notice(notice_id).state is NoticeState.CANCELLED:  # type: ignore[union-attr]
+            copies = seal_copies(ctx.identity, notice_id, content, recipients)
+        with _timed(timings, "outbox"), ctx.store.transaction():
+            if ctx.store.notice(notice_id).state is NoticeState.CANCELLED:  # type: ignore[union-attr]
                 raise NoticeRefused("This notice was cancelled while it was being sent.")
             for run in split_by_size(copies):
-                outbox_id = ws.store.enqueue("POST", path, {"items": [copies[n] for n in run]})
-                ws.store.hand_over_notice(
+                outbox_id = ctx.store.enqueue("POST", path, {"items": [copies[n] for n in run]})
+                ctx.store.hand_over_notice(
                     notice_id, [recipients[n].patient_id for n in run], outbox_id
                 )
                 requests += 1
-            ws.store.set_notice_state(notice_id, NoticeState.SENDING)
+            ctx.store.set_notice_state(notice_id, NoticeState.SENDING)
         if on_progress is not None:
-            on_progress(_progress(ws, notice_id, requests, False))
-    ws.store.set_notice_state(notice_id, NoticeState.SENT)
-    progress = _progress(ws, notice_id, requests, False)
+            on_progress(_progress(ctx, notice_id, requests, False))
+    ctx.store.set_notice_state(notice_id, NoticeState.SENT)
+    progress = _progress(ctx, notice_id, requests, False)
     if on_progress is not None:
         on_progress(progress)
     return progress
 
 
 def send_due(
-    ws: Workstation,
+    ctx: PracticeContext,
     now: datetime | None = None,
     cancel: Cancel | None = None,
     on_progress: Callable[[NoticeProgress], None] | None = None,
 ) -> list[NoticeProgress]:
-    """See :meth:`desktop.sync.workstation.Workstation.send_due_notices`."""
+    """See :meth:`Notices.send_due`."""
     done = []
-    for campaign in ws.store.due_notices(now or now_utc()):
-        progress = send_batches(ws, campaign.id, cancel=cancel, on_progress=on_progress)
+    for campaign in ctx.store.due_notices(now or now_utc()):
+        progress = send_batches(ctx, campaign.id, cancel=cancel, on_progress=on_progress)
         done.append(progress)
         if progress.cancelled:
             break
@@ -366,7 +369,79 @@ def apply_reply(
 # -- looking at it ------------------------------------------------------------------------------
 
 
-def statistics(ws: Workstation, notice_id: str) -> NoticeStatistics:
-    if ws.store.notice(notice_id) is None:
+def statistics(ctx: PracticeContext, notice_id: str) -> NoticeStatistics:
+    if ctx.store.notice(notice_id) is None:
         raise NoticeRefused("No such notice.")
-    return ws.store.notice_statistics(notice_id)
+    return ctx.store.notice_statistics(notice_id)
+
+
+class Notices:
+    """Preventive notices and practice news broadcast to chosen patients, over the
+    practice's context."""
+
+    def __init__(self, ctx: PracticeContext) -> None:
+        self.ctx = ctx
+
+    def audience(
+        self, audience: Audience, kind: NoticeKind | str, today: date | None = None
+    ) -> list[Patient]:
+        """The patients a notice of ``kind`` for ``audience`` would reach on ``today``: the
+        live count and the preview before sending. Nothing is stored."""
+        return audience_of(self.ctx, audience, kind, today)
+
+    def prepare(
+        self,
+        notice: Notice,
+        audience: Audience,
+        author_id: str | None = None,
+        send_after: datetime | None = None,
+        today: date | None = None,
+    ) -> int:
+        """Record the notice and choose its recipients, in ONE transaction; returns how many.
+
+        Recipients: the enrolled patients matching ``audience`` on ``today``,
+        minus those who opted out for a preventive notice. Nothing is sealed
+        or sent yet (:meth:`send_batch`, or :meth:`send_due` once
+        ``send_after`` has passed). Refused (``NoticeRefused``, nothing
+        stored): a template's blank left unfilled, nobody in the audience,
+        replies allowed without an ``author_id`` who accepts messaging (the
+        replies go to him). Audited (``notice_prepared``).
+        """
+        return prepare(self.ctx, notice, audience, author_id, send_after, today)
+
+    def send_batch(
+        self,
+        notice_id: str,
+        batch: int = BATCH,
+        cancel: Cancel | None = None,
+        on_progress: Callable[[NoticeProgress], None] | None = None,
+    ) -> NoticeProgress:
+        """Seal the notice for its recipients still queued and hand them to the outbox,
+        ``batch`` at a time, each batch in one transaction; returns how far it got.
+
+        Resumes where a previous call (or a killed workstation) stopped; ``cancel``
+        (an Event, or a function returning True) is looked at between batches, and
+        the recipients left stay queued for a later call. ``on_progress`` is called
+        after each batch (on this thread): a good moment to wake the sync engine.
+        """
+        return send_batches(self.ctx, notice_id, batch, cancel, on_progress)
+
+    def send_due(
+        self,
+        now: datetime | None = None,
+        cancel: Cancel | None = None,
+        on_progress: Callable[[NoticeProgress], None] | None = None,
+    ) -> list[NoticeProgress]:
+        """Send every notice that is due: scheduled ones whose time has come, and any send
+        left halfway. The window calls this at start-up and every minute or so."""
+        return send_due(self.ctx, now, cancel, on_progress)
+
+    def cancel(self, notice_id: str, actor_id: str | None = None) -> int:
+        """Stop a notice: recipients not yet handed over get nothing (returns how many).
+        Audited (``notice_cancelled``)."""
+        actor_id = self.ctx.acting(Right.NOTICES, actor_id).id
+        return self.ctx.store.cancel_notice(notice_id, actor_id)
+
+    def statistics(self, notice_id: str) -> NoticeStatistics:
+        """How far a notice went: handed over, delivered, read, replied to."""
+        return statistics(self.ctx, notice_id)

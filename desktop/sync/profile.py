@@ -39,9 +39,9 @@ from desktop.sync.key_change import STATEMENTS_SETTING as STATEMENTS
 
 if TYPE_CHECKING:
     # Types only: the patient client checks profiles with this module and
-    # needs neither the store nor the workstation.
+    # needs neither the store nor the practice's context.
     from desktop.store import Store
-    from desktop.sync.workstation import Workstation
+    from desktop.sync.practice_context import PracticeContext
 
 PROFILE_PATH = f"{API}/practice/profile"
 #: The relay refuses larger blobs (docs/PROTOCOL.md).
@@ -193,7 +193,7 @@ def profile_key(store: Store) -> bytes:
     return key
 
 
-def publish_profile(workstation: Workstation, profile: dict[str, Any]) -> None:
+def publish_profile(ctx: PracticeContext, profile: dict[str, Any]) -> None:
     """Seal, sign and queue a new version of the practice profile; sync sends it.
 
     Bad input (ProfileInvalid) changes nothing. The version is the time in
@@ -202,10 +202,10 @@ def publish_profile(workstation: Workstation, profile: dict[str, Any]) -> None:
     the older one (``stale_version``, kept in the outbox's failures).
     """
     check_profile(profile)
-    practice_id = workstation.practice_id
+    practice_id = ctx.practice_id
     if not practice_id:
         raise PasserelleError("This workstation is not registered with a relay yet.")
-    store = workstation.store
+    store = ctx.store
     with store.transaction():
         # The key statements are the store's, whatever the caller started from.
         profile = {k: v for k, v in profile.items() if k != "keys"}
@@ -215,7 +215,7 @@ def publish_profile(workstation: Workstation, profile: dict[str, Any]) -> None:
         last = int(store.get_setting(_VERSION_SETTING) or 0)
         version = max(time.time_ns() // 1_000_000, last + 1)
         blob = seal_profile(
-            profile, profile_key(store), workstation.identity.sign_key, practice_id, version
+            profile, profile_key(store), ctx.identity.sign_key, practice_id, version
         )
         if len(blob) > MAX_BLOB_BYTES:
             raise ProfileInvalid(
@@ -271,6 +271,6 @@ def document_limit(store: Store) -> int:
         return DEFAULT_MAX_BYTES
 
 
-def publish_current_profile(workstation: Workstation) -> None:
+def publish_current_profile(ctx: PracticeContext) -> None:
     """Publish :func:`current_profile` (after the settings screen saved a change)."""
-    publish_profile(workstation, current_profile(workstation.store))
+    publish_profile(ctx, current_profile(ctx.store))

@@ -9,8 +9,8 @@ refused is refused before that transaction, so nothing is stored: a request
 already decided, a patient no longer enrolled, an empty or absurd
 prescription, flags without a reason to override them.
 
-The workstation's methods (``Workstation.approve_renewal`` and the others)
-call these functions; they live here to keep ``workstation`` readable.
+``Renewals`` is the feature's service over the practice's context; the workstation
+builds one (``Workstation.renewals``) and the window calls it.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import Any
 
 from desktop.core.errors import InvalidField, PasserelleError
 from desktop.core.model import ConversationState, Patient, Practitioner
@@ -38,12 +38,10 @@ from desktop.documents.prescription import (
     PrescriptionPatient,
     render_renewal,
 )
-from desktop.store.timestamps import to_db
 from desktop.sync import decisions
 from desktop.sync.content import MAX_TEXT, now_utc, pdf_attachment
-
-if TYPE_CHECKING:
-    from desktop.sync.workstation import Workstation
+from desktop.sync.conversations import Conversations
+from desktop.sync.practice_context import PracticeContext
 
 # What the patient reads when the practitioner writes nothing (the practice's
 # messages to patients are in French, like its canned replies).
@@ -67,9 +65,9 @@ class RenewalRefused(PasserelleError):
 # -- reading ------------------------------------------------------------------------------
 
 
-def pending_request(ws: Workstation, request_id: str, today: date) -> RenewalRequest:
+def pending_request(ctx: PracticeContext, request_id: str, today: date) -> RenewalRequest:
     """The request, still awaiting a decision, with its flags as of ``today``."""
-    found = ws.store.renewal(request_id, today)
+    found = ctx.store.renewal(request_id, today)
     if found is None:
         raise RenewalRefused("No such renewal request.")
     if found.state.decided:
@@ -80,8 +78,8 @@ def pending_request(ws: Workstation, request_id: str, today: date) -> RenewalReq
     return found
 
 
-def _patient(ws: Workstation, found: RenewalRequest) -> Patient:
-    patient = ws.store.patient(found.patient_id)
+def _patient(ctx: PracticeContext, found: RenewalRequest) -> Patient:
+    patient = ctx.store.patient(found.patient_id)
     if patient is None:
         raise RenewalRefused("This request's patient is not in the store.")
     return patient
@@ -93,27 +91,6 @@ def _enrolled(patient: Patient) -> None:
             f"{patient.name} is no longer enrolled: nothing can be sent to this patient. "
             "Decline the request to take it out of the queue."
         )
-
-
-def renewal_form(ws: Workstation, request_id: str) -> list[PrescribedTreatment]:
-    """The approval form, pre-filled: each treatment asked for, as it was last renewed here
-    (dosage, duration, quantity, renewals), or with only its name and a 3-month duration."""
-    found = ws.store.renewal(request_id)
-    if found is None:
-        raise RenewalRefused("No such renewal request.")
-    history = ws.store.renewal_history(found.patient_id, found.treatments)
-    form = []
-    for name in found.treatments:
-        line = next((p.line_for(name) for p in history if p.line_for(name)), None)
-        if line is None:
-            form.append(PrescribedTreatment(name, "", DEFAULT_DURATION_DAYS, "", 0))
-        else:
-            form.append(
-                PrescribedTreatment(
-                    line.name, line.dosage, line.duration_days, line.quantity, line.renewals
-                )
-            )
-    return form
 
 
 # -- the document ----------------------------------------------------------------------------
@@ -130,8 +107,8 @@ def place_of(address: str, practice_name: str) -> str:
     return (practice_name or "").strip() or "—"
 
 
-def prescriber(ws: Workstation, author: Practitioner) -> Prescriber:
-    store = ws.store
+def prescriber(ctx: PracticeContext, author: Practitioner) -> Prescriber:
+    store = ctx.store
     address = store.get_setting("practice_address") or ""
     return Prescriber(
         name=author.name,
@@ -145,7 +122,7 @@ def prescriber(ws: Workstation, author: Practitioner) -> Prescriber:
 
 
 def render(
-    ws: Workstation,
+    ctx: PracticeContext,
     patient: Patient,
     author: Practitioner,
     lines: Sequence[PrescriptionLine],
@@ -154,7 +131,7 @@ def render(
     reference: str | None,
 ) -> bytes:
     """The prescription's PDF (``PrescriptionInvalid`` says what the practice must fix)."""
-    who = prescriber(ws, author)
+    who = prescriber(ctx, author)
     return render_renewal(
         who,
         PrescriptionPatient(patient.name, date.fromisoformat(patient.born), patient.sex),
@@ -169,22 +146,6 @@ def render(
         note=prescription_note,
         reference=reference,
     )
-
-
-def preview(
-    ws: Workstation,
-    request_id: str,
-    treatments: Sequence[Any],
-    author_id: str,
-    prescription_note: str | None = None,
-    today: date | None = None,
-) -> bytes:
-    """The PDF an approval would send, to look at first; nothing is stored or sent."""
-    author = ws.acting(Right.APPROVE_RENEWAL, author_id)
-    today = today or date.today()
-    found = pending_request(ws, request_id, today)
-    lines = _lines(treatments)
-    return render(ws, _patient(ws, found), author, lines, today, prescription_note, None)
 
 
 def _lines(treatments: Sequence[Any]) -> tuple[PrescriptionLine, ...]:
@@ -206,8 +167,8 @@ def _text(value: str | None, default: str, what: str) -> str:
 # -- the decisions ----------------------------------------------------------------------------
 
 
-def _writable(ws: Workstation, conversation_id: str) -> ConversationState:
-    conv = ws.store.conversation(conversation_id)
+def _writable(ctx: PracticeContext, conversation_id: str) -> ConversationState:
+    conv = ctx.store.conversation(conversation_id)
     if conv is None:
         raise RenewalRefused("This request's conversation is not in the store.")
     if conv.state is ConversationState.DECLINED:
@@ -217,208 +178,242 @@ def _writable(ws: Workstation, conversation_id: str) -> ConversationState:
     return conv.state
 
 
-def _open_for_reply(
-    ws: Workstation, conversation_id: str, state: ConversationState, author: str
-) -> None:
-    """Accept a request, reopen a closed conversation: the reply needs it open. Inside the
-    caller's transaction, so that the acceptance is queued before the reply."""
-    if state is not ConversationState.OPEN:
-        ws.change_state(conversation_id, ConversationState.OPEN, author)
+class Renewals:
+    """The practice's decisions on renewal requests, over its context; a decision that
+    needs the conversation open (accepted, reopened) opens it through ``conversations``."""
 
+    def __init__(self, ctx: PracticeContext, conversations: Conversations) -> None:
+        self.ctx = ctx
+        self.conversations = conversations
 
-def approve(
-    ws: Workstation,
-    request_id: str,
-    treatments: Sequence[Any],
-    author_id: str,
-    override_reason: str | None = None,
-    note: str | None = None,
-    prescription_note: str | None = None,
-    today: date | None = None,
-) -> str:
-    """See :meth:`desktop.sync.workstation.Workstation.approve_renewal`."""
-    # Only a practitioner prescribes, and only in their own name (desktop.core.rights).
-    author = ws.acting(Right.APPROVE_RENEWAL, author_id)
-    today = today or date.today()
-    found = pending_request(ws, request_id, today)
-    patient = _patient(ws, found)
-    _enrolled(patient)
-    lines = _lines(treatments)
-    override = None
-    if found.flags:
-        if override_reason is None or not override_reason.strip():
-            said = "; ".join(f.message for f in found.flags)
-            raise RenewalRefused(
-                f"This request is flagged: {said} Give a reason to renew it anyway, or ask "
-                "for an appointment."
-            )
-        try:
-            override = check_reason(override_reason, "reason to override the flags")
-        except InvalidField as exc:
-            raise RenewalRefused(str(exc)) from None
-    text = _text(note, APPROVED_TEXT, "message to the patient")
-    state = _writable(ws, found.conversation_id)
+    def form(self, request_id: str) -> list[PrescribedTreatment]:
+        """The approval form, pre-filled: each treatment asked for, as it was last renewed here
+        (dosage, duration, quantity, renewals), or with only its name and a 3-month duration."""
+        ctx = self.ctx
+        found = ctx.store.renewal(request_id)
+        if found is None:
+            raise RenewalRefused("No such renewal request.")
+        history = ctx.store.renewal_history(found.patient_id, found.treatments)
+        form = []
+        for name in found.treatments:
+            line = next((p.line_for(name) for p in history if p.line_for(name)), None)
+            if line is None:
+                form.append(PrescribedTreatment(name, "", DEFAULT_DURATION_DAYS, "", 0))
+            else:
+                form.append(
+                    PrescribedTreatment(
+                        line.name, line.dosage, line.duration_days, line.quantity, line.renewals
+                    )
+                )
+        return form
 
-    decision_id = str(uuid.uuid4())
-    # Drawn from the reply: every workstation keeps this prescription under the same id.
-    prescription_id = decisions.prescription_id(decision_id)
-    pdf = render(
-        ws, patient, author, lines, today, prescription_note, prescription_id.split("-")[0].upper()
-    )
-    try:
-        document = pdf_attachment(f"ordonnance-{today.isoformat()}.pdf", pdf)
-    except ValueError as exc:
-        raise RenewalRefused(
-            f"{exc} Remove the signature image or shorten the prescription."
-        ) from None
-    content = {
-        "renewal_decision": {
-            "request_id": found.id,
-            "decision": str(RenewalState.APPROVED),
-            "treatments": [line.to_dict() for line in lines],
-        },
-        # Inline in the envelope for now (the relay takes bodies up to 1 MiB,
-        # hence the 512 KiB cap on the PDF); the documents issue moves
-        # attachments to chunked transfers.
-        "attachments": [document.to_wire()],
-    }
-    decision = RenewalDecision(
-        found.id, RenewalState.APPROVED, author.id, text, found.flags, override, lines, decision_id
-    )
-    with ws.store.transaction():
-        _open_for_reply(ws, found.conversation_id, state, author.id)
-        moment = now_utc()
-        gate = _decide(ws, decision, author, found.conversation_id, moment, pdf, prescription_id)
-        ws._send(found.conversation_id, text, author, decision_id, content, after_journal=gate,
-                 sent_at=moment)
-    return decision_id
+    def preview(
+        self,
+        request_id: str,
+        treatments: Sequence[Any],
+        author_id: str,
+        prescription_note: str | None = None,
+        today: date | None = None,
+    ) -> bytes:
+        """The PDF :meth:`approve` would send, to look at first; nothing is stored or sent."""
+        ctx = self.ctx
+        author = ctx.acting(Right.APPROVE_RENEWAL, author_id)
+        today = today or date.today()
+        found = pending_request(ctx, request_id, today)
+        lines = _lines(treatments)
+        return render(ctx, _patient(ctx, found), author, lines, today, prescription_note, None)
 
+    def _open_for_reply(
+        self, conversation_id: str, state: ConversationState, author: str
+    ) -> None:
+        """Accept a request, reopen a closed conversation: the reply needs it open. Inside the
+        caller's transaction, so that the acceptance is queued before the reply."""
+        if state is not ConversationState.OPEN:
+            self.conversations.change_state(conversation_id, ConversationState.OPEN, author)
 
-def decline(
-    ws: Workstation, request_id: str, reason: str, author_id: str, today: date | None = None
-) -> str | None:
-    """See :meth:`desktop.sync.workstation.Workstation.decline_renewal`."""
-    author = ws.acting(Right.DECIDE_RENEWAL, author_id)
-    today = today or date.today()
-    found = pending_request(ws, request_id, today)
-    patient = _patient(ws, found)
-    if not isinstance(reason, str) or not reason.strip():
-        raise RenewalRefused("Give the reason for declining the renewal: the patient reads it.")
-    text = _text(reason, "", "reason")
-    conv = ws.store.conversation(found.conversation_id)
-    if conv is None:
-        raise RenewalRefused("This request's conversation is not in the store.")
-    if not patient.enrolled or conv.state is ConversationState.DECLINED:
-        # Nothing can reach him: the decision is recorded here, and the
-        # conversation is ended on the relay without a word.
-        decision = RenewalDecision(found.id, RenewalState.DECLINED, author.id, text, found.flags)
-        with ws.store.transaction():
-            _decide(ws, decision, author, conv.id, now_utc())
-            if conv.state is ConversationState.REQUESTED:
-                ws.change_state(conv.id, ConversationState.DECLINED, author.id)
-            elif conv.state is ConversationState.OPEN:
-                ws.change_state(conv.id, ConversationState.CLOSED, author.id)
-        return None
-    content = {
-        "renewal_decision": {
-            "request_id": found.id,
-            "decision": str(RenewalState.DECLINED),
-            "reason": text,
-        }
-    }
-    decision_id = str(uuid.uuid4())
-    decision = RenewalDecision(
-        found.id, RenewalState.DECLINED, author.id, text, found.flags, None, (), decision_id
-    )
-    with ws.store.transaction():
-        _open_for_reply(ws, conv.id, conv.state, author.id)
-        moment = now_utc()
-        gate = _decide(ws, decision, author, conv.id, moment)
-        ws._send(conv.id, text, author, decision_id, content, after_journal=gate,
-                 sent_at=moment)
-    return decision_id
+    def approve(
+        self,
+        request_id: str,
+        treatments: Sequence[Any],
+        author_id: str,
+        override_reason: str | None = None,
+        note: str | None = None,
+        prescription_note: str | None = None,
+        today: date | None = None,
+    ) -> str:
+        """Renew the treatments of a waiting request; returns the id of the reply sent.
 
+        Renders the prescription (practice settings ``practice_name``,
+        ``practice_address``, ``practice_phone``; the author's name,
+        profession, RPPS and signature image), keeps it in the store, and
+        replies in the request's conversation (accepting or reopening it
+        first) with the PDF attached, end-to-end encrypted. ``note`` is the
+        message the patient reads (a standard sentence when ``None``);
+        ``prescription_note`` is printed on the prescription. ``today``: the
+        practice's local day, the prescription's date.
 
-def needs_appointment(
-    ws: Workstation,
-    request_id: str,
-    author_id: str,
-    message: str | None = None,
-    today: date | None = None,
-) -> str:
-    """See :meth:`desktop.sync.workstation.Workstation.renewal_needs_appointment`."""
-    author = ws.acting(Right.DECIDE_RENEWAL, author_id)
-    today = today or date.today()
-    found = pending_request(ws, request_id, today)
-    _enrolled(_patient(ws, found))
-    text = _text(message, APPOINTMENT_TEXT, "message to the patient")
-    state = _writable(ws, found.conversation_id)
-    content = {
-        "renewal_decision": {
-            "request_id": found.id,
-            "decision": str(RenewalState.APPOINTMENT_NEEDED),
-            "message": text,
-        }
-    }
-    decision_id = str(uuid.uuid4())
-    decision = RenewalDecision(
-        found.id,
-        RenewalState.APPOINTMENT_NEEDED,
-        author.id,
-        text,
-        found.flags,
-        None,
-        (),
-        decision_id,
-    )
-    with ws.store.transaction():
-        _open_for_reply(ws, found.conversation_id, state, author.id)
-        moment = now_utc()
-        gate = _decide(ws, decision, author, found.conversation_id, moment)
-        ws._send(found.conversation_id, text, author, decision_id, content, after_journal=gate,
-                 sent_at=moment)
-    return decision_id
+        Refused with nothing stored or sent (``PasserelleError``, the message
+        says why): an unknown or already decided request, a patient no longer
+        enrolled, no treatment or an absurd one (duration outside 1–365
+        days, renewals outside 0–12, quantity empty or over 100 characters),
+        a flagged request without ``override_reason``, a PDF over 512 KiB,
+        practice details the prescription needs but lacks
+        (``PrescriptionInvalid``). Audited (``renewal_approved``, with the
+        override and its reason).
+        """
+        ctx = self.ctx
+        # Only a practitioner prescribes, and only in their own name (desktop.core.rights).
+        author = ctx.acting(Right.APPROVE_RENEWAL, author_id)
+        today = today or date.today()
+        found = pending_request(ctx, request_id, today)
+        patient = _patient(ctx, found)
+        _enrolled(patient)
+        lines = _lines(treatments)
+        override = None
+        if found.flags:
+            if override_reason is None or not override_reason.strip():
+                said = "; ".join(f.message for f in found.flags)
+                raise RenewalRefused(
+                    f"This request is flagged: {said} Give a reason to renew it anyway, or ask "
+                    "for an appointment."
+                )
+            try:
+                override = check_reason(override_reason, "reason to override the flags")
+            except InvalidField as exc:
+                raise RenewalRefused(str(exc)) from None
+        text = _text(note, APPROVED_TEXT, "message to the patient")
+        state = _writable(ctx, found.conversation_id)
 
-
-def _decide(
-    ws: Workstation,
-    decision: RenewalDecision,
-    author: Practitioner,
-    conversation_id: str,
-    moment: datetime,
-    pdf: bytes | None = None,
-    prescription_id: str | None = None,
-) -> str:
-    """Record a decision and publish it to the practice's journal (inside the caller's
-    transaction); returns the event's id, for the reply that must wait on it: the reply
-    leaves once the relay has kept this decision, and is dropped if a colleague's came
-    first (desktop.sync.decisions)."""
-    recorded = ws.store.record_renewal_decision(decision, pdf, prescription_id, moment)
-    assert recorded.decided_at is not None
-    return decisions.publish_renewal(
-        ws.store, decision, author, conversation_id, to_db(recorded.decided_at))
-
-
-def decline_with_conversation(
-    ws: Workstation, conversation_id: str, author: Practitioner, note: str | None
-) -> None:
-    """The conversation itself was declined (from the inbox): its waiting renewal requests
-    are declined with it, the note as their reason. Inside the caller's transaction."""
-    for found in ws.store.renewals_of_conversation(conversation_id):
-        if found.state.decided:
-            continue
-        current = ws.store.renewal(found.id)
-        assert current is not None
-        _decide(
-            ws,
-            RenewalDecision(
-                found.id,
-                RenewalState.DECLINED,
-                author.id,
-                (note or "").strip() or "The conversation was declined.",
-                current.flags,
-            ),
-            author,
-            conversation_id,
-            now_utc(),
+        decision_id = str(uuid.uuid4())
+        # Drawn from the reply: every workstation keeps this prescription under the same id.
+        prescription_id = decisions.prescription_id(decision_id)
+        pdf = render(
+            ctx, patient, author, lines, today, prescription_note,
+            prescription_id.split("-")[0].upper(),
         )
+        try:
+            document = pdf_attachment(f"ordonnance-{today.isoformat()}.pdf", pdf)
+        except ValueError as exc:
+            raise RenewalRefused(
+                f"{exc} Remove the signature image or shorten the prescription."
+            ) from None
+        content = {
+            "renewal_decision": {
+                "request_id": found.id,
+                "decision": str(RenewalState.APPROVED),
+                "treatments": [line.to_dict() for line in lines],
+            },
+            # Inline in the envelope for now (the relay takes bodies up to 1 MiB,
+            # hence the 512 KiB cap on the PDF); the documents issue moves
+            # attachments to chunked transfers.
+            "attachments": [document.to_wire()],
+        }
+        decision = RenewalDecision(
+            found.id, RenewalState.APPROVED, author.id, text, found.flags, override, lines,
+            decision_id,
+        )
+        with ctx.store.transaction():
+            self._open_for_reply(found.conversation_id, state, author.id)
+            moment = now_utc()
+            gate = decisions.record_renewal(
+                ctx.store, decision, author, found.conversation_id, moment, pdf, prescription_id)
+            ctx.send_message(found.conversation_id, text, author, decision_id, content,
+                             after_journal=gate, sent_at=moment)
+        return decision_id
+
+    def decline(
+        self, request_id: str, reason: str, author_id: str, today: date | None = None
+    ) -> str | None:
+        """Decline a waiting request with a reason the patient reads; never a document.
+
+        Returns the id of the reply sent, or ``None`` when the patient is no
+        longer enrolled: then the decision is only recorded here and the
+        conversation ended on the relay without a word (nothing can reach
+        him). Audited (``renewal_declined``).
+        """
+        ctx = self.ctx
+        author = ctx.acting(Right.DECIDE_RENEWAL, author_id)
+        today = today or date.today()
+        found = pending_request(ctx, request_id, today)
+        patient = _patient(ctx, found)
+        if not isinstance(reason, str) or not reason.strip():
+            raise RenewalRefused(
+                "Give the reason for declining the renewal: the patient reads it.")
+        text = _text(reason, "", "reason")
+        conv = ctx.store.conversation(found.conversation_id)
+        if conv is None:
+            raise RenewalRefused("This request's conversation is not in the store.")
+        if not patient.enrolled or conv.state is ConversationState.DECLINED:
+            # Nothing can reach him: the decision is recorded here, and the
+            # conversation is ended on the relay without a word.
+            decision = RenewalDecision(
+                found.id, RenewalState.DECLINED, author.id, text, found.flags)
+            with ctx.store.transaction():
+                decisions.record_renewal(ctx.store, decision, author, conv.id, now_utc())
+                if conv.state is ConversationState.REQUESTED:
+                    self.conversations.change_state(conv.id, ConversationState.DECLINED, author.id)
+                elif conv.state is ConversationState.OPEN:
+                    self.conversations.change_state(conv.id, ConversationState.CLOSED, author.id)
+            return None
+        content = {
+            "renewal_decision": {
+                "request_id": found.id,
+                "decision": str(RenewalState.DECLINED),
+                "reason": text,
+            }
+        }
+        decision_id = str(uuid.uuid4())
+        decision = RenewalDecision(
+            found.id, RenewalState.DECLINED, author.id, text, found.flags, None, (), decision_id
+        )
+        with ctx.store.transaction():
+            self._open_for_reply(conv.id, conv.state, author.id)
+            moment = now_utc()
+            gate = decisions.record_renewal(ctx.store, decision, author, conv.id, moment)
+            ctx.send_message(conv.id, text, author, decision_id, content, after_journal=gate,
+                             sent_at=moment)
+        return decision_id
+
+    def needs_appointment(
+        self,
+        request_id: str,
+        author_id: str,
+        message: str | None = None,
+        today: date | None = None,
+    ) -> str:
+        """Answer a waiting request that the patient must come in first; ``message`` (a
+        standard sentence when ``None``) is what he reads. Returns the id of the reply.
+        Audited (``renewal_appointment_needed``)."""
+        ctx = self.ctx
+        author = ctx.acting(Right.DECIDE_RENEWAL, author_id)
+        today = today or date.today()
+        found = pending_request(ctx, request_id, today)
+        _enrolled(_patient(ctx, found))
+        text = _text(message, APPOINTMENT_TEXT, "message to the patient")
+        state = _writable(ctx, found.conversation_id)
+        content = {
+            "renewal_decision": {
+                "request_id": found.id,
+                "decision": str(RenewalState.APPOINTMENT_NEEDED),
+                "message": text,
+            }
+        }
+        decision_id = str(uuid.uuid4())
+        decision = RenewalDecision(
+            found.id,
+            RenewalState.APPOINTMENT_NEEDED,
+            author.id,
+            text,
+            found.flags,
+            None,
+            (),
+            decision_id,
+        )
+        with ctx.store.transaction():
+            self._open_for_reply(found.conversation_id, state, author.id)
+            moment = now_utc()
+            gate = decisions.record_renewal(
+                ctx.store, decision, author, found.conversation_id, moment)
+            ctx.send_message(found.conversation_id, text, author, decision_id, content,
+                             after_journal=gate, sent_at=moment)
+        return decision_id

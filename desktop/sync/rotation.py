@@ -154,7 +154,7 @@ def _revoke(
         store.enqueue("PUT", f"{API}/practice/keys", {
             "enc_pk": b64(new.enc_pk), "sign_pk": b64(new.sign_pk), "replaces": b64(old.enc_pk),
         })
-        publish_current_profile(workstation)
+        publish_current_profile(workstation.context)
         for start in range(0, len(copies), COPIES_PER_REQUEST):
             store.enqueue("POST", f"{API}/notices/{notice_id}/deliveries",
                           {"items": copies[start : start + COPIES_PER_REQUEST]})

@@ -1,16 +1,21 @@
-"""The practice workstation's identity on the relay, and what it does: each action is a
-local transaction that also queues its request in the outbox; sync carries it later.
+"""The practice workstation: its identity on the relay, and the features it offers, each a
+service over one ``PracticeContext`` (desktop.sync.practice_context).
 
-The practice's actions (accept, decline, close, reopen, assign, a note, an
-invitation, a renewal decision) write their audit row in that same
-transaction. Assignment and notes are internal: they never reach the relay.
-Renewal decisions are carried out in ``desktop.sync.renewals``, notices in
-``desktop.sync.notices``.
+Each action is a local transaction that also queues its request in the outbox; sync
+carries it later. The features live in their own modules, and none of them imports this
+one: ``conversations`` (desktop.sync.conversations), ``renewals``, ``notices``,
+``people`` and ``practice_documents``. The window calls them
+(``session.workstation.renewals.approve(...)``).
+
+A new feature adds a service over the context and an attribute here, not methods. The
+methods below that only pass a call on to a service (``approve_renewal``, ``reply``,
+``sign_in``…) are kept for the callers not moved yet (the tests, the CLI, the demo and
+the benchmarks); what is left of the workstation's own is enrolment, invitations and a
+few practice settings.
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
@@ -18,31 +23,26 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.errors import PasserelleError, RelayError
-from desktop.core.model import (
-    AuditAction,
-    ConversationState,
-    DeliveryState,
-    Patient,
-    Practitioner,
-    Sender,
-)
+from desktop.core.model import AuditAction, ConversationState, Patient, Practitioner
 from desktop.core.notices import Audience, Notice, NoticeKind
-from desktop.core.rights import Right, check, role_label, same_person
-from desktop.crypto import Identity, seal_envelope
+from desktop.core.rights import Right
+from desktop.crypto import Identity
 from desktop.crypto import invitation as inv
-from desktop.crypto.envelope import message_context, state_context
 from desktop.documents.prescription import PrescribedTreatment
 from desktop.store import Note, Store
-from desktop.store.documents import DocumentStore, StoredDocument
-from desktop.sync import decisions, notices, people, practice_documents, renewals
+from desktop.store.documents import StoredDocument
+from desktop.sync import notices
 from desktop.sync.apply import Applied
 from desktop.sync.client import API, RelayClient, b64
-from desktop.sync.content import MAX_BODY_BYTES, check_text, encode, now_utc
-from desktop.sync.notices import NoticeProgress
+from desktop.sync.content import now_utc
+from desktop.sync.conversations import Conversations
+from desktop.sync.notices import NoticeProgress, Notices
+from desktop.sync.people import People
+from desktop.sync.practice_context import PracticeContext
+from desktop.sync.practice_documents import PracticeDocuments
 from desktop.sync.practice_keys import NotEnrolled, PracticeKeys
-from desktop.sync.profile import document_limit, profile_key
-
-log = logging.getLogger(__name__)
+from desktop.sync.profile import profile_key
+from desktop.sync.renewals import Renewals
 
 __all__ = ["NotEnrolled", "Workstation"]  # NotEnrolled: where callers have always found it
 
@@ -50,18 +50,52 @@ INVITATION_DAYS = 30
 
 
 class Workstation:
-    """A practice workstation: the store, the practice's keys and its relay account."""
+    """A practice workstation: the practice's context and the features over it."""
 
     def __init__(self, store: Store) -> None:
-        self.store = store
-        #: The practice's keys: its current identity and those a rotation replaced.
-        self.identity = PracticeKeys(store)
-        self.relay_url = store.get_setting("relay_url") or ""
-        self.token = store.get_secret("relay_token")
-        self.practice_id = store.get_setting("practice_id") or ""
-        #: The person signed in (desktop.sync.people.sign_in): every action is theirs, and
-        #: desktop.core.rights says which they may do. None: nobody, nothing is allowed.
-        self.person: Practitioner | None = None
+        #: What every feature shares: the store, keys, relay account, person acting.
+        self.context = PracticeContext(store)
+        # Built once: each feature holds the same context, so a sign-in is seen by all.
+        self.conversations = Conversations(self.context)
+        self.renewals = Renewals(self.context, self.conversations)
+        self.notices = Notices(self.context)
+        self.people = People(self.context)
+        self.practice_documents = PracticeDocuments(self.context, self.conversations)
+
+    # The context's state, where callers have always found it on the workstation.
+
+    @property
+    def store(self) -> Store:
+        return self.context.store
+
+    @property
+    def identity(self) -> PracticeKeys:
+        return self.context.identity
+
+    @property
+    def practice_id(self) -> str:
+        return self.context.practice_id
+
+    @property
+    def token(self) -> bytes | None:
+        return self.context.token
+
+    @property
+    def relay_url(self) -> str:
+        return self.context.relay_url
+
+    @relay_url.setter
+    def relay_url(self, url: str) -> None:
+        self.context.relay_url = url
+
+    @property
+    def person(self) -> Practitioner | None:
+        """The person signed in; None: nobody, nothing is allowed."""
+        return self.context.person
+
+    @person.setter
+    def person(self, person: Practitioner | None) -> None:
+        self.context.person = person
 
     @classmethod
     def enrol(
@@ -102,158 +136,15 @@ class Workstation:
         return cls(store)
 
     def client(self) -> RelayClient:
-        return RelayClient(self.relay_url, self.token.decode() if self.token else None)
-
-    # -- the person acting ------------------------------------------------
+        return self.context.client()
 
     def acting(
         self, right: Right, author_id: str | None = None, concerning: str | None = None
     ) -> Practitioner:
-        """The person signed in, if ``right`` is theirs and ``author_id`` (when a caller
-        names one) is them; else ``NotAllowed`` (a sentence), and the caller changes nothing."""
-        person = self.person
-        if person is not None:
-            # Deactivated or demoted since signing in: the store's word is the current one.
-            person = self.store.person(person.id) or person
-            self.person = person
-        check(person, right, concerning)
-        assert person is not None
-        same_person(person, author_id)
-        return person
+        """See :meth:`PracticeContext.acting`."""
+        return self.context.acting(right, author_id, concerning)
 
-    def sign_in(self, person_id: str, secret: str) -> Practitioner:
-        """Name the person at the keyboard (the Argon2id check: call it off the GUI thread).
-        Audited, failures included; ``SignInRefused`` with a sentence when refused."""
-        return people.sign_in(self, person_id, secret)
-
-    def sign_out(self) -> None:
-        """The person leaves; the store stays open for the next one. Audited."""
-        people.sign_out(self)
-
-    # -- people and practitioners -----------------------------------------
-
-    def set_up_administrator(
-        self, secret: str, person_id: str | None = None, name: str | None = None,
-        role: str = "practitioner", profession: str = "", rpps: str | None = None,
-        accepts_messaging: bool = False,
-    ) -> Practitioner:
-        """The practice's first administrator (a new store, or one upgraded from a
-        Passerelle without people): an existing person (``person_id``) or a new one.
-        Refused once an administrator exists. Signs them in."""
-        return people.set_up_administrator(
-            self, secret, person_id, name, role, profession, rpps, accepts_messaging)
-
-    def add_person(
-        self, name: str, role: str, secret: str | None, administrator: bool = False,
-        profession: str = "", rpps: str | None = None, accepts_messaging: bool = False,
-    ) -> Practitioner:
-        """A new person of the practice (an administrator only)."""
-        return people.add_person(
-            self, name, role, secret, administrator, profession, rpps, accepts_messaging)
-
-    def add_practitioner(
-        self, name: str, profession: str, rpps: str | None = None, accepts_messaging: bool = False,
-        secret: str | None = None,
-    ) -> Practitioner:
-        """A new practitioner (an administrator only); without ``secret`` they cannot sign
-        in until an administrator sets one."""
-        return self.add_person(name, "practitioner", secret, False, profession, rpps,
-                               accepts_messaging)
-
-    def reset_secret(self, person_id: str, secret: str) -> None:
-        """A new PIN or passphrase: one's own, or anyone's by an administrator."""
-        people.reset_secret(self, person_id, secret)
-
-    def set_person_active(self, person_id: str, active: bool) -> Practitioner:
-        """Deactivate a person (they can no longer sign in) or bring them back."""
-        return people.set_active(self, person_id, active)
-
-    def set_person_administrator(self, person_id: str, administrator: bool) -> Practitioner:
-        return people.set_administrator(self, person_id, administrator)
-
-    # -- settings that need a right ----------------------------------------
-
-    def set_signature(self, practitioner_id: str, png: bytes | None) -> None:
-        """A practitioner's signature image: theirs to change, or an administrator's."""
-        self.acting(Right.SIGNATURE, concerning=practitioner_id)
-        self.store.set_signature(practitioner_id, png)
-
-    def update_practitioner(
-        self, practitioner_id: str, name: str, profession: str, rpps: str | None,
-        response_days: int, absent_from: Any, absent_until: Any, absence_message: str | None,
-        accepts_messaging: bool,
-    ) -> Practitioner:
-        """A practitioner's details and messaging settings (response time, absence,
-        messaging on or off), in one transaction: theirs to change, or an administrator's."""
-        self.acting(Right.OWN_SETTINGS, concerning=practitioner_id)
-        with self.store.transaction():
-            self.store.update_practitioner(practitioner_id, name, profession, rpps)
-            self.store.set_response_days(practitioner_id, response_days)
-            self.store.set_absence(practitioner_id, absent_from, absent_until, absence_message)
-            current = self.store.practitioner(practitioner_id)
-            if current is not None and current.accepts_messaging != accepts_messaging:
-                self.set_messaging(practitioner_id, accepts_messaging)
-        found = self.store.practitioner(practitioner_id)
-        assert found is not None
-        return found
-
-    def set_renewal_rules(self, rules: Any) -> None:
-        """The practice's renewal rules (a practitioner, or an administrator)."""
-        person = self.acting(Right.RENEWAL_RULES)
-        self.store.set_renewal_rules(rules, person.id)
-
-    def set_relay_url(self, url: str) -> None:
-        """Where this practice's relay is (an administrator only)."""
-        self.acting(Right.RELAY_ADDRESS)
-        url = url.strip().rstrip("/")
-        if not url.startswith(("http://", "https://")):
-            raise PasserelleError("The relay address starts with https:// (or http://).")
-        self.store.set_setting("relay_url", url)
-        self.relay_url = url
-
-    def export_audit(self, path: Path | str, audit_filter: Any = None) -> int:
-        """Write the audit trail (what ``audit_filter`` keeps) as CSV (an administrator
-        only); audited (``audit_exported``). Returns how many rows."""
-        from desktop.store.audit_query import AuditFilter
-
-        person = self.acting(Right.AUDIT)
-        f = audit_filter or AuditFilter()
-        text = self.store.audit_csv(f)
-        target = Path(path)
-        tmp = target.with_name(target.name + ".part")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
-        rows = text.count("\n") - 1
-        with self.store.transaction():
-            self.store.record_audit(AuditAction.AUDIT_EXPORTED, person.id, detail=f"{rows} rows")
-        return rows
-
-    def set_recovery_key(self, recovery_key: str) -> str:
-        """A new recovery key for the backups (an administrator only)."""
-        from desktop.store.backup import set_recovery_key
-
-        self.acting(Right.BACKUPS)
-        return set_recovery_key(self.store, recovery_key)
-
-    def import_patients(self, rows: Any, actor_id: str | None = None) -> Any:
-        """Add the patients of a previewed import (see ``Store.import_patients``)."""
-        actor_id = self.acting(Right.PATIENTS, actor_id).id
-        return self.store.import_patients(rows, actor_id)
-
-    def set_messaging(self, practitioner_id: str, accepts: bool) -> None:
-        self.acting(Right.OWN_SETTINGS, concerning=practitioner_id)
-        with self.store.transaction():
-            if self.store.practitioner(practitioner_id) is None:
-                raise PasserelleError("No such practitioner in this practice.")
-            self.store.set_accepts_messaging(practitioner_id, accepts)
-            self._publish_practitioner(practitioner_id, accepts)
-
-    def _publish_practitioner(self, practitioner_id: str, accepts: bool) -> None:
-        self.store.enqueue(
-            "POST", f"{API}/practitioners", {"id": practitioner_id, "accepts_messaging": accepts}
-        )
-
-    # -- enrolling patients ---------------------------------------------
+    # -- enrolling patients, practice settings: the workstation's own ------------
 
     def invite(
         self, patient_id: str, days: int = INVITATION_DAYS, actor_id: str | None = None
@@ -306,435 +197,224 @@ class Workstation:
             )
         return code
 
-    # -- conversations ---------------------------------------------------
+    def set_renewal_rules(self, rules: Any) -> None:
+        """The practice's renewal rules (a practitioner, or an administrator)."""
+        person = self.acting(Right.RENEWAL_RULES)
+        self.store.set_renewal_rules(rules, person.id)
+
+    def set_relay_url(self, url: str) -> None:
+        """Where this practice's relay is (an administrator only)."""
+        self.acting(Right.RELAY_ADDRESS)
+        url = url.strip().rstrip("/")
+        if not url.startswith(("http://", "https://")):
+            raise PasserelleError("The relay address starts with https:// (or http://).")
+        self.store.set_setting("relay_url", url)
+        self.relay_url = url
+
+    def export_audit(self, path: Path | str, audit_filter: Any = None) -> int:
+        """Write the audit trail (what ``audit_filter`` keeps) as CSV (an administrator
+        only); audited (``audit_exported``). Returns how many rows."""
+        from desktop.store.audit_query import AuditFilter
+
+        person = self.acting(Right.AUDIT)
+        f = audit_filter or AuditFilter()
+        text = self.store.audit_csv(f)
+        target = Path(path)
+        tmp = target.with_name(target.name + ".part")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+        rows = text.count("\n") - 1
+        with self.store.transaction():
+            self.store.record_audit(AuditAction.AUDIT_EXPORTED, person.id, detail=f"{rows} rows")
+        return rows
+
+    def set_recovery_key(self, recovery_key: str) -> str:
+        """A new recovery key for the backups (an administrator only)."""
+        from desktop.store.backup import set_recovery_key
+
+        self.acting(Right.BACKUPS)
+        return set_recovery_key(self.store, recovery_key)
+
+    def import_patients(self, rows: Any, actor_id: str | None = None) -> Any:
+        """Add the patients of a previewed import (see ``Store.import_patients``)."""
+        actor_id = self.acting(Right.PATIENTS, actor_id).id
+        return self.store.import_patients(rows, actor_id)
+
+    # -- kept for callers not moved yet: each passes the call on to a service --------
+
+    def sign_in(self, person_id: str, secret: str) -> Practitioner:
+        return self.people.sign_in(person_id, secret)
+
+    def sign_out(self) -> None:
+        self.people.sign_out()
+
+    def set_up_administrator(
+        self, secret: str, person_id: str | None = None, name: str | None = None,
+        role: str = "practitioner", profession: str = "", rpps: str | None = None,
+        accepts_messaging: bool = False,
+    ) -> Practitioner:
+        return self.people.set_up_administrator(
+            secret, person_id, name, role, profession, rpps, accepts_messaging)
+
+    def add_person(
+        self, name: str, role: str, secret: str | None, administrator: bool = False,
+        profession: str = "", rpps: str | None = None, accepts_messaging: bool = False,
+    ) -> Practitioner:
+        return self.people.add(
+            name, role, secret, administrator, profession, rpps, accepts_messaging)
+
+    def add_practitioner(
+        self, name: str, profession: str, rpps: str | None = None,
+        accepts_messaging: bool = False, secret: str | None = None,
+    ) -> Practitioner:
+        return self.people.add_practitioner(name, profession, rpps, accepts_messaging, secret)
+
+    def reset_secret(self, person_id: str, secret: str) -> None:
+        self.people.reset_secret(person_id, secret)
+
+    def set_person_active(self, person_id: str, active: bool) -> Practitioner:
+        return self.people.set_active(person_id, active)
+
+    def set_person_administrator(self, person_id: str, administrator: bool) -> Practitioner:
+        return self.people.set_administrator(person_id, administrator)
+
+    def set_signature(self, practitioner_id: str, png: bytes | None) -> None:
+        self.people.set_signature(practitioner_id, png)
+
+    def update_practitioner(
+        self, practitioner_id: str, name: str, profession: str, rpps: str | None,
+        response_days: int, absent_from: Any, absent_until: Any, absence_message: str | None,
+        accepts_messaging: bool,
+    ) -> Practitioner:
+        return self.people.update_practitioner(
+            practitioner_id, name, profession, rpps, response_days, absent_from, absent_until,
+            absence_message, accepts_messaging)
+
+    def set_messaging(self, practitioner_id: str, accepts: bool) -> None:
+        self.people.set_messaging(practitioner_id, accepts)
+
+    def _publish_practitioner(self, practitioner_id: str, accepts: bool) -> None:
+        self.context.publish_practitioner(practitioner_id, accepts)
 
     def _recipients(self, conversation_id: str) -> tuple[str, list[bytes]]:
-        conv = self.store.conversation(conversation_id)
-        if conv is None:
-            raise PasserelleError("No such conversation.")
-        keys = self.store.patient_keys(conv.patient_id) if conv.patient_id else None
-        if keys is None:
-            raise PasserelleError("This patient has no keys on this workstation yet; sync first.")
-        return conv.patient_id or "", [keys[0], self.identity.enc_pk]
+        return self.context.recipients(conversation_id)
 
     def _author(self, author_id: str) -> Practitioner:
-        p = self.store.practitioner(author_id)
-        if p is None:
-            raise PasserelleError("No such practitioner in this practice.")
-        return p
-
-    def reply(self, conversation_id: str, text: str, author_id: str) -> str:
-        """Write to the patient. A reply to a request accepts it first."""
-        author = self.acting(Right.REPLY, author_id)
-        author_id = author.id
-        text = check_text(text)
-        conv = self.store.conversation(conversation_id)
-        if conv is None:
-            raise PasserelleError("No such conversation.")
-        if conv.state is ConversationState.REQUESTED:
-            with self.store.transaction():
-                accepted = self.change_state(conversation_id, ConversationState.OPEN, author_id)
-                # Waits on the acceptance: if a colleague decided the request first (and
-                # maybe declined it), this reply is taken back with it.
-                return self._send(conversation_id, text, author, after_journal=accepted)
-        if not conv.state.practice_may_write:
-            raise PasserelleError(f"This conversation is {conv.state}; reopen it to write.")
-        with self.store.transaction():
-            return self._send(conversation_id, text, author)
+        return self.context.author(author_id)
 
     def _send(
-        self,
-        conversation_id: str,
-        text: str,
-        author: Practitioner,
-        message_id: str | None = None,
-        content: dict[str, Any] | None = None,
-        after_journal: str | None = None,
-        sent_at: datetime | None = None,
+        self, conversation_id: str, text: str, author: Practitioner,
+        message_id: str | None = None, content: dict[str, Any] | None = None,
+        after_journal: str | None = None, sent_at: datetime | None = None,
     ) -> str:
-        """Store and queue a message; ``content``: more fields for the envelope (a renewal
-        decision and its prescription); ``after_journal``: the decision it waits on."""
-        _, recipients = self._recipients(conversation_id)
-        message_id = message_id or str(uuid.uuid4())
-        sent_at = sent_at or now_utc()
-        doc = {
-            **(content or {}),
-            "type": "message",
-            "text": text,
-            "sent_at": sent_at.isoformat(),
-            "author": author.id,
-            # How the patient sees who wrote: "Secrétariat — Julie" for an assistant.
-            "author_name": role_label(author),
-            "author_role": author.role,
-        }
-        envelope = seal_envelope(
-            encode(doc), message_context(conversation_id, message_id),
-            self.identity.sign_key, recipients,
-        )
-        if (len(envelope) + 2) // 3 * 4 + 200 > MAX_BODY_BYTES:
-            raise PasserelleError(
-                "This message is too large for the relay (1 MiB): shorten it or send less."
-            )
-        self.store.add_message(
-            message_id, conversation_id, Sender.PRACTICE, author.id, text, sent_at,
-            DeliveryState.PENDING,
-        )
-        self.store.enqueue(
-            "POST",
-            f"{API}/conversations/{conversation_id}/messages",
-            {"id": message_id, "envelope": b64(envelope)},
-            id=message_id,
-            after_journal=after_journal,
-        )
-        return message_id
+        return self.context.send_message(
+            conversation_id, text, author, message_id, content, after_journal, sent_at)
+
+    def reply(self, conversation_id: str, text: str, author_id: str) -> str:
+        return self.conversations.reply(conversation_id, text, author_id)
 
     def change_state(
-        self, conversation_id: str, state: ConversationState, author_id: str, note: str | None = None
+        self, conversation_id: str, state: ConversationState, author_id: str,
+        note: str | None = None,
     ) -> str:
-        """Accept, decline, close or reopen; ``note`` (a decline reason) is what the patient reads.
-
-        Audited with ``author_id`` as who did it (``accepted``, ``declined``,
-        ``closed`` or ``reopened``). A decision taken once per round: published to the
-        practice's journal, the change leaves for the relay once the journal kept it (a
-        colleague's change of the same round, come first, takes this one back —
-        desktop.sync.decisions). Returns the journal event's id.
-        """
-        author = self.acting(Right.TRIAGE, author_id)
-        conv = self.store.conversation(conversation_id)
-        if conv is None:
-            raise PasserelleError("No such conversation.")
-        if not conv.state.can_become(state):
-            raise PasserelleError(f"A conversation that is {conv.state} cannot become {state}.")
-        _, recipients = self._recipients(conversation_id)
-        event_id = str(uuid.uuid4())
-        envelope = None
-        if note is not None:
-            note = check_text(note)
-            sent_at = now_utc()
-            doc = {
-                "type": "state",
-                "state": str(state),
-                "text": note,
-                "sent_at": sent_at.isoformat(),
-                "author": author.id,
-                "author_name": role_label(author),
-                "author_role": author.role,
-            }
-            envelope = b64(seal_envelope(
-                encode(doc), state_context(conversation_id, event_id, str(state)),
-                self.identity.sign_key, recipients,
-            ))
-        with self.store.transaction():
-            self.store.set_conversation_state(conversation_id, state)
-            self.store.record_audit(
-                AuditAction.for_state(state, conv.state), author.id,
-                # Never the text the patient reads: the trail holds who and what, not what
-                # was said (the message itself is in the conversation).
-                conversation_id=conversation_id,
-            )
-            gate = decisions.publish_state(
-                self.store, conversation_id, conv.state, state, author, event_id)
-            if state is ConversationState.DECLINED:
-                renewals.decline_with_conversation(self, conversation_id, author, note)
-            if note is not None:
-                # The reason shows in the thread, as the patient will see it.
-                self.store.add_message(
-                    event_id, conversation_id, Sender.PRACTICE, author.id, note, sent_at,
-                    DeliveryState.PENDING,
-                )
-            self.store.enqueue(
-                "POST",
-                f"{API}/conversations/{conversation_id}/state",
-                {"state": str(state), "event_id": event_id, "envelope": envelope},
-                id=event_id,
-                after_journal=gate,
-            )
-        return gate
+        return self.conversations.change_state(conversation_id, state, author_id, note)
 
     def mark_read(self, conversation_id: str) -> int:
-        """The practitioner opened the thread: the patient will see his messages were read."""
-        with self.store.transaction():
-            ids = self.store.mark_conversation_read(conversation_id)
-            for start in range(0, len(ids), 500):
-                self.store.enqueue(
-                    "POST",
-                    f"{API}/conversations/{conversation_id}/receipts",
-                    {"message_ids": ids[start : start + 500], "receipt": "read"},
-                )
-        return len(ids)
+        return self.conversations.mark_read(conversation_id)
 
-    # -- renewal requests --------------------------------------------------
+    def assign(self, conversation_id: str, practitioner_id: str | None, actor_id: str) -> None:
+        self.conversations.assign(conversation_id, practitioner_id, actor_id)
+
+    def add_note(self, conversation_id: str, author_id: str, text: str) -> Note:
+        return self.conversations.add_note(conversation_id, author_id, text)
+
+    def absence_replies(self, applied: Applied, today: date | None = None) -> list[str]:
+        return self.conversations.absence_replies(applied, today)
 
     def approve_renewal(
-        self,
-        request_id: str,
-        treatments: Sequence[PrescribedTreatment],
-        author_id: str,
-        override_reason: str | None = None,
-        note: str | None = None,
-        prescription_note: str | None = None,
-        today: date | None = None,
+        self, request_id: str, treatments: Sequence[PrescribedTreatment], author_id: str,
+        override_reason: str | None = None, note: str | None = None,
+        prescription_note: str | None = None, today: date | None = None,
     ) -> str:
-        """Renew the treatments of a waiting request; returns the id of the reply sent.
-
-        Renders the prescription (practice settings ``practice_name``,
-        ``practice_address``, ``practice_phone``; the author's name,
-        profession, RPPS and signature image), keeps it in the store, and
-        replies in the request's conversation (accepting or reopening it
-        first) with the PDF attached, end-to-end encrypted. ``note`` is the
-        message the patient reads (a standard sentence when ``None``);
-        ``prescription_note`` is printed on the prescription. ``today``: the
-        practice's local day, the prescription's date.
-
-        Refused with nothing stored or sent (``PasserelleError``, the message
-        says why): an unknown or already decided request, a patient no longer
-        enrolled, no treatment or an absurd one (duration outside 1–365
-        days, renewals outside 0–12, quantity empty or over 100 characters),
-        a flagged request without ``override_reason``, a PDF over 512 KiB,
-        practice details the prescription needs but lacks
-        (``PrescriptionInvalid``). Audited (``renewal_approved``, with the
-        override and its reason).
-        """
-        return renewals.approve(
-            self, request_id, treatments, author_id, override_reason, note, prescription_note,
-            today,
-        )
+        return self.renewals.approve(
+            request_id, treatments, author_id, override_reason, note, prescription_note, today)
 
     def decline_renewal(
         self, request_id: str, reason: str, author_id: str, today: date | None = None
     ) -> str | None:
-        """Decline a waiting request with a reason the patient reads; never a document.
-
-        Returns the id of the reply sent, or ``None`` when the patient is no
-        longer enrolled: then the decision is only recorded here and the
-        conversation ended on the relay without a word (nothing can reach
-        him). Audited (``renewal_declined``).
-        """
-        return renewals.decline(self, request_id, reason, author_id, today)
+        return self.renewals.decline(request_id, reason, author_id, today)
 
     def renewal_needs_appointment(
-        self,
-        request_id: str,
-        author_id: str,
-        message: str | None = None,
+        self, request_id: str, author_id: str, message: str | None = None,
         today: date | None = None,
     ) -> str:
-        """Answer a waiting request that the patient must come in first; ``message`` (a
-        standard sentence when ``None``) is what he reads. Returns the id of the reply.
-        Audited (``renewal_appointment_needed``)."""
-        return renewals.needs_appointment(self, request_id, author_id, message, today)
+        return self.renewals.needs_appointment(request_id, author_id, message, today)
 
     def renewal_form(self, request_id: str) -> list[PrescribedTreatment]:
-        """The approval form pre-filled from the last prescription of each treatment asked."""
-        return renewals.renewal_form(self, request_id)
+        return self.renewals.form(request_id)
 
     def preview_renewal(
-        self,
-        request_id: str,
-        treatments: Sequence[PrescribedTreatment],
-        author_id: str,
-        prescription_note: str | None = None,
-        today: date | None = None,
+        self, request_id: str, treatments: Sequence[PrescribedTreatment], author_id: str,
+        prescription_note: str | None = None, today: date | None = None,
     ) -> bytes:
-        """The PDF :meth:`approve_renewal` would send, without storing or sending anything."""
-        return renewals.preview(self, request_id, treatments, author_id, prescription_note, today)
-
-    # -- notices -----------------------------------------------------------
+        return self.renewals.preview(request_id, treatments, author_id, prescription_note, today)
 
     def notice_audience(
         self, audience: Audience, kind: NoticeKind | str, today: date | None = None
     ) -> list[Patient]:
-        """The patients a notice of ``kind`` for ``audience`` would reach on ``today``: the
-        live count and the preview before sending. Nothing is stored."""
-        return notices.audience_of(self, audience, kind, today)
+        return self.notices.audience(audience, kind, today)
 
     def prepare_notice(
-        self,
-        notice: Notice,
-        audience: Audience,
-        author_id: str | None = None,
-        send_after: datetime | None = None,
-        today: date | None = None,
+        self, notice: Notice, audience: Audience, author_id: str | None = None,
+        send_after: datetime | None = None, today: date | None = None,
     ) -> int:
-        """Record the notice and choose its recipients, in ONE transaction; returns how many.
-
-        Recipients: the enrolled patients matching ``audience`` on ``today``,
-        minus those who opted out for a preventive notice. Nothing is sealed
-        or sent yet (:meth:`send_notice_batch`, or :meth:`send_due_notices`
-        once ``send_after`` has passed). Refused (``NoticeRefused``, nothing
-        stored): a template's blank left unfilled, nobody in the audience,
-        replies allowed without an ``author_id`` who accepts messaging (the
-        replies go to him). Audited (``notice_prepared``).
-        """
-        return notices.prepare(self, notice, audience, author_id, send_after, today)
+        return self.notices.prepare(notice, audience, author_id, send_after, today)
 
     def send_notice_batch(
-        self,
-        notice_id: str,
-        batch: int = notices.BATCH,
-        cancel: notices.Cancel | None = None,
+        self, notice_id: str, batch: int = notices.BATCH, cancel: notices.Cancel | None = None,
         on_progress: Callable[[NoticeProgress], None] | None = None,
     ) -> NoticeProgress:
-        """Seal the notice for its recipients still queued and hand them to the outbox,
-        ``batch`` at a time, each batch in one transaction; returns how far it got.
-
-        Resumes where a previous call (or a killed workstation) stopped; ``cancel``
-        (an Event, or a function returning True) is looked at between batches, and
-        the recipients left stay queued for a later call. ``on_progress`` is called
-        after each batch (on this thread): a good moment to wake the sync engine.
-        """
-        return notices.send_batches(self, notice_id, batch, cancel, on_progress)
+        return self.notices.send_batch(notice_id, batch, cancel, on_progress)
 
     def send_due_notices(
-        self,
-        now: datetime | None = None,
-        cancel: notices.Cancel | None = None,
+        self, now: datetime | None = None, cancel: notices.Cancel | None = None,
         on_progress: Callable[[NoticeProgress], None] | None = None,
     ) -> list[NoticeProgress]:
-        """Send every notice that is due: scheduled ones whose time has come, and any send
-        left halfway. The window calls this at start-up and every minute or so."""
-        return notices.send_due(self, now, cancel, on_progress)
+        return self.notices.send_due(now, cancel, on_progress)
 
     def cancel_notice(self, notice_id: str, actor_id: str | None = None) -> int:
-        """Stop a notice: recipients not yet handed over get nothing (returns how many).
-        Audited (``notice_cancelled``)."""
-        actor_id = self.acting(Right.NOTICES, actor_id).id
-        return self.store.cancel_notice(notice_id, actor_id)
-
-    # -- documents -------------------------------------------------------
+        return self.notices.cancel(notice_id, actor_id)
 
     def documents(self, conversation_id: str) -> list[StoredDocument]:
-        """The documents of a conversation; ``downloaded`` says whether they are here."""
-        return DocumentStore(self.store).of_conversation(conversation_id)
+        return self.practice_documents.of_conversation(conversation_id)
 
     def document_limit(self) -> int:
-        """The practice's limit per document, in bytes (25 MB until it sets one)."""
-        return document_limit(self.store)
+        return self.practice_documents.limit()
 
     def set_document_limit(self, max_bytes: int, actor_id: str | None = None) -> None:
-        """Set the limit per document (1 MB to 100 MB); published to the patients."""
-        self.acting(Right.PRACTICE_SETTINGS, actor_id)
-        practice_documents.set_limit(self, max_bytes)
+        self.practice_documents.set_limit(max_bytes, actor_id)
 
     def send_documents(
         self, conversation_id: str, paths: Sequence[Path | str], text: str, author_id: str
     ) -> str:
-        """Attach files to a message to the patient; returns the message's id.
-
-        Every file is checked first (type by its content, the practice's limit):
-        ``InvalidField`` names each refused file and why, and nothing is stored.
-        Then each is encrypted with its own key into the store, and one
-        transaction records the documents, the message (accepting a request
-        first, as a reply does) and the uploads sync will carry before it.
-        Audited (``document_sent``, one line per file).
-        """
-        return practice_documents.send(self, conversation_id, paths, text, author_id)
+        return self.practice_documents.send(conversation_id, paths, text, author_id)
 
     def withdraw_message(self, message_id: str) -> str:
-        """Take back a message with documents that has not left this workstation (the
-        sync engine's ``withdraw`` first stops its upload). ``PasserelleError`` once sent."""
-        self.acting(Right.REPLY)
-        return practice_documents.withdraw(self, message_id)
+        return self.practice_documents.withdraw(message_id)
 
     def fetch_document(
-        self,
-        document_id: str,
-        on_progress: Callable[[int, int], None] | None = None,
-        cancel: Callable[[], bool] | None = None,
-        client: RelayClient | None = None,
+        self, document_id: str, on_progress: Callable[[int, int], None] | None = None,
+        cancel: Callable[[], bool] | None = None, client: RelayClient | None = None,
     ) -> int:
-        """Download a document into the store (its chunks kept encrypted), resuming what
-        an earlier try fetched; checked against its SHA-256 before it is marked complete
-        (a document that fails is forgotten and marked refused). Returns how many chunks
-        this call fetched. ``Cancelled`` from ``cancel``: what came is kept."""
-        return practice_documents.fetch(self, document_id, on_progress, cancel, client)
+        return self.practice_documents.fetch(document_id, on_progress, cancel, client)
 
     def open_document(self, document_id: str) -> bytes:
-        """A downloaded document's bytes, decrypted in memory and checked (never written)."""
-        return practice_documents.open_bytes(self, document_id)
+        return self.practice_documents.open(document_id)
 
     def save_document(self, document_id: str, path: Path | str, actor_id: str | None) -> Path:
-        """Write a copy where the person chose; recorded in the patient's audit
-        (``document_saved``)."""
-        actor_id = self.acting(Right.REPLY, actor_id).id
-        return practice_documents.save_as(self, document_id, path, actor_id)
+        return self.practice_documents.save(document_id, path, actor_id)
 
     def save_prescription(
         self, prescription_id: str, path: Path | str, actor_id: str | None
     ) -> Path:
-        """Write a copy of a renewed prescription; recorded as ``document_saved``."""
-        actor_id = self.acting(Right.REPLY, actor_id).id
-        return practice_documents.save_prescription_as(self, prescription_id, path, actor_id)
-
-    # -- internal work ---------------------------------------------------
-
-    def assign(self, conversation_id: str, practitioner_id: str | None, actor_id: str) -> None:
-        """Put the conversation on a practitioner's desk (``None``: back to its addressee).
-
-        Internal: stored and audited here, never sent to the relay.
-        """
-        actor = self.acting(Right.ASSIGN, actor_id)
-        assignee = self._author(practitioner_id) if practitioner_id is not None else None
-        with self.store.transaction():
-            if self.store.conversation(conversation_id) is None:
-                raise PasserelleError("No such conversation.")
-            self.store.assign(conversation_id, practitioner_id)
-            self.store.record_audit(
-                AuditAction.ASSIGNED if assignee else AuditAction.UNASSIGNED, actor.id,
-                conversation_id=conversation_id, detail=assignee.name if assignee else "",
-            )
-
-    def add_note(self, conversation_id: str, author_id: str, text: str) -> Note:
-        """An internal note: local only, audited, never sent to the relay nor searchable."""
-        author_id = self.acting(Right.NOTE, author_id).id
-        return self.store.add_note(conversation_id, author_id, text)
-
-    # -- absence auto-reply ----------------------------------------------
-
-    def absence_replies(self, applied: Applied, today: date | None = None) -> list[str]:
-        """Answer, once per conversation and absence, patients who just wrote to someone away.
-
-        For each patient message in ``applied`` (a page the sync just
-        applied) whose conversation is open and on the desk of an absent
-        practitioner (``assigned_to``, else the addressee) on ``today`` (the
-        practice's local day), that practitioner's absence message is sent
-        in his name, unless this absence already answered this
-        conversation. Requests are not answered: writing to one would accept
-        it. Returns the ids of the messages queued; a conversation that
-        cannot be answered (the patient's keys not here yet) is skipped and
-        logged, never blocking the others.
-        """
-        today = today or date.today()
-        absent = {p.id: p for p in self.store.practitioners() if p.absent_on(today)}
-        if not absent:
-            return []
-        sent: list[str] = []
-        seen: set[str] = set()
-        for message_id in applied.new_messages:
-            message = self.store.message(message_id)
-            if message is None or message.sender is not Sender.PATIENT:
-                continue
-            if message.conversation_id in seen:
-                continue
-            seen.add(message.conversation_id)
-            conv = self.store.conversation(message.conversation_id)
-            if conv is None or conv.state is not ConversationState.OPEN:
-                continue
-            away = absent.get(conv.assigned_to or conv.practitioner_id)
-            if away is None or not away.absence_message or away.absent_from is None:
-                continue
-            reply_id = str(uuid.uuid4())
-            try:
-                with self.store.transaction():
-                    if not self.store.claim_absence_reply(
-                        conv.id, away.id, away.absent_from, reply_id
-                    ):
-                        continue
-                    self._send(conv.id, check_text(away.absence_message), away, reply_id)
-                    # Sent once for the practice: the first workstation to claim it.
-                    self.store.hold_absence_reply(conv.id, away.id, away.absent_from, reply_id)
-            except (PasserelleError, ValueError) as exc:
-                log.warning("no absence reply in conversation %s: %s", conv.id, exc)
-                continue
-            sent.append(reply_id)
-        return sent
+        return self.practice_documents.save_prescription(prescription_id, path, actor_id)

@@ -184,8 +184,8 @@ class ConversationView(QWidget):
             else "" if can_write else self.tr("Reopen the conversation to write."))
         self._render(names)
         if conv.unread and self.session.workstation is not None:
-            self.session.act(self.session.workstation.mark_read, conv.id, changed="inbox",
-                             parent=self)
+            conversations = self.session.workstation.conversations
+            self.session.act(conversations.mark_read, conv.id, changed="inbox", parent=self)
 
     def refresh(self) -> None:
         self.show_conversation(self.conversation.id if self.conversation else None)
@@ -394,16 +394,17 @@ class ConversationView(QWidget):
 
         if files:
             # Checked again, encrypted into the store and queued: on the store's worker.
-            self.session.act(ws.send_documents, self.conversation.id, files, text, self._me(),
-                             changed="inbox", done=sent, failed=failed, parent=self)
+            self.session.act(ws.practice_documents.send, self.conversation.id, files, text,
+                             self._me(), changed="inbox", done=sent, failed=failed, parent=self)
             return
-        self.session.act(ws.reply, self.conversation.id, text, self._me(), changed="inbox",
-                         done=sent, failed=failed, parent=self)
+        self.session.act(ws.conversations.reply, self.conversation.id, text, self._me(),
+                         changed="inbox", done=sent, failed=failed, parent=self)
 
     def accept_request(self) -> None:
         ws = self.session.workstation
         if ws and self.conversation:
-            self._do(ws.change_state, self.conversation.id, ConversationState.OPEN, self._me())
+            self._do(ws.conversations.change_state, self.conversation.id, ConversationState.OPEN,
+                     self._me())
 
     def decline(self) -> None:
         ws = self.session.workstation
@@ -413,19 +414,21 @@ class ConversationView(QWidget):
         ask_text(self, self.tr("Decline the request"),
                  self.tr("The patient will read this reason. Suggest what to do instead "
                          "(an appointment, another practitioner)."),
-                 lambda reason: self._do(ws.change_state, conv.id, ConversationState.DECLINED,
-                                         self._me(), reason),
+                 lambda reason: self._do(ws.conversations.change_state, conv.id,
+                                         ConversationState.DECLINED, self._me(), reason),
                  ok_label=self.tr("Decline"))
 
     def close_conversation(self) -> None:
         ws = self.session.workstation
         if ws and self.conversation:
-            self._do(ws.change_state, self.conversation.id, ConversationState.CLOSED, self._me())
+            self._do(ws.conversations.change_state, self.conversation.id,
+                     ConversationState.CLOSED, self._me())
 
     def reopen(self) -> None:
         ws = self.session.workstation
         if ws and self.conversation:
-            self._do(ws.change_state, self.conversation.id, ConversationState.OPEN, self._me())
+            self._do(ws.conversations.change_state, self.conversation.id, ConversationState.OPEN,
+                     self._me())
 
     def add_note(self) -> None:
         ws = self.session.workstation
@@ -434,7 +437,7 @@ class ConversationView(QWidget):
             return
         ask_text(self, self.tr("Internal note"),
                  self.tr("Only the practice sees notes; they never leave this store."),
-                 lambda text: self._do(ws.add_note, conv.id, self._me(), text),
+                 lambda text: self._do(ws.conversations.add_note, conv.id, self._me(), text),
                  ok_label=self.tr("Add note"))
 
     def export_to_file(self) -> None:
@@ -450,12 +453,13 @@ class ConversationView(QWidget):
         reader, ws, conv = self.session.reader, self.session.workstation, self.conversation
         if not reader or not ws or not conv:
             return
+        assign = ws.conversations.assign
         for p in reader.practitioners():
             action = self.assign_menu.addAction(p.name)
             action.setCheckable(True)
             action.setChecked(p.id == conv.assigned_to)
             action.triggered.connect(
-                lambda _=False, pid=p.id: self._do(ws.assign, conv.id, pid, self._me()))
+                lambda _=False, pid=p.id: self._do(assign, conv.id, pid, self._me()))
         self.assign_menu.addSeparator()
         clear = self.assign_menu.addAction(self.tr("Nobody (back to the addressee)"))
-        clear.triggered.connect(lambda: self._do(ws.assign, conv.id, None, self._me()))
+        clear.triggered.connect(lambda: self._do(assign, conv.id, None, self._me()))

@@ -163,8 +163,8 @@ class DocumentActions(QObject):
         if ws is None:
             return
         me = self.session.me()
-        self.session.act(ws.save_prescription, prescription_id, path, me.id if me else None,
-                         done=self._saved, parent=self.widget)
+        self.session.act(ws.practice_documents.save_prescription, prescription_id, path,
+                         me.id if me else None, done=self._saved, parent=self.widget)
 
     # -- saving -----------------------------------------------------------------
 
@@ -193,7 +193,7 @@ class DocumentActions(QObject):
         if ws is None:
             return
         me = self.session.me()
-        self.session.act(ws.save_document, blob_id, path, me.id if me else None,
+        self.session.act(ws.practice_documents.save, blob_id, path, me.id if me else None,
                          done=self._saved, parent=self.widget)
 
     def _saved(self, target: Any) -> None:

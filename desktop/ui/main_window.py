@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
         self.me.clear()
         self.sign_in_screen.reset()
         self.pages.setCurrentWidget(self.sign_in_screen)
-        self.session.act(ws.sign_out, changed="person", parent=self)
+        self.session.act(ws.people.sign_out, changed="person", parent=self)
 
     def _changed(self, what: str) -> None:
         if what == "settings" and self.session.reader is not None:

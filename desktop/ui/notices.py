@@ -231,7 +231,7 @@ class NoticesScreen(QTabWidget):
         except ValueError as exc:
             self.count.setText(str(exc))
             return
-        Operation(self, ws.notice_audience, audience, self.kind()).success(
+        Operation(self, ws.notices.audience, audience, self.kind()).success(
             self._show_audience).failure(lambda exc: self.count.setText(str(exc))).run("compute")
 
     def _show_audience(self, patients: list[Any]) -> None:
@@ -283,7 +283,7 @@ class NoticesScreen(QTabWidget):
             self.schedule_button.setEnabled(True)
             self.error.setText(str(exc))
 
-        self.session.act(ws.prepare_notice, notice, audience, me.id if me else None, send_after,
+        self.session.act(ws.notices.prepare, notice, audience, me.id if me else None, send_after,
                          changed="notices", done=prepared, failed=refused, parent=self)
 
     # -- sending ------------------------------------------------------------------------
@@ -306,8 +306,8 @@ class NoticesScreen(QTabWidget):
                     engine.wake()  # the outbox grew: push this batch while the next is sealed
 
             if notice_id is None:
-                return ws.send_due_notices(cancel=cancel, on_progress=moved)
-            return ws.send_notice_batch(notice_id, cancel=cancel, on_progress=moved)
+                return ws.notices.send_due(cancel=cancel, on_progress=moved)
+            return ws.notices.send_batch(notice_id, cancel=cancel, on_progress=moved)
 
         Operation(self, work).success(self._sent).failure(self._send_failed).run("network")
 

@@ -138,7 +138,7 @@ class PeopleGroup(QGroupBox):
             return
         name = self.name.text().strip()
         practitioner = self.role.currentData() == "practitioner"
-        self._act(ws.add_person, name, self.role.currentData(), self.secret.text(),
+        self._act(ws.people.add, name, self.role.currentData(), self.secret.text(),
                   self.admin.isChecked(), self.profession.text().strip() if practitioner else "",
                   (self.rpps.text().strip() or None) if practitioner else None, practitioner,
                   said=self.tr("{0} was added.").format(name))
@@ -149,7 +149,7 @@ class PeopleGroup(QGroupBox):
         person_id, active = self._current()
         if ws is None or person_id is None:
             return
-        self._act(ws.set_person_active, person_id, not active,
+        self._act(ws.people.set_active, person_id, not active,
                   said=self.tr("Deactivated.") if active else self.tr("Reactivated."))
 
     def reset(self) -> None:
@@ -159,4 +159,4 @@ class PeopleGroup(QGroupBox):
             return
         secret = self.reset_secret.text()
         self.reset_secret.clear()
-        self._act(ws.reset_secret, person_id, secret, said=self.tr("The PIN was changed."))
+        self._act(ws.people.reset_secret, person_id, secret, said=self.tr("The PIN was changed."))

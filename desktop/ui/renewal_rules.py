@@ -121,7 +121,7 @@ def choose_signature(parent: QWidget, session: Session, practitioner_id: str,
                 raise ValueError("This file is not a PNG image.")
             ws = session.workstation
             if ws is not None:  # that practitioner's, or an administrator's
-                ws.set_signature(practitioner_id, data)
+                ws.people.set_signature(practitioner_id, data)
             else:
                 store.set_signature(practitioner_id, data)
 

@@ -234,12 +234,12 @@ class RenewalsScreen(QWidget):
                  prescription_note: str | None) -> None:
             form = self.dialog
             self.session.act(
-                lambda: ws.approve_renewal(request_id, lines, self._me(), override, note,
+                lambda: ws.renewals.approve(request_id, lines, self._me(), override, note,
                                            prescription_note),
                 changed="renewals", parent=self,
                 done=lambda _: form.accept(), failed=form.failed)
 
-        self.session.act(ws.renewal_form, request_id, done=open_form, parent=self)
+        self.session.act(ws.renewals.form, request_id, done=open_form, parent=self)
 
     def decline(self) -> None:
         ws, q = self.session.workstation, self.current
@@ -249,7 +249,7 @@ class RenewalsScreen(QWidget):
         self.dialog = ask_text(
             self, self.tr("Decline the renewal"),
             self.tr("The patient reads this reason. No prescription is made."),
-            lambda reason: self.session.act(ws.decline_renewal, request_id, reason, self._me(),
+            lambda reason: self.session.act(ws.renewals.decline, request_id, reason, self._me(),
                                             changed="renewals", parent=self),
             ok_label=self.tr("Decline"))
 
@@ -261,7 +261,7 @@ class RenewalsScreen(QWidget):
         self.dialog = ask_text(
             self, self.tr("Appointment needed"),
             self.tr("The patient is asked to make an appointment. Add a message if you wish."),
-            lambda text: self.session.act(ws.renewal_needs_appointment, request_id, self._me(),
+            lambda text: self.session.act(ws.renewals.needs_appointment, request_id, self._me(),
                                           text or None, changed="renewals", parent=self),
             required=False, ok_label=self.tr("Ask for an appointment"))
 

@@ -122,7 +122,7 @@ class Session(QObject):
         ws = self.workstation
         if ws is not None:
             try:
-                if ws.absence_replies(applied) and self.engine is not None:
+                if ws.conversations.absence_replies(applied) and self.engine is not None:
                     self.engine.wake()
             except Exception:  # an auto-reply must never stop sync
                 log.exception("absence auto-reply failed")
@@ -174,7 +174,9 @@ class Session(QObject):
             return
 
         def withdraw() -> str:
-            return engine.withdraw(message_id) if engine else ws.withdraw_message(message_id)
+            if engine is not None:
+                return engine.withdraw(message_id)
+            return ws.practice_documents.withdraw(message_id)
 
         def success(result: Any) -> None:
             self.changed.emit("inbox")

@@ -256,7 +256,7 @@ class SettingsScreen(QScrollArea):
 
         def save() -> None:
             # Through the rights: that practitioner, or an administrator (desktop.core.rights).
-            ws.update_practitioner(pid, name, profession, rpps, days, start, end, message,
+            ws.people.update_practitioner(pid, name, profession, rpps, days, start, end, message,
                                    messaging)
             self._publish()
 
@@ -278,7 +278,7 @@ class SettingsScreen(QScrollArea):
             self.load()
             self.who.setCurrentIndex(self.who.findData(p.id))
 
-        self.session.act(ws.add_practitioner, name, self.p_profession.currentText().strip(),
+        self.session.act(ws.people.add_practitioner, name, self.p_profession.currentText().strip(),
                          self.p_rpps.text().strip() or None, self.p_messaging.isChecked(),
                          changed="practitioners", done=added, parent=self,
                          failed=lambda exc: self.p_error.setText(str(exc)))
@@ -425,7 +425,7 @@ class SettingsScreen(QScrollArea):
         ws = self.session.workstation
         if ws is None:
             return
-        publish_current_profile(ws)
+        publish_current_profile(ws.context)
 
 
 def today() -> date:

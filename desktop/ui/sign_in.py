@@ -122,7 +122,7 @@ class SignInScreen(QWidget):
             return
         self.button.setEnabled(False)
         self.message.setText(self.tr("Checking…"))
-        fn: Any = ws.set_up_administrator if self.setting_up else ws.sign_in
+        fn: Any = ws.people.set_up_administrator if self.setting_up else ws.people.sign_in
         args = (secret, person_id) if self.setting_up else (person_id, secret)
         self.session.act(fn, *args, changed="person", done=lambda _: self._done(),
                          failed=self._failed, parent=self)
