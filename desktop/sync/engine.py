@@ -622,15 +622,21 @@ class SyncEngine:
     def _failed(self, exc: RelayError) -> None:
         self._report(SyncState.OFFLINE if exc.retryable else SyncState.ERROR, str(exc))
 
-    def _pull_loop(self, client: RelayClient) -> None:
-        # Not for ever: a journal that keeps failing must not stop the mailbox.
+    def _journal_first(self) -> None:
+        """Wait until the journal thread has read the journal since it last failed (at
+        start, and after an outage): what the mailbox brings may need what only the journal
+        says — a patient joining with an invitation made on another workstation while this
+        one was offline. Not for ever: a journal that keeps failing must not stop the
+        mailbox."""
         deadline = time.monotonic() + JOURNAL_FIRST_SECONDS
         while not self._journal_read.wait(0.1) and time.monotonic() < deadline:
             if self._stop.is_set():
-                client.close()
-                return
+                raise Stopped()
 
+    def _pull_loop(self, client: RelayClient) -> None:
         def pull(caught_up: bool) -> bool:
+            if not caught_up:
+                self._journal_first()
             # Once drained, hold a long-poll open: a new event wakes it at once.
             applied = self.sync.pull(client, wait=self.long_poll if caught_up else 0)
             if applied.documents:
@@ -646,7 +652,8 @@ class SyncEngine:
 
         self._follow(client, "sync", pull)
 
-    def _follow(self, client: RelayClient, what: str, pull: Callable[[bool], bool]) -> None:
+    def _follow(self, client: RelayClient, what: str, pull: Callable[[bool], bool],
+                failed: Callable[[], None] | None = None) -> None:
         """The loop of a long-polling thread (the mailbox's, the journal's) until the
         engine stops: ``pull(caught_up)`` takes what is new, holding a long-poll once caught
         up, and says False when there is nothing to follow yet (it waited itself). A relay
@@ -665,6 +672,8 @@ class SyncEngine:
                 except RelayError as exc:
                     failures += 1
                     caught_up = False
+                    if failed is not None:
+                        failed()
                     self._failed(exc)
                     self._back_off(client, exc, failures, self._stop)
                 except Exception:  # a bug must not kill sync silently
@@ -794,4 +803,5 @@ class SyncEngine:
                     self.on_journal(JournalChange(applied.events, []))
             return True
 
-        self._follow(client, "journal", pull)
+        # Out of reach: the mailbox waits for the journal's next read (_journal_first).
+        self._follow(client, "journal", pull, failed=self._journal_read.clear)
