@@ -355,24 +355,7 @@ class Renewals:
                 elif conv.state is ConversationState.OPEN:
                     self.conversations.change_state(conv.id, ConversationState.CLOSED, author.id)
             return None
-        content = {
-            "renewal_decision": {
-                "request_id": found.id,
-                "decision": str(RenewalState.DECLINED),
-                "reason": text,
-            }
-        }
-        decision_id = str(uuid.uuid4())
-        decision = RenewalDecision(
-            found.id, RenewalState.DECLINED, author.id, text, found.flags, None, (), decision_id
-        )
-        with ctx.store.transaction():
-            self._open_for_reply(conv.id, conv.state, author.id)
-            moment = now_utc()
-            gate = decisions.record_renewal(ctx.store, decision, author, conv.id, moment)
-            ctx.send_message(conv.id, text, author, decision_id, content, after_journal=gate,
-                             sent_at=moment)
-        return decision_id
+        return self._answer(found, conv.state, author, RenewalState.DECLINED, "reason", text)
 
     def needs_appointment(
         self,
@@ -391,23 +374,24 @@ class Renewals:
         _enrolled(_patient(ctx, found))
         text = _text(message, APPOINTMENT_TEXT, "message to the patient")
         state = _writable(ctx, found.conversation_id)
+        return self._answer(found, state, author, RenewalState.APPOINTMENT_NEEDED, "message",
+                            text)
+
+    def _answer(self, found: RenewalRequest, state: ConversationState, author: Practitioner,
+                decided: RenewalState, said: str, text: str) -> str:
+        """A decision without a prescription (declined, come in first), written to the
+        patient: ``said`` names the text's field in the envelope. Returns the reply's id."""
+        ctx = self.ctx
         content = {
             "renewal_decision": {
                 "request_id": found.id,
-                "decision": str(RenewalState.APPOINTMENT_NEEDED),
-                "message": text,
+                "decision": str(decided),
+                said: text,
             }
         }
         decision_id = str(uuid.uuid4())
         decision = RenewalDecision(
-            found.id,
-            RenewalState.APPOINTMENT_NEEDED,
-            author.id,
-            text,
-            found.flags,
-            None,
-            (),
-            decision_id,
+            found.id, decided, author.id, text, found.flags, None, (), decision_id
         )
         with ctx.store.transaction():
             self._open_for_reply(found.conversation_id, state, author.id)
