@@ -33,6 +33,7 @@ SIZES: dict[str, tuple[int, int]] = {
     "relay_patients": (10, 2),
     "samples": (300, 40),
     "latency_samples": (300, 20),
+    "first_syncs": (3, 1),
     "unlock_runs": (5, 2),
 }
 
@@ -71,6 +72,14 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="where to make the temporary folder (default: the system's)",
+    )
+    parser.add_argument(
+        "--busy",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N CPU-bound processes running beside each first sync: a machine doing "
+        "other work (default 0)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument(
@@ -168,7 +177,9 @@ def run(
     sizes = _sizes(args)
     figures: list[Figure] = []
     context = [_machine()]
-    parameters: dict[str, Any] = {**sizes, "machine": _machine(), "only": args.only}
+    parameters: dict[str, Any] = {
+        **sizes, "machine": _machine(), "only": args.only, "busy": args.busy
+    }
     if args.only != "sync":
         figures += _store_part(args, folder, started, sizes, context, parameters)
     if args.only != "store":
@@ -177,8 +188,15 @@ def run(
             f"sync: a relay process, {sizes['relay_patients']} patients, "
             f"{sizes['relay_messages']:,} messages to seal and seed",
         )
+        if args.busy < 0:
+            raise SystemExit("--busy must be 0 or more")
         figures += sync_bench.run(
-            folder, sizes["relay_messages"], sizes["relay_patients"], sizes["latency_samples"]
+            folder,
+            sizes["relay_messages"],
+            sizes["relay_patients"],
+            sizes["latency_samples"],
+            sizes["first_syncs"],
+            args.busy,
         )
         context.append(
             f"relay: a separate process on 127.0.0.1 (SQLite), {sizes['relay_messages']:,} "

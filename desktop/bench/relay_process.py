@@ -7,6 +7,7 @@ the practice's decryption and store writes, as they would in a thread.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -42,6 +43,19 @@ class RelayProcess:
     @property
     def output(self) -> str:
         return "".join(self._output)
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time the relay's process has used so far (user + system), where the
+        system tells it (Linux's /proc); ``None`` elsewhere."""
+        if self._process is None:
+            return None
+        try:
+            with open(f"/proc/{self._process.pid}/stat", encoding="ascii") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        # utime and stime, the 14th and 15th fields, counted after the command's ")".
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def start(self) -> Self:
         command = [

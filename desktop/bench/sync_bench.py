@@ -11,11 +11,17 @@ test: it is the one place in ``desktop`` besides the demo that imports the relay
 
 from __future__ import annotations
 
+import os
+import shutil
+import statistics
+import subprocess
+import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -219,48 +225,109 @@ def _seed(database_url: str, ws: Workstation, patients: list[Patient], total: in
     return (time.perf_counter() - t0) / len(ids)
 
 
-def _first_sync(ws: Workstation, expected: int, open_cost: float) -> Figure:
+@dataclass(frozen=True)
+class FirstSync:
+    """One first sync, timed: the wall-clock time and where it went."""
+
+    total: float
+    cpu: float  # the practice's process, all its threads
+    relay_cpu: float | None  # the relay's process, where the system tells it
+    fetching: float
+    opening: float
+    applying: float
+    load: float  # the 1-minute load average as it ended
+
+
+@contextmanager
+def other_work(processes: int) -> Iterator[None]:
+    """``processes`` CPU-bound processes running beside the practice while the block runs:
+    the "other work" of a workstation that is not idle (an antivirus scan, a browser)."""
+    busy = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(processes)
+    ]
+    try:
+        if busy:
+            time.sleep(1.0)  # they are running before the clock starts
+        yield
+    finally:
+        for process in busy:
+            process.kill()
+            process.wait()
+
+
+def _first_sync(ws: Workstation, expected: int, relay: RelayProcess) -> FirstSync:
     """Pull everything after the practice's cursor, as a workstation back after a while."""
     sync = Sync(ws)
     mailbox = sync.mailbox = TimedMailbox(ws.store, ws.identity)
     client = TimedClient(ws.relay_url, ws.token.decode() if ws.token else None)
+    relay0 = relay.cpu_seconds()
     try:
         t0, cpu0 = time.perf_counter(), time.process_time()
         applied = sync.pull(client)
         total, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     finally:
         client.close()
+    relay1 = relay.cpu_seconds()
     if len(applied.new_messages) != expected or applied.rejected:
         raise RuntimeError(
             f"the first sync brought {len(applied.new_messages)} of {expected} messages "
             f"({applied.rejected} rejected): the figure would mean nothing"
         )
-    rate = expected / total
-    opening = open_cost * expected
+    return FirstSync(
+        total,
+        cpu,
+        None if relay0 is None or relay1 is None else relay1 - relay0,
+        client.fetching,
+        mailbox.opening,
+        mailbox.applying,
+        os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan"),
+    )
+
+
+def _first_sync_figure(
+    runs: list[FirstSync], expected: int, open_cost: float, busy: int
+) -> Figure:
+    """The runs as one line, judged on the slowest: a target met only on a good run is not met."""
+    totals = sorted(r.total for r in runs)
+    median, slowest = statistics.median(totals), totals[-1]
+    last = runs[-1]
     if expected == FIRST_SYNC_TARGET_MESSAGES:
-        result = over(total, FIRST_SYNC_TARGET, f"{total:.1f} s")
+        result = over(slowest, FIRST_SYNC_TARGET, f"slowest {slowest:.1f} s")
     else:
         result = f"not judged: the target is for {FIRST_SYNC_TARGET_MESSAGES:,} messages"
+    each = ", ".join(
+        f"{r.total:.1f} s (load {r.load:.1f}, CPU {r.cpu:.1f} s"
+        + ("" if r.relay_cpu is None else f" + relay {r.relay_cpu:.1f} s")
+        + ")"
+        for r in runs
+    )
+    beside = (
+        f"{busy} CPU-bound process{'es' if busy != 1 else ''} running beside it"
+        if busy
+        else "nothing else started beside it"
+    )
+    measured = f"{median:.2f} s, {expected / median:,.0f} msg/s"
+    if len(runs) > 1:
+        measured = f"{median:.2f} s median of {len(runs)}, slowest {slowest:.2f} s"
     return Figure(
         f"first sync: {expected:,} messages",
-        f"{total:.2f} s, {rate:,.0f} msg/s",
+        measured,
         target=f"≤ {FIRST_SYNC_TARGET:.0f} s for {FIRST_SYNC_TARGET_MESSAGES:,}",
         result=result,
-        note=f"fetching pages {client.fetching:.1f} s · verifying and decrypting "
-        f"{mailbox.opening:.1f} s of thread time on {OPENERS} threads (≈ {opening:.1f} s on one) · "
-        f"storing pages {mailbox.applying:.1f} s (a save of several pages counts its waits "
-        f"for the next one's envelopes); the next pages are fetched and opened "
-        f"while one is stored, so these overlap; CPU time of the practice's process "
-        f"{cpu:.1f} s (all its threads, the relay's not counted)",
+        note=f"{beside}; each run from the same store and relay: {each}. Last run: fetching "
+        f"pages {last.fetching:.1f} s · verifying and decrypting {last.opening:.1f} s of "
+        f"thread time on {OPENERS} threads (≈ {open_cost * expected:.1f} s on one) · storing "
+        f"pages {last.applying:.1f} s (a save of several pages counts its waits for the next "
+        f"one's envelopes); the next pages are fetched and opened while one is stored, so "
+        f"these overlap; CPU is the practice's process (all its threads) and the relay's",
         raw={
             "messages": expected,
-            "total_s": total,
-            "messages_per_s": rate,
-            "fetching_s": client.fetching,
-            "opening_s": mailbox.opening,
-            "applying_s": mailbox.applying,
-            "process_cpu_s": cpu,
-            "opening_estimate_s": opening,
+            "busy_processes": busy,
+            "runs": [r.__dict__ for r in runs],
+            "total_s": median,
+            "slowest_s": slowest,
+            "messages_per_s": expected / median,
+            "opening_estimate_s": open_cost * expected,
         },
     )
 
@@ -315,11 +382,20 @@ def _new_messages(ws: Workstation, patient: Patient, samples: int) -> Figure:
     )
 
 
-def run(folder: Path, messages: int, patients: int, samples: int) -> list[Figure]:
-    """The sync figures, on a fresh relay and a fresh practice store in ``folder``."""
+def run(
+    folder: Path, messages: int, patients: int, samples: int, first_syncs: int = 1, busy: int = 0
+) -> list[Figure]:
+    """The sync figures, on a fresh relay and a fresh practice store in ``folder``.
+
+    ``first_syncs`` first syncs, each from a copy of the store as it was before
+    the first one (the same relay, the same cursor), with ``busy`` CPU-bound
+    processes running beside each.
+    """
     database_url = f"sqlite:///{folder / 'relay.sqlite3'}"
     relay = RelayProcess(database_url).start()
-    store = Store.create(folder / "sync.passerelle", PASSPHRASE)
+    before = folder / "before-first-sync.passerelle"
+    path = folder / "sync.passerelle"
+    store = Store.create(path, PASSPHRASE)
     people: list[Patient] = []
     try:
         token = _create_practice(database_url)
@@ -331,7 +407,20 @@ def run(folder: Path, messages: int, patients: int, samples: int) -> list[Figure
         for n in range(max(1, patients)):
             people.append(_enrol(ws, relay.url, doctor.id, n))
         open_cost = _seed(database_url, ws, people, messages)
-        figures = [_first_sync(ws, messages, open_cost)]
+        store.close()  # the last connection out checkpoints: the file is the whole store
+        shutil.copyfile(path, before)
+        runs = []
+        for _ in range(max(1, first_syncs)):
+            store.close()
+            for leftover in (path, path.with_name(path.name + "-wal"),
+                             path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+            shutil.copyfile(before, path)
+            store = Store.open(path, PASSPHRASE)
+            ws = Workstation(store)
+            with other_work(busy):
+                runs.append(_first_sync(ws, messages, relay))
+        figures = [_first_sync_figure(runs, messages, open_cost, busy)]
         figures.append(_new_messages(ws, people[0], samples))
         return figures
     finally:
