@@ -102,6 +102,8 @@ def _sizes(args: argparse.Namespace) -> dict[str, int]:
         sizes[name] = given if given is not None else (quick if args.quick else full)
         if sizes[name] < 1:
             raise SystemExit(f"--{name.replace('_', '-')} must be at least 1")
+    if args.busy < 0:
+        raise SystemExit("--busy must be 0 or more")
     if sizes["messages"] < sizes["conversations"]:
         raise SystemExit("--messages must be at least --conversations (one message each)")
     return sizes
@@ -188,8 +190,6 @@ def run(
             f"sync: a relay process, {sizes['relay_patients']} patients, "
             f"{sizes['relay_messages']:,} messages to seal and seed",
         )
-        if args.busy < 0:
-            raise SystemExit("--busy must be 0 or more")
         figures += sync_bench.run(
             folder,
             sizes["relay_messages"],
