@@ -96,6 +96,12 @@ class RenewalStore(Database):
         with self._reading() as c:
             return decisions.conversation_reopenings(c, conversation_id)
 
+    def decided_after(self, conversation_id: str, event_id: str) -> bool:
+        """Whether this conversation was decided again after its change ``event_id``
+        (desktop.store.replicate_decisions.decided_after)."""
+        with self._reading() as c:
+            return decisions.decided_after(c, conversation_id, event_id)
+
     def record_colleague_decision(
         self, request_id: str, message_id: str, state: RenewalState, author_id: str, text: str,
         decided_at: datetime, lines: Sequence[PrescriptionLine], pdf: bytes | None,

@@ -83,6 +83,27 @@ def conversation_reopenings(c: Any, conversation_id: str) -> int:
     return reopenings(conversation_rounds(c, conversation_id))
 
 
+def decided_after(c: Any, conversation_id: str, event_id: str) -> bool:
+    """Whether the journal knows a later round of this conversation than the one whose
+    change has relay id ``event_id`` (False when that change is not in the journal).
+
+    The relay echoes each change into the practice's mailbox; an echo that arrives after
+    the practice has already decided again here (an accept whose echo comes once the
+    conversation is closed) must not put the older state back: the later change's own
+    echo follows, or its refusal undoes it (``undo_conversation_state``)."""
+    rounds = []
+    own = None
+    for (raw,) in c.execute(
+        "SELECT fields FROM journal_events WHERE kind = ? AND entity = ?",
+        (CONVERSATION, conversation_id),
+    ):
+        fields = _fields(raw)
+        rounds.append(round_rank(str(fields.get(ROUND, ""))))
+        if fields.get("event_id") == event_id:
+            own = rounds[-1]
+    return own is not None and max(rounds) > own
+
+
 # -- renewal requests -----------------------------------------------------------------
 
 

@@ -579,7 +579,8 @@ class PracticeMailbox:
             raise Rejected("an unknown conversation state") from None
         if self.store.conversation(conv_id) is None:
             raise Rejected("a state change for a conversation this practice does not know")
-        self.store.set_conversation_state(conv_id, state)
+        if not self.store.decided_after(conv_id, event_id):
+            self.store.set_conversation_state(conv_id, state)
         envelope = event.get("envelope")
         if (
             isinstance(envelope, str)

@@ -169,3 +169,33 @@ def test_the_absence_that_counts_is_of_whoever_has_the_conversation(relay, pract
     practice.sync()
     jean.sync()
     assert jean.thread(conv)[-1]["text"] == "Paul est absent jusqu'à jeudi."
+
+
+def test_the_echo_of_an_earlier_change_does_not_undo_a_later_one(relay, practice):
+    """The relay echoes each change of state into the practice's mailbox. An accept whose
+    echo comes after the conversation was closed here must not reopen it: the window would
+    show it open, and "Reopen" would be refused ("open cannot become open")."""
+    from desktop.sync.engine import Sync
+
+    ws, doctor = practice.workstation, practice.practitioner_id
+    jean = practice.enrol(relay.url, "Jean Martin")
+    conv = jean.request(doctor, Category.OTHER, "Bonjour")
+    practice.sync()
+    ws.change_state(conv, ConversationState.OPEN, doctor)
+    sync = Sync(ws)
+    client = ws.client()
+    try:
+        sync.journal(client).push()
+        sync.push(client, everything=True)  # the accept is on the relay, its echo not here
+        ws.change_state(conv, ConversationState.CLOSED, doctor)
+        sync.pull(client)  # the accept's echo arrives after the close
+    finally:
+        client.close()
+    assert practice.store.conversation(conv).state is ConversationState.CLOSED
+
+    ws.change_state(conv, ConversationState.OPEN, doctor)  # reopen: allowed, as shown
+    practice.sync()
+    practice.sync()
+    assert practice.store.conversation(conv).state is ConversationState.OPEN
+    jean.sync()
+    assert {c["id"]: c["state"] for c in jean.conversations()}[conv] == "open"
