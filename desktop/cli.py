@@ -18,6 +18,7 @@ from typing import Any
 
 from desktop.core.errors import PasserelleError
 from desktop.core.model import ConversationState
+from desktop.store.files import remove_store
 
 PASSPHRASE_ENV = "PASSERELLE_PASSPHRASE"
 RECOVERY_KEY_ENV = "PASSERELLE_RECOVERY_KEY"
@@ -108,8 +109,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         # Registration failed: leave no half-made store behind (the token is
         # still usable if the relay never recorded it).
         store.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(args.store) + suffix).unlink(missing_ok=True)
+        remove_store(args.store)
         raise
     store.close()
     print(f"Store created at {args.store}; practice {ws.practice_id} registered with {args.relay}.")

@@ -37,6 +37,7 @@ from desktop.crypto import Identity, open_envelope, seal_envelope
 from desktop.crypto.envelope import message_context
 from desktop.patient import PatientClient
 from desktop.store import Store
+from desktop.store.files import remove_store
 from desktop.sync.apply import Applied, Opened, Opening, PracticeMailbox
 from desktop.sync.client import EventPage, RelayClient
 from desktop.sync.content import encode
@@ -414,9 +415,7 @@ def run(
         runs = []
         for _ in range(max(1, first_syncs)):
             store.close()
-            for leftover in (path, path.with_name(path.name + "-wal"),
-                             path.with_name(path.name + "-shm")):
-                leftover.unlink(missing_ok=True)
+            remove_store(path)
             shutil.copyfile(before, path)
             store = Store.open(path, PASSPHRASE)
             ws = Workstation(store)

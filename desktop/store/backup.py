@@ -45,6 +45,7 @@ from desktop.core.errors import StoreError, WrongPassphrase
 from desktop.crypto import recovery
 from desktop.store import keys
 from desktop.store.database import Database
+from desktop.store.files import remove_store, store_files
 from desktop.store.store import Store
 
 BACKUP_KEY_SECRET = "backup_key"
@@ -444,8 +445,7 @@ def restore_backup(
     target = Path(store_path)
     key, salt = open_key(backup, recovery_key)
     temp = target.with_name(f".{target.name}.restoring")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{temp}{suffix}").unlink(missing_ok=True)  # a restore interrupted before
+    remove_store(temp)  # a restore interrupted before
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(backup, temp)  # still encrypted under the backup's key
@@ -464,23 +464,20 @@ def restore_backup(
         _move_aside(target)
         os.replace(temp, target)
     except BaseException:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{temp}{suffix}").unlink(missing_ok=True)
+        remove_store(temp)
         raise
     return Store.open_with_key(target, new_key)
 
 
 def _move_aside(target: Path) -> None:
     if not target.exists():
-        for suffix in ("-wal", "-shm"):  # a stale WAL must never meet the restored file
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        remove_store(target)  # a stale WAL must never meet the restored file
         return
     stamp = _now().strftime(_STAMP)
     aside = target.with_name(f"{target.name}.damaged-{stamp}")
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(f"{target}{suffix}")
+    for source, moved in zip(store_files(target), store_files(aside), strict=True):
         if source.exists():
-            os.replace(source, Path(f"{aside}{suffix}"))
+            os.replace(source, moved)
 
 
 def latest_good(folder: str | os.PathLike[str], recovery_key: str) -> BackupFile:

@@ -31,6 +31,7 @@ import sqlcipher3
 
 from desktop.core.errors import DiskFull, StoreDamaged, StoreError, WrongPassphrase
 from desktop.store import audit_chain, keys, migrations, recovery, wal
+from desktop.store.files import remove_store
 
 # Another process (the command line while the window is open) may hold the
 # write lock for a moment: wait for it rather than fail.
@@ -302,8 +303,7 @@ class Database:
         except BaseException as exc:
             if store is not None:
                 store.close()
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(path) + suffix).unlink(missing_ok=True)
+            remove_store(path)
             if isinstance(exc, DiskFull):
                 raise _no_room(path, f"{path} cannot be created; nothing was left behind"
                                ) from None

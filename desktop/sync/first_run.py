@@ -13,6 +13,7 @@ from pathlib import Path
 from desktop.core.errors import PasserelleError
 from desktop.store import Store
 from desktop.store.backup import set_recovery_key
+from desktop.store.files import remove_store
 from desktop.sync.engine import Sync
 from desktop.sync.workstation import Workstation
 
@@ -82,6 +83,5 @@ def create_practice_store(
         return store
     except BaseException:
         store.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        remove_store(path)
         raise

@@ -43,6 +43,7 @@ from desktop.crypto import Identity
 from desktop.crypto import pairing as crypto
 from desktop.crypto.pairing import LIFETIME_SECONDS, PairingRejected, format_code
 from desktop.store import Store
+from desktop.store.files import remove_store
 from desktop.store.journal import TrustedWorkstation
 from desktop.sync.client import API, RelayClient, b64, unb64
 from desktop.sync.profile import KEY_SECRET as PROFILE_KEY_SECRET
@@ -392,8 +393,7 @@ def _making(path: Path) -> Path:
 
 
 def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    remove_store(path)
 
 
 def _parse_time(text: Any) -> datetime | None:
